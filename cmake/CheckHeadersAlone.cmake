@@ -1,0 +1,25 @@
+# Compiles each header of HEADERS on its own with CXX (-std=c++17, no CUDA
+# include paths) in a translation unit of its own in WORK_DIR, so that every public header is self-contained plain C++.
+foreach(inc IN LISTS INCLUDES)
+  list(APPEND _flags -I${inc})
+endforeach()
+set(_failed 0)
+foreach(h IN LISTS HEADERS)
+  get_filename_component(name ${h} NAME)
+  set(tu ${WORK_DIR}/alone_${name}.cpp)
+  file(WRITE ${tu} "#include \"${h}\"\n")
+  execute_process(
+    COMMAND ${CXX} -std=c++17 -fsyntax-only -Wall -Wextra -Wpedantic -Werror ${_flags} ${tu}
+    RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(rc EQUAL 0)
+    message(STATUS "alone ok: ${name}")
+  else()
+    message(SEND_ERROR "header does not compile alone: ${name}\n${out}${err}")
+    set(_failed 1)
+  endif()
+endforeach()
+list(LENGTH HEADERS _count)
+if(_failed)
+  message(FATAL_ERROR "some public headers do not compile alone")
+endif()
+message(STATUS "${_count} public headers compile alone")

@@ -1,0 +1,60 @@
+#pragma once
+// Inputs on the device: a host view is copied (packed) into a new buffer, a
+// device view is used in place with no copy.
+
+#include <cuda_runtime.h>
+
+#include <cstdint>
+
+#include "cuda/core/buffer.cuh"
+#include "embed_metrics/matrix.hpp"
+
+namespace embed_metrics::gpu {
+
+/// A row-major float matrix in device memory, owned or borrowed.
+struct device_matrix {
+  const float* data = nullptr;
+  std::int64_t rows = 0, cols = 0, ld = 0;
+  device_buffer<float> owned;
+};
+
+inline device_matrix on_device(matrix_view m, cudaStream_t stream) {
+  device_matrix d;
+  d.rows = m.rows;
+  d.cols = m.cols;
+  if (m.space == memory_space::device) {
+    d.data = m.data;
+    d.ld = m.ld();
+    return d;
+  }
+  d.owned = device_buffer<float>(static_cast<std::size_t>(m.rows * m.cols), stream);
+  d.ld = m.cols;
+  if (m.rows * m.cols > 0)
+    EM_CUDA_TRY(cudaMemcpy2DAsync(d.owned.data(), m.cols * sizeof(float), m.data,
+                                  m.ld() * sizeof(float), m.cols * sizeof(float), m.rows,
+                                  cudaMemcpyHostToDevice, stream));
+  d.data = d.owned.data();
+  return d;
+}
+
+/// An int64 label vector in device memory, owned or borrowed.
+struct device_labels {
+  const std::int64_t* data = nullptr;
+  std::int64_t size = 0;
+  device_buffer<std::int64_t> owned;
+};
+
+inline device_labels on_device(label_view l, cudaStream_t stream) {
+  device_labels d;
+  d.size = l.size;
+  if (l.space == memory_space::device) {
+    d.data = l.data;
+    return d;
+  }
+  d.owned = device_buffer<std::int64_t>(static_cast<std::size_t>(l.size), stream);
+  d.owned.upload(l.data, static_cast<std::size_t>(l.size));
+  d.data = d.owned.data();
+  return d;
+}
+
+}  // namespace embed_metrics::gpu

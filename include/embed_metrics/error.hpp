@@ -1,0 +1,54 @@
+#pragma once
+/// @file error.hpp
+/// @brief The exception hierarchy: every error the library throws derives from
+/// embed_metrics::error, and its message names the input and the fix.
+
+#include <stdexcept>
+#include <string>
+
+namespace embed_metrics {
+
+/// @brief Base of every exception thrown by the library.
+class error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// @brief A parameter or input has the wrong shape, value or placement.
+class invalid_argument : public error {
+ public:
+  using error::error;
+};
+
+/// @brief A file could not be opened, read or written.
+class io_error : public error {
+ public:
+  using error::error;
+};
+
+/// @brief A file was read but its content is malformed or unsupported.
+class format_error : public io_error {
+ public:
+  using io_error::io_error;
+};
+
+/// @brief A backend was asked for that this build or machine does not have
+/// (for example "cuda" in a build without CUDA, or on a machine without a GPU).
+class backend_unavailable : public error {
+ public:
+  using error::error;
+};
+
+/// @brief A CUDA runtime or cuBLAS call failed; the message gives file:line.
+class cuda_error : public error {
+ public:
+  using error::error;
+};
+
+/// @brief A long computation was stopped by the caller (for example Ctrl-C).
+class interrupted : public error {
+ public:
+  using error::error;
+};
+
+}  // namespace embed_metrics

@@ -1,0 +1,66 @@
+#pragma once
+/// @file io.hpp
+/// @brief Loading embeddings and labels from the files people already have
+/// (.npy, .npz, .safetensors, CSV/TSV, raw binary, one-label-per-line text),
+/// and writing .npy results. Bad input throws format_error or io_error naming
+/// the file and what is wrong; nothing is read past the end of a file.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "embed_metrics/matrix.hpp"
+
+namespace embed_metrics {
+
+/// @brief How to read a file.
+struct load_options {
+  std::string array;            ///< .npz / .safetensors: the array or tensor; "" = the only one
+  std::int64_t raw_rows = -1;   ///< raw binary: rows (required for raw files)
+  std::int64_t raw_cols = -1;   ///< raw binary: columns (required for raw files)
+  std::string raw_dtype = "f4"; ///< raw binary: NumPy-style dtype (f2, f4, f8, <f4, >f8, i8, ...)
+  bool drop_nonfinite = false;  ///< drop rows holding NaN/Inf (and say how many) instead of failing
+};
+
+/// @brief Embeddings read from a file, converted to row-major float32.
+struct loaded_embeddings {
+  host_matrix matrix;                      ///< the rows kept
+  std::string format;                      ///< "npy", "npz", "safetensors", "csv", "tsv", "raw"
+  std::string source_dtype;                ///< dtype in the file, NumPy style ("<f2", "bf16", ...)
+  std::int64_t dropped_rows = 0;           ///< rows dropped for NaN/Inf (drop_nonfinite)
+  std::vector<std::int64_t> kept_rows;     ///< file row of each kept row (empty when none dropped)
+};
+
+/// @brief Read an embeddings matrix (2-D; a 1-D array is read as n x 1).
+/// @throws io_error, format_error with the file name and the problem;
+///         invalid_argument for NaN/Inf (first offending row) unless drop_nonfinite.
+[[nodiscard]] loaded_embeddings load_embeddings(const std::string& path,
+                                                const load_options& options = {});
+
+/// @brief Read integer labels: a 1-D integer .npy/.npz/.safetensors array, or
+/// text/CSV with one integer per line (a header line is allowed).
+[[nodiscard]] std::vector<std::int64_t> load_labels(const std::string& path,
+                                                    const load_options& options = {});
+
+/// @brief What a file holds, without converting it.
+struct file_info {
+  std::string format;                  ///< as in loaded_embeddings::format, or "text"
+  std::string dtype;                   ///< NumPy-style dtype of the data
+  std::vector<std::int64_t> shape;     ///< array shape
+  std::int64_t bytes = 0;              ///< size of the data in bytes
+  std::vector<std::string> arrays;     ///< names of all arrays / tensors (.npz, .safetensors)
+  std::int64_t distinct_values = -1;   ///< for integer data: number of distinct values; else -1
+};
+
+/// @brief Inspect @p path (the array named by options.array for archives).
+[[nodiscard]] file_info inspect_file(const std::string& path, const load_options& options = {});
+
+/// @brief Write a 2-D float32 .npy (version 1.0, little endian, C order).
+/// Writes to a temporary file and renames it, so a failure leaves no partial file.
+void save_npy(const std::string& path, matrix_view m);
+/// @brief Write a 1-D int64 .npy.
+void save_npy(const std::string& path, const std::vector<std::int64_t>& values);
+/// @brief Write a 1-D float64 .npy.
+void save_npy(const std::string& path, const std::vector<double>& values);
+
+}  // namespace embed_metrics

@@ -1,0 +1,116 @@
+#pragma once
+/// @file matrix.hpp
+/// @brief Non-owning views of row-major float32 matrices and int64 label
+/// vectors in host or device memory, and an owning host matrix.
+
+#include <cstdint>
+#include <vector>
+
+namespace embed_metrics {
+
+/// @brief Where a view's memory lives.
+enum class memory_space {
+  host,    ///< ordinary CPU memory
+  device,  ///< CUDA device memory (a pointer from cudaMalloc or a framework's allocator)
+};
+
+/// @brief A read-only view of a row-major float32 matrix.
+struct matrix_view {
+  const float* data = nullptr;            ///< first element of row 0
+  std::int64_t rows = 0;                  ///< number of rows (points)
+  std::int64_t cols = 0;                  ///< number of columns (dimensions)
+  std::int64_t stride = 0;                ///< elements from one row to the next; 0 means cols
+  memory_space space = memory_space::host;  ///< where data lives
+
+  matrix_view() = default;
+  /// @brief View @p rows x @p cols floats at @p data, rows @p stride elements apart.
+  matrix_view(const float* data_, std::int64_t rows_, std::int64_t cols_, std::int64_t stride_ = 0,
+              memory_space space_ = memory_space::host) noexcept
+      : data(data_), rows(rows_), cols(cols_), stride(stride_), space(space_) {}
+
+  /// @brief Elements from one row to the next (the leading dimension).
+  [[nodiscard]] std::int64_t ld() const noexcept { return stride != 0 ? stride : cols; }
+  /// @brief Pointer to row @p i.
+  [[nodiscard]] const float* row(std::int64_t i) const noexcept { return data + i * ld(); }
+  /// @brief True when the view has no elements.
+  [[nodiscard]] bool empty() const noexcept { return rows == 0 || cols == 0; }
+  /// @brief Rows @p first .. @p first + @p count - 1 as a view.
+  [[nodiscard]] matrix_view row_block(std::int64_t first, std::int64_t count) const noexcept {
+    return {row(first), count, cols, ld(), space};
+  }
+};
+
+/// @brief A writable view of a row-major float32 matrix.
+struct mutable_matrix_view {
+  float* data = nullptr;                  ///< first element of row 0
+  std::int64_t rows = 0;                  ///< number of rows
+  std::int64_t cols = 0;                  ///< number of columns
+  std::int64_t stride = 0;                ///< elements from one row to the next; 0 means cols
+  memory_space space = memory_space::host;  ///< where data lives
+
+  mutable_matrix_view() = default;
+  /// @brief View @p rows x @p cols floats at @p data, rows @p stride elements apart.
+  mutable_matrix_view(float* data_, std::int64_t rows_, std::int64_t cols_, std::int64_t stride_ = 0,
+                      memory_space space_ = memory_space::host) noexcept
+      : data(data_), rows(rows_), cols(cols_), stride(stride_), space(space_) {}
+
+  /// @brief Elements from one row to the next (the leading dimension).
+  [[nodiscard]] std::int64_t ld() const noexcept { return stride != 0 ? stride : cols; }
+  /// @brief Pointer to row @p i.
+  [[nodiscard]] float* row(std::int64_t i) const noexcept { return data + i * ld(); }
+  /// @brief The same memory, read-only.
+  [[nodiscard]] matrix_view as_const() const noexcept { return {data, rows, cols, stride, space}; }
+};
+
+/// @brief A read-only view of n int64 labels (any values; they are remapped internally).
+struct label_view {
+  const std::int64_t* data = nullptr;      ///< first label
+  std::int64_t size = 0;                   ///< number of labels
+  memory_space space = memory_space::host;  ///< where data lives
+
+  label_view() = default;
+  /// @brief View @p size labels at @p data.
+  label_view(const std::int64_t* data_, std::int64_t size_,
+             memory_space space_ = memory_space::host) noexcept
+      : data(data_), size(size_), space(space_) {}
+  /// @brief View the labels held by a vector (host memory).
+  label_view(const std::vector<std::int64_t>& v) noexcept  // NOLINT(google-explicit-constructor)
+      : data(v.data()), size(static_cast<std::int64_t>(v.size())) {}
+};
+
+/// @brief An owning, contiguous, row-major float32 matrix in host memory.
+class host_matrix {
+ public:
+  host_matrix() = default;
+  /// @brief A @p rows x @p cols matrix filled with zeros.
+  host_matrix(std::int64_t rows, std::int64_t cols)
+      : data_(static_cast<std::size_t>(rows * cols)), rows_(rows), cols_(cols) {}
+  /// @brief Take ownership of @p values, which must hold @p rows * @p cols floats.
+  host_matrix(std::vector<float> values, std::int64_t rows, std::int64_t cols);
+
+  [[nodiscard]] std::int64_t rows() const noexcept { return rows_; }  ///< number of rows
+  [[nodiscard]] std::int64_t cols() const noexcept { return cols_; }  ///< number of columns
+  [[nodiscard]] float* data() noexcept { return data_.data(); }        ///< first element
+  [[nodiscard]] const float* data() const noexcept { return data_.data(); }  ///< first element
+  /// @brief Element (i, j).
+  [[nodiscard]] float& operator()(std::int64_t i, std::int64_t j) noexcept {
+    return data_[static_cast<std::size_t>(i * cols_ + j)];
+  }
+  /// @brief Element (i, j).
+  [[nodiscard]] float operator()(std::int64_t i, std::int64_t j) const noexcept {
+    return data_[static_cast<std::size_t>(i * cols_ + j)];
+  }
+  /// @brief Read-only view of the whole matrix.
+  [[nodiscard]] matrix_view view() const noexcept { return {data_.data(), rows_, cols_}; }
+  /// @brief Writable view of the whole matrix.
+  [[nodiscard]] mutable_matrix_view mutable_view() noexcept { return {data_.data(), rows_, cols_}; }
+  /// @brief The underlying storage, row-major.
+  [[nodiscard]] const std::vector<float>& values() const noexcept { return data_; }
+
+ private:
+  std::vector<float> data_;
+  std::int64_t rows_ = 0;
+  std::int64_t cols_ = 0;
+};
+
+}  // namespace embed_metrics

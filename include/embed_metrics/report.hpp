@@ -1,0 +1,60 @@
+#pragma once
+/// @file report.hpp
+/// @brief The label-free report of "Label-free Monitoring of Self-Supervised
+/// Learning Progress" (Xu, Lowe, Trappenberg): two k-means runs C1, C2 (seeds
+/// s and s+1, one batched call), silhouette of C1, agreement AMI/ARI(C1; C2),
+/// entropy and spectrum of the embeddings; with labels, AMI/ARI(C1; labels)
+/// and the leave-one-out kNN classifier accuracy.
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "embed_metrics/matrix.hpp"
+#include "embed_metrics/resources.hpp"
+
+namespace embed_metrics {
+
+/// @brief Parameters of the report.
+struct report_params {
+  std::int64_t k = 0;             ///< clusters; 0 = number of distinct labels (labels required then)
+  std::uint64_t seed = 0;         ///< C1 uses seed, C2 seed + 1
+  std::string metric = "euclidean";  ///< "euclidean" or "cosine" (k-means and silhouette)
+  bool normalize = false;         ///< L2-normalise rows first
+  int kmeans_max_iter = 300;      ///< Lloyd iterations at most
+  int knn_entropy_k = 3;          ///< neighbours of the Kozachenko-Leonenko estimator
+  int knn_classifier_k = 20;      ///< neighbours of the kNN accuracy (labels only)
+  bool clustering = true;         ///< compute k-means, silhouette and agreement
+  bool entropy = true;            ///< compute kNN and Gaussian entropy
+  bool spectrum = true;           ///< compute the effective rank
+  /// Called between steps with (step name, steps done, steps in all); may
+  /// throw (for example embed_metrics::interrupted) to stop.
+  std::function<void(const std::string&, int, int)> progress;
+};
+
+/// @brief The report's figures; a part not computed is std::nullopt.
+struct report_result {
+  std::int64_t n = 0;                        ///< rows
+  std::int64_t d = 0;                        ///< dimensions
+  std::int64_t k = 0;                        ///< clusters used
+  std::optional<double> silhouette;          ///< S1: silhouette of C1 (exact)
+  std::optional<double> ami_c1_c2;           ///< AMI between the two k-means runs
+  std::optional<double> ari_c1_c2;           ///< ARI between the two k-means runs
+  std::optional<double> inertia;             ///< k-means inertia of C1
+  std::optional<double> knn_entropy;         ///< Kozachenko-Leonenko entropy, nats
+  std::optional<double> gaussian_entropy;    ///< Gaussian entropy, nats
+  std::optional<double> effective_rank;      ///< RankMe
+  std::optional<double> ami_c1_gt;           ///< AMI of C1 against the labels
+  std::optional<double> ari_c1_gt;           ///< ARI of C1 against the labels
+  std::optional<double> knn_accuracy;        ///< leave-one-out kNN classifier accuracy
+  std::string device;                        ///< where it ran ("cpu", "cuda:0")
+  double seconds = 0.0;                      ///< wall time
+};
+
+/// @brief Compute the report for @p embeddings (host or device memory).
+/// @param labels optional ground-truth labels, one per row (empty view = none).
+[[nodiscard]] report_result evaluate(const resources& res, matrix_view embeddings,
+                                     label_view labels = {}, const report_params& params = {});
+
+}  // namespace embed_metrics

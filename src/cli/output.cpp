@@ -1,0 +1,100 @@
+#include "cli/output.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <ostream>
+
+namespace embed_metrics::cli {
+namespace {
+
+std::string csv_escape(const std::string& s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+std::string cell(const json& v, bool full_precision) {
+  if (v.is_null()) return full_precision ? "" : "-";
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
+  if (v.is_number_integer() || v.is_number_unsigned()) return v.dump();
+  if (v.is_number_float()) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, full_precision ? "%.17g" : "%.6g", v.get<double>());
+    return buf;
+  }
+  return v.dump();
+}
+
+void print_record(std::ostream& os, const json& record, const std::string& format) {
+  if (format == "json") {
+    os << record.dump(2) << '\n';
+    return;
+  }
+  if (format == "csv") {
+    std::string header;
+    std::string row;
+    for (auto it = record.begin(); it != record.end(); ++it) {
+      if (!header.empty()) {
+        header += ',';
+        row += ',';
+      }
+      header += csv_escape(it.key());
+      row += csv_escape(cell(it.value(), true));
+    }
+    os << header << '\n' << row << '\n';
+    return;
+  }
+  std::size_t width = 0;
+  for (auto it = record.begin(); it != record.end(); ++it) width = std::max(width, it.key().size());
+  for (auto it = record.begin(); it != record.end(); ++it) {
+    os << it.key() << std::string(width - it.key().size() + 2, ' ') << cell(it.value(), false)
+       << '\n';
+  }
+}
+
+void print_records(std::ostream& os, const std::vector<json>& records, const std::string& format) {
+  if (format == "json") {
+    os << json(records).dump(2) << '\n';
+    return;
+  }
+  if (records.empty()) return;
+  std::vector<std::string> keys;
+  for (auto it = records.front().begin(); it != records.front().end(); ++it) keys.push_back(it.key());
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& r : records) {
+    std::vector<std::string> row;
+    for (const auto& k : keys)
+      row.push_back(r.contains(k) ? cell(r.at(k), format == "csv") : (format == "csv" ? "" : "-"));
+    rows.push_back(std::move(row));
+  }
+  if (format == "csv") {
+    for (std::size_t i = 0; i < keys.size(); ++i) os << (i ? "," : "") << csv_escape(keys[i]);
+    os << '\n';
+    for (const auto& row : rows) {
+      for (std::size_t i = 0; i < row.size(); ++i) os << (i ? "," : "") << csv_escape(row[i]);
+      os << '\n';
+    }
+    return;
+  }
+  std::vector<std::size_t> w(keys.size());
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    w[i] = keys[i].size();
+    for (const auto& row : rows) w[i] = std::max(w[i], row[i].size());
+  }
+  auto line = [&](const std::vector<std::string>& cells) {
+    for (std::size_t i = 0; i < cells.size(); ++i)
+      os << (i ? "  " : "") << cells[i] << std::string(w[i] - cells[i].size(), ' ');
+    os << '\n';
+  };
+  line(keys);
+  for (const auto& row : rows) line(row);
+}
+
+}  // namespace embed_metrics::cli

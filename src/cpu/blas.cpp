@@ -1,0 +1,82 @@
+#include "cpu/blas.hpp"
+
+#include <cblas.h>
+
+#include <algorithm>
+#include <mutex>
+
+namespace embed_metrics::cpu {
+namespace {
+
+// The output is cut into fixed blocks of rows, each computed by one
+// single-threaded BLAS call, the blocks shared among OpenMP threads. OpenBLAS
+// left to thread a call itself splits the work differently for different
+// thread counts and the rounding of some entries changes with it; fixed
+// blocks make every result independent of the thread count, so that k-means
+// labels are the same on 1 or 16 cores.
+constexpr std::int64_t kRowBlock = 128;
+
+blasint as_blas(std::int64_t v) { return static_cast<blasint>(v); }
+
+void single_threaded_blas() {
+  static std::once_flag once;
+  std::call_once(once, [] { openblas_set_num_threads(1); });
+}
+
+template <class F>
+void for_row_blocks(std::int64_t m, int threads, F&& block) {
+  single_threaded_blas();
+  const std::int64_t blocks = (m + kRowBlock - 1) / kRowBlock;
+#pragma omp parallel for num_threads(std::max(1, threads)) schedule(dynamic, 1) if (blocks > 1)
+  for (std::int64_t b = 0; b < blocks; ++b) {
+    const std::int64_t r0 = b * kRowBlock;
+    block(r0, std::min(kRowBlock, m - r0));
+  }
+}
+
+}  // namespace
+
+void sgemm_nt(std::int64_t m, std::int64_t n, std::int64_t k, float alpha, const float* a,
+              std::int64_t lda, const float* b, std::int64_t ldb, float beta, float* c,
+              std::int64_t ldc, int threads) {
+  if (m == 0 || n == 0) return;
+  for_row_blocks(m, threads, [&](std::int64_t r0, std::int64_t rows) {
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, as_blas(rows), as_blas(n), as_blas(k),
+                alpha, a + r0 * lda, as_blas(lda), b, as_blas(ldb), beta, c + r0 * ldc,
+                as_blas(ldc));
+  });
+}
+
+void sgemm_nn(std::int64_t m, std::int64_t n, std::int64_t k, float alpha, const float* a,
+              std::int64_t lda, const float* b, std::int64_t ldb, float beta, float* c,
+              std::int64_t ldc, int threads) {
+  if (m == 0 || n == 0) return;
+  for_row_blocks(m, threads, [&](std::int64_t r0, std::int64_t rows) {
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, as_blas(rows), as_blas(n), as_blas(k),
+                alpha, a + r0 * lda, as_blas(lda), b, as_blas(ldb), beta, c + r0 * ldc,
+                as_blas(ldc));
+  });
+}
+
+void sgemm_tn(std::int64_t m, std::int64_t n, std::int64_t k, float alpha, const float* a,
+              std::int64_t lda, const float* b, std::int64_t ldb, float beta, float* c,
+              std::int64_t ldc, int threads) {
+  if (m == 0 || n == 0) return;
+  // Row block r0.. of C = columns r0.. of A.
+  for_row_blocks(m, threads, [&](std::int64_t r0, std::int64_t rows) {
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, as_blas(rows), as_blas(n), as_blas(k),
+                alpha, a + r0, as_blas(lda), b, as_blas(ldb), beta, c + r0 * ldc, as_blas(ldc));
+  });
+}
+
+void dgemm_tn(std::int64_t m, std::int64_t n, std::int64_t k, double alpha, const double* a,
+              std::int64_t lda, const double* b, std::int64_t ldb, double beta, double* c,
+              std::int64_t ldc, int threads) {
+  if (m == 0 || n == 0) return;
+  for_row_blocks(m, threads, [&](std::int64_t r0, std::int64_t rows) {
+    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, as_blas(rows), as_blas(n), as_blas(k),
+                alpha, a + r0, as_blas(lda), b, as_blas(ldb), beta, c + r0 * ldc, as_blas(ldc));
+  });
+}
+
+}  // namespace embed_metrics::cpu

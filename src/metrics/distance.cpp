@@ -1,0 +1,49 @@
+#include "embed_metrics/distance.hpp"
+
+#include <vector>
+
+#include "core/check.hpp"
+#include "core/validate.hpp"
+#include "cpu/distance_tile.hpp"
+#ifdef EMBED_METRICS_HAS_CUDA
+#include "backend/cuda_backend.hpp"
+#endif
+
+namespace embed_metrics {
+
+void pairwise_sqeuclidean(const resources& res, matrix_view x, matrix_view y,
+                          mutable_matrix_view out) {
+  detail::check_matrix(x, "x");
+  detail::check_matrix(y, "y");
+  EM_EXPECTS(x.cols == y.cols, "pairwise_sqeuclidean: x has ", x.cols, " columns, y has ", y.cols,
+             "; both row sets need the same dimension");
+  EM_EXPECTS(out.rows == x.rows && out.cols == y.rows, "pairwise_sqeuclidean: out is ", out.rows,
+             "x", out.cols, ", expected ", x.rows, "x", y.rows, " (rows of x by rows of y)");
+  EM_EXPECTS(out.ld() >= out.cols, "pairwise_sqeuclidean: out stride ", out.ld(),
+             " is smaller than its ", out.cols, " columns");
+  const bool same_rows = x.data == y.data && x.rows == y.rows && x.ld() == y.ld();
+  if (res.is_cuda()) {
+#ifdef EMBED_METRICS_HAS_CUDA
+    gpu::pairwise_sqeuclidean(res, x, y, out, same_rows);
+    return;
+#endif
+  }
+  detail::check_host(x, "x", res);
+  detail::check_host(y, "y", res);
+  EM_EXPECTS(out.space == memory_space::host,
+             "pairwise_sqeuclidean: out is in device memory but the resources run on the CPU");
+  std::vector<float> xn(static_cast<std::size_t>(x.rows));
+  std::vector<float> yn(static_cast<std::size_t>(y.rows));
+  cpu::row_sqnorms(x, xn.data(), res.threads());
+  cpu::row_sqnorms(y, yn.data(), res.threads());
+  cpu::sqdist_tile(x, xn.data(), y, yn.data(), out.data, out.ld(), res.threads(),
+                   {same_rows, 0, 0});
+}
+
+host_matrix pairwise_sqeuclidean(const resources& res, matrix_view x, matrix_view y) {
+  host_matrix out(x.rows, y.rows);
+  pairwise_sqeuclidean(res, x, y, out.mutable_view());
+  return out;
+}
+
+}  // namespace embed_metrics
