@@ -1,6 +1,7 @@
 // embed-metrics: the command-line tool. This file only parses the common
 // flags and dispatches to the registered subcommands (src/cli/cmd_*.cpp).
-// Exit codes: 0 success, 1 failure (bad input, I/O, backend), 2 usage error.
+// Exit codes: 0 success, 1 failure (bad input, I/O, backend), 2 usage error,
+// 130 stopped by Ctrl-C.
 
 #include <CLI/CLI.hpp>
 
@@ -49,9 +50,9 @@ int main(int argc, char** argv) {
   }
   try {
     return action();
-  } catch (const invalid_argument& e) {
-    std::cerr << "embed-metrics: error: " << e.what() << '\n';
-    return 1;
+  } catch (const interrupted& e) {
+    std::cerr << "\nembed-metrics: " << e.what() << '\n';
+    return 130;
   } catch (const std::exception& e) {
     std::cerr << "embed-metrics: error: " << e.what() << '\n';
     return 1;

@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "io/npy_header.hpp"
+#include "io/safetensors_header.hpp"
+#include "io/zip_archive.hpp"
 
 namespace embed_metrics::io {
 namespace {
@@ -56,6 +58,72 @@ array_data open_raw(array_data a, byte_span bytes, const load_options& o) {
   return a;
 }
 
+std::string joined(const std::vector<std::string>& names) {
+  std::string s;
+  for (std::size_t i = 0; i < names.size() && i < 20; ++i) s += (i ? ", " : "") + names[i];
+  if (names.size() > 20) s += detail::cat(", ... (", names.size(), " in all)");
+  return s;
+}
+
+// Index of the array named @p want among @p names ("" = the only one).
+std::size_t select(const std::vector<std::string>& names, const std::string& want,
+                   const std::string& file, const char* what) {
+  if (names.empty()) fail(file, "holds no ", what, "s");
+  if (want.empty()) {
+    if (names.size() == 1) return 0;
+    throw invalid_argument(detail::cat(file, ": holds ", names.size(), " ", what, "s (",
+                                       joined(names), "); choose one with --array NAME"));
+  }
+  for (std::size_t i = 0; i < names.size(); ++i)
+    if (names[i] == want) return i;
+  throw invalid_argument(detail::cat(file, ": has no ", what, " '", want, "'; it holds ",
+                                     joined(names)));
+}
+
+array_data open_npz(array_data a, byte_span bytes, const load_options& o) {
+  const std::vector<zip_entry> entries = read_zip_directory(bytes, a.file);
+  for (const auto& e : entries) {
+    std::string n = e.name;
+    if (n.size() > 4 && n.compare(n.size() - 4, 4, ".npy") == 0) n.resize(n.size() - 4);
+    a.names.push_back(n);
+  }
+  std::string want = o.array;
+  if (want.size() > 4 && want.compare(want.size() - 4, 4, ".npy") == 0) want.resize(want.size() - 4);
+  const std::size_t i = select(a.names, want, a.file, "array");
+  const zip_entry& e = entries[i];
+  a.name = a.names[i];
+  const std::string inner = a.file + " [" + e.name + "]";
+  byte_span content;
+  if (e.method == 0) {
+    content = zip_stored(bytes, e, a.file);
+  } else {
+    auto owned = std::make_shared<std::vector<std::uint8_t>>(zip_extract(bytes, e, a.file));
+    content = {owned->data(), owned->size()};
+    a.owned = std::move(owned);
+  }
+  const std::string file = a.file;
+  a.file = inner;
+  a = open_npy(std::move(a), content);
+  a.file = file;
+  return a;
+}
+
+array_data open_safetensors(array_data a, byte_span bytes, const load_options& o) {
+  const safetensors_header h = parse_safetensors(bytes, a.file);
+  for (const auto& t : h.tensors) a.names.push_back(t.name);
+  const std::size_t i = select(a.names, o.array, a.file, "tensor");
+  const tensor_entry& t = h.tensors[i];
+  a.name = t.name;
+  if (!t.type)
+    fail(a.file, "tensor '", t.name, "' has unsupported dtype ", t.dtype_name,
+         "; embeddings and labels must be F16, BF16, F32, F64 or integer");
+  a.type = *t.type;
+  a.shape = t.shape;
+  a.count = t.count;
+  a.data = bytes.sub(h.data_start + t.begin, t.end - t.begin, a.file, "the tensor data");
+  return a;
+}
+
 }  // namespace
 
 const char* format_name(file_format f) noexcept {
@@ -102,6 +170,8 @@ array_data open_array(std::shared_ptr<const mapped_file> file, file_format forma
   switch (format) {
     case file_format::npy: return open_npy(std::move(a), bytes);
     case file_format::raw: return open_raw(std::move(a), bytes, options);
+    case file_format::npz: return open_npz(std::move(a), bytes, options);
+    case file_format::safetensors: return open_safetensors(std::move(a), bytes, options);
     default: break;
   }
   fail(a.file, "is a ", format_name(format), " file, which holds no binary array");

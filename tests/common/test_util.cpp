@@ -51,7 +51,9 @@ std::vector<std::int64_t> random_labels(std::int64_t n, std::int64_t k, std::uin
 }
 
 nlohmann::json load_golden(const std::string& name) {
-  const std::string path = std::string(EM_GOLDEN_DIR) + "/" + name;
+  // EM_GOLDEN_DIR in the environment wins (a build carried to another machine).
+  const char* env = std::getenv("EM_GOLDEN_DIR");
+  const std::string path = std::string(env ? env : EM_GOLDEN_DIR) + "/" + name;
   std::ifstream in(path);
   if (!in) throw std::runtime_error("missing golden file " + path + " (see tests/golden/README.md)");
   return nlohmann::json::parse(in);
@@ -76,7 +78,8 @@ std::string slurp(const std::filesystem::path& p) {
 }  // namespace
 
 tool_result run_tool(const std::string& args) {
-  const std::string tool = EM_TOOL_PATH;
+  const char* env = std::getenv("EM_TOOL_PATH");
+  const std::string tool = env ? env : EM_TOOL_PATH;
   if (tool.empty()) throw std::runtime_error("the embed-metrics tool is not built");
   const auto dir = temp_dir("tool");
   const auto out = dir / "out.txt";

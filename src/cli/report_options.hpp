@@ -1,0 +1,36 @@
+#pragma once
+// Flags shared by `eval` and `track`: --labels, --k, --metric, --normalize,
+// --explain, and the embeddings-file flags.
+
+#include <CLI/CLI.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "cli/command.hpp"
+#include "cli/input_options.hpp"
+#include "embed_metrics/report.hpp"
+
+namespace embed_metrics::cli {
+
+struct report_options {
+  std::string labels_path;
+  std::int64_t k = 0;
+  std::string metric = "euclidean";
+  bool normalize = false;
+  bool explain = false;
+  input_options input;
+
+  void add_to(CLI::App& sub);
+  /// Report parameters from these flags and the common --seed.
+  [[nodiscard]] report_params params(const common_options& common) const;
+  /// The labels, or an empty vector without --labels.
+  [[nodiscard]] std::vector<std::int64_t> load_labels_if_any() const;
+};
+
+/// Throw invalid_argument when @p output names the same file as one of @p inputs.
+void refuse_to_overwrite(const std::string& output, const std::vector<std::string>& inputs,
+                         const std::string& flag);
+
+}  // namespace embed_metrics::cli

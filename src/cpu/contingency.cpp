@@ -1,0 +1,181 @@
+#include "cpu/contingency.hpp"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include "cpu/emi_pair.hpp"
+
+namespace embed_metrics::cpu {
+namespace {
+
+using u64 = std::uint64_t;
+
+constexpr std::int64_t kParallelMin = 1 << 16;  // smaller inputs run on one thread
+
+void minmax(label_view l, int threads, std::int64_t& lo, std::int64_t& hi) {
+  std::int64_t mn = std::numeric_limits<std::int64_t>::max();
+  std::int64_t mx = std::numeric_limits<std::int64_t>::min();
+#pragma omp parallel for num_threads(threads) reduction(min : mn) reduction(max : mx) schedule(static)
+  for (std::int64_t i = 0; i < l.size; ++i) {
+    mn = std::min(mn, l.data[i]);
+    mx = std::max(mx, l.data[i]);
+  }
+  lo = mn;
+  hi = mx;
+}
+
+}  // namespace
+
+remapped_labels remap(label_view labels, int threads) {
+  remapped_labels r;
+  const std::int64_t n = labels.size;
+  const std::int64_t* v = labels.data;
+  r.ids.resize(static_cast<std::size_t>(n));
+  std::int64_t lo = 0, hi = 0;
+  if (n < kParallelMin) threads = 1;
+  minmax(labels, threads, lo, hi);
+  // The range as unsigned: max - min of int64 values may not fit in int64.
+  const u64 range = static_cast<u64>(hi) - static_cast<u64>(lo);
+  const u64 direct_limit = std::max<u64>(static_cast<u64>(4 * n), u64{1} << 16);
+  if (range < direct_limit) {
+    // Direct table over [lo, hi]: slot = id + 1, 0 = absent.
+    std::vector<std::int64_t> slot(static_cast<std::size_t>(range + 1), 0);
+    for (std::int64_t i = 0; i < n; ++i) slot[static_cast<u64>(v[i]) - static_cast<u64>(lo)] = 1;
+    std::int64_t k = 0;
+    for (u64 s = 0; s <= range; ++s) {
+      if (slot[s] != 0) {
+        slot[s] = ++k;
+        r.values.push_back(static_cast<std::int64_t>(static_cast<u64>(lo) + s));
+      }
+    }
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (std::int64_t i = 0; i < n; ++i)
+      r.ids[i] = slot[static_cast<u64>(v[i]) - static_cast<u64>(lo)] - 1;
+  } else {
+    r.values.assign(v, v + n);
+    std::sort(r.values.begin(), r.values.end());
+    r.values.erase(std::unique(r.values.begin(), r.values.end()), r.values.end());
+    const auto first = r.values.begin();
+    const auto last = r.values.end();
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (std::int64_t i = 0; i < n; ++i) r.ids[i] = std::lower_bound(first, last, v[i]) - first;
+  }
+  r.sizes.assign(r.values.size(), 0);
+  for (std::int64_t i = 0; i < n; ++i) ++r.sizes[static_cast<std::size_t>(r.ids[i])];
+  return r;
+}
+
+contingency_table contingency(label_view a, label_view b, int threads) {
+  remapped_labels ra = remap(a, threads);
+  remapped_labels rb = remap(b, threads);
+  const std::int64_t n = a.size;
+  const auto ka = static_cast<std::int64_t>(ra.values.size());
+  const auto kb = static_cast<std::int64_t>(rb.values.size());
+  const int nt = n >= kParallelMin ? threads : 1;
+  // Counting sort of b's ids by a's id (the offsets are the sizes of a), then
+  // each row is counted in a kb-long array that stays in cache: O(n + nnz log)
+  // with sequential memory access, where a ka x kb array would be random.
+  std::vector<std::int64_t> start(static_cast<std::size_t>(ka + 1), 0);
+  for (std::int64_t i = 0; i < ka; ++i) start[i + 1] = start[i] + ra.sizes[i];
+  std::vector<std::int64_t> by_row(static_cast<std::size_t>(n));
+  {
+    std::vector<std::int64_t> pos(start.begin(), start.end() - 1);
+    for (std::int64_t i = 0; i < n; ++i) by_row[pos[ra.ids[i]]++] = rb.ids[i];
+  }
+  // Rows in contiguous blocks, one per thread, concatenated in order.
+  std::vector<contingency_table> part(static_cast<std::size_t>(nt));
+#pragma omp parallel num_threads(nt)
+  {
+    const int t = omp_get_thread_num();
+    const std::int64_t r0 = ka * t / nt, r1 = ka * (t + 1) / nt;
+    std::vector<std::int64_t> cnt(static_cast<std::size_t>(kb), 0);
+    std::vector<std::int64_t> touched;
+    contingency_table& out = part[t];
+    for (std::int64_t r = r0; r < r1; ++r) {
+      touched.clear();
+      for (std::int64_t q = start[r]; q < start[r + 1]; ++q) {
+        const std::int64_t c = by_row[q];
+        if (cnt[c]++ == 0) touched.push_back(c);
+      }
+      // Columns in order: scan the counts when the row is dense, else sort.
+      if (static_cast<std::int64_t>(touched.size()) * 16 >= kb) {
+        for (std::int64_t c = 0; c < kb; ++c) {
+          if (cnt[c] == 0) continue;
+          out.row.push_back(r);
+          out.col.push_back(c);
+          out.count.push_back(cnt[c]);
+          cnt[c] = 0;
+        }
+      } else {
+        std::sort(touched.begin(), touched.end());
+        for (const std::int64_t c : touched) {
+          out.row.push_back(r);
+          out.col.push_back(c);
+          out.count.push_back(cnt[c]);
+          cnt[c] = 0;
+        }
+      }
+    }
+  }
+  contingency_table t;
+  t.n = n;
+  for (const auto& p : part) {
+    t.row.insert(t.row.end(), p.row.begin(), p.row.end());
+    t.col.insert(t.col.end(), p.col.begin(), p.col.end());
+    t.count.insert(t.count.end(), p.count.begin(), p.count.end());
+  }
+  t.values_a = std::move(ra.values);
+  t.values_b = std::move(rb.values);
+  t.sizes_a = std::move(ra.sizes);
+  t.sizes_b = std::move(rb.sizes);
+  return t;
+}
+
+void distinct_with_multiplicity(const std::vector<std::int64_t>& sizes,
+                                std::vector<std::int64_t>& values,
+                                std::vector<std::int64_t>& multiplicity) {
+  std::vector<std::int64_t> s(sizes);
+  std::sort(s.begin(), s.end());
+  values.clear();
+  multiplicity.clear();
+  for (std::size_t i = 0; i < s.size();) {
+    std::size_t j = i + 1;
+    while (j < s.size() && s[j] == s[i]) ++j;
+    values.push_back(s[i]);
+    multiplicity.push_back(static_cast<std::int64_t>(j - i));
+    i = j;
+  }
+}
+
+double expected_mutual_information(const std::vector<std::int64_t>& sizes_a,
+                                   const std::vector<std::int64_t>& sizes_b, std::int64_t n,
+                                   int threads) {
+  // A labeling with a single cluster has zero entropy, hence EMI = 0 (as scikit-learn).
+  if (sizes_a.size() <= 1 || sizes_b.size() <= 1) return 0.0;
+  std::vector<std::int64_t> va, ma, vb, mb;
+  distinct_with_multiplicity(sizes_a, va, ma);
+  distinct_with_multiplicity(sizes_b, vb, mb);
+  const double log_n = std::log(static_cast<double>(n));
+  // Sizes are distinct and sum to at most n, so there are at most sqrt(2 n)
+  // of them on each side: at most 2 n distinct pairs, whatever ka and kb.
+  std::vector<double> row_sum(va.size(), 0.0);
+  const auto na = static_cast<std::int64_t>(va.size());
+  if (na * static_cast<std::int64_t>(vb.size()) < 256) threads = 1;
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
+  for (std::int64_t i = 0; i < na; ++i) {
+    double s = 0.0;
+    for (std::size_t j = 0; j < vb.size(); ++j)
+      s += static_cast<double>(mb[j]) * detail::emi_pair(va[i], vb[j], n, log_n);
+    row_sum[i] = static_cast<double>(ma[i]) * s;
+  }
+  double emi = 0.0;
+  for (double s : row_sum) emi += s;  // fixed order: same bits for any thread count
+  return emi;
+}
+
+}  // namespace embed_metrics::cpu
