@@ -7,6 +7,7 @@
 
 #include <limits>
 
+#include "backend/cuda_kmeans.hpp"
 #include "core/check.hpp"
 #include "cpu/kmeans_common.hpp"
 #include "cuda/core/buffer.cuh"
@@ -102,3 +103,16 @@ void check_finite_device(const float* x, std::int64_t ld, std::int64_t n, std::i
 }
 
 }  // namespace embed_metrics::gpu::km
+
+namespace embed_metrics::gpu {
+
+void kmeans_plus_plus(const resources& res, matrix_view x, const kmeans_params& params,
+                      const std::vector<std::uint64_t>& seeds, float* centers) {
+  auto& ctx = context(res);
+  device_buffer<float> xn(static_cast<std::size_t>(x.rows), ctx.stream);
+  row_sqnorms(x.data, x.rows, x.cols, x.ld(), xn.data(), ctx.stream);
+  km::init_centers(ctx, km::device_rows{x.data, x.rows, x.cols, x.ld()}, xn.data(), params, nullptr,
+                   seeds, centers);
+}
+
+}  // namespace embed_metrics::gpu
