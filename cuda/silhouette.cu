@@ -50,7 +50,8 @@ namespace {
 constexpr int kWarp = 32;
 constexpr int kWarpsPerBlock = 8;
 constexpr std::int64_t kBlock = 16384;
-constexpr int kColThreads = 128;
+constexpr int kColThreads = 64;  // 256 blocks for a 16384-column tile: every SM busy
+constexpr int kColBatch = 8;     // tile loads in flight per thread
 constexpr unsigned kFull = 0xffffffffu;
 // As the CPU backend: euclidean pairs with d^2 < kRecompute (||x||^2 + ||y||^2)
 // are recomputed from the coordinates.
@@ -207,19 +208,28 @@ __global__ void __launch_bounds__(kColThreads) tile_cols_kernel(tile_args a) {
   double best = a.b[q];
   std::int32_t cur = a.cluster[a.row0];
   double run = a.carry[q];
-  for (std::int64_t i = 0; i < a.rows; ++i) {
-    const std::int64_t p = a.row0 + i;
-    const std::int32_t c = a.cluster[p];
-    if (c != cur) {
-      if (cur == own) {
-        a.own[q] = run;
-      } else {
-        best = fmin(best, run * a.inv_size[cur]);
+  for (std::int64_t i0 = 0; i0 < a.rows; i0 += kColBatch) {
+    // Issue the batch's tile loads before the dependent sums.
+    float g[kColBatch];
+#pragma unroll
+    for (int t = 0; t < kColBatch; ++t)
+      g[t] = i0 + t < a.rows ? a.g[(i0 + t) * a.cols + j] : 0.0f;
+#pragma unroll
+    for (int t = 0; t < kColBatch; ++t) {
+      if (i0 + t >= a.rows) break;
+      const std::int64_t p = a.row0 + i0 + t;
+      const std::int32_t c = a.cluster[p];
+      if (c != cur) {
+        if (cur == own) {
+          a.own[q] = run;
+        } else {
+          best = fmin(best, run * a.inv_size[cur]);
+        }
+        cur = c;
+        run = 0.0;
       }
-      cur = c;
-      run = 0.0;
+      run += static_cast<double>(pair_distance(g[t], p, q, a.norms[p], yn, a));
     }
-    run += static_cast<double>(pair_distance(a.g[i * a.cols + j], p, q, a.norms[p], yn, a));
   }
   if (a.start[cur + 1] > a.row0 + a.rows) {
     a.carry[q] = run;
