@@ -27,12 +27,17 @@ struct load_options {
 struct loaded_embeddings {
   host_matrix matrix;                      ///< the rows kept
   std::string format;                      ///< "npy", "npz", "safetensors", "csv", "tsv", "raw"
-  std::string source_dtype;                ///< dtype in the file, NumPy style ("<f2", "bf16", ...)
+  std::string source_dtype;                ///< dtype in the file, NumPy style ("<f2", "bf16", ...; "text" for CSV/TSV)
   std::int64_t dropped_rows = 0;           ///< rows dropped for NaN/Inf (drop_nonfinite)
   std::vector<std::int64_t> kept_rows;     ///< file row of each kept row (empty when none dropped)
 };
 
-/// @brief Read an embeddings matrix (2-D; a 1-D array is read as n x 1).
+/// @brief Read an embeddings matrix (2-D; a 1-D array is read as n x 1, and a
+/// C-order array of more dimensions as n x the product of the others).
+/// The format is raw when options give raw_rows/raw_cols; else it is found
+/// from the magic bytes (.npy, zip = .npz, safetensors), then the extension
+/// (.npy, .npz, .safetensors, .csv, .tsv; other text is split on commas,
+/// tabs or blanks). Large files are memory-mapped and converted in one pass.
 /// @throws io_error, format_error with the file name and the problem;
 ///         invalid_argument for NaN/Inf (first offending row) unless drop_nonfinite.
 [[nodiscard]] loaded_embeddings load_embeddings(const std::string& path,
@@ -46,9 +51,9 @@ struct loaded_embeddings {
 /// @brief What a file holds, without converting it.
 struct file_info {
   std::string format;                  ///< as in loaded_embeddings::format, or "text"
-  std::string dtype;                   ///< NumPy-style dtype of the data
+  std::string dtype;                   ///< NumPy-style dtype of the data ("int64" / "float32" for text)
   std::vector<std::int64_t> shape;     ///< array shape
-  std::int64_t bytes = 0;              ///< size of the data in bytes
+  std::int64_t bytes = 0;              ///< size of the data in bytes (the file size for text)
   std::vector<std::string> arrays;     ///< names of all arrays / tensors (.npz, .safetensors)
   std::int64_t distinct_values = -1;   ///< for integer data: number of distinct values; else -1
 };
