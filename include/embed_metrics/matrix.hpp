@@ -4,6 +4,10 @@
 /// vectors in host or device memory, and an owning host matrix.
 
 #include <cstdint>
+#include <memory>
+#include <new>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace embed_metrics {
@@ -78,15 +82,51 @@ struct label_view {
       : data(v.data()), size(static_cast<std::int64_t>(v.size())) {}
 };
 
+namespace detail {
+/// @brief An allocator whose value-initialisation leaves elements uninitialised,
+/// so that a large buffer about to be overwritten is not zero-filled first.
+template <class T>
+struct default_init_allocator : std::allocator<T> {
+  /// @brief The same allocator for another type.
+  template <class U>
+  struct rebind {
+    using other = default_init_allocator<U>;  ///< rebound type
+  };
+  default_init_allocator() = default;
+  /// @brief Converting constructor (stateless).
+  template <class U>
+  default_init_allocator(const default_init_allocator<U>& /*unused*/) noexcept {}  // NOLINT
+  /// @brief Default-initialise (leave uninitialised for trivial types).
+  template <class U>
+  void construct(U* p) noexcept(std::is_nothrow_default_constructible_v<U>) {
+    ::new (static_cast<void*>(p)) U;
+  }
+  /// @brief Construct from arguments.
+  template <class U, class... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
+};
+}  // namespace detail
+
+/// @brief Storage of a host_matrix: a vector of floats that a resize does not zero-fill.
+using float_storage = std::vector<float, detail::default_init_allocator<float>>;
+
 /// @brief An owning, contiguous, row-major float32 matrix in host memory.
 class host_matrix {
  public:
   host_matrix() = default;
   /// @brief A @p rows x @p cols matrix filled with zeros.
   host_matrix(std::int64_t rows, std::int64_t cols)
-      : data_(static_cast<std::size_t>(rows * cols)), rows_(rows), cols_(cols) {}
+      : data_(static_cast<std::size_t>(rows * cols), 0.0f), rows_(rows), cols_(cols) {}
+  /// @brief A @p rows x @p cols matrix whose values are left uninitialised (to be written at once).
+  [[nodiscard]] static host_matrix uninitialized(std::int64_t rows, std::int64_t cols);
+  /// @brief A matrix holding a copy of @p values, which must hold @p rows * @p cols floats.
+  host_matrix(const std::vector<float>& values, std::int64_t rows, std::int64_t cols);
   /// @brief Take ownership of @p values, which must hold @p rows * @p cols floats.
-  host_matrix(std::vector<float> values, std::int64_t rows, std::int64_t cols);
+  host_matrix(float_storage values, std::int64_t rows, std::int64_t cols);
+  /// @brief Keep the first @p rows rows (at most rows()) and drop the rest.
+  void keep_first_rows(std::int64_t rows);
 
   [[nodiscard]] std::int64_t rows() const noexcept { return rows_; }  ///< number of rows
   [[nodiscard]] std::int64_t cols() const noexcept { return cols_; }  ///< number of columns
@@ -105,10 +145,10 @@ class host_matrix {
   /// @brief Writable view of the whole matrix.
   [[nodiscard]] mutable_matrix_view mutable_view() noexcept { return {data_.data(), rows_, cols_}; }
   /// @brief The underlying storage, row-major.
-  [[nodiscard]] const std::vector<float>& values() const noexcept { return data_; }
+  [[nodiscard]] const float_storage& values() const noexcept { return data_; }
 
  private:
-  std::vector<float> data_;
+  float_storage data_;
   std::int64_t rows_ = 0;
   std::int64_t cols_ = 0;
 };

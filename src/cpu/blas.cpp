@@ -18,14 +18,36 @@ constexpr std::int64_t kRowBlock = 128;
 
 blasint as_blas(std::int64_t v) { return static_cast<blasint>(v); }
 
-void single_threaded_blas() {
-  static std::once_flag once;
-  std::call_once(once, [] { openblas_set_num_threads(1); });
-}
+// Makes OpenBLAS single-threaded while any of the library's BLAS calls is
+// running, and restores the caller's setting when the last one ends: a
+// trainer that links both this library and an OpenBLAS-backed framework
+// keeps its own BLAS threading. Reference-counted under a mutex because the
+// kNN and silhouette tiles call BLAS from inside their own OpenMP regions.
+class single_threaded_blas {
+ public:
+  single_threaded_blas() {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    if (users_++ == 0) {
+      previous_ = openblas_get_num_threads();
+      if (previous_ != 1) openblas_set_num_threads(1);
+    }
+  }
+  ~single_threaded_blas() {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    if (--users_ == 0 && previous_ != 1) openblas_set_num_threads(previous_);
+  }
+  single_threaded_blas(const single_threaded_blas&) = delete;
+  single_threaded_blas& operator=(const single_threaded_blas&) = delete;
+
+ private:
+  static inline std::mutex mutex_;
+  static inline int users_ = 0;
+  static inline int previous_ = 1;
+};
 
 template <class F>
 void for_row_blocks(std::int64_t m, int threads, F&& block) {
-  single_threaded_blas();
+  const single_threaded_blas guard;
   const std::int64_t blocks = (m + kRowBlock - 1) / kRowBlock;
 #pragma omp parallel for num_threads(std::max(1, threads)) schedule(dynamic, 1) if (blocks > 1)
   for (std::int64_t b = 0; b < blocks; ++b) {

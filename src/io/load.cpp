@@ -119,7 +119,9 @@ loaded_embeddings convert_embeddings(const array_data& a, bool drop) {
   loaded_embeddings out;
   out.format = io::format_name(a.format);
   out.source_dtype = a.type.name();
-  std::vector<float> values(a.count);
+  // Not zero-filled first: every element is written by the conversion below.
+  host_matrix matrix = host_matrix::uninitialized(n, d);
+  float* const values = matrix.data();
   const bool may_be_nonfinite =
       a.type.kind == io::dtype_kind::floating || a.type.kind == io::dtype_kind::bfloat16;
   const auto isz = static_cast<std::uint64_t>(a.type.size);
@@ -136,7 +138,7 @@ loaded_embeddings convert_embeddings(const array_data& a, bool drop) {
   for (std::int64_t blk = 0; blk < blocks; ++blk) {
     const std::int64_t r0 = blk * block;
     const std::int64_t b = std::min(block, n - r0);
-    float* dst = values.data() + static_cast<std::uint64_t>(r0) * ud;
+    float* dst = values + static_cast<std::uint64_t>(r0) * ud;
     if (!a.fortran_order) {
       io::convert_to_float(a.data.data + static_cast<std::uint64_t>(r0) * ud * isz, a.type,
                            static_cast<std::uint64_t>(b) * ud, dst);
@@ -157,13 +159,13 @@ loaded_embeddings convert_embeddings(const array_data& a, bool drop) {
   std::int64_t kept = n;
   if (first_bad < n) {
     row_filter filter(a.file, d, drop, true);
-    filter.take(values.data(), 0, n);  // throws naming the first row, or compacts
+    filter.take(values, 0, n);  // throws naming the first row, or compacts
     kept = filter.written();
-    values.resize(static_cast<std::uint64_t>(kept) * ud);
+    matrix.keep_first_rows(kept);
     out.dropped_rows = filter.dropped();
     out.kept_rows = filter.kept();
   }
-  out.matrix = host_matrix(std::move(values), kept, d);
+  out.matrix = std::move(matrix);
   return out;
 }
 
