@@ -1,6 +1,7 @@
 #include "io/array_source.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 #include "io/npy_header.hpp"
 #include "io/safetensors_header.hpp"
@@ -158,6 +159,20 @@ file_format detect_format(const mapped_file& file, const load_options& options) 
   if (looks_like_text(b)) return file_format::text;
   fail(file.path(), "unknown format (not .npy, .npz, .safetensors or text); for raw binary "
                     "give its shape and dtype (--shape ROWSxCOLS --dtype f4)");
+}
+
+std::vector<std::string> array_names(const mapped_file& file, file_format format) {
+  std::vector<std::string> names;
+  if (format == file_format::npz) {
+    for (const auto& e : read_zip_directory(file.bytes(), file.path())) {
+      std::string n = e.name;
+      if (n.size() > 4 && n.compare(n.size() - 4, 4, ".npy") == 0) n.resize(n.size() - 4);
+      names.push_back(n);
+    }
+  } else if (format == file_format::safetensors) {
+    for (const auto& t : parse_safetensors(file.bytes(), file.path()).tensors) names.push_back(t.name);
+  }
+  return names;
 }
 
 array_data open_array(std::shared_ptr<const mapped_file> file, file_format format,
