@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "embed_metrics/error.hpp"
 #include "embed_metrics/matrix.hpp"
 
 namespace embed_metrics {

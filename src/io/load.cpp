@@ -1,0 +1,248 @@
+// load_embeddings, load_labels and inspect_file: open the file, find the
+// array, and convert it to float32 rows / int64 labels in one pass over the
+// mapped bytes, checking NaN/Inf row by row while the block is in cache.
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "embed_metrics/io.hpp"
+#include "io/array_source.hpp"
+#include "io/npy_header.hpp"
+#include "io/text_table.hpp"
+
+namespace embed_metrics {
+namespace {
+
+using io::array_data;
+using io::file_format;
+
+// Index of the first NaN/Inf among n floats, or n.
+std::uint64_t first_nonfinite(const float* p, std::uint64_t n) noexcept {
+  constexpr std::uint64_t kChunk = 256;
+  for (std::uint64_t i = 0; i < n; i += kChunk) {
+    const std::uint64_t m = std::min(kChunk, n - i);
+    std::uint32_t bad = 0;
+    for (std::uint64_t k = 0; k < m; ++k) {
+      std::uint32_t bits;
+      std::memcpy(&bits, p + i + k, 4);
+      bad |= static_cast<std::uint32_t>((bits & 0x7f800000u) == 0x7f800000u);
+    }
+    if (bad) {
+      for (std::uint64_t k = 0; k < m; ++k)
+        if (!std::isfinite(p[i + k])) return i + k;
+    }
+  }
+  return n;
+}
+
+// Keeps the finite rows of a matrix being filled block by block: rows are
+// converted at the write position, then either kept (moved down over
+// dropped rows) or dropped (drop_nonfinite) or reported.
+class row_filter {
+ public:
+  row_filter(std::string file, std::int64_t cols, bool drop, bool may_hold_nonfinite)
+      : file_(std::move(file)), cols_(cols), drop_(drop), check_(may_hold_nonfinite) {}
+
+  // The rows [first_row, first_row + count) of the file are at out + written() * cols.
+  void take(float* out, std::int64_t first_row, std::int64_t count) {
+    const auto d = static_cast<std::uint64_t>(cols_);
+    float* block = out + static_cast<std::uint64_t>(written_) * d;
+    if (!check_ || first_nonfinite(block, d * static_cast<std::uint64_t>(count)) ==
+                       d * static_cast<std::uint64_t>(count)) {
+      if (dropped_ > 0)
+        for (std::int64_t i = 0; i < count; ++i) kept_.push_back(first_row + i);
+      written_ += count;
+      return;
+    }
+    std::int64_t w = written_;
+    for (std::int64_t i = 0; i < count; ++i) {
+      const float* row = block + static_cast<std::uint64_t>(i) * d;
+      const std::uint64_t j = first_nonfinite(row, d);
+      if (j < d) {
+        if (!drop_)
+          throw invalid_argument(detail::cat(
+              file_, ": row ", first_row + i, " (counting from 0) holds ", row[j], " at column ", j,
+              "; NaN/Inf values are not accepted: drop such rows with drop_nonfinite "
+              "(--drop-nonfinite) or fix the file"));
+        if (dropped_ == 0)
+          for (std::int64_t r = 0; r < w; ++r) kept_.push_back(r);
+        ++dropped_;
+        continue;
+      }
+      float* dst = out + static_cast<std::uint64_t>(w) * d;
+      if (dst != row) std::memmove(dst, row, d * sizeof(float));
+      if (dropped_ > 0) kept_.push_back(first_row + i);
+      ++w;
+    }
+    written_ = w;
+  }
+  [[nodiscard]] std::int64_t written() const noexcept { return written_; }
+  [[nodiscard]] std::int64_t dropped() const noexcept { return dropped_; }
+  std::vector<std::int64_t> kept() { return std::move(kept_); }
+
+ private:
+  std::string file_;
+  std::int64_t cols_;
+  bool drop_;
+  bool check_;
+  std::int64_t written_ = 0;
+  std::int64_t dropped_ = 0;
+  std::vector<std::int64_t> kept_;
+};
+
+// n x d view of an array read as embeddings.
+void embedding_shape(const array_data& a, std::int64_t* n, std::int64_t* d) {
+  if (a.shape.empty())
+    io::fail(a.file, "holds a scalar (shape ()), not a matrix of embeddings");
+  *n = a.shape[0];
+  std::uint64_t rest = 1;
+  for (std::size_t i = 1; i < a.shape.size(); ++i) {
+    if (!io::mul_size(rest, static_cast<std::uint64_t>(a.shape[i]), &rest))
+      io::fail(a.file, "shape ", io::shape_string(a.shape), " is too large");
+  }
+  *d = static_cast<std::int64_t>(rest);
+  if (a.shape.size() > 2 && a.fortran_order)
+    io::fail(a.file, "holds a Fortran-order array of shape ", io::shape_string(a.shape),
+             "; only 1-D and 2-D Fortran-order arrays are read (save it in C order)");
+}
+
+std::vector<float> make_output(std::uint64_t count) {
+  std::vector<float> v;
+  v.resize(count);
+  return v;
+}
+
+loaded_embeddings convert_embeddings(const array_data& a, bool drop) {
+  std::int64_t n = 0, d = 0;
+  embedding_shape(a, &n, &d);
+  loaded_embeddings out;
+  out.format = io::format_name(a.format);
+  out.source_dtype = a.type.name();
+  std::vector<float> values = make_output(a.count);
+  const bool may_be_nonfinite =
+      a.type.kind == io::dtype_kind::floating || a.type.kind == io::dtype_kind::bfloat16;
+  row_filter filter(a.file, d, drop, may_be_nonfinite);
+  const auto isz = static_cast<std::uint64_t>(a.type.size);
+  const auto ud = static_cast<std::uint64_t>(d);
+  const auto un = static_cast<std::uint64_t>(n);
+  if (a.map) a.map->will_read(static_cast<std::uint64_t>(a.data.data - a.map->bytes().data), a.data.size);
+  // blocks of about 256 KiB of output, so each block is checked while in cache
+  const std::int64_t block = std::max<std::int64_t>(1, (256 << 10) / std::max<std::int64_t>(1, d * 4));
+  std::vector<float> column;
+  for (std::int64_t r0 = 0; r0 < n && d > 0; r0 += block) {
+    const std::int64_t b = std::min(block, n - r0);
+    float* dst = values.data() + static_cast<std::uint64_t>(filter.written()) * ud;
+    if (!a.fortran_order) {
+      io::convert_to_float(a.data.data + static_cast<std::uint64_t>(r0) * ud * isz, a.type,
+                           static_cast<std::uint64_t>(b) * ud, dst);
+    } else {
+      column.resize(static_cast<std::size_t>(b));
+      for (std::uint64_t j = 0; j < ud; ++j) {
+        io::convert_to_float(a.data.data + (j * un + static_cast<std::uint64_t>(r0)) * isz, a.type,
+                             static_cast<std::uint64_t>(b), column.data());
+        for (std::int64_t i = 0; i < b; ++i) dst[static_cast<std::uint64_t>(i) * ud + j] = column[static_cast<std::size_t>(i)];
+      }
+    }
+    filter.take(values.data(), r0, b);
+  }
+  const std::int64_t kept = d > 0 ? filter.written() : n;
+  values.resize(static_cast<std::uint64_t>(kept) * ud);
+  out.dropped_rows = filter.dropped();
+  out.kept_rows = filter.kept();
+  out.matrix = host_matrix(std::move(values), kept, d);
+  return out;
+}
+
+loaded_embeddings text_embeddings(const io::mapped_file& f, file_format fmt, bool drop) {
+  const char delim = fmt == file_format::csv ? ',' : fmt == file_format::tsv ? '\t' : '\0';
+  io::text_table t = io::parse_text_table(f.bytes(), f.path(), delim);
+  loaded_embeddings out;
+  out.format = io::format_name(fmt);
+  out.source_dtype = "text";
+  row_filter filter(f.path(), t.cols, drop, true);
+  filter.take(t.values.data(), 0, t.rows);
+  t.values.resize(static_cast<std::uint64_t>(filter.written() * t.cols));
+  out.dropped_rows = filter.dropped();
+  out.kept_rows = filter.kept();
+  out.matrix = host_matrix(std::move(t.values), filter.written(), t.cols);
+  return out;
+}
+
+std::vector<std::int64_t> convert_labels(const array_data& a) {
+  int big = 0;
+  for (std::int64_t s : a.shape) big += s != 1 ? 1 : 0;
+  if (big > 1)
+    io::fail(a.file, "labels must be a 1-D array; it holds shape ", io::shape_string(a.shape));
+  std::vector<std::int64_t> out(a.count);
+  const std::int64_t bad = io::convert_to_int64(a.data.data, a.type, a.count, out.data());
+  if (bad >= 0) {
+    const auto at = static_cast<std::uint64_t>(bad);
+    float v = 0;
+    io::convert_to_float(a.data.data + at * static_cast<std::uint64_t>(a.type.size), a.type, 1, &v);
+    io::fail(a.file, "label ", bad, " (counting from 0) is ", v,
+             a.type.is_integer() ? ", which does not fit in int64"
+                                 : ", not an integer; labels must be integers",
+             " (dtype ", a.type.name(), ")");
+  }
+  return out;
+}
+
+std::int64_t count_distinct(std::vector<std::int64_t> v) {
+  std::sort(v.begin(), v.end());
+  return static_cast<std::int64_t>(std::unique(v.begin(), v.end()) - v.begin());
+}
+
+}  // namespace
+
+loaded_embeddings load_embeddings(const std::string& path, const load_options& options) {
+  auto file = std::make_shared<const io::mapped_file>(path);
+  const file_format fmt = io::detect_format(*file, options);
+  if (io::is_text(fmt)) return text_embeddings(*file, fmt, options.drop_nonfinite);
+  const array_data a = io::open_array(std::move(file), fmt, options);
+  return convert_embeddings(a, options.drop_nonfinite);
+}
+
+std::vector<std::int64_t> load_labels(const std::string& path, const load_options& options) {
+  auto file = std::make_shared<const io::mapped_file>(path);
+  const file_format fmt = io::detect_format(*file, options);
+  if (io::is_text(fmt)) return io::parse_text_labels(file->bytes(), file->path());
+  return convert_labels(io::open_array(std::move(file), fmt, options));
+}
+
+file_info inspect_file(const std::string& path, const load_options& options) {
+  auto file = std::make_shared<const io::mapped_file>(path);
+  const file_format fmt = io::detect_format(*file, options);
+  file_info info;
+  info.format = io::format_name(fmt);
+  if (io::is_text(fmt)) {
+    const char delim = fmt == file_format::csv ? ',' : fmt == file_format::tsv ? '\t' : '\0';
+    const io::text_table t = io::parse_text_table(file->bytes(), path, delim);
+    info.bytes = static_cast<std::int64_t>(file->size());
+    info.shape = {t.rows, t.cols};
+    info.dtype = t.all_integer ? "int64" : "float32";
+    if (t.all_integer) {
+      if (t.cols == 1) {
+        info.shape = {t.rows};
+        info.distinct_values = count_distinct(io::parse_text_labels(file->bytes(), path));
+      } else {
+        std::vector<std::int64_t> v(t.values.begin(), t.values.end());
+        info.distinct_values = count_distinct(std::move(v));
+      }
+    }
+    return info;
+  }
+  const array_data a = io::open_array(std::move(file), fmt, options);
+  info.dtype = a.type.name();
+  info.shape = a.shape;
+  info.bytes = static_cast<std::int64_t>(a.data.size);
+  info.arrays = a.names;
+  if (a.type.is_integer()) {
+    std::vector<std::int64_t> v(a.count);
+    if (io::convert_to_int64(a.data.data, a.type, a.count, v.data()) < 0)
+      info.distinct_values = count_distinct(std::move(v));
+  }
+  return info;
+}
+
+}  // namespace embed_metrics

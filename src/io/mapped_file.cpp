@@ -1,0 +1,59 @@
+#include "io/mapped_file.hpp"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+namespace embed_metrics::io {
+
+mapped_file::mapped_file(std::string path) : path_(std::move(path)) {
+  const int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    throw io_error(detail::cat(path_, ": cannot open (", std::strerror(errno), ")"));
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    const int e = errno;
+    ::close(fd);
+    throw io_error(detail::cat(path_, ": cannot stat (", std::strerror(e), ")"));
+  }
+  if (S_ISDIR(st.st_mode)) {
+    ::close(fd);
+    throw io_error(detail::cat(path_, ": is a directory, not a file"));
+  }
+  if (!S_ISREG(st.st_mode)) {
+    ::close(fd);
+    throw io_error(detail::cat(path_, ": is not a regular file"));
+  }
+  size_ = static_cast<std::uint64_t>(st.st_size);
+  if (size_ > 0) {
+    void* p = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (p == MAP_FAILED) {
+      const int e = errno;
+      ::close(fd);
+      throw io_error(detail::cat(path_, ": cannot map ", size_, " bytes (", std::strerror(e), ")"));
+    }
+    data_ = static_cast<const std::uint8_t*>(p);
+  }
+  ::close(fd);  // the mapping stays valid
+}
+
+mapped_file::~mapped_file() {
+  if (data_ != nullptr) ::munmap(const_cast<std::uint8_t*>(data_), size_);
+}
+
+void mapped_file::will_read(std::uint64_t offset, std::uint64_t length) const noexcept {
+  if (data_ == nullptr || offset >= size_) return;
+  const auto page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+  const std::uint64_t begin = offset / page * page;
+  const std::uint64_t end = std::min(size_, offset + std::min(length, size_ - offset));
+  auto* p = const_cast<std::uint8_t*>(data_) + begin;
+  ::madvise(p, end - begin, MADV_SEQUENTIAL);
+  ::madvise(p, end - begin, MADV_WILLNEED);
+}
+
+}  // namespace embed_metrics::io

@@ -1,0 +1,127 @@
+#include "io/safetensors_header.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+
+#include "io/npy_header.hpp"
+
+namespace embed_metrics::io {
+namespace {
+
+struct st_dtype {
+  const char* name;
+  int size;
+  std::optional<dtype> type;
+};
+
+const st_dtype kTypes[] = {
+    {"F64", 8, dtype{dtype_kind::floating, 8, false}},
+    {"F32", 4, dtype{dtype_kind::floating, 4, false}},
+    {"F16", 2, dtype{dtype_kind::floating, 2, false}},
+    {"BF16", 2, dtype{dtype_kind::bfloat16, 2, false}},
+    {"I64", 8, dtype{dtype_kind::signed_int, 8, false}},
+    {"I32", 4, dtype{dtype_kind::signed_int, 4, false}},
+    {"I16", 2, dtype{dtype_kind::signed_int, 2, false}},
+    {"I8", 1, dtype{dtype_kind::signed_int, 1, false}},
+    {"U64", 8, dtype{dtype_kind::unsigned_int, 8, false}},
+    {"U32", 4, dtype{dtype_kind::unsigned_int, 4, false}},
+    {"U16", 2, dtype{dtype_kind::unsigned_int, 2, false}},
+    {"U8", 1, dtype{dtype_kind::unsigned_int, 1, false}},
+    {"BOOL", 1, dtype{dtype_kind::boolean, 1, false}},
+    {"F8_E4M3", 1, std::nullopt},
+    {"F8_E5M2", 1, std::nullopt},
+    {"C64", 8, std::nullopt},
+};
+
+const st_dtype* find_type(const std::string& name) {
+  for (const auto& t : kTypes)
+    if (name == t.name) return &t;
+  return nullptr;
+}
+
+std::uint64_t as_u64(const nlohmann::json& v, const std::string& file, const std::string& what) {
+  if (!v.is_number_unsigned() && !(v.is_number_integer() && v.get<std::int64_t>() >= 0))
+    fail(file, "safetensors header: ", what, " must be a non-negative integer, not ", v.dump());
+  const auto u = v.get<std::uint64_t>();
+  if (u > static_cast<std::uint64_t>(INT64_MAX)) fail(file, "safetensors header: ", what, " is too large");
+  return u;
+}
+
+}  // namespace
+
+safetensors_header parse_safetensors(byte_span bytes, const std::string& file) {
+  if (bytes.size == 0) fail(file, "is empty (0 bytes); expected a .safetensors file");
+  if (bytes.size < 8) fail(file, "is too short (", bytes.size, " bytes) for a .safetensors header");
+  const std::uint64_t n = read_u64(bytes.data);
+  if (n > kMaxSafetensorsHeader)
+    fail(file, "oversized .safetensors header: ", n, " bytes (at most ", kMaxSafetensorsHeader,
+         " are accepted); not a .safetensors file, or a corrupt one");
+  if (n > bytes.size - 8)
+    fail(file, "the .safetensors header length (", n, " bytes) runs past the end of the file (",
+         bytes.size, " bytes); the file is truncated");
+  const byte_span text = bytes.sub(8, n, file, "the header");
+  nlohmann::json j = nlohmann::json::parse(text.data, text.data + text.size, nullptr, false);
+  if (j.is_discarded()) fail(file, "garbled .safetensors header: not valid JSON");
+  if (!j.is_object()) fail(file, "garbled .safetensors header: not a JSON object");
+  safetensors_header h;
+  h.data_start = 8 + n;
+  const std::uint64_t data_size = bytes.size - h.data_start;
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    if (it.key() == "__metadata__") {
+      if (!it.value().is_object()) fail(file, "safetensors header: __metadata__ is not an object");
+      continue;
+    }
+    const auto& v = it.value();
+    tensor_entry t;
+    t.name = it.key();
+    const std::string who = "tensor '" + t.name + "'";
+    if (!v.is_object() || !v.contains("dtype") || !v.contains("shape") || !v.contains("data_offsets"))
+      fail(file, "safetensors header: ", who, " lacks dtype, shape or data_offsets");
+    if (!v["dtype"].is_string()) fail(file, "safetensors header: ", who, " has a non-string dtype");
+    t.dtype_name = v["dtype"].get<std::string>();
+    const st_dtype* st = find_type(t.dtype_name);
+    if (!st) fail(file, "safetensors header: ", who, " has an unknown dtype '", t.dtype_name, "'");
+    t.type = st->type;
+    const auto& shape = v["shape"];
+    if (!shape.is_array()) fail(file, "safetensors header: ", who, " has a shape that is not a list");
+    if (shape.size() > kMaxDims) fail(file, "safetensors header: ", who, " has too many dimensions");
+    std::uint64_t count = 1;
+    for (const auto& d : shape) {
+      const std::uint64_t dim = as_u64(d, file, who + " shape");
+      t.shape.push_back(static_cast<std::int64_t>(dim));
+      if (!mul_size(count, dim, &count))
+        fail(file, "safetensors header: ", who, " shape ", shape_string(t.shape), " overflows 64 bits");
+    }
+    std::uint64_t nbytes = 0;
+    if (!mul_size(count, static_cast<std::uint64_t>(st->size), &nbytes))
+      fail(file, "safetensors header: ", who, " byte size overflows 64 bits");
+    t.count = count;
+    const auto& off = v["data_offsets"];
+    if (!off.is_array() || off.size() != 2)
+      fail(file, "safetensors header: ", who, " data_offsets must be [begin, end]");
+    t.begin = as_u64(off[0], file, who + " data_offsets");
+    t.end = as_u64(off[1], file, who + " data_offsets");
+    if (t.begin > t.end)
+      fail(file, "safetensors header: ", who, " data_offsets [", t.begin, ", ", t.end, "] are reversed");
+    if (t.end > data_size)
+      fail(file, "safetensors header: ", who, " offset out of range: data_offsets [", t.begin, ", ",
+           t.end, "] but the data area holds ", data_size, " bytes; the file is truncated or corrupt");
+    if (t.end - t.begin != nbytes)
+      fail(file, "safetensors header: ", who, " shape ", shape_string(t.shape), " of ",
+           t.dtype_name, " needs ", nbytes, " bytes, data_offsets give ", t.end - t.begin);
+    h.tensors.push_back(std::move(t));
+  }
+  std::sort(h.tensors.begin(), h.tensors.end(),
+            [](const tensor_entry& a, const tensor_entry& b) { return a.begin < b.begin || (a.begin == b.begin && a.end < b.end); });
+  for (std::size_t i = 1; i < h.tensors.size(); ++i) {
+    const auto& a = h.tensors[i - 1];
+    const auto& b = h.tensors[i];
+    if (b.begin < a.end)
+      fail(file, "safetensors header: tensors '", a.name, "' and '", b.name, "' overlap (bytes ",
+           a.begin, "..", a.end, " and ", b.begin, "..", b.end, ")");
+  }
+  return h;
+}
+
+}  // namespace embed_metrics::io
