@@ -1,0 +1,30 @@
+#pragma once
+// Entry points of the CUDA silhouette (cuda/silhouette*.cu), in plain C++ for
+// the dispatch in src/metrics/silhouette.cpp. Only linked when the build has
+// EMBED_METRICS_HAS_CUDA.
+
+#include <cstdint>
+#include <vector>
+
+#include "embed_metrics/matrix.hpp"
+#include "embed_metrics/resources.hpp"
+#include "embed_metrics/silhouette.hpp"
+#include "metrics/silhouette_plan.hpp"
+
+namespace embed_metrics::gpu {
+
+/// As cpu::silhouette_sums: own_sum and b for each position of @p plan, with
+/// @p x in host or device memory. Deterministic on a given device.
+void silhouette_sums(const resources& res, matrix_view x, const detail::silhouette_plan& plan,
+                     silhouette_metric metric, std::vector<double>& own_sum,
+                     std::vector<double>& b);
+
+/// As cpu::silhouette_centroid_distances, on the device.
+void silhouette_centroid_distances(const resources& res, matrix_view x,
+                                   const detail::silhouette_plan& plan, silhouette_metric metric,
+                                   std::vector<double>& a, std::vector<double>& b);
+
+/// A host copy of @p labels (host or device memory).
+std::vector<std::int64_t> labels_to_host(const resources& res, label_view labels);
+
+}  // namespace embed_metrics::gpu

@@ -1,0 +1,21 @@
+#pragma once
+// CPU backend of the exact silhouette: per point, the sum of its distances to
+// its own cluster and the smallest mean distance to another cluster, from
+// GEMM distance tiles, in memory linear in n and k.
+
+#include <vector>
+
+#include "embed_metrics/matrix.hpp"
+#include "embed_metrics/silhouette.hpp"
+#include "metrics/silhouette_plan.hpp"
+
+namespace embed_metrics::cpu {
+
+/// For each position p of @p plan: own_sum[p] and b[p] (see
+/// detail::finish_silhouette). @p x is the caller's matrix (host memory);
+/// its rows are read through plan.source_row. Bit-identical for any
+/// @p threads.
+void silhouette_sums(matrix_view x, const detail::silhouette_plan& plan, silhouette_metric metric,
+                     int threads, std::vector<double>& own_sum, std::vector<double>& b);
+
+}  // namespace embed_metrics::cpu
