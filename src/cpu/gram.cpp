@@ -1,0 +1,41 @@
+#include "cpu/gram.hpp"
+
+#include <algorithm>
+
+#include "cpu/blas.hpp"
+
+namespace embed_metrics::cpu {
+
+namespace {
+constexpr std::int64_t kGramRowBlock = 2048;
+}
+
+void gram(matrix_view x, bool shift_by_first_row, std::vector<double>& g,
+          std::vector<double>& colsum, int threads) {
+  const std::int64_t n = x.rows;
+  const std::int64_t d = x.cols;
+  g.assign(static_cast<std::size_t>(d * d), 0.0);
+  colsum.assign(static_cast<std::size_t>(d), 0.0);
+  std::vector<double> shift(static_cast<std::size_t>(d), 0.0);
+  if (shift_by_first_row && n > 0)
+    for (std::int64_t j = 0; j < d; ++j) shift[static_cast<std::size_t>(j)] = x.row(0)[j];
+  const std::int64_t block = std::min(n, kGramRowBlock);
+  std::vector<double> buf(static_cast<std::size_t>(block * d));
+  for (std::int64_t r0 = 0; r0 < n; r0 += block) {
+    const std::int64_t rows = std::min(block, n - r0);
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (std::int64_t i = 0; i < rows; ++i) {
+      const float* src = x.row(r0 + i);
+      double* dst = buf.data() + i * d;
+      for (std::int64_t j = 0; j < d; ++j) dst[j] = static_cast<double>(src[j]) - shift[static_cast<std::size_t>(j)];
+    }
+    // Column sums in a fixed order (row by row), independent of the thread count.
+    for (std::int64_t i = 0; i < rows; ++i) {
+      const double* r = buf.data() + i * d;
+      for (std::int64_t j = 0; j < d; ++j) colsum[static_cast<std::size_t>(j)] += r[j];
+    }
+    dgemm_tn(d, d, rows, 1.0, buf.data(), d, buf.data(), d, 1.0, g.data(), d, threads);
+  }
+}
+
+}  // namespace embed_metrics::cpu

@@ -1,0 +1,166 @@
+#include "cpu/knn.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <utility>
+
+#include "cpu/blas.hpp"
+#include "cpu/distance_tile.hpp"
+
+namespace embed_metrics::cpu {
+namespace {
+
+// Columns per distance tile; rows per tile are kRowsPerThread x threads so
+// that every thread gets whole GEMM row blocks. A tile of 256 x 2048 floats
+// (2 MiB) stays in cache between the GEMM that writes it and the selection
+// that reads it.
+constexpr std::int64_t kTileCols = 2048;
+constexpr std::int64_t kRowsPerThread = 128;
+
+// Rows scaled to unit length (zero rows stay zero), for cosine distance.
+std::vector<float> normalized_rows(matrix_view x, int threads) {
+  std::vector<float> out(static_cast<std::size_t>(x.rows * x.cols));
+#pragma omp parallel for num_threads(threads) schedule(static)
+  for (std::int64_t i = 0; i < x.rows; ++i) {
+    const float* r = x.row(i);
+    double s = 0.0;
+    for (std::int64_t j = 0; j < x.cols; ++j) s += static_cast<double>(r[j]) * r[j];
+    const double inv = s > 0.0 ? 1.0 / std::sqrt(s) : 0.0;
+    float* o = out.data() + i * x.cols;
+    for (std::int64_t j = 0; j < x.cols; ++j) o[j] = static_cast<float>(r[j] * inv);
+  }
+  return out;
+}
+
+// Insert (v, j) into the sorted list (vals, ids) of length cap, known to hold
+// v < vals[cap - 1]; equal values keep the earlier (smaller) index first.
+inline void insert_sorted(float* vals, std::int64_t* ids, std::int64_t cap, float v,
+                          std::int64_t j) {
+  std::int64_t p = cap - 1;
+  while (p > 0 && vals[p - 1] > v) {
+    vals[p] = vals[p - 1];
+    ids[p] = ids[p - 1];
+    --p;
+  }
+  vals[p] = v;
+  ids[p] = j;
+}
+
+}  // namespace
+
+void knn_select(matrix_view x, std::int64_t cap, knn_metric metric, int threads,
+                std::vector<std::int64_t>& idx) {
+  const std::int64_t n = x.rows;
+  const std::int64_t d = x.cols;
+  threads = std::max(1, threads);
+  idx.assign(static_cast<std::size_t>(n * cap), -1);
+  std::vector<float> best(static_cast<std::size_t>(n * cap), std::numeric_limits<float>::infinity());
+
+  std::vector<float> normed;
+  matrix_view y = x;
+  std::vector<float> norms;
+  if (metric == knn_metric::cosine) {
+    normed = normalized_rows(x, threads);
+    y = matrix_view(normed.data(), n, d);
+  } else {
+    norms.resize(static_cast<std::size_t>(n));
+    row_sqnorms(x, norms.data(), threads);
+  }
+
+  const std::int64_t tile_rows = std::min(n, kRowsPerThread * threads);
+  const std::int64_t tile_cols = std::min(n, kTileCols);
+  std::vector<float> tile(static_cast<std::size_t>(tile_rows * tile_cols));
+
+  for (std::int64_t r0 = 0; r0 < n; r0 += tile_rows) {
+    const std::int64_t rows = std::min(tile_rows, n - r0);
+    const matrix_view xr = y.row_block(r0, rows);
+    // Columns in ascending order: a later column with a value equal to a kept
+    // one has a larger index, so strict comparisons break ties by index.
+    for (std::int64_t c0 = 0; c0 < n; c0 += tile_cols) {
+      const std::int64_t cols = std::min(tile_cols, n - c0);
+      const matrix_view yc = y.row_block(c0, cols);
+      // Euclidean: the squared distance. Cosine: -dot, ordered as 1 - dot.
+      if (metric == knn_metric::cosine)
+        sgemm_nt(rows, cols, d, -1.0f, xr.data, xr.ld(), yc.data, yc.ld(), 0.0f, tile.data(),
+                 tile_cols, threads);
+      else
+        sqdist_tile(xr, norms.data() + r0, yc, norms.data() + c0, tile.data(), tile_cols, threads,
+                    {true, r0, c0});
+#pragma omp parallel for num_threads(threads) schedule(static)
+      for (std::int64_t i = 0; i < rows; ++i) {
+        const std::int64_t gi = r0 + i;
+        float* vals = best.data() + gi * cap;
+        std::int64_t* ids = idx.data() + gi * cap;
+        const float* t = tile.data() + i * tile_cols;
+        float worst = vals[cap - 1];
+        for (std::int64_t j = 0; j < cols; ++j) {
+          const float v = t[j];
+          if (v < worst && c0 + j != gi) {
+            insert_sorted(vals, ids, cap, v, c0 + j);
+            worst = vals[cap - 1];
+          }
+        }
+      }
+    }
+  }
+}
+
+knn_result knn_refine(matrix_view x, std::int64_t k, std::int64_t cap, knn_metric metric,
+                      const std::int64_t* idx, int threads) {
+  const std::int64_t n = x.rows;
+  const std::int64_t d = x.cols;
+  knn_result out;
+  out.n = n;
+  out.k = k;
+  out.indices.resize(static_cast<std::size_t>(n * k));
+  out.distances.resize(static_cast<std::size_t>(n * k));
+  std::vector<double> sqnorm;
+  if (metric == knn_metric::cosine) {
+    sqnorm.resize(static_cast<std::size_t>(n));
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (std::int64_t i = 0; i < n; ++i) {
+      const float* r = x.row(i);
+      double s = 0.0;
+      for (std::int64_t c = 0; c < d; ++c) s += static_cast<double>(r[c]) * r[c];
+      sqnorm[static_cast<std::size_t>(i)] = s;
+    }
+  }
+#pragma omp parallel num_threads(threads)
+  {
+    std::vector<std::pair<double, std::int64_t>> cand(static_cast<std::size_t>(cap));
+#pragma omp for schedule(static)
+    for (std::int64_t i = 0; i < n; ++i) {
+      const float* a = x.row(i);
+      std::size_t m = 0;
+      for (std::int64_t c = 0; c < cap; ++c) {
+        const std::int64_t j = idx[i * cap + c];
+        if (j < 0) continue;
+        const float* b = x.row(j);
+        double v = 0.0;
+        if (metric == knn_metric::cosine) {
+          double dot = 0.0;
+          for (std::int64_t t = 0; t < d; ++t) dot += static_cast<double>(a[t]) * b[t];
+          const double nn = sqnorm[static_cast<std::size_t>(i)] * sqnorm[static_cast<std::size_t>(j)];
+          v = nn > 0.0 ? std::clamp(1.0 - dot / std::sqrt(nn), 0.0, 2.0) : 1.0;
+        } else {
+          for (std::int64_t t = 0; t < d; ++t) {
+            const double e = static_cast<double>(a[t]) - b[t];
+            v += e * e;
+          }
+          v = std::sqrt(v);
+        }
+        cand[m++] = {v, j};
+      }
+      std::sort(cand.begin(), cand.begin() + static_cast<std::ptrdiff_t>(m));
+      for (std::int64_t c = 0; c < k; ++c) {
+        out.indices[static_cast<std::size_t>(i * k + c)] = cand[static_cast<std::size_t>(c)].second;
+        out.distances[static_cast<std::size_t>(i * k + c)] =
+            static_cast<float>(cand[static_cast<std::size_t>(c)].first);
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace embed_metrics::cpu
