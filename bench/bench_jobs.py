@@ -28,6 +28,9 @@ JOBS = [
 ]
 
 
+LABEL_JOBS = ("ARI", "AMI")  # jobs that need only the labels
+
+
 def job_order(job):
     return JOBS.index(job) if job in JOBS else len(JOBS)
 
@@ -61,6 +64,18 @@ def work(job, n, d, k):
 _W = re.compile(r"(?:^|[^a-z0-9])w([0-3])(?![0-9])")
 
 
+def _workload_from_args(low):
+    """A workload named by its sizes in Google Benchmark's ArgNames
+    ('.../n:1000000/k:1000/...'): the one whose n (and k, d when given) match."""
+    args = dict(re.findall(r"(?:^|/)([a-z]+):(\d+)", low))
+    if "n" not in args:
+        return None
+    for w, (n, d, k) in WORKLOADS.items():
+        if int(args["n"]) == n and int(args.get("k", k)) == k and int(args.get("d", d)) == d:
+            return w
+    return None
+
+
 def classify(name):
     """{'ceiling', 'device', 'workload', 'job'} of one em_bench benchmark name,
     read from its words: 'gpu'/'cuda' means the GPU, 'W1' the workload."""
@@ -68,7 +83,7 @@ def classify(name):
     words = set(re.split(r"[^a-z0-9+]+", low))
     device = "cuda" if ("gpu" in low or "cuda" in low) else "cpu"
     m = _W.search(low)
-    workload = f"W{m.group(1)}" if m else None
+    workload = f"W{m.group(1)}" if m else _workload_from_args(low)
     info = {"ceiling": "ceiling" in low, "device": device, "workload": workload, "job": None}
     if info["ceiling"]:
         return info
@@ -90,7 +105,9 @@ def classify(name):
             info["job"] = "kNN entropy (k=3)"
     elif "knn" in low:
         info["job"] = "kNN (k=3)"
-    elif "ami" in words:
+    elif "ami" in words or "agreement" in words:
+        # the agreement benchmarks build the contingency table and every
+        # score from it, AMI included
         info["job"] = "AMI"
     elif "ari" in words:
         info["job"] = "ARI"

@@ -43,23 +43,30 @@ WORKLOADS = bench_jobs.WORKLOADS
 
 
 # ------------------------------------------------------------------ data ---
-def make_workload(name, seed=0):
-    """The workload as benchmarks.md defines it, as float32 / int64 arrays."""
+def make_workload(name, seed=0, labels_only=False):
+    """The workload as benchmarks.md defines it, as float32 / int64 arrays
+    (x is None with labels_only)."""
     import numpy as np
 
     n, d, k = WORKLOADS[name]
     rng = np.random.default_rng(seed)
     centers = rng.standard_normal((k, d), dtype=np.float32)
     labels = rng.integers(0, k, size=n, dtype=np.int64)
+    if labels_only:
+        return None, labels
     x = rng.standard_normal((n, d), dtype=np.float32)
     x *= np.float32(1.5)
     x += centers[labels]
     return x, labels
 
 
-def write_data(folder, workloads, log):
+def write_data(folder, workloads, label_workloads, log):
     import numpy as np
 
+    for w in label_workloads:
+        if w not in workloads:
+            np.save(os.path.join(folder, f"{w}_labels.npy"), make_workload(w, labels_only=True)[1])
+            log(f"data: {w} labels only (agreement jobs)")
     for w in workloads:
         t0 = time.perf_counter()
         x, labels = make_workload(w)
@@ -81,9 +88,10 @@ def find_em_bench(given):
     return None
 
 
-def select_benchmarks(names, device, workloads):
+def select_benchmarks(names, device, workloads, label_workloads=()):
     """Our benchmarks to run: the ceilings of the device, and every metric
-    benchmark on the device whose workload is one of those asked for."""
+    benchmark on the device whose workload is one of those asked for (or,
+    for the agreement jobs, one of the label-only workloads)."""
     chosen = []
     for name in names:
         info = bench_jobs.classify(name)
@@ -93,7 +101,8 @@ def select_benchmarks(names, device, workloads):
             continue
         if info["device"] != device:
             continue
-        if info["workload"] is not None and info["workload"] not in workloads:
+        if info["workload"] is not None and info["workload"] not in workloads and not (
+                info["workload"] in label_workloads and info["job"] in bench_jobs.LABEL_JOBS):
             continue
         chosen.append(name)
     return chosen
@@ -183,7 +192,8 @@ def run_anchors(args, data_dir, deadline, log):
     cmd = [args.anchor_python or sys.executable, os.path.join(HERE, "anchors_run.py"),
            "--data", data_dir, "--workloads", ",".join(args.workloads),
            "--device", args.device, "--deadline-s", str(max(1.0, deadline - time.monotonic())),
-           "--sk-max-pairs", str(args.sk_max_pairs), "--repeats", str(args.repetitions)]
+           "--sk-max-pairs", str(args.sk_max_pairs), "--repeats", str(args.repetitions),
+           "--label-workloads", ",".join(args.label_workloads)]
     if args.no_torch:
         cmd.append("--no-torch")
     if args.torch_device:
@@ -337,6 +347,8 @@ def main(argv=None):
                    help="where our benchmarks run (anchors: scikit-learn on the CPU; PyTorch on the GPU with cuda)")
     p.add_argument("--workloads", default=None,
                    help="comma-separated, from W0,W1,W2,W3 (default: W0,W1 on cpu, W1,W2,W3 on cuda)")
+    p.add_argument("--label-workloads", default=None,
+                   help="workloads whose labels alone are used, for the agreement jobs (default: W3 on cpu)")
     p.add_argument("--budget-s", type=float, default=None,
                    help="wall-clock budget for the whole run, data included (default 900 cpu, 280 cuda)")
     p.add_argument("--em-bench", default=None, help="path of em_bench (default: build/bench/em_bench or gpu-bundle/em_bench)")
@@ -357,7 +369,9 @@ def main(argv=None):
     args = p.parse_args(argv)
 
     args.workloads = [w.strip() for w in (args.workloads or ("W0,W1" if args.device == "cpu" else "W1,W2,W3")).split(",") if w.strip()]
-    for w in args.workloads:
+    args.label_workloads = [w.strip() for w in (args.label_workloads if args.label_workloads is not None else
+                            ("W3" if args.device == "cpu" else "")).split(",") if w.strip()]
+    for w in args.workloads + args.label_workloads:
         if w not in WORKLOADS:
             p.error(f"unknown workload {w}: choose from {','.join(WORKLOADS)}")
     budget = args.budget_s if args.budget_s is not None else (900.0 if args.device == "cpu" else 280.0)
@@ -376,12 +390,12 @@ def main(argv=None):
         data_dir = tmp
     os.makedirs(data_dir, exist_ok=True)
     try:
-        write_data(data_dir, args.workloads, log)
+        write_data(data_dir, args.workloads, args.label_workloads, log)
         ours, context = {}, {}
         if exe:
             listed = subprocess.run([exe, "--benchmark_list_tests=true"], capture_output=True,
                                     text=True, timeout=120, env=dict(os.environ, EM_BENCH_DATA=data_dir))
-            names = select_benchmarks(listed.stdout.split(), args.device, args.workloads)
+            names = select_benchmarks(listed.stdout.split(), args.device, args.workloads, args.label_workloads)
             log(f"em_bench: {len(names)} benchmarks selected")
             # Our side may use at most half of what is left; the anchors the rest.
             our_deadline = time.monotonic() + 0.5 * (deadline - time.monotonic())
