@@ -415,13 +415,16 @@ def main(argv=None):
     table = render(rows, ceil_line)
 
     blas_ours = {k: v for k, v in context.items() if k.startswith("openblas") or k in ("cpu_threads", "workload_data")}
-    print(f"embed-metrics BLAS: {blas_ours.get('openblas_config', 'unknown')} "
-          f"(core {blas_ours.get('openblas_corename', '?')}, {blas_ours.get('cpu_threads', '?')} threads)")
+    about = [f"embed-metrics BLAS: {blas_ours.get('openblas_config', 'unknown')} "
+             f"(core {blas_ours.get('openblas_corename', '?')}, {blas_ours.get('cpu_threads', '?')} threads); "
+             f"data: {blas_ours.get('workload_data', '?')}"]
     for lib in env_rec.get("threadpools", []):
-        print(f"anchor BLAS/OpenMP: {lib.get('internal_api')} {lib.get('version')} "
-              f"{lib.get('architecture', '')} threads={lib.get('num_threads')} ({os.path.basename(lib.get('filepath', ''))})")
+        about.append(f"anchor BLAS/OpenMP: {lib.get('internal_api')} {lib.get('version')} "
+                     f"{lib.get('architecture') or ''} threads={lib.get('num_threads')} "
+                     f"({os.path.basename(lib.get('filepath', ''))})")
     if env_rec.get("torch"):
-        print(f"anchor torch: {env_rec['torch']}")
+        about.append(f"anchor torch: {env_rec['torch']}")
+    print("\n".join(about))
     print(table)
 
     doc = {
@@ -438,8 +441,17 @@ def main(argv=None):
     with open(out, "w") as f:
         json.dump(doc, f, indent=1)
     if args.markdown:
+        m = doc["machine"]
+        load = m.get("load_average")
+        head = [f"- date: {doc['date']}; commit: {doc['commit']}; device: {args.device}",
+                f"- machine: {m.get('host_cpu')}, {m.get('cores')} cores"
+                + (f"; GPU: {m['gpu']}" if m.get("gpu") else "; no GPU")
+                + (f"; load average at the end {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}" if load else ""),
+                ] + [f"- {line}" for line in about] + [
+                "- times: medians; anchor/ours above 1 means embed-metrics is faster; "
+                "floor/ours is our fraction of the machine's ceiling", ""]
         with open(args.markdown, "w") as f:
-            f.write(table + "\n")
+            f.write("\n".join(head) + table + "\n")
     print(f"\nwritten: {out} ({doc['elapsed_s']:.0f} s)")
     return 0
 
