@@ -54,6 +54,8 @@ struct file_info {
 };
 
 /// @brief Inspect @p path (the array named by options.array for archives).
+/// For an archive holding several arrays and no options.array, only format,
+/// arrays and bytes (the file size) are filled: dtype is "" and shape empty.
 [[nodiscard]] file_info inspect_file(const std::string& path, const load_options& options = {});
 
 /// @brief Write a 2-D float32 .npy (version 1.0, little endian, C order).

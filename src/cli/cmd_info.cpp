@@ -25,13 +25,35 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
       ->capture_default_str();
   add_format_option(sub, common);
   return [args, &common] {
-    const file_info info = inspect_file(args->file, args->input.to_load_options());
+    const load_options options = args->input.to_load_options();
+    const file_info info = inspect_file(args->file, options);
     json out;
     out["file"] = args->file;
     out["format"] = info.format;
+    if (info.dtype.empty() && !info.arrays.empty()) {
+      // an archive of several arrays, none chosen: describe each one
+      out["bytes"] = info.bytes;
+      json arrays = json::array();
+      for (const auto& name : info.arrays) {
+        load_options one = options;
+        one.array = name;
+        const file_info a = inspect_file(args->file, one);
+        json rec;
+        rec["name"] = name;
+        rec["dtype"] = a.dtype;
+        rec["shape"] = a.shape;
+        rec["bytes"] = a.bytes;
+        if (a.distinct_values >= 0) rec["distinct_values"] = a.distinct_values;
+        arrays.push_back(rec);
+      }
+      out["arrays"] = arrays;
+      print_record(std::cout, out, common.format);
+      return 0;
+    }
     out["dtype"] = info.dtype;
     out["shape"] = info.shape;
     out["bytes"] = info.bytes;
+    if (!options.array.empty()) out["array"] = options.array;
     if (!info.arrays.empty()) out["arrays"] = info.arrays;
     if (info.distinct_values >= 0) out["distinct_values"] = info.distinct_values;
     print_record(std::cout, out, common.format);

@@ -160,6 +160,20 @@ file_format detect_format(const mapped_file& file, const load_options& options) 
                     "give its shape and dtype (--shape ROWSxCOLS --dtype f4)");
 }
 
+std::vector<std::string> array_names(const mapped_file& file, file_format format) {
+  std::vector<std::string> names;
+  if (format == file_format::npz) {
+    for (const auto& e : read_zip_directory(file.bytes(), file.path())) {
+      std::string n = e.name;
+      if (n.size() > 4 && n.compare(n.size() - 4, 4, ".npy") == 0) n.resize(n.size() - 4);
+      names.push_back(n);
+    }
+  } else if (format == file_format::safetensors) {
+    for (const auto& t : parse_safetensors(file.bytes(), file.path()).tensors) names.push_back(t.name);
+  }
+  return names;
+}
+
 array_data open_array(std::shared_ptr<const mapped_file> file, file_format format,
                       const load_options& options) {
   array_data a;

@@ -44,6 +44,9 @@ struct array_data {
   std::shared_ptr<const std::vector<std::uint8_t>> owned;  ///< keeps inflated data alive
 };
 
+/// Names of the arrays in an archive (npz, safetensors); empty for other formats.
+std::vector<std::string> array_names(const mapped_file& file, file_format format);
+
 /// Open the array of a binary file (npy, npz, safetensors, raw), selecting
 /// options.array in archives.
 array_data open_array(std::shared_ptr<const mapped_file> file, file_format format,

@@ -232,6 +232,13 @@ file_info inspect_file(const std::string& path, const load_options& options) {
     }
     return info;
   }
+  if (options.array.empty() && (fmt == file_format::npz || fmt == file_format::safetensors)) {
+    info.arrays = io::array_names(*file, fmt);
+    if (info.arrays.size() != 1) {  // nothing selected: the archive as a whole
+      info.bytes = static_cast<std::int64_t>(file->size());
+      return info;
+    }
+  }
   const array_data a = io::open_array(std::move(file), fmt, options);
   info.dtype = a.type.name();
   info.shape = a.shape;

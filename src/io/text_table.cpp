@@ -62,12 +62,13 @@ bool parse_float(std::string_view s, float* out, bool* integer) {
   return true;
 }
 
-bool parse_int(std::string_view s, std::int64_t* out) {
+bool parse_int(std::string_view s, std::int64_t* out, bool* too_big) {
   s = trim(s);
   if (!s.empty() && s.front() == '+') s.remove_prefix(1);
   if (s.empty()) return false;
   const char* end = s.data() + s.size();
   auto r = std::from_chars(s.data(), end, *out);
+  if (r.ec == std::errc::result_out_of_range && r.ptr == end) *too_big = true;
   return r.ec == std::errc() && r.ptr == end;
 }
 
@@ -174,8 +175,10 @@ std::vector<std::int64_t> parse_text_labels(byte_span bytes, const std::string& 
       fail(file, "line ", blank_line, " is empty but labels follow on line ", lines.number());
     blank_line = 0;
     std::int64_t v = 0;
-    if (!parse_int(line, &v)) {
+    bool too_big = false;
+    if (!parse_int(line, &v, &too_big)) {
       const std::string_view t = trim(line);
+      if (too_big) fail(file, "line ", lines.number(), ": ", quote(t), " does not fit in 64 bits");
       if (first) {
         bool numeric_looking = !t.empty() && (t.front() == '-' || t.front() == '+' ||
                                               (t.front() >= '0' && t.front() <= '9'));
