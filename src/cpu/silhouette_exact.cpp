@@ -34,6 +34,12 @@
 
 #include "cpu/silhouette_exact.hpp"
 
+// The square roots of a tile vectorise only without errno (their arguments are
+// clamped at 0, so errno would never be set anyway).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("no-math-errno")
+#endif
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>

@@ -1,0 +1,272 @@
+// Exact silhouette on the GPU.
+//
+// The points are gathered in cluster order (prepare_points), so each cluster
+// is a contiguous range of positions. For each row block (kRowBlock points)
+// and, in increasing order, each column block (kColBlock points), one cuBLAS
+// SGEMM gives -2 x.y for the tile; then one warp per tile row turns it into
+// distances and walks the row left to right in chunks of 32 columns, summing
+// the distances cluster by cluster in double:
+//   - a chunk lying inside the cluster being summed adds to per-lane partial
+//     sums (no shuffles);
+//   - a chunk that holds a cluster boundary folds the lane partials into the
+//     running sum (a fixed shuffle tree), then takes a segmented scan of the
+//     chunk (Hillis-Steele, segments = equal cluster ids);
+//   - when a cluster ends, its sum is final: it is the point's own-cluster
+//     sum, or its mean is folded into b with min (which does not depend on
+//     order).
+// A cluster cut by a column-block border carries its running sum to the next
+// tile in `carry`. Every sum is thus taken in one fixed order set by the
+// positions alone: the result is the same bit for bit on a given device,
+// with no atomics.
+//
+// Memory: the points in cluster order (n d floats), 3 doubles of state and a
+// float norm per point, k + 1 cluster starts and k sizes, and one
+// kRowBlock x kColBlock float tile (1 GiB): O(n d + k + tile). Nothing is
+// kept per (point, cluster), so k = 10^5 clusters at n = 10^6 needs no more
+// memory than k = 10 (the n x k table of per-cluster sums would be 800 GB).
+
+#include <algorithm>
+#include <cfloat>
+#include <cmath>
+#include <limits>
+
+#include "backend/cuda_silhouette.hpp"
+#include "cuda/core/buffer.cuh"
+#include "cuda/core/check.cuh"
+#include "cuda/core/context.cuh"
+#include "cuda/core/distance_tile.cuh"
+#include "cuda/core/staging.cuh"
+#include "cuda/silhouette_prep.cuh"
+
+namespace embed_metrics::gpu {
+namespace {
+
+constexpr int kWarp = 32;
+constexpr int kWarpsPerBlock = 8;
+constexpr std::int64_t kRowBlock = 8192;
+constexpr std::int64_t kColBlock = 32768;
+constexpr unsigned kFull = 0xffffffffu;
+// As the CPU backend: euclidean pairs with d^2 < kRecompute (||x||^2 + ||y||^2)
+// are recomputed from the coordinates.
+constexpr float kRecompute = 1.0f / 32.0f;
+
+struct tile_args {
+  const float* g;  // rows x cols, leading dimension cols: -2 x.y
+  std::int64_t row0, rows, col0, cols;
+  const float* xp;
+  std::int64_t d;
+  const float* norms;
+  const std::int32_t* cluster;
+  const std::int64_t* start;
+  const double* inv_size;
+  int metric;  // silhouette_metric as int
+  double* own;
+  double* b;
+  double* carry;
+};
+
+__device__ float direct_sqdist(const float* a, const float* c, std::int64_t d) {
+  double s = 0.0;
+  for (std::int64_t j = 0; j < d; ++j) {
+    const double t = static_cast<double>(a[j]) - static_cast<double>(c[j]);
+    s += t * t;
+  }
+  return static_cast<float>(s);
+}
+
+__device__ double warp_sum(double v) {
+  for (int off = kWarp / 2; off > 0; off /= 2) v += __shfl_xor_sync(kFull, v, off);
+  return v;
+}
+
+__device__ double warp_min(double v) {
+  for (int off = kWarp / 2; off > 0; off /= 2) v = fmin(v, __shfl_xor_sync(kFull, v, off));
+  return v;
+}
+
+__global__ void __launch_bounds__(kWarpsPerBlock * kWarp)
+    tile_rows_kernel(tile_args a) {
+  const std::int64_t i =
+      static_cast<std::int64_t>(blockIdx.x) * kWarpsPerBlock + threadIdx.x / kWarp;
+  const int lane = static_cast<int>(threadIdx.x % kWarp);
+  if (i >= a.rows) return;  // whole warps leave together
+  const std::int64_t p = a.row0 + i;
+  const std::int32_t own = a.cluster[p];
+  const float xn = a.norms[p];
+  const float* g = a.g + i * a.cols;
+
+  // Lane-local results: the smallest mean to another cluster, and the
+  // own-cluster sum when this lane finalised it.
+  double best = DBL_MAX;
+  double own_total = 0.0;
+  bool has_own = false;
+  auto finalize = [&](std::int32_t c, double total) {
+    if (c == own) {
+      own_total = total;
+      has_own = true;
+    } else {
+      best = fmin(best, total * a.inv_size[c]);
+    }
+  };
+
+  // The cluster being summed (warp-uniform), its running sum (all lanes hold
+  // the same value) and the lane partials of the chunks since the last fold.
+  std::int32_t cur = a.cluster[a.col0];
+  double run = a.carry[p];
+  double acc = 0.0;
+
+  for (std::int64_t base = 0; base < a.cols; base += kWarp) {
+    const std::int64_t j = base + lane;
+    const bool valid = j < a.cols;
+    const std::int64_t q = a.col0 + j;
+    std::int32_t c = -1;
+    float v = 0.0f;
+    if (valid) {
+      c = a.cluster[q];
+      const float yn = a.norms[q];
+      float d2 = fmaxf(g[j] + xn + yn, 0.0f);
+      if (q == p) d2 = 0.0f;
+      if (a.metric == static_cast<int>(silhouette_metric::euclidean)) {
+        if (q != p && d2 < kRecompute * (xn + yn))
+          d2 = direct_sqdist(a.xp + p * a.d, a.xp + q * a.d, a.d);
+        v = sqrtf(d2);
+      } else if (a.metric == static_cast<int>(silhouette_metric::cosine)) {
+        v = 0.5f * d2;
+      } else {
+        v = d2;
+      }
+    }
+    if (__all_sync(kFull, !valid || c == cur)) {
+      acc += static_cast<double>(v);
+      continue;
+    }
+    // A cluster boundary in this chunk: fold the lane partials into `run`.
+    run += warp_sum(acc);
+    acc = 0.0;
+    const std::int32_t c0 = __shfl_sync(kFull, c, 0);
+    if (c0 != cur) {  // `cur` ended exactly at the previous chunk
+      if (cur >= 0 && lane == 0) finalize(cur, run);
+      run = 0.0;
+      cur = c0;
+    }
+    // Segmented inclusive scan of the chunk.
+    double s = static_cast<double>(v);
+    for (int off = 1; off < kWarp; off *= 2) {
+      const double os = __shfl_up_sync(kFull, s, off);
+      const std::int32_t oc = __shfl_up_sync(kFull, c, off);
+      if (lane >= off && oc == c) s += os;
+    }
+    const std::int64_t left = a.cols - 1 - base;
+    const int last = left < kWarp - 1 ? static_cast<int>(left) : kWarp - 1;
+    const std::int32_t c_next = __shfl_down_sync(kFull, c, 1);
+    const bool is_end = valid && (lane == last || c_next != c);
+    const double total = s + (c == cur ? run : 0.0);
+    const bool continues = lane == last && q + 1 < a.start[c + 1];
+    if (is_end && !continues) finalize(c, total);
+    // The segment of the last column either continues (it becomes `cur`) or
+    // has just ended.
+    const bool cont = __shfl_sync(kFull, continues, last);
+    const std::int32_t c_last = __shfl_sync(kFull, c, last);
+    const double t_last = __shfl_sync(kFull, total, last);
+    cur = cont ? c_last : -1;
+    run = cont ? t_last : 0.0;
+  }
+  run += warp_sum(acc);
+  double carry_out = 0.0;
+  if (cur >= 0) {
+    if (a.start[cur + 1] > a.col0 + a.cols) {
+      carry_out = run;
+    } else if (lane == 0) {
+      finalize(cur, run);
+    }
+  }
+  best = warp_min(best);
+  if (has_own) a.own[p] = own_total;
+  if (lane == 0) {
+    a.b[p] = fmin(a.b[p], best);
+    a.carry[p] = carry_out;
+  }
+}
+
+__global__ void fill_kernel(double* __restrict__ v, std::int64_t n, double value) {
+  const std::int64_t i = static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+  if (i < n) v[i] = value;
+}
+
+}  // namespace
+
+std::vector<std::int64_t> labels_to_host(const resources& res, label_view labels) {
+  auto& ctx = context(res);
+  if (labels.space == memory_space::host) return {labels.data, labels.data + labels.size};
+  return to_host(labels.data, static_cast<std::size_t>(labels.size), ctx.stream);
+}
+
+void silhouette_sums(const resources& res, matrix_view x, const detail::silhouette_plan& plan,
+                     silhouette_metric metric, std::vector<double>& own_sum,
+                     std::vector<double>& b, std::int64_t row_block, std::int64_t col_block) {
+  auto& ctx = context(res);
+  cudaStream_t s = ctx.stream;
+  const std::int64_t n = plan.n;
+  const std::int64_t d = x.cols;
+  const device_matrix dx = on_device(x, s);
+
+  device_buffer<std::int64_t> src(static_cast<std::size_t>(n), s);
+  src.upload(plan.source_row.data(), static_cast<std::size_t>(n));
+  device_buffer<std::int32_t> cluster(static_cast<std::size_t>(n), s);
+  cluster.upload(plan.cluster.data(), static_cast<std::size_t>(n));
+  device_buffer<std::int64_t> start(plan.start.size(), s);
+  start.upload(plan.start.data(), plan.start.size());
+  std::vector<double> inv(static_cast<std::size_t>(plan.k));
+  for (std::int64_t c = 0; c < plan.k; ++c)
+    inv[static_cast<std::size_t>(c)] = 1.0 / static_cast<double>(plan.size_of(c));
+  device_buffer<double> inv_size(inv.size(), s);
+  inv_size.upload(inv.data(), inv.size());
+
+  device_buffer<float> xp(static_cast<std::size_t>(n * d), s);
+  device_buffer<float> norms(static_cast<std::size_t>(n), s);
+  prepare_points(dx.data, dx.ld, d, src.data(), n, metric, xp.data(), norms.data(), s);
+
+  device_buffer<double> own(static_cast<std::size_t>(n), s);
+  device_buffer<double> best(static_cast<std::size_t>(n), s);
+  device_buffer<double> carry(static_cast<std::size_t>(n), s);
+  own.zero();
+  carry.zero();
+  const auto fill_blocks = static_cast<unsigned>((n + 255) / 256);
+  fill_kernel<<<fill_blocks, 256, 0, s>>>(best.data(), n, std::numeric_limits<double>::infinity());
+  EM_CUDA_CHECK_LAUNCH();
+
+  const std::int64_t rb = std::min(n, row_block > 0 ? row_block : kRowBlock);
+  const std::int64_t cb = std::min(n, col_block > 0 ? col_block : kColBlock);
+  device_buffer<float> tile(static_cast<std::size_t>(rb * cb), s);
+  tile_args a{};
+  a.g = tile.data();
+  a.xp = xp.data();
+  a.d = d;
+  a.norms = norms.data();
+  a.cluster = cluster.data();
+  a.start = start.data();
+  a.inv_size = inv_size.data();
+  a.metric = static_cast<int>(metric);
+  a.own = own.data();
+  a.b = best.data();
+  a.carry = carry.data();
+  for (std::int64_t r0 = 0; r0 < n; r0 += rb) {
+    const std::int64_t rows = std::min(rb, n - r0);
+    for (std::int64_t c0 = 0; c0 < n; c0 += cb) {
+      const std::int64_t cols = std::min(cb, n - c0);
+      sgemm_nt(ctx.cublas, rows, cols, d, -2.0f, xp.data() + r0 * d, d, xp.data() + c0 * d, d,
+               0.0f, tile.data(), cols);
+      a.row0 = r0;
+      a.rows = rows;
+      a.col0 = c0;
+      a.cols = cols;
+      const auto blocks = static_cast<unsigned>((rows + kWarpsPerBlock - 1) / kWarpsPerBlock);
+      tile_rows_kernel<<<blocks, kWarpsPerBlock * kWarp, 0, s>>>(a);
+      EM_CUDA_CHECK_LAUNCH();
+    }
+  }
+  own_sum = own.to_host();
+  b = best.to_host();
+}
+
+}  // namespace embed_metrics::gpu
