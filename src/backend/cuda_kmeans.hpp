@@ -1,0 +1,20 @@
+#pragma once
+// Entry points of the CUDA backend of k-means (cuda/kmeans*.cu), declared in
+// plain C++ for the dispatch in src/metrics/kmeans.cpp. Inputs are checked
+// there first; views may be in host or device memory.
+
+#include <cstdint>
+#include <vector>
+
+#include "embed_metrics/kmeans.hpp"
+
+namespace embed_metrics::gpu {
+
+std::vector<kmeans_result> kmeans_batch(const resources& res, matrix_view x,
+                                        const kmeans_params& params,
+                                        const std::vector<std::uint64_t>& seeds);
+
+std::vector<std::int64_t> kmeans_predict(const resources& res, matrix_view x, matrix_view centers,
+                                         kmeans_metric metric);
+
+}  // namespace embed_metrics::gpu

@@ -1,0 +1,132 @@
+#include "cpu/kmeans_common.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <unordered_set>
+
+#include "core/check.hpp"
+#include "core/philox.hpp"
+
+namespace embed_metrics {
+
+std::uint64_t kmeans_run_seed(std::uint64_t seed, int run) noexcept {
+  if (run == 0) return seed;
+  // SplitMix64 of the seed advanced by run steps of the golden-ratio gamma.
+  std::uint64_t z = seed + static_cast<std::uint64_t>(run) * 0x9E3779B97F4A7C15ull;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+}  // namespace embed_metrics
+
+namespace embed_metrics::detail {
+
+int kmeans_local_trials(std::int64_t k, int requested) {
+  if (requested > 0) return requested;
+  return 2 + static_cast<int>(std::floor(std::log(static_cast<double>(k))));
+}
+
+std::int64_t kmeans_first_center(std::uint64_t seed, std::int64_t n) {
+  const double u = philox_uniform(seed, 0, 0, kStreamFirstCenter);
+  return std::min<std::int64_t>(n - 1, static_cast<std::int64_t>(u * static_cast<double>(n)));
+}
+
+std::int64_t kmeans_sample_index(const float* values, std::int64_t n, const double* block_sums,
+                                 double target) {
+  const std::int64_t blocks = (n + kKmeansBlock - 1) / kKmeansBlock;
+  double prefix = 0.0;
+  for (std::int64_t b = 0; b < blocks; ++b) {
+    const double next = prefix + block_sums[b];
+    if (next >= target || b == blocks - 1) {
+      const std::int64_t r0 = b * kKmeansBlock;
+      const std::int64_t r1 = std::min(n, r0 + kKmeansBlock);
+      double s = prefix;
+      for (std::int64_t i = r0; i < r1; ++i) {
+        s += static_cast<double>(values[i]);
+        if (s >= target) return i;
+      }
+      return r1 - 1;  // rounding put the target past the total: clip
+    }
+    prefix = next;
+  }
+  return n - 1;
+}
+
+std::vector<std::int64_t> kmeans_random_rows(std::uint64_t seed, std::int64_t n, std::int64_t k) {
+  std::vector<std::int64_t> rows;
+  rows.reserve(static_cast<std::size_t>(k));
+  std::unordered_set<std::int64_t> taken;
+  std::uint64_t draw = 0;
+  while (static_cast<std::int64_t>(rows.size()) < k) {
+    const double u = philox_uniform(seed, static_cast<std::uint32_t>(draw),
+                                    static_cast<std::uint32_t>(draw >> 32), kStreamRandomInit);
+    ++draw;
+    const std::int64_t i = std::min<std::int64_t>(n - 1, static_cast<std::int64_t>(u * static_cast<double>(n)));
+    if (taken.insert(i).second) rows.push_back(i);
+  }
+  return rows;
+}
+
+double kmeans_tolerance(matrix_view x, double tol, int threads) {
+  if (tol == 0.0 || x.rows == 0) return 0.0;
+  const std::int64_t d = x.cols;
+  const std::int64_t n = x.rows;
+  // Two passes (mean, then squared deviations) as numpy. Each pass sums fixed
+  // blocks of rows in row order and then the blocks in block order, so the
+  // result does not depend on the thread count.
+  constexpr std::int64_t kRows = 1024;
+  const std::int64_t blocks = (n + kRows - 1) / kRows;
+  std::vector<double> part(static_cast<std::size_t>(blocks * d));
+  std::vector<double> mean(static_cast<std::size_t>(d), 0.0);
+  std::vector<double> var(static_cast<std::size_t>(d), 0.0);
+  for (int pass = 0; pass < 2; ++pass) {
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (std::int64_t b = 0; b < blocks; ++b) {
+      double* acc = part.data() + b * d;
+      std::fill(acc, acc + d, 0.0);
+      for (std::int64_t i = b * kRows; i < std::min(n, (b + 1) * kRows); ++i) {
+        const float* r = x.row(i);
+        if (pass == 0) {
+          for (std::int64_t j = 0; j < d; ++j) acc[j] += r[j];
+        } else {
+          for (std::int64_t j = 0; j < d; ++j) {
+            const double t = r[j] - mean[static_cast<std::size_t>(j)];
+            acc[j] += t * t;
+          }
+        }
+      }
+    }
+    auto& out = pass == 0 ? mean : var;
+    for (std::int64_t b = 0; b < blocks; ++b)
+      for (std::int64_t j = 0; j < d; ++j) out[static_cast<std::size_t>(j)] += part[static_cast<std::size_t>(b * d + j)];
+    for (auto& v : out) v /= static_cast<double>(n);
+  }
+  double total = 0.0;
+  for (const double v : var) total += v;
+  return total / static_cast<double>(d) * tol;
+}
+
+host_matrix normalized_rows(matrix_view x, const char* name, int threads) {
+  host_matrix out(x.rows, x.cols);
+  std::int64_t bad = -1;
+#pragma omp parallel for num_threads(threads) schedule(static)
+  for (std::int64_t i = 0; i < x.rows; ++i) {
+    const float* r = x.row(i);
+    double s = 0.0;
+    for (std::int64_t j = 0; j < x.cols; ++j) s += static_cast<double>(r[j]) * r[j];
+    float* o = out.data() + i * x.cols;
+    if (s == 0.0) {
+#pragma omp critical(em_normalized_rows)
+      if (bad < 0 || i < bad) bad = i;
+      continue;
+    }
+    const double inv = 1.0 / std::sqrt(s);
+    for (std::int64_t j = 0; j < x.cols; ++j) o[j] = static_cast<float>(r[j] * inv);
+  }
+  EM_EXPECTS(bad < 0, name, " row ", bad,
+             " is all zeros: the cosine metric needs non-zero rows (drop them or use euclidean)");
+  return out;
+}
+
+}  // namespace embed_metrics::detail

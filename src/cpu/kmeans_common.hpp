@@ -1,0 +1,53 @@
+#pragma once
+// Pieces of k-means shared by the CPU and CUDA backends: the layout of the
+// Philox stream, seeds of the n_init runs, random seeding, the number of
+// k-means++ trials, and the tolerance with scikit-learn's meaning. Plain C++
+// on the host.
+
+#include <cstdint>
+#include <vector>
+
+#include "embed_metrics/kmeans.hpp"
+#include "embed_metrics/matrix.hpp"
+
+namespace embed_metrics::detail {
+
+/// Counter word c of the Philox stream: what a draw is for. Word a is the
+/// index of the draw within its step, word b the step (the centre index).
+enum kmeans_stream : std::uint32_t {
+  kStreamFirstCenter = 1,  ///< k-means++: the first centre (a = 0, b = 0)
+  kStreamTrials = 2,       ///< k-means++: trial a of centre b
+  kStreamRandomInit = 3,   ///< random init: draw a
+};
+
+/// Rows processed together by one task of the CPU backend, and the tile of
+/// rows whose potentials are summed in a fixed order on both backends.
+constexpr std::int64_t kKmeansBlock = 128;
+
+/// 2 + floor(ln k) when @p requested is 0, else @p requested.
+int kmeans_local_trials(std::int64_t k, int requested);
+
+/// The first k-means++ centre of the run with @p seed among @p n rows.
+std::int64_t kmeans_first_center(std::uint64_t seed, std::int64_t n);
+
+/// The row drawn for target potential u * total: the first index whose
+/// inclusive prefix sum reaches it, clipped to n - 1 (as numpy's searchsorted
+/// on a cumulative sum, then clip, in scikit-learn's _kmeans_plusplus).
+/// @p block_sums holds the sums of the kKmeansBlock-row blocks of @p values,
+/// each summed in row order in double.
+std::int64_t kmeans_sample_index(const float* values, std::int64_t n, const double* block_sums,
+                                 double target);
+
+/// k distinct rows of n, drawn uniformly from the Philox stream of @p seed
+/// (each draw a uniform index, redrawn while it repeats an earlier one).
+std::vector<std::int64_t> kmeans_random_rows(std::uint64_t seed, std::int64_t n, std::int64_t k);
+
+/// tol * mean over columns of the column variance (numpy's var, ddof 0),
+/// accumulated in double: scikit-learn's _tolerance. Host rows.
+double kmeans_tolerance(matrix_view x, double tol, int threads);
+
+/// Copy of @p x with every row scaled to unit L2 norm; throws
+/// invalid_argument naming the first zero row.
+host_matrix normalized_rows(matrix_view x, const char* name, int threads);
+
+}  // namespace embed_metrics::detail
