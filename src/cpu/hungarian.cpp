@@ -1,0 +1,153 @@
+#include "cpu/hungarian.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <numeric>
+#include <vector>
+
+namespace embed_metrics::cpu {
+namespace {
+
+using i64 = std::int64_t;
+
+// Minimum-cost assignment of every row of an n x m cost table (n <= m) by
+// shortest augmenting paths with row and column potentials (Kuhn-Munkres in
+// the Jonker-Volgenant form): n augmentations of O(n m) each. Costs are the
+// negated weights, so the minimum cost is the maximum weight. Returns, for
+// each row, its column.
+std::vector<i64> assign_rows(const i64* w, i64 n, i64 m) {
+  const i64 inf = std::numeric_limits<i64>::max() / 4;
+  std::vector<i64> u(static_cast<std::size_t>(n + 1), 0), v(static_cast<std::size_t>(m + 1), 0);
+  std::vector<i64> p(static_cast<std::size_t>(m + 1), 0), way(static_cast<std::size_t>(m + 1), 0);
+  std::vector<i64> minv(static_cast<std::size_t>(m + 1));
+  std::vector<char> used(static_cast<std::size_t>(m + 1));
+  for (i64 i = 1; i <= n; ++i) {
+    p[0] = i;
+    i64 j0 = 0;
+    std::fill(minv.begin(), minv.end(), inf);
+    std::fill(used.begin(), used.end(), 0);
+    do {
+      used[j0] = 1;
+      const i64 i0 = p[j0];
+      const i64 ui0 = u[i0];
+      const i64* wrow = w + (i0 - 1) * m;
+      i64 delta = inf;
+      i64 j1 = 0;
+      for (i64 j = 1; j <= m; ++j) {
+        if (used[j]) continue;
+        const i64 cur = -wrow[j - 1] - ui0 - v[j];
+        if (cur < minv[j]) {
+          minv[j] = cur;
+          way[j] = j0;
+        }
+        if (minv[j] < delta) {
+          delta = minv[j];
+          j1 = j;
+        }
+      }
+      for (i64 j = 0; j <= m; ++j) {
+        if (used[j]) {
+          u[p[j]] += delta;
+          v[j] -= delta;
+        } else {
+          minv[j] -= delta;
+        }
+      }
+      j0 = j1;
+    } while (p[j0] != 0);
+    do {
+      const i64 j1 = way[j0];
+      p[j0] = p[j1];
+      j0 = j1;
+    } while (j0 != 0);
+  }
+  std::vector<i64> col_of(static_cast<std::size_t>(n), -1);
+  for (i64 j = 1; j <= m; ++j)
+    if (p[j] != 0) col_of[p[j] - 1] = j - 1;
+  return col_of;
+}
+
+i64 find(std::vector<i64>& parent, i64 x) {
+  while (parent[x] != x) {
+    parent[x] = parent[parent[x]];
+    x = parent[x];
+  }
+  return x;
+}
+
+}  // namespace
+
+std::int64_t max_weight_matching_dense(const std::int64_t* weights, std::int64_t rows,
+                                       std::int64_t cols) {
+  if (rows == 0 || cols == 0) return 0;
+  const bool transposed = rows > cols;
+  const i64 n = transposed ? cols : rows;
+  const i64 m = transposed ? rows : cols;
+  std::vector<i64> wt;
+  if (transposed) {  // the algorithm wants rows <= cols: work on the transpose
+    wt.resize(static_cast<std::size_t>(rows * cols));
+    for (i64 i = 0; i < rows; ++i)
+      for (i64 j = 0; j < cols; ++j) wt[j * rows + i] = weights[i * cols + j];
+  }
+  const std::vector<i64> col_of = assign_rows(transposed ? wt.data() : weights, n, m);
+  i64 total = 0;
+  for (i64 i = 0; i < n; ++i) {
+    const i64 j = col_of[i];
+    total += transposed ? weights[j * cols + i] : weights[i * cols + j];
+  }
+  return total;
+}
+
+std::int64_t max_matching_count(const contingency_table& t, std::int64_t max_cells) {
+  const auto ka = static_cast<i64>(t.sizes_a.size());
+  const auto kb = static_cast<i64>(t.sizes_b.size());
+  const auto nnz = static_cast<i64>(t.count.size());
+  // Union-find over rows (0..ka-1) and columns (ka..ka+kb-1) joined by non-zero cells.
+  std::vector<i64> parent(static_cast<std::size_t>(ka + kb));
+  std::iota(parent.begin(), parent.end(), i64{0});
+  for (i64 c = 0; c < nnz; ++c) {
+    const i64 x = find(parent, t.row[c]);
+    const i64 y = find(parent, ka + t.col[c]);
+    if (x != y) parent[std::max(x, y)] = std::min(x, y);
+  }
+  // Cells grouped by component (stable: within a component, table order).
+  std::vector<i64> comp_of_cell(static_cast<std::size_t>(nnz));
+  for (i64 c = 0; c < nnz; ++c) comp_of_cell[c] = find(parent, t.row[c]);
+  std::vector<i64> order(static_cast<std::size_t>(nnz));
+  std::iota(order.begin(), order.end(), i64{0});
+  std::stable_sort(order.begin(), order.end(),
+                   [&](i64 x, i64 y) { return comp_of_cell[x] < comp_of_cell[y]; });
+
+  std::vector<i64> local_row(static_cast<std::size_t>(ka), -1), local_col(static_cast<std::size_t>(kb), -1);
+  std::vector<i64> dense;
+  i64 total = 0;
+  for (i64 s = 0; s < nnz;) {
+    i64 e = s;
+    const i64 comp = comp_of_cell[order[s]];
+    while (e < nnz && comp_of_cell[order[e]] == comp) ++e;
+    // Local indices of this component's rows and columns.
+    i64 r = 0, c = 0, best = 0;
+    for (i64 q = s; q < e; ++q) {
+      const i64 cell = order[q];
+      if (local_row[t.row[cell]] < 0) local_row[t.row[cell]] = r++;
+      if (local_col[t.col[cell]] < 0) local_col[t.col[cell]] = c++;
+      best = std::max(best, t.count[cell]);
+    }
+    if (r == 1 || c == 1) {
+      total += best;  // a single row or column matches its largest cell
+    } else {
+      if (r > max_cells / c) return -1;
+      dense.assign(static_cast<std::size_t>(r * c), 0);
+      for (i64 q = s; q < e; ++q) {
+        const i64 cell = order[q];
+        dense[local_row[t.row[cell]] * c + local_col[t.col[cell]]] = t.count[cell];
+      }
+      total += max_weight_matching_dense(dense.data(), r, c);
+    }
+    s = e;
+  }
+  return total;
+}
+
+}  // namespace embed_metrics::cpu
