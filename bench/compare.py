@@ -108,6 +108,11 @@ def select_benchmarks(names, device, workloads, label_workloads=()):
     return chosen
 
 
+# Fields of a Google Benchmark JSON run that are not user counters.
+BENCHMARK_FIELDS = {"family_index", "per_family_instance_index", "repetitions", "repetition_index",
+                    "iterations", "real_time", "cpu_time"}
+
+
 def unit_seconds(unit):
     return {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}[unit]
 
@@ -152,10 +157,10 @@ def run_em_bench(exe, names, data_dir, deadline, repetitions, min_time, out_dir,
             log(f"em_bench: {name}: {results[name]['skipped']}")
             continue
         times = [b["real_time"] * unit_seconds(b.get("time_unit", "ns")) for b in runs]
-        counters = {}
-        for key in ("flop/s", "bytes/s", "threads", "items_per_second", "bytes_per_second"):
-            vals = [b[key] for b in runs if key in b]
-            if vals:
+        counters = {}  # user counters (flop/s, bytes/s, threads, a score...): medians
+        for key in runs[0]:
+            vals = [b[key] for b in runs if isinstance(b.get(key), (int, float))]
+            if key not in BENCHMARK_FIELDS and vals and not isinstance(runs[0][key], bool):
                 counters[key] = statistics.median(vals)
         results[name] = {"seconds": statistics.median(times), "repeats": len(times),
                          "counters": counters, "label": runs[0].get("label", "")}
@@ -268,6 +273,8 @@ def build_rows(ours, anchors, flop_rate, bandwidth, device):
                 "anchor": rec["anchor"] if rec else None,
                 "anchor_s": anc_s,
                 "anchor_note": (rec.get("note") or rec.get("skipped")) if rec else None,
+                "ours_counters": ours_r["counters"] if ours_r else None,
+                "anchor_value": rec.get("value") if rec else None,
                 "ratio": (anc_s / ours_s) if (anc_s and ours_s) else None,
                 "flop": flop, "bytes": nbytes, "floor_s": floor,
                 "floor_fraction": (floor / ours_s) if (floor and ours_s) else None,
