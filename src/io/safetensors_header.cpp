@@ -42,7 +42,8 @@ const st_dtype* find_type(const std::string& name) {
 
 std::uint64_t as_u64(const nlohmann::json& v, const std::string& file, const std::string& what) {
   if (!v.is_number_unsigned() && !(v.is_number_integer() && v.get<std::int64_t>() >= 0))
-    fail(file, "safetensors header: ", what, " must be a non-negative integer, not ", v.dump());
+    fail(file, "safetensors header: ", what, " must be a non-negative integer, not ",
+         v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   const auto u = v.get<std::uint64_t>();
   if (u > static_cast<std::uint64_t>(INT64_MAX)) fail(file, "safetensors header: ", what, " is too large");
   return u;

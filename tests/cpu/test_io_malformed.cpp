@@ -101,7 +101,7 @@ TEST(IoMalformed, NpyTruncatedInsideHeader) {
 TEST(IoMalformed, NpyHeaderLengthPastTheFile) {
   const auto dir = em_test::temp_dir("bad");
   std::string bytes = npy_file("<f4", "(3, 4)", kGoodData);
-  bytes[8] = '\xff';  // header length 0xff?? > file size
+  bytes[8] = '\xff';  // header length 0x7fff, far beyond the file
   bytes[9] = '\x7f';
   expect_load_error(write_file(dir / "len.npy", bytes), {"len.npy", "header length", "past the end"});
 }
