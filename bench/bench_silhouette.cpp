@@ -24,9 +24,11 @@ double pair_flop(const em_bench::workload& w) {
   return 2.0 * static_cast<double>(w.n) * static_cast<double>(w.n) * static_cast<double>(w.d);
 }
 
+// Argument: CPU threads (0 = all). With 1 thread the CPU time column is the
+// whole work, which stays meaningful on a loaded machine.
 void silhouette_cpu(benchmark::State& state, const em_bench::workload& w) {
   const auto& ds = em_bench::data_for(w);
-  em::resources res("cpu");
+  em::resources res("cpu", static_cast<int>(state.range(0)));
   double score = 0.0;
   for (auto _ : state) {
     score = em::silhouette(res, ds.x.view(), ds.labels).score;
@@ -42,17 +44,17 @@ void silhouette_cpu(benchmark::State& state, const em_bench::workload& w) {
 
 static void BM_silhouette_cpu_W0(benchmark::State& s) { silhouette_cpu(s, em_bench::kW0); }
 static void BM_silhouette_cpu_W1(benchmark::State& s) { silhouette_cpu(s, em_bench::kW1); }
-BENCHMARK(BM_silhouette_cpu_W0)->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(BM_silhouette_cpu_W1)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(2.0);
+BENCHMARK(BM_silhouette_cpu_W0)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_silhouette_cpu_W1)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 
-// The machine's SGEMM rate on all threads: C (4096 x 4096) = A B^T with
+// The machine's SGEMM rate (argument: threads, 0 = all): C (4096 x 4096) = A B^T with
 // d = 512 (W1's dimension), through the same BLAS wrapper the tiles use.
 static void BM_silhouette_sgemm_rate_cpu(benchmark::State& state) {
   const std::int64_t m = 4096;
   const std::int64_t d = 512;
   const auto& ds = em_bench::data_for(em_bench::kW1);
   std::vector<float> c(static_cast<std::size_t>(m * m));
-  const em::resources res("cpu");
+  const em::resources res("cpu", static_cast<int>(state.range(0)));
   for (auto _ : state) {
     em::cpu::sgemm_nt(m, m, d, 1.0f, ds.x.data(), d, ds.x.data() + m * d, d, 0.0f, c.data(), m,
                       res.threads());
@@ -62,7 +64,7 @@ static void BM_silhouette_sgemm_rate_cpu(benchmark::State& state) {
       benchmark::Counter(2.0 * static_cast<double>(m * m * d), benchmark::Counter::kIsIterationInvariantRate);
   state.counters["threads"] = res.threads();
 }
-BENCHMARK(BM_silhouette_sgemm_rate_cpu)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_silhouette_sgemm_rate_cpu)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 #ifdef EMBED_METRICS_HAS_CUDA
 namespace {

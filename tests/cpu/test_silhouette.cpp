@@ -39,19 +39,28 @@ double ref_dist(const em::host_matrix& x, std::int64_t i, std::int64_t j, em::si
 std::vector<double> ref_samples(const em::host_matrix& x, const std::vector<std::int64_t>& l,
                                 em::silhouette_metric m) {
   const auto n = x.rows();
-  std::map<std::int64_t, std::int64_t> size;
-  for (auto v : l) ++size[v];
+  std::map<std::int64_t, std::size_t> id;
+  for (auto v : l) id.emplace(v, 0);
+  std::size_t next = 0;
+  for (auto& [v, i] : id) i = next++;
+  std::vector<std::size_t> c(l.size());
+  std::vector<double> size(id.size(), 0.0);
+  for (std::size_t i = 0; i < l.size(); ++i) {
+    c[i] = id[l[i]];
+    size[c[i]] += 1.0;
+  }
   std::vector<double> s(static_cast<std::size_t>(n));
+  std::vector<double> sum(id.size());
   for (std::int64_t i = 0; i < n; ++i) {
-    std::map<std::int64_t, double> sum;
+    std::fill(sum.begin(), sum.end(), 0.0);
     for (std::int64_t j = 0; j < n; ++j)
-      if (j != i) sum[l[static_cast<std::size_t>(j)]] += ref_dist(x, i, j, m);
-    const std::int64_t own = l[static_cast<std::size_t>(i)];
-    if (size[own] == 1) continue;
-    const double a = sum[own] / static_cast<double>(size[own] - 1);
+      if (j != i) sum[c[static_cast<std::size_t>(j)]] += ref_dist(x, i, j, m);
+    const std::size_t own = c[static_cast<std::size_t>(i)];
+    if (size[own] == 1.0) continue;
+    const double a = sum[own] / (size[own] - 1.0);
     double b = std::numeric_limits<double>::infinity();
-    for (const auto& [c, v] : sum)
-      if (c != own) b = std::min(b, v / static_cast<double>(size[c]));
+    for (std::size_t k = 0; k < sum.size(); ++k)
+      if (k != own) b = std::min(b, sum[k] / size[k]);
     s[static_cast<std::size_t>(i)] = (b - a) / std::max(a, b);
   }
   return s;

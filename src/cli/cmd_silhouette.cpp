@@ -1,0 +1,134 @@
+// `embed-metrics silhouette EMB LABELS`: the silhouette of a clustering, exact
+// by default, or one of the two approximations (--sample-size, --simplified).
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <iostream>
+#include <limits>
+#include <memory>
+#include <system_error>
+
+#include "cli/command.hpp"
+#include "cli/input_options.hpp"
+#include "cli/output.hpp"
+#include "core/check.hpp"
+#include "embed_metrics/io.hpp"
+#include "embed_metrics/silhouette.hpp"
+
+namespace embed_metrics::cli {
+namespace {
+
+struct silhouette_args {
+  std::string embeddings;
+  std::string labels;
+  input_options input;
+  std::string metric = "euclidean";
+  std::string samples;
+  std::int64_t sample_size = 0;
+  bool simplified = false;
+};
+
+bool same_file(const std::string& a, const std::string& b) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::exists(a, ec) && fs::exists(b, ec)) return fs::equivalent(a, b, ec);
+  return fs::weakly_canonical(a, ec) == fs::weakly_canonical(b, ec);
+}
+
+std::function<int()> setup(CLI::App& sub, common_options& common) {
+  auto args = std::make_shared<silhouette_args>();
+  sub.add_option("embeddings", args->embeddings, "Embeddings file (n x d)")->required();
+  sub.add_option("labels", args->labels, "Cluster labels, one per row (integer .npy or text)")
+      ->required();
+  args->input.add_to(sub);
+  sub.add_option("--metric", args->metric, "Distance: euclidean, cosine or sqeuclidean")
+      ->check(CLI::IsMember({"euclidean", "cosine", "sqeuclidean"}))
+      ->capture_default_str();
+  sub.add_option("--samples", args->samples,
+                 "Write the per-point values to this .npy (1-D float64, one entry per row of the "
+                 "embeddings file; NaN for rows not scored)");
+  auto* size_opt = sub.add_option(
+      "--sample-size", args->sample_size,
+      "Approximation: score a random sample of N points (drawn with --seed), as scikit-learn's "
+      "sample_size");
+  size_opt->check(CLI::Range(std::int64_t{2}, std::numeric_limits<std::int64_t>::max()));
+  sub.add_flag("--simplified", args->simplified,
+               "Approximation: distances to the cluster centroids instead of to every point")
+      ->excludes(size_opt);
+  add_format_option(sub, common);
+
+  return [args, &common] {
+    if (!args->samples.empty()) {
+      EM_EXPECTS(!same_file(args->samples, args->embeddings) &&
+                     !same_file(args->samples, args->labels),
+                 "--samples ", args->samples, " is one of the inputs; choose another file name");
+    }
+    const resources res = common.make_resources();
+    const loaded_embeddings emb = args->input.load(args->embeddings);
+    std::vector<std::int64_t> labels = load_labels(args->labels);
+    const std::int64_t file_rows = emb.matrix.rows() + emb.dropped_rows;
+    EM_EXPECTS(static_cast<std::int64_t>(labels.size()) == file_rows, args->labels, " has ",
+               labels.size(), " labels, ", args->embeddings, " ", file_rows,
+               " rows; give one label per row");
+    if (!emb.kept_rows.empty()) {
+      std::vector<std::int64_t> kept;
+      kept.reserve(emb.kept_rows.size());
+      for (const std::int64_t r : emb.kept_rows) kept.push_back(labels[static_cast<std::size_t>(r)]);
+      labels = std::move(kept);
+    }
+
+    silhouette_params params;
+    params.metric = parse_silhouette_metric(args->metric);
+    params.per_sample = !args->samples.empty();
+    const auto t0 = std::chrono::steady_clock::now();
+    silhouette_result r;
+    if (args->simplified) {
+      r = silhouette_simplified(res, emb.matrix.view(), labels, params);
+    } else if (args->sample_size > 0) {
+      r = silhouette_sampled(res, emb.matrix.view(), labels, args->sample_size, common.seed,
+                             params);
+    } else {
+      r = silhouette(res, emb.matrix.view(), labels, params);
+    }
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
+    if (!args->samples.empty()) {
+      // One entry per row of the file: NaN where a row was dropped or not drawn.
+      std::vector<double> out(static_cast<std::size_t>(file_rows),
+                              std::numeric_limits<double>::quiet_NaN());
+      auto file_row = [&](std::int64_t kept_row) {
+        return emb.kept_rows.empty() ? kept_row : emb.kept_rows[static_cast<std::size_t>(kept_row)];
+      };
+      for (std::size_t i = 0; i < r.samples.size(); ++i) {
+        const std::int64_t row =
+            r.sample_rows.empty() ? static_cast<std::int64_t>(i) : r.sample_rows[i];
+        out[static_cast<std::size_t>(file_row(row))] = r.samples[i];
+      }
+      save_npy(args->samples, out);
+    }
+
+    json clusters = json::array();
+    for (const auto& c : r.clusters)
+      clusters.push_back({{"label", c.label}, {"size", c.size}, {"silhouette", c.mean}});
+    json out;
+    out["n"] = r.n;
+    out["k"] = r.k;
+    out["metric"] = std::string(to_string(params.metric));
+    out["silhouette"] = r.score;
+    out["per_cluster"] = std::move(clusters);
+    out["exact"] = r.exact;
+    out["seconds"] = seconds;
+    print_record(std::cout, out, common.format);
+    return 0;
+  };
+}
+
+const registrar reg{{"silhouette",
+                     "Silhouette of a clustering (exact; or --sample-size / --simplified "
+                     "approximations)",
+                     setup, 30}};
+
+}  // namespace
+}  // namespace embed_metrics::cli
