@@ -6,17 +6,16 @@
 #include <utility>
 
 #include "cpu/blas.hpp"
-#include "cpu/distance_tile.hpp"
+#include "cpu/distance_tile.hpp"  // row_sqnorms
 
 namespace embed_metrics::cpu {
 namespace {
 
-// Columns per distance tile; rows per tile are kRowsPerThread x threads so
-// that every thread gets whole GEMM row blocks. A tile of 256 x 2048 floats
-// (2 MiB) stays in cache between the GEMM that writes it and the selection
-// that reads it.
+// A thread's distance tile: 128 rows (the GEMM row block of cpu/blas.cpp) by
+// 2048 columns, 1 MiB, in cache between the GEMM that writes it and the
+// selection that reads it.
 constexpr std::int64_t kTileCols = 2048;
-constexpr std::int64_t kRowsPerThread = 128;
+constexpr std::int64_t kRowBlock = 128;
 
 // Rows scaled to unit length (zero rows stay zero), for cosine distance.
 std::vector<float> normalized_rows(matrix_view x, int threads) {
@@ -59,46 +58,56 @@ void knn_select(matrix_view x, std::int64_t cap, knn_metric metric, int threads,
 
   std::vector<float> normed;
   matrix_view y = x;
-  std::vector<float> norms;
-  if (metric == knn_metric::cosine) {
+  std::vector<float> norms(static_cast<std::size_t>(n), 0.0f);
+  const bool cosine = metric == knn_metric::cosine;
+  if (cosine) {
     normed = normalized_rows(x, threads);
     y = matrix_view(normed.data(), n, d);
   } else {
-    norms.resize(static_cast<std::size_t>(n));
     row_sqnorms(x, norms.data(), threads);
   }
+  // Euclidean: ||x_i||^2 + ||y_j||^2 - 2 x_i.y_j. Cosine: 1 - x_i.y_j of unit
+  // rows (norms 0 and "1 +" below).
+  const float alpha = cosine ? -1.0f : -2.0f;
+  const float offset = cosine ? 1.0f : 0.0f;
 
-  const std::int64_t tile_rows = std::min(n, kRowsPerThread * threads);
+  // One parallel region: each thread takes a block of kRowBlock rows and walks
+  // all column tiles, one single-threaded GEMM per tile (the same fixed blocks
+  // as cpu::sgemm_nt, so results do not depend on the thread count) followed
+  // at once by the selection while the tile is in cache. The clamp and the
+  // exact self zero of cpu::sqdist_tile are not needed: the self pair is
+  // skipped by index and the kept candidates are re-measured in knn_refine.
   const std::int64_t tile_cols = std::min(n, kTileCols);
-  std::vector<float> tile(static_cast<std::size_t>(tile_rows * tile_cols));
-
-  for (std::int64_t r0 = 0; r0 < n; r0 += tile_rows) {
-    const std::int64_t rows = std::min(tile_rows, n - r0);
-    const matrix_view xr = y.row_block(r0, rows);
-    // Columns in ascending order: a later column with a value equal to a kept
-    // one has a larger index, so strict comparisons break ties by index.
-    for (std::int64_t c0 = 0; c0 < n; c0 += tile_cols) {
-      const std::int64_t cols = std::min(tile_cols, n - c0);
-      const matrix_view yc = y.row_block(c0, cols);
-      // Euclidean: the squared distance. Cosine: -dot, ordered as 1 - dot.
-      if (metric == knn_metric::cosine)
-        sgemm_nt(rows, cols, d, -1.0f, xr.data, xr.ld(), yc.data, yc.ld(), 0.0f, tile.data(),
-                 tile_cols, threads);
-      else
-        sqdist_tile(xr, norms.data() + r0, yc, norms.data() + c0, tile.data(), tile_cols, threads,
-                    {true, r0, c0});
-#pragma omp parallel for num_threads(threads) schedule(static)
-      for (std::int64_t i = 0; i < rows; ++i) {
-        const std::int64_t gi = r0 + i;
-        float* vals = best.data() + gi * cap;
-        std::int64_t* ids = idx.data() + gi * cap;
-        const float* t = tile.data() + i * tile_cols;
-        float worst = vals[cap - 1];
-        for (std::int64_t j = 0; j < cols; ++j) {
-          const float v = t[j];
-          if (v < worst && c0 + j != gi) {
-            insert_sorted(vals, ids, cap, v, c0 + j);
-            worst = vals[cap - 1];
+  const std::int64_t blocks = (n + kRowBlock - 1) / kRowBlock;
+#pragma omp parallel num_threads(threads)
+  {
+    std::vector<float> tile(static_cast<std::size_t>(kRowBlock * tile_cols));
+#pragma omp for schedule(dynamic, 1)
+    for (std::int64_t b = 0; b < blocks; ++b) {
+      const std::int64_t r0 = b * kRowBlock;
+      const std::int64_t rows = std::min(kRowBlock, n - r0);
+      const matrix_view xr = y.row_block(r0, rows);
+      // Columns in ascending order: a later column with a value equal to a
+      // kept one has a larger index, so strict comparisons break ties by index.
+      for (std::int64_t c0 = 0; c0 < n; c0 += tile_cols) {
+        const std::int64_t cols = std::min(tile_cols, n - c0);
+        const matrix_view yc = y.row_block(c0, cols);
+        sgemm_nt(rows, cols, d, alpha, xr.data, xr.ld(), yc.data, yc.ld(), 0.0f, tile.data(),
+                 tile_cols, 1);
+        const float* yn = norms.data() + c0;
+        for (std::int64_t i = 0; i < rows; ++i) {
+          const std::int64_t gi = r0 + i;
+          float* vals = best.data() + gi * cap;
+          std::int64_t* ids = idx.data() + gi * cap;
+          const float* t = tile.data() + i * tile_cols;
+          const float base = offset + norms[static_cast<std::size_t>(gi)];
+          float worst = vals[cap - 1];
+          for (std::int64_t j = 0; j < cols; ++j) {
+            const float v = base + yn[j] + t[j];
+            if (v < worst && c0 + j != gi) {
+              insert_sorted(vals, ids, cap, v, c0 + j);
+              worst = vals[cap - 1];
+            }
           }
         }
       }
