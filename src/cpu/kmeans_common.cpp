@@ -81,7 +81,7 @@ double kmeans_tolerance(matrix_view x, double tol, int threads) {
   std::vector<double> mean(static_cast<std::size_t>(d), 0.0);
   std::vector<double> var(static_cast<std::size_t>(d), 0.0);
   for (int pass = 0; pass < 2; ++pass) {
-#pragma omp parallel for num_threads(threads) schedule(static)
+#pragma omp parallel for num_threads(kmeans_team(threads, n * d)) schedule(static)
     for (std::int64_t b = 0; b < blocks; ++b) {
       double* acc = part.data() + b * d;
       std::fill(acc, acc + d, 0.0);
@@ -110,7 +110,7 @@ double kmeans_tolerance(matrix_view x, double tol, int threads) {
 host_matrix normalized_rows(matrix_view x, const char* name, int threads) {
   host_matrix out(x.rows, x.cols);
   std::int64_t bad = -1;
-#pragma omp parallel for num_threads(threads) schedule(static)
+#pragma omp parallel for num_threads(kmeans_team(threads, x.rows * x.cols)) schedule(static)
   for (std::int64_t i = 0; i < x.rows; ++i) {
     const float* r = x.row(i);
     double s = 0.0;

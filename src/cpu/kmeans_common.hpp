@@ -24,6 +24,12 @@ enum kmeans_stream : std::uint32_t {
 /// rows whose potentials are summed in a fixed order on both backends.
 constexpr std::int64_t kKmeansBlock = 128;
 
+/// Threads for a loop of about @p work element operations: 1 below a size
+/// where waking a team costs more than it saves (results never depend on it).
+inline int kmeans_team(int threads, std::int64_t work) {
+  return work >= (std::int64_t{1} << 16) ? threads : 1;
+}
+
 /// 2 + floor(ln k) when @p requested is 0, else @p requested.
 int kmeans_local_trials(std::int64_t k, int requested);
 

@@ -17,10 +17,14 @@ namespace {
 
 using detail::kKmeansBlock;
 
-/// out (n x m) = squared distance of each row of x to the rows @p idx of x,
-/// clamped at 0, exactly 0 for a row and itself.
-void candidate_distances(matrix_view x, const float* xn, const std::vector<std::int64_t>& idx,
-                         std::vector<float>& out, int threads) {
+/// One step of k-means++ for m candidates (the rows @p idx of x), all runs
+/// together: out (n x m) = min(closest of the candidate's run, D^2(row,
+/// candidate)), D^2 from one sgemm, clamped at 0, exactly 0 for a row and
+/// itself; part[b * m + c] = the sum of column c over the rows of block b, in
+/// row order, in double. With closest empty, just D^2. closest is runs x n.
+void candidate_step(matrix_view x, const float* xn, const std::vector<std::int64_t>& idx,
+                    const std::vector<float>& closest, int trials, std::vector<float>& out,
+                    std::vector<double>& part, int threads) {
   const std::int64_t n = x.rows;
   const std::int64_t d = x.cols;
   const auto m = static_cast<std::int64_t>(idx.size());
@@ -32,28 +36,25 @@ void candidate_distances(matrix_view x, const float* xn, const std::vector<std::
     cn[static_cast<std::size_t>(c)] = xn[idx[static_cast<std::size_t>(c)]];
   }
   out.resize(static_cast<std::size_t>(n * m));
-  sgemm_nt(n, m, d, -2.0f, x.data, x.ld(), cand.data(), d, 0.0f, out.data(), m, threads);
-#pragma omp parallel for num_threads(threads) schedule(static)
-  for (std::int64_t i = 0; i < n; ++i) {
-    float* r = out.data() + i * m;
-    for (std::int64_t c = 0; c < m; ++c) {
-      const std::int64_t row = idx[static_cast<std::size_t>(c)];
-      r[c] = row == i ? 0.0f : std::max(r[c] + xn[i] + cn[static_cast<std::size_t>(c)], 0.0f);
-    }
-  }
-}
-
-/// part[b * m + c] = sum over the rows of block b of v(i, c), in row order, in
-/// double; v(i, c) = vals[i * m + c].
-void block_sums(const float* vals, std::int64_t n, std::int64_t m, std::vector<double>& part,
-                int threads) {
+  sgemm_nt(n, m, d, -2.0f, x.data, x.ld(), cand.data(), d, 0.0f, out.data(), m,
+           detail::kmeans_team(threads, n * m * d));
   const std::int64_t blocks = (n + kKmeansBlock - 1) / kKmeansBlock;
   part.assign(static_cast<std::size_t>(blocks * m), 0.0);
-#pragma omp parallel for num_threads(threads) schedule(static)
+  const bool lower = !closest.empty();
+  // One pass per block of rows: epilogue, min with the current D^2, sums.
+#pragma omp parallel for num_threads(detail::kmeans_team(threads, n * m)) schedule(static)
   for (std::int64_t b = 0; b < blocks; ++b) {
     double* acc = part.data() + b * m;
-    for (std::int64_t i = b * kKmeansBlock; i < std::min(n, (b + 1) * kKmeansBlock); ++i)
-      for (std::int64_t c = 0; c < m; ++c) acc[c] += static_cast<double>(vals[i * m + c]);
+    for (std::int64_t i = b * kKmeansBlock; i < std::min(n, (b + 1) * kKmeansBlock); ++i) {
+      float* r = out.data() + i * m;
+      for (std::int64_t c = 0; c < m; ++c) {
+        const std::int64_t row = idx[static_cast<std::size_t>(c)];
+        float v = row == i ? 0.0f : std::max(r[c] + xn[i] + cn[static_cast<std::size_t>(c)], 0.0f);
+        if (lower) v = std::min(v, closest[static_cast<std::size_t>((c / trials) * n + i)]);
+        r[c] = v;
+        acc[c] += static_cast<double>(v);
+      }
+    }
   }
 }
 
@@ -75,18 +76,17 @@ host_matrix plus_plus(matrix_view x, const float* xn, std::int64_t k, int trials
     idx[static_cast<std::size_t>(r)] = detail::kmeans_first_center(seeds[static_cast<std::size_t>(r)], n);
     copy_row(x, idx[static_cast<std::size_t>(r)], centers.data() + r * k * d);
   }
-  std::vector<float> closest;  // n x runs
-  candidate_distances(x, xn, idx, closest, threads);
+  std::vector<float> first_dist;  // n x runs
   std::vector<double> part;
-  block_sums(closest.data(), n, runs, part, threads);
-  // run_part[r][b]: the block sums of run r's current D^2.
+  candidate_step(x, xn, idx, {}, 1, first_dist, part, threads);
+  // run_part[r][b]: the block sums of run r's current D^2; run_closest[r][i]: the D^2.
   std::vector<double> run_part(static_cast<std::size_t>(runs * blocks));
   std::vector<float> run_closest(static_cast<std::size_t>(runs * n));
   for (std::int64_t r = 0; r < runs; ++r) {
     for (std::int64_t b = 0; b < blocks; ++b)
       run_part[static_cast<std::size_t>(r * blocks + b)] = part[static_cast<std::size_t>(b * runs + r)];
     for (std::int64_t i = 0; i < n; ++i)
-      run_closest[static_cast<std::size_t>(r * n + i)] = closest[static_cast<std::size_t>(i * runs + r)];
+      run_closest[static_cast<std::size_t>(r * n + i)] = first_dist[static_cast<std::size_t>(i * runs + r)];
   }
 
   const std::int64_t m = runs * trials;
@@ -107,14 +107,7 @@ host_matrix plus_plus(matrix_view x, const float* xn, std::int64_t k, int trials
       }
     }
     // D^2 of every row to every candidate, lowered by the current D^2.
-    candidate_distances(x, xn, cand, dist, threads);
-#pragma omp parallel for num_threads(threads) schedule(static)
-    for (std::int64_t i = 0; i < n; ++i) {
-      float* row = dist.data() + i * m;
-      for (std::int64_t j = 0; j < m; ++j)
-        row[j] = std::min(row[j], run_closest[static_cast<std::size_t>((j / trials) * n + i)]);
-    }
-    block_sums(dist.data(), n, m, part, threads);
+    candidate_step(x, xn, cand, run_closest, trials, dist, part, threads);
     for (std::int64_t r = 0; r < runs; ++r) {
       int best = 0;
       double best_pot = 0.0;
@@ -131,7 +124,7 @@ host_matrix plus_plus(matrix_view x, const float* xn, std::int64_t k, int trials
       for (std::int64_t b = 0; b < blocks; ++b)
         run_part[static_cast<std::size_t>(r * blocks + b)] = part[static_cast<std::size_t>(b * m + j)];
       float* rc = run_closest.data() + r * n;
-#pragma omp parallel for num_threads(threads) schedule(static)
+#pragma omp parallel for num_threads(detail::kmeans_team(threads, n)) schedule(static)
       for (std::int64_t i = 0; i < n; ++i) rc[i] = dist[static_cast<std::size_t>(i * m + j)];
     }
   }

@@ -56,7 +56,7 @@ void update_centers(matrix_view x, const std::int32_t* labels, std::int64_t k,
   }
   std::vector<double> sums(static_cast<std::size_t>(k * d), 0.0);
   const std::int64_t chunks = (d + kColumnChunk - 1) / kColumnChunk;
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
+#pragma omp parallel for num_threads(detail::kmeans_team(threads, n * d)) schedule(dynamic, 1)
   for (std::int64_t task = 0; task < k * chunks; ++task) {
     const std::int64_t c = task / chunks;
     const std::int64_t j0 = (task % chunks) * kColumnChunk;
@@ -74,7 +74,7 @@ void update_centers(matrix_view x, const std::int32_t* labels, std::int64_t k,
     if (counts[static_cast<std::size_t>(c)] == 0) empty.push_back(c);
   if (!empty.empty()) {
     std::vector<double> dist(static_cast<std::size_t>(n));
-#pragma omp parallel for num_threads(threads) schedule(static)
+#pragma omp parallel for num_threads(detail::kmeans_team(threads, n * d)) schedule(static)
     for (std::int64_t i = 0; i < n; ++i) {
       const float* r = x.row(i);
       const float* ctr = old_centers + static_cast<std::int64_t>(labels[i]) * d;
@@ -130,7 +130,7 @@ double inertia_of(matrix_view x, const std::int32_t* labels, const float* center
   const std::int64_t d = x.cols;
   const std::int64_t blocks = (n + kKmeansBlock - 1) / kKmeansBlock;
   std::vector<double> part(static_cast<std::size_t>(blocks), 0.0);
-#pragma omp parallel for num_threads(threads) schedule(static)
+#pragma omp parallel for num_threads(detail::kmeans_team(threads, n * d)) schedule(static)
   for (std::int64_t b = 0; b < blocks; ++b) {
     double acc = 0.0;
     for (std::int64_t i = b * kKmeansBlock; i < std::min(n, (b + 1) * kKmeansBlock); ++i) {
@@ -161,8 +161,8 @@ void kmeans_assign(matrix_view x, matrix_view centers, const float* cn, std::int
     const std::int64_t rows = std::min(chunk, n - r0);
     // tile = -2 x c^T; ||x_i||^2 is the same for every centre and is left out.
     sgemm_nt(rows, m, x.cols, -2.0f, x.row(r0), x.ld(), centers.data, centers.ld(), 0.0f,
-             tile.data(), m, threads);
-#pragma omp parallel for num_threads(threads) schedule(static)
+             tile.data(), m, detail::kmeans_team(threads, rows * m * x.cols));
+#pragma omp parallel for num_threads(detail::kmeans_team(threads, rows * m)) schedule(static)
     for (std::int64_t i = 0; i < rows; ++i) {
       const float* t = tile.data() + i * m;
       for (int r = 0; r < runs; ++r) {
@@ -204,7 +204,7 @@ std::vector<kmeans_result> kmeans_batch(matrix_view x_in, const kmeans_params& p
   const double tol = detail::kmeans_tolerance(x, p.tol, threads);
 
   std::vector<float> xn(static_cast<std::size_t>(n));
-  row_sqnorms(x, xn.data(), threads);
+  row_sqnorms(x, xn.data(), detail::kmeans_team(threads, n * d));
   const host_matrix init = kmeans_init_centers(x, xn.data(), p, seeds, threads);
 
   std::vector<run> state(static_cast<std::size_t>(runs));
@@ -234,7 +234,7 @@ std::vector<kmeans_result> kmeans_batch(matrix_view x_in, const kmeans_params& p
       outs.push_back(s.next.data());
     }
     cn.resize(static_cast<std::size_t>(m));
-    row_sqnorms(matrix_view(stacked.data(), m, d), cn.data(), threads);
+    row_sqnorms(matrix_view(stacked.data(), m, d), cn.data(), detail::kmeans_team(threads, m * d));
     kmeans_assign(x, matrix_view(stacked.data(), m, d), cn.data(), k, static_cast<int>(live.size()),
                   outs.data(), threads);
 
@@ -297,7 +297,7 @@ std::vector<std::int64_t> kmeans_predict(matrix_view x_in, matrix_view centers_i
     centers = unit_c.view();
   }
   std::vector<float> cn(static_cast<std::size_t>(centers.rows));
-  row_sqnorms(centers, cn.data(), threads);
+  row_sqnorms(centers, cn.data(), detail::kmeans_team(threads, centers.rows * centers.cols));
   std::vector<std::int32_t> labels(static_cast<std::size_t>(x.rows));
   std::int32_t* out = labels.data();
   kmeans_assign(x, centers, cn.data(), centers.rows, 1, &out, threads);

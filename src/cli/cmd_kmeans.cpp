@@ -1,0 +1,101 @@
+// `embed-metrics kmeans EMB --k K`: k-means on an embeddings file; prints n,
+// d, k, inertia, n_iter, converged, seed and seconds, and writes the labels
+// (--out, 1-D int64 .npy) and the centres (--centers, k x d float32 .npy).
+// An output path that names the input file is refused.
+
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+#include <system_error>
+
+#include "cli/command.hpp"
+#include "cli/input_options.hpp"
+#include "cli/output.hpp"
+#include "core/check.hpp"
+#include "embed_metrics/io.hpp"
+#include "embed_metrics/kmeans.hpp"
+
+namespace embed_metrics::cli {
+namespace {
+
+struct kmeans_args {
+  std::string file;
+  std::int64_t k = 0;
+  int n_init = 1;
+  int max_iter = 300;
+  std::string metric = "euclidean";
+  std::string out;
+  std::string centers;
+  input_options input;
+};
+
+/// True when @p a and @p b name the same file (or the same path, for files
+/// not yet written).
+bool same_file(const std::string& a, const std::string& b) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::exists(a, ec) && fs::exists(b, ec)) return fs::equivalent(a, b, ec);
+  return fs::weakly_canonical(a, ec) == fs::weakly_canonical(b, ec);
+}
+
+void refuse_overwrite(const kmeans_args& a) {
+  EM_EXPECTS(a.out.empty() || !same_file(a.out, a.file), "--out '", a.out,
+             "' names the input file; choose another path (inputs are never overwritten)");
+  EM_EXPECTS(a.centers.empty() || !same_file(a.centers, a.file), "--centers '", a.centers,
+             "' names the input file; choose another path (inputs are never overwritten)");
+  EM_EXPECTS(a.out.empty() || a.centers.empty() || !same_file(a.out, a.centers),
+             "--out and --centers name the same file '", a.out, "'; give two paths");
+}
+
+std::function<int()> setup(CLI::App& sub, common_options& common) {
+  auto args = std::make_shared<kmeans_args>();
+  sub.add_option("file", args->file, "Embeddings file (.npy, .npz, .safetensors, .csv, raw)")
+      ->required();
+  sub.add_option("--k", args->k, "Number of clusters")->required()->check(CLI::PositiveNumber);
+  sub.add_option("--n-init", args->n_init, "Runs with different seeds (batched); the lowest inertia is kept")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  sub.add_option("--max-iter", args->max_iter, "Most Lloyd iterations per run")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  sub.add_option("--metric", args->metric, "euclidean, or cosine (spherical k-means)")
+      ->check(CLI::IsMember({"euclidean", "cosine"}))
+      ->capture_default_str();
+  sub.add_option("--out", args->out, "Write the labels here (.npy, 1-D int64, one per row)");
+  sub.add_option("--centers", args->centers, "Write the centres here (.npy, k x d float32)");
+  args->input.add_to(sub);
+  add_format_option(sub, common);
+  return [args, &common] {
+    refuse_overwrite(*args);
+    const resources res = common.make_resources();
+    const loaded_embeddings emb = args->input.load(args->file);
+    kmeans_params p;
+    p.k = args->k;
+    p.seed = common.seed;
+    p.n_init = args->n_init;
+    p.max_iter = args->max_iter;
+    p.metric = args->metric == "cosine" ? kmeans_metric::cosine : kmeans_metric::euclidean;
+    const auto t0 = std::chrono::steady_clock::now();
+    const kmeans_result r = kmeans(res, emb.matrix.view(), p);
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (!args->out.empty()) save_npy(args->out, r.labels);
+    if (!args->centers.empty()) save_npy(args->centers, r.centers.view());
+    json out;
+    out["n"] = emb.matrix.rows();
+    out["d"] = emb.matrix.cols();
+    out["k"] = p.k;
+    out["inertia"] = r.inertia;
+    out["n_iter"] = r.n_iter;
+    out["converged"] = r.converged;
+    out["seed"] = p.seed;  // the seed given (run 0 of n_init); it reproduces the result
+    out["seconds"] = seconds;
+    print_record(std::cout, out, common.format);
+    return 0;
+  };
+}
+
+const registrar reg{{"kmeans", "k-means (k-means++ and Lloyd) of an embeddings file", setup, 20}};
+
+}  // namespace
+}  // namespace embed_metrics::cli
