@@ -1,5 +1,7 @@
 #include "cpu/contingency.hpp"
 
+#include <omp.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -12,6 +14,8 @@ namespace embed_metrics::cpu {
 namespace {
 
 using u64 = std::uint64_t;
+
+constexpr std::int64_t kParallelMin = 1 << 16;  // smaller inputs run on one thread
 
 void minmax(label_view l, int threads, std::int64_t& lo, std::int64_t& hi) {
   std::int64_t mn = std::numeric_limits<std::int64_t>::max();
@@ -33,6 +37,7 @@ remapped_labels remap(label_view labels, int threads) {
   const std::int64_t* v = labels.data;
   r.ids.resize(static_cast<std::size_t>(n));
   std::int64_t lo = 0, hi = 0;
+  if (n < kParallelMin) threads = 1;
   minmax(labels, threads, lo, hi);
   // The range as unsigned: max - min of int64 values may not fit in int64.
   const u64 range = static_cast<u64>(hi) - static_cast<u64>(lo);
@@ -69,36 +74,60 @@ contingency_table contingency(label_view a, label_view b, int threads) {
   remapped_labels ra = remap(a, threads);
   remapped_labels rb = remap(b, threads);
   const std::int64_t n = a.size;
-  const auto ka = static_cast<u64>(ra.values.size());
-  const auto kb = static_cast<u64>(rb.values.size());
+  const auto ka = static_cast<std::int64_t>(ra.values.size());
+  const auto kb = static_cast<std::int64_t>(rb.values.size());
+  const int nt = n >= kParallelMin ? threads : 1;
+  // Counting sort of b's ids by a's id (the offsets are the sizes of a), then
+  // each row is counted in a kb-long array that stays in cache: O(n + nnz log)
+  // with sequential memory access, where a ka x kb array would be random.
+  std::vector<std::int64_t> start(static_cast<std::size_t>(ka + 1), 0);
+  for (std::int64_t i = 0; i < ka; ++i) start[i + 1] = start[i] + ra.sizes[i];
+  std::vector<std::int64_t> by_row(static_cast<std::size_t>(n));
+  {
+    std::vector<std::int64_t> pos(start.begin(), start.end() - 1);
+    for (std::int64_t i = 0; i < n; ++i) by_row[pos[ra.ids[i]]++] = rb.ids[i];
+  }
+  // Rows in contiguous blocks, one per thread, concatenated in order.
+  std::vector<contingency_table> part(static_cast<std::size_t>(nt));
+#pragma omp parallel num_threads(nt)
+  {
+    const int t = omp_get_thread_num();
+    const std::int64_t r0 = ka * t / nt, r1 = ka * (t + 1) / nt;
+    std::vector<std::int64_t> cnt(static_cast<std::size_t>(kb), 0);
+    std::vector<std::int64_t> touched;
+    contingency_table& out = part[t];
+    for (std::int64_t r = r0; r < r1; ++r) {
+      touched.clear();
+      for (std::int64_t q = start[r]; q < start[r + 1]; ++q) {
+        const std::int64_t c = by_row[q];
+        if (cnt[c]++ == 0) touched.push_back(c);
+      }
+      // Columns in order: scan the counts when the row is dense, else sort.
+      if (static_cast<std::int64_t>(touched.size()) * 16 >= kb) {
+        for (std::int64_t c = 0; c < kb; ++c) {
+          if (cnt[c] == 0) continue;
+          out.row.push_back(r);
+          out.col.push_back(c);
+          out.count.push_back(cnt[c]);
+          cnt[c] = 0;
+        }
+      } else {
+        std::sort(touched.begin(), touched.end());
+        for (const std::int64_t c : touched) {
+          out.row.push_back(r);
+          out.col.push_back(c);
+          out.count.push_back(cnt[c]);
+          cnt[c] = 0;
+        }
+      }
+    }
+  }
   contingency_table t;
   t.n = n;
-  const u64 dense_limit = std::max<u64>(static_cast<u64>(4 * n), u64{1} << 16);
-  // ka * kb <= n^2 < 2^64 for any n that fits in memory; test by division.
-  if (ka <= dense_limit / kb) {
-    std::vector<std::int64_t> cells(static_cast<std::size_t>(ka * kb), 0);
-    for (std::int64_t i = 0; i < n; ++i)
-      ++cells[static_cast<u64>(ra.ids[i]) * kb + static_cast<u64>(rb.ids[i])];
-    for (u64 c = 0; c < ka * kb; ++c) {
-      if (cells[c] == 0) continue;
-      t.row.push_back(static_cast<std::int64_t>(c / kb));
-      t.col.push_back(static_cast<std::int64_t>(c % kb));
-      t.count.push_back(cells[c]);
-    }
-  } else {
-    std::vector<u64> keys(static_cast<std::size_t>(n));
-#pragma omp parallel for num_threads(threads) schedule(static)
-    for (std::int64_t i = 0; i < n; ++i)
-      keys[i] = static_cast<u64>(ra.ids[i]) * kb + static_cast<u64>(rb.ids[i]);
-    std::sort(keys.begin(), keys.end());
-    for (std::size_t i = 0; i < keys.size();) {
-      std::size_t j = i + 1;
-      while (j < keys.size() && keys[j] == keys[i]) ++j;
-      t.row.push_back(static_cast<std::int64_t>(keys[i] / kb));
-      t.col.push_back(static_cast<std::int64_t>(keys[i] % kb));
-      t.count.push_back(static_cast<std::int64_t>(j - i));
-      i = j;
-    }
+  for (const auto& p : part) {
+    t.row.insert(t.row.end(), p.row.begin(), p.row.end());
+    t.col.insert(t.col.end(), p.col.begin(), p.col.end());
+    t.count.insert(t.count.end(), p.count.begin(), p.count.end());
   }
   t.values_a = std::move(ra.values);
   t.values_b = std::move(rb.values);
@@ -136,6 +165,7 @@ double expected_mutual_information(const std::vector<std::int64_t>& sizes_a,
   // of them on each side: at most 2 n distinct pairs, whatever ka and kb.
   std::vector<double> row_sum(va.size(), 0.0);
   const auto na = static_cast<std::int64_t>(va.size());
+  if (na * static_cast<std::int64_t>(vb.size()) < 256) threads = 1;
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
   for (std::int64_t i = 0; i < na; ++i) {
     double s = 0.0;

@@ -22,9 +22,8 @@ struct remapped_labels {
 /// else sort/unique of a copy and a binary search per label. O(n) or O(n log n).
 remapped_labels remap(label_view labels, int threads);
 
-/// The contingency table of two host label vectors of equal, non-zero size.
-/// Cells are counted in a dense ka x kb array when it has at most
-/// max(4 n, 2^16) cells, else by sorting the n cell keys.
+/// The contingency table of two host label vectors of equal, non-zero size:
+/// points bucketed by their row, then each row counted in a cached array.
 contingency_table contingency(label_view a, label_view b, int threads);
 
 /// sum over all pairs (i, j) of emi_pair(sizes_a[i], sizes_b[j], n): each

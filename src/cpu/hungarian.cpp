@@ -22,7 +22,25 @@ std::vector<i64> assign_rows(const i64* w, i64 n, i64 m) {
   std::vector<i64> p(static_cast<std::size_t>(m + 1), 0), way(static_cast<std::size_t>(m + 1), 0);
   std::vector<i64> minv(static_cast<std::size_t>(m + 1));
   std::vector<char> used(static_cast<std::size_t>(m + 1));
+  // Start from row reduction (u_i = min_j cost, v = 0: feasible) and a greedy
+  // matching on tight edges; only the rows left free need an augmenting path.
+  // Contingency tables have many ties, so this leaves few rows.
+  std::vector<char> matched(static_cast<std::size_t>(n + 1), 0);
   for (i64 i = 1; i <= n; ++i) {
+    const i64* wrow = w + (i - 1) * m;
+    i64 best = std::numeric_limits<i64>::min();
+    for (i64 j = 0; j < m; ++j) best = std::max(best, wrow[j]);
+    u[i] = -best;
+    for (i64 j = 0; j < m; ++j) {
+      if (wrow[j] == best && p[j + 1] == 0) {
+        p[j + 1] = i;
+        matched[i] = 1;
+        break;
+      }
+    }
+  }
+  for (i64 i = 1; i <= n; ++i) {
+    if (matched[i]) continue;
     p[0] = i;
     i64 j0 = 0;
     std::fill(minv.begin(), minv.end(), inf);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/check.hpp"
+#include "cpu/emi_pair.hpp"
 #include "cpu/hungarian.hpp"
 
 namespace embed_metrics::detail {
@@ -26,7 +27,7 @@ double entropy(const std::vector<i64>& sizes, i64 n) {
   double h = 0.0;
   for (const i64 s : sizes) {
     const double p = static_cast<double>(s);
-    h += (p / nd) * (std::log(p) - log_n);
+    h += (p / nd) * log_ratio(p, 1.0, nd, 1.0, std::log(p) - log_n);
   }
   return -h;
 }
@@ -56,6 +57,7 @@ cell_sums sum_cells(const contingency_table& t, int threads) {
   std::vector<cell_sums> part(static_cast<std::size_t>(chunks));
   const double nd = static_cast<double>(t.n);
   const double log_n = std::log(nd);
+  if (chunks < 4) threads = 1;
 #pragma omp parallel for num_threads(threads) schedule(static)
   for (i64 ch = 0; ch < chunks; ++ch) {
     cell_sums s;
@@ -69,9 +71,13 @@ cell_sums sum_cells(const contingency_table& t, int threads) {
       s.dot_a += static_cast<i128>(nij) * ai;
       // scikit-learn's mutual_info_score, term by term, including its
       // flushing of terms below machine epsilon to zero.
+      // (log_ratio keeps the digits of log(n_ij n / (a_i b_j)) near 0, where
+      // the sum of four logs would keep only its absolute error ~1e-15.)
       const double cnm = static_cast<double>(nij) / nd;
-      const double log_outer = -std::log(static_cast<double>(ai) * static_cast<double>(bj)) + log_n + log_n;
-      double term = cnm * (std::log(static_cast<double>(nij)) - log_n) + cnm * log_outer;
+      const double nijd = static_cast<double>(nij);
+      const double ad = static_cast<double>(ai), bd = static_cast<double>(bj);
+      const double log_outer = -std::log(ad * bd) + log_n + log_n;
+      double term = cnm * log_ratio(nijd, nd, ad, bd, (std::log(nijd) - log_n) + log_outer);
       if (std::abs(term) < DBL_EPSILON) term = 0.0;
       s.mi += term;
     }
