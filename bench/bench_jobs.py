@@ -79,16 +79,20 @@ def _workload_from_args(low):
     return None
 
 
-def classify(name):
+def classify(name, label=""):
     """{'ceiling', 'device', 'workload', 'job'} of one em_bench benchmark name,
-    read from its words: 'gpu'/'cuda' means the GPU, 'W1' the workload."""
+    read from its words: 'gpu'/'cuda' means the GPU, 'W1' the workload (in
+    the name, in the sizes of its ArgNames, or in the label the benchmark
+    set, known once it has run). GEMM-rate benchmarks are no job."""
     low = name.lower()
     words = set(re.split(r"[^a-z0-9+]+", low))
     device = "cuda" if ("gpu" in low or "cuda" in low) else "cpu"
     m = _W.search(low)
     workload = f"W{m.group(1)}" if m else _workload_from_args(low)
+    if workload is None and label in WORKLOADS:
+        workload = label
     info = {"ceiling": "ceiling" in low, "device": device, "workload": workload, "job": None}
-    if info["ceiling"]:
+    if info["ceiling"] or "sgemm" in low or words & {"floor", "rate"}:
         return info
     approximate = words & {"sampled", "simplified", "centroid", "approx", "approximate"}
     if "kmeans" in low or "k_means" in low:

@@ -88,7 +88,7 @@ def find_em_bench(given):
     return None
 
 
-def select_benchmarks(names, device, workloads, label_workloads=()):
+def select_benchmarks(names, device, workloads, label_workloads=(), all_benchmarks=False):
     """Our benchmarks to run: the ceilings of the device, and every metric
     benchmark on the device whose workload is one of those asked for (or,
     for the agreement jobs, one of the label-only workloads)."""
@@ -99,7 +99,7 @@ def select_benchmarks(names, device, workloads, label_workloads=()):
             if info["device"] == device:
                 chosen.append(name)
             continue
-        if info["device"] != device:
+        if info["device"] != device or (info["job"] is None and not all_benchmarks):
             continue
         if info["workload"] is not None and info["workload"] not in workloads and not (
                 info["workload"] in label_workloads and info["job"] in bench_jobs.LABEL_JOBS):
@@ -248,7 +248,7 @@ def build_rows(ours, anchors, flop_rate, bandwidth, device):
     benchmarks for that job and workload on the device."""
     mine = {}
     for name, r in ours.items():
-        info = bench_jobs.classify(name)
+        info = bench_jobs.classify(name, r.get("label", ""))
         if info["ceiling"] or info["job"] is None or info["workload"] is None or "seconds" not in r:
             continue
         key = (info["job"], info["workload"])
@@ -380,6 +380,8 @@ def main(argv=None):
     p.add_argument("--sk-max-pairs", type=float, default=2e9,
                    help="skip scikit-learn's O(n^2) jobs (silhouette, kNN) above this many pairs")
     p.add_argument("--skip-ours", action="store_true", help="anchors only")
+    p.add_argument("--all-benchmarks", action="store_true", default=None,
+                   help="also run our benchmarks that match no job (JSON only; default on cuda, off on cpu)")
     args = p.parse_args(argv)
 
     args.workloads = [w.strip() for w in (args.workloads or ("W0,W1" if args.device == "cpu" else "W1,W2,W3")).split(",") if w.strip()]
@@ -409,7 +411,9 @@ def main(argv=None):
         if exe:
             listed = subprocess.run([exe, "--benchmark_list_tests=true"], capture_output=True,
                                     text=True, timeout=120, env=dict(os.environ, EM_BENCH_DATA=data_dir))
-            names = select_benchmarks(listed.stdout.split(), args.device, args.workloads, args.label_workloads)
+            every = args.all_benchmarks if args.all_benchmarks is not None else args.device == "cuda"
+            names = select_benchmarks(listed.stdout.split(), args.device, args.workloads, args.label_workloads,
+                                      every)
             log(f"em_bench: {len(names)} benchmarks selected")
             # Our side may use at most half of what is left; the anchors the rest.
             our_deadline = time.monotonic() + 0.5 * (deadline - time.monotonic())
