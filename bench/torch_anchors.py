@@ -76,7 +76,8 @@ def silhouette_sum(x, labels, k, rows=None):
     default) with respect to all n points; returns (sum, rows)."""
     n = x.shape[0]
     rows = n if rows is None else min(rows, n)
-    onehot = torch.nn.functional.one_hot(labels, k).to(x.dtype)
+    onehot = torch.zeros((n, k), dtype=x.dtype, device=x.device)
+    onehot.scatter_(1, labels.unsqueeze(1), 1.0)
     counts = onehot.sum(dim=0)
     total = torch.zeros((), dtype=torch.float64, device=x.device)
     step = block_rows(n)
