@@ -1,29 +1,35 @@
 // Exact silhouette on the GPU.
 //
 // The points are gathered in cluster order (prepare_points), so each cluster
-// is a contiguous range of positions. For each row block (kRowBlock points)
-// and, in increasing order, each column block (kColBlock points), one cuBLAS
-// SGEMM gives -2 x.y for the tile; then one warp per tile row turns it into
-// distances and walks the row left to right in chunks of 32 columns, summing
-// the distances cluster by cluster in double:
-//   - a chunk lying inside the cluster being summed adds to per-lane partial
-//     sums (no shuffles);
-//   - a chunk that holds a cluster boundary folds the lane partials into the
-//     running sum (a fixed shuffle tree), then takes a segmented scan of the
-//     chunk (Hillis-Steele, segments = equal cluster ids);
-//   - when a cluster ends, its sum is final: it is the point's own-cluster
-//     sum, or its mean is folded into b with min (which does not depend on
-//     order).
-// A cluster cut by a column-block border carries its running sum to the next
-// tile in `carry`. Every sum is thus taken in one fixed order set by the
-// positions alone: the result is the same bit for bit on a given device,
-// with no atomics.
+// is a contiguous range of positions, and cut into blocks of kBlock points.
+// Only the tiles (I, J) with J >= I are computed, strip by strip (I in
+// increasing order, then J in increasing order), each with one cuBLAS SGEMM
+// (-2 x.y), so each pair of points costs one dot product. A tile serves twice:
+//
+// - rows (tile_rows_kernel, one warp per row): the points of block I walk
+//   the columns of block J left to right in chunks of 32, summing distances
+//   cluster by cluster in double: a chunk inside the cluster being summed
+//   adds to per-lane partial sums (no shuffles); a chunk holding a cluster
+//   boundary folds the lane partials into the running sum (a fixed shuffle
+//   tree) and takes a segmented scan of the chunk (segments = equal cluster
+//   ids);
+// - columns (tile_cols_kernel, J > I, one thread per column): the points of
+//   block J walk the rows of block I top to bottom, summing sequentially.
+//
+// When a cluster ends its sum is final: the point's own-cluster sum, or a
+// mean folded into b with min (which does not depend on order). A cluster cut
+// by a block border carries its running sum to the next block in `carry`:
+// one value per point suffices because every point meets the blocks in
+// increasing order (blocks 0 .. J-1 as columns of the strips 0 .. J-1, then
+// blocks J .. nb-1 as rows of its own strip). Every sum is thus taken in one
+// fixed order set by the positions alone; the stream orders the kernels, so
+// the result is the same bit for bit on a given device, with no atomics.
 //
 // Memory: the points in cluster order (n d floats), 3 doubles of state and a
 // float norm per point, k + 1 cluster starts and k sizes, and one
-// kRowBlock x kColBlock float tile (1 GiB): O(n d + k + tile). Nothing is
-// kept per (point, cluster), so k = 10^5 clusters at n = 10^6 needs no more
-// memory than k = 10 (the n x k table of per-cluster sums would be 800 GB).
+// kBlock x kBlock float tile (1 GiB): O(n d + k + tile). Nothing is kept per
+// (point, cluster), so k = 10^5 clusters at n = 10^6 needs no more memory
+// than k = 10 (the n x k table of per-cluster sums would be 800 GB).
 
 #include <algorithm>
 #include <cfloat>
@@ -43,8 +49,9 @@ namespace {
 
 constexpr int kWarp = 32;
 constexpr int kWarpsPerBlock = 8;
-constexpr std::int64_t kRowBlock = 8192;
-constexpr std::int64_t kColBlock = 32768;
+constexpr std::int64_t kBlock = 16384;
+constexpr int kColThreads = 64;  // 256 blocks for a 16384-column tile: every SM busy
+constexpr int kColBatch = 8;     // tile loads in flight per thread
 constexpr unsigned kFull = 0xffffffffu;
 // As the CPU backend: euclidean pairs with d^2 < kRecompute (||x||^2 + ||y||^2)
 // are recomputed from the coordinates.
@@ -72,6 +79,19 @@ __device__ float direct_sqdist(const float* a, const float* c, std::int64_t d) {
     s += t * t;
   }
   return static_cast<float>(s);
+}
+
+// The metric's distance for the pair (p, q) from the tile value g = -2 x.y.
+__device__ float pair_distance(float g, std::int64_t p, std::int64_t q, float xn, float yn,
+                               const tile_args& a) {
+  float d2 = fmaxf(g + xn + yn, 0.0f);
+  if (q == p) return 0.0f;
+  if (a.metric == static_cast<int>(silhouette_metric::euclidean)) {
+    if (d2 < kRecompute * (xn + yn)) d2 = direct_sqdist(a.xp + p * a.d, a.xp + q * a.d, a.d);
+    return sqrtf(d2);
+  }
+  if (a.metric == static_cast<int>(silhouette_metric::cosine)) return 0.5f * d2;
+  return d2;
 }
 
 __device__ double warp_sum(double v) {
@@ -123,18 +143,7 @@ __global__ void __launch_bounds__(kWarpsPerBlock * kWarp)
     float v = 0.0f;
     if (valid) {
       c = a.cluster[q];
-      const float yn = a.norms[q];
-      float d2 = fmaxf(g[j] + xn + yn, 0.0f);
-      if (q == p) d2 = 0.0f;
-      if (a.metric == static_cast<int>(silhouette_metric::euclidean)) {
-        if (q != p && d2 < kRecompute * (xn + yn))
-          d2 = direct_sqdist(a.xp + p * a.d, a.xp + q * a.d, a.d);
-        v = sqrtf(d2);
-      } else if (a.metric == static_cast<int>(silhouette_metric::cosine)) {
-        v = 0.5f * d2;
-      } else {
-        v = d2;
-      }
+      v = pair_distance(g[j], p, q, xn, a.norms[q], a);
     }
     if (__all_sync(kFull, !valid || c == cur)) {
       acc += static_cast<double>(v);
@@ -188,6 +197,53 @@ __global__ void __launch_bounds__(kWarpsPerBlock * kWarp)
   }
 }
 
+// One thread per column q of the tile: the point q walks the rows of the
+// tile (block I, all before q's own block) in order.
+__global__ void __launch_bounds__(kColThreads) tile_cols_kernel(tile_args a) {
+  const std::int64_t j = static_cast<std::int64_t>(blockIdx.x) * kColThreads + threadIdx.x;
+  if (j >= a.cols) return;
+  const std::int64_t q = a.col0 + j;
+  const std::int32_t own = a.cluster[q];
+  const float yn = a.norms[q];
+  double best = a.b[q];
+  std::int32_t cur = a.cluster[a.row0];
+  double run = a.carry[q];
+  for (std::int64_t i0 = 0; i0 < a.rows; i0 += kColBatch) {
+    // Issue the batch's tile loads before the dependent sums.
+    float g[kColBatch];
+#pragma unroll
+    for (int t = 0; t < kColBatch; ++t)
+      g[t] = i0 + t < a.rows ? a.g[(i0 + t) * a.cols + j] : 0.0f;
+#pragma unroll
+    for (int t = 0; t < kColBatch; ++t) {
+      if (i0 + t >= a.rows) break;
+      const std::int64_t p = a.row0 + i0 + t;
+      const std::int32_t c = a.cluster[p];
+      if (c != cur) {
+        if (cur == own) {
+          a.own[q] = run;
+        } else {
+          best = fmin(best, run * a.inv_size[cur]);
+        }
+        cur = c;
+        run = 0.0;
+      }
+      run += static_cast<double>(pair_distance(g[t], p, q, a.norms[p], yn, a));
+    }
+  }
+  if (a.start[cur + 1] > a.row0 + a.rows) {
+    a.carry[q] = run;
+  } else {
+    if (cur == own) {
+      a.own[q] = run;
+    } else {
+      best = fmin(best, run * a.inv_size[cur]);
+    }
+    a.carry[q] = 0.0;
+  }
+  a.b[q] = best;
+}
+
 __global__ void fill_kernel(double* __restrict__ v, std::int64_t n, double value) {
   const std::int64_t i = static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
   if (i < n) v[i] = value;
@@ -203,7 +259,7 @@ std::vector<std::int64_t> labels_to_host(const resources& res, label_view labels
 
 void silhouette_sums(const resources& res, matrix_view x, const detail::silhouette_plan& plan,
                      silhouette_metric metric, std::vector<double>& own_sum,
-                     std::vector<double>& b, std::int64_t row_block, std::int64_t col_block) {
+                     std::vector<double>& b, std::int64_t block) {
   auto& ctx = context(res);
   cudaStream_t s = ctx.stream;
   const std::int64_t n = plan.n;
@@ -235,9 +291,8 @@ void silhouette_sums(const resources& res, matrix_view x, const detail::silhouet
   fill_kernel<<<fill_blocks, 256, 0, s>>>(best.data(), n, std::numeric_limits<double>::infinity());
   EM_CUDA_CHECK_LAUNCH();
 
-  const std::int64_t rb = std::min(n, row_block > 0 ? row_block : kRowBlock);
-  const std::int64_t cb = std::min(n, col_block > 0 ? col_block : kColBlock);
-  device_buffer<float> tile(static_cast<std::size_t>(rb * cb), s);
+  const std::int64_t bs = std::min(n, block > 0 ? block : kBlock);
+  device_buffer<float> tile(static_cast<std::size_t>(bs * bs), s);
   tile_args a{};
   a.g = tile.data();
   a.xp = xp.data();
@@ -250,19 +305,24 @@ void silhouette_sums(const resources& res, matrix_view x, const detail::silhouet
   a.own = own.data();
   a.b = best.data();
   a.carry = carry.data();
-  for (std::int64_t r0 = 0; r0 < n; r0 += rb) {
-    const std::int64_t rows = std::min(rb, n - r0);
-    for (std::int64_t c0 = 0; c0 < n; c0 += cb) {
-      const std::int64_t cols = std::min(cb, n - c0);
+  for (std::int64_t r0 = 0; r0 < n; r0 += bs) {
+    const std::int64_t rows = std::min(bs, n - r0);
+    for (std::int64_t c0 = r0; c0 < n; c0 += bs) {
+      const std::int64_t cols = std::min(bs, n - c0);
       sgemm_nt(ctx.cublas, rows, cols, d, -2.0f, xp.data() + r0 * d, d, xp.data() + c0 * d, d,
                0.0f, tile.data(), cols);
       a.row0 = r0;
       a.rows = rows;
       a.col0 = c0;
       a.cols = cols;
-      const auto blocks = static_cast<unsigned>((rows + kWarpsPerBlock - 1) / kWarpsPerBlock);
-      tile_rows_kernel<<<blocks, kWarpsPerBlock * kWarp, 0, s>>>(a);
+      const auto row_blocks = static_cast<unsigned>((rows + kWarpsPerBlock - 1) / kWarpsPerBlock);
+      tile_rows_kernel<<<row_blocks, kWarpsPerBlock * kWarp, 0, s>>>(a);
       EM_CUDA_CHECK_LAUNCH();
+      if (c0 != r0) {
+        const auto col_blocks = static_cast<unsigned>((cols + kColThreads - 1) / kColThreads);
+        tile_cols_kernel<<<col_blocks, kColThreads, 0, s>>>(a);
+        EM_CUDA_CHECK_LAUNCH();
+      }
     }
   }
   own_sum = own.to_host();

@@ -15,12 +15,11 @@ namespace embed_metrics::gpu {
 
 /// As cpu::silhouette_sums: own_sum and b for each position of @p plan, with
 /// @p x in host or device memory. Deterministic on a given device.
-/// @p row_block and @p col_block set the tile (0: the defaults, 8192 x 32768);
-/// tests make them small to cross many tile borders.
+/// @p block sets the tile, block x block points (0: the default, 16384);
+/// tests make it small to cross many tile borders.
 void silhouette_sums(const resources& res, matrix_view x, const detail::silhouette_plan& plan,
                      silhouette_metric metric, std::vector<double>& own_sum,
-                     std::vector<double>& b, std::int64_t row_block = 0,
-                     std::int64_t col_block = 0);
+                     std::vector<double>& b, std::int64_t block = 0);
 
 /// As cpu::silhouette_centroid_distances, on the device.
 void silhouette_centroid_distances(const resources& res, matrix_view x,

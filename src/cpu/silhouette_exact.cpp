@@ -34,18 +34,16 @@
 
 #include "cpu/silhouette_exact.hpp"
 
-// The square roots of a tile vectorise only without errno (their arguments are
-// clamped at 0, so errno would never be set anyway).
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC optimize("no-math-errno")
-#endif
-
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
 
 #include "cpu/distance_tile.hpp"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace embed_metrics::cpu {
 namespace {
@@ -157,6 +155,16 @@ struct problem {
   const std::vector<run>* runs;
 };
 
+// r[j] = sqrt(r[j]) for r[j] >= 0. std::sqrt loops do not vectorise while
+// math-errno is on (the default), although no argument here is negative.
+inline void sqrt_in_place(float* r, std::int64_t len) {
+  std::int64_t j = 0;
+#if defined(__SSE2__)
+  for (; j + 4 <= len; j += 4) _mm_storeu_ps(r + j, _mm_sqrt_ps(_mm_loadu_ps(r + j)));
+#endif
+  for (; j < len; ++j) r[j] = std::sqrt(r[j]);
+}
+
 // Turn a clamped squared-distance tile into the metric's distances.
 void to_metric(const problem& pb, const block_info& bi, const block_info& bj, float* t) {
   const std::int64_t ld = kBlock;
@@ -178,7 +186,7 @@ void to_metric(const problem& pb, const block_info& bi, const block_info& bj, fl
         if (r[j] < kRecompute * (xn + yn[j]))
           r[j] = direct_sqdist(xi, pb.xp + (bj.first + j) * pb.d, pb.d);
     }
-    for (std::int64_t j = 0; j < bj.rows; ++j) r[j] = std::sqrt(r[j]);
+    sqrt_in_place(r, bj.rows);
   }
 }
 

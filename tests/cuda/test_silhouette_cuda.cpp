@@ -52,7 +52,7 @@ TEST(SilhouetteCuda, SmallTilesCutClustersAtManyBorders) {
   EM_REQUIRE_GPU();
   const auto seed = em_test::test_seed(32);
   em::resources cpu("cpu"), gpu("cuda");
-  // Tiles of 77 x 45 points (45 is not a multiple of the 32-column chunks).
+  // Tiles of 77 x 77 points (not a multiple of the 32-column chunks).
   for (std::int64_t k : {3, 40, 250}) {
     const auto b = em_test::make_blobs(700, 6, k, 1.0, seed + static_cast<std::uint64_t>(k));
     const auto plan = em::detail::make_silhouette_plan(b.labels.data(), 700);
@@ -60,7 +60,7 @@ TEST(SilhouetteCuda, SmallTilesCutClustersAtManyBorders) {
       SCOPED_TRACE(std::string(name) + " k=" + std::to_string(k));
       const auto metric = em::parse_silhouette_metric(name);
       std::vector<double> own, best;
-      em::gpu::silhouette_sums(gpu, b.x.view(), plan, metric, own, best, 77, 45);
+      em::gpu::silhouette_sums(gpu, b.x.view(), plan, metric, own, best, 77);
       em::silhouette_params p;
       p.metric = metric;
       const auto want = em::silhouette(cpu, b.x.view(), b.labels, p);
