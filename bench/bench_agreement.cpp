@@ -53,7 +53,7 @@ void BM_agreement_cpu(benchmark::State& state) {
   em::agreement_result r;
   for (auto _ : state) {
     r = em::agreement(res, a, b, p);
-    benchmark::DoNotOptimize(r.ami);
+    benchmark::DoNotOptimize(r);
   }
   set_counters(state, n, r);
   state.counters["threads"] = res.threads();

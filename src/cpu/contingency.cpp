@@ -8,6 +8,7 @@
 #include <limits>
 #include <vector>
 
+#include "core/check.hpp"
 #include "cpu/emi_pair.hpp"
 
 namespace embed_metrics::cpu {
@@ -41,7 +42,8 @@ remapped_labels remap(label_view labels, int threads) {
   minmax(labels, threads, lo, hi);
   // The range as unsigned: max - min of int64 values may not fit in int64.
   const u64 range = static_cast<u64>(hi) - static_cast<u64>(lo);
-  const u64 direct_limit = std::max<u64>(static_cast<u64>(4 * n), u64{1} << 16);
+  const u64 direct_limit =
+      std::min(std::max<u64>(static_cast<u64>(4 * n), u64{1} << 16), u64{1} << 32);
   if (range < direct_limit) {
     // Direct table over [lo, hi]: slot = id + 1, 0 = absent.
     std::vector<std::int64_t> slot(static_cast<std::size_t>(range + 1), 0);
@@ -55,15 +57,18 @@ remapped_labels remap(label_view labels, int threads) {
     }
 #pragma omp parallel for num_threads(threads) schedule(static)
     for (std::int64_t i = 0; i < n; ++i)
-      r.ids[i] = slot[static_cast<u64>(v[i]) - static_cast<u64>(lo)] - 1;
+      r.ids[i] = static_cast<std::uint32_t>(slot[static_cast<u64>(v[i]) - static_cast<u64>(lo)] - 1);
   } else {
     r.values.assign(v, v + n);
     std::sort(r.values.begin(), r.values.end());
     r.values.erase(std::unique(r.values.begin(), r.values.end()), r.values.end());
     const auto first = r.values.begin();
     const auto last = r.values.end();
+    EM_EXPECTS(r.values.size() < (u64{1} << 32), "labels have ", r.values.size(),
+               " distinct values; the CPU backend handles at most 2^32 - 1");
 #pragma omp parallel for num_threads(threads) schedule(static)
-    for (std::int64_t i = 0; i < n; ++i) r.ids[i] = std::lower_bound(first, last, v[i]) - first;
+    for (std::int64_t i = 0; i < n; ++i)
+      r.ids[i] = static_cast<std::uint32_t>(std::lower_bound(first, last, v[i]) - first);
   }
   r.sizes.assign(r.values.size(), 0);
   for (std::int64_t i = 0; i < n; ++i) ++r.sizes[static_cast<std::size_t>(r.ids[i])];
@@ -82,7 +87,7 @@ contingency_table contingency(label_view a, label_view b, int threads) {
   // with sequential memory access, where a ka x kb array would be random.
   std::vector<std::int64_t> start(static_cast<std::size_t>(ka + 1), 0);
   for (std::int64_t i = 0; i < ka; ++i) start[i + 1] = start[i] + ra.sizes[i];
-  std::vector<std::int64_t> by_row(static_cast<std::size_t>(n));
+  std::vector<std::uint32_t> by_row(static_cast<std::size_t>(n));
   {
     std::vector<std::int64_t> pos(start.begin(), start.end() - 1);
     for (std::int64_t i = 0; i < n; ++i) by_row[pos[ra.ids[i]]++] = rb.ids[i];
@@ -122,9 +127,10 @@ contingency_table contingency(label_view a, label_view b, int threads) {
       }
     }
   }
-  contingency_table t;
+  contingency_table t = std::move(part[0]);
   t.n = n;
-  for (const auto& p : part) {
+  for (std::size_t q = 1; q < part.size(); ++q) {
+    const contingency_table& p = part[q];
     t.row.insert(t.row.end(), p.row.begin(), p.row.end());
     t.col.insert(t.col.end(), p.col.begin(), p.col.end());
     t.count.insert(t.count.end(), p.count.begin(), p.count.end());

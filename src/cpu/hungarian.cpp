@@ -13,77 +13,75 @@ using i64 = std::int64_t;
 
 // Minimum-cost assignment of every row of an n x m cost table (n <= m) by
 // shortest augmenting paths with row and column potentials (Kuhn-Munkres in
-// the Jonker-Volgenant form): n augmentations of O(n m) each. Costs are the
-// negated weights, so the minimum cost is the maximum weight. Returns, for
-// each row, its column.
+// the form of Crouse 2016, as scipy's linear_sum_assignment): one Dijkstra
+// over the columns per free row, O(n m) each, O(n^2 m) in all. Costs are the
+// negated weights (exact int64), so the minimum cost is the maximum weight.
+// Ties go to a free column, which ends a search early; contingency counts
+// are small integers with many ties, so this matters. Returns each row's column.
 std::vector<i64> assign_rows(const i64* w, i64 n, i64 m) {
   const i64 inf = std::numeric_limits<i64>::max() / 4;
-  std::vector<i64> u(static_cast<std::size_t>(n + 1), 0), v(static_cast<std::size_t>(m + 1), 0);
-  std::vector<i64> p(static_cast<std::size_t>(m + 1), 0), way(static_cast<std::size_t>(m + 1), 0);
-  std::vector<i64> minv(static_cast<std::size_t>(m + 1));
-  std::vector<char> used(static_cast<std::size_t>(m + 1));
+  const auto nn = static_cast<std::size_t>(n), mm = static_cast<std::size_t>(m);
+  std::vector<i64> u(nn, 0), v(mm, 0), spc(mm), path(mm, -1), col4row(nn, -1), row4col(mm, -1);
+  std::vector<i64> remaining(mm);
+  std::vector<char> sr(nn), sc(mm);
   // Start from row reduction (u_i = min_j cost, v = 0: feasible) and a greedy
-  // matching on tight edges; only the rows left free need an augmenting path.
-  // Contingency tables have many ties, so this leaves few rows.
-  std::vector<char> matched(static_cast<std::size_t>(n + 1), 0);
-  for (i64 i = 1; i <= n; ++i) {
-    const i64* wrow = w + (i - 1) * m;
+  // matching on tight edges; only the rows left free need a search.
+  for (i64 i = 0; i < n; ++i) {
+    const i64* wrow = w + i * m;
     i64 best = std::numeric_limits<i64>::min();
     for (i64 j = 0; j < m; ++j) best = std::max(best, wrow[j]);
     u[i] = -best;
     for (i64 j = 0; j < m; ++j) {
-      if (wrow[j] == best && p[j + 1] == 0) {
-        p[j + 1] = i;
-        matched[i] = 1;
+      if (wrow[j] == best && row4col[j] < 0) {
+        row4col[j] = i;
+        col4row[i] = j;
         break;
       }
     }
   }
-  for (i64 i = 1; i <= n; ++i) {
-    if (matched[i]) continue;
-    p[0] = i;
-    i64 j0 = 0;
-    std::fill(minv.begin(), minv.end(), inf);
-    std::fill(used.begin(), used.end(), 0);
-    do {
-      used[j0] = 1;
-      const i64 i0 = p[j0];
-      const i64 ui0 = u[i0];
-      const i64* wrow = w + (i0 - 1) * m;
-      i64 delta = inf;
-      i64 j1 = 0;
-      for (i64 j = 1; j <= m; ++j) {
-        if (used[j]) continue;
-        const i64 cur = -wrow[j - 1] - ui0 - v[j];
-        if (cur < minv[j]) {
-          minv[j] = cur;
-          way[j] = j0;
+  for (i64 cur = 0; cur < n; ++cur) {
+    if (col4row[cur] >= 0) continue;
+    i64 min_val = 0, sink = -1, i = cur, left = m;
+    for (i64 it = 0; it < m; ++it) remaining[it] = m - it - 1;
+    std::fill(sr.begin(), sr.end(), 0);
+    std::fill(sc.begin(), sc.end(), 0);
+    std::fill(spc.begin(), spc.end(), inf);
+    while (sink < 0) {
+      i64 index = -1, lowest = inf;
+      sr[i] = 1;
+      const i64* wrow = w + i * m;
+      const i64 base = min_val - u[i];
+      for (i64 it = 0; it < left; ++it) {
+        const i64 j = remaining[it];
+        const i64 r = base - wrow[j] - v[j];
+        if (r < spc[j]) {
+          path[j] = i;
+          spc[j] = r;
         }
-        if (minv[j] < delta) {
-          delta = minv[j];
-          j1 = j;
-        }
-      }
-      for (i64 j = 0; j <= m; ++j) {
-        if (used[j]) {
-          u[p[j]] += delta;
-          v[j] -= delta;
-        } else {
-          minv[j] -= delta;
+        if (spc[j] < lowest || (spc[j] == lowest && row4col[j] < 0)) {
+          lowest = spc[j];
+          index = it;
         }
       }
-      j0 = j1;
-    } while (p[j0] != 0);
-    do {
-      const i64 j1 = way[j0];
-      p[j0] = p[j1];
-      j0 = j1;
-    } while (j0 != 0);
+      min_val = lowest;
+      const i64 j = remaining[index];
+      if (row4col[j] < 0) sink = j; else i = row4col[j];
+      sc[j] = 1;
+      remaining[index] = remaining[--left];
+    }
+    u[cur] += min_val;
+    for (i64 r = 0; r < n; ++r)
+      if (sr[r] && r != cur) u[r] += min_val - spc[col4row[r]];
+    for (i64 c = 0; c < m; ++c)
+      if (sc[c]) v[c] -= min_val - spc[c];
+    for (i64 j = sink;;) {
+      const i64 r = path[j];
+      row4col[j] = r;
+      std::swap(col4row[r], j);
+      if (r == cur) break;
+    }
   }
-  std::vector<i64> col_of(static_cast<std::size_t>(n), -1);
-  for (i64 j = 1; j <= m; ++j)
-    if (p[j] != 0) col_of[p[j] - 1] = j - 1;
-  return col_of;
+  return col4row;
 }
 
 i64 find(std::vector<i64>& parent, i64 x) {
