@@ -169,7 +169,9 @@ def run_em_bench(exe, names, data_dir, deadline, repetitions, min_time, out_dir,
             vals = [b[key] for b in runs if isinstance(b.get(key), (int, float))]
             if key not in BENCHMARK_FIELDS and vals and not isinstance(runs[0][key], bool):
                 counters[key] = statistics.median(vals)
+        cpu = [b["cpu_time"] * unit_seconds(b.get("time_unit", "ns")) for b in runs]
         results[name] = {"seconds": statistics.median(times), "repeats": len(times),
+                         "cpu_seconds_main_thread": statistics.median(cpu),
                          "counters": counters, "label": runs[0].get("label", "")}
         log(f"em_bench: {name}: {results[name]['seconds'] * 1e3:.3f} ms "
             f"({time.perf_counter() - t0:.1f} s)")
