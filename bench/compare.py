@@ -319,6 +319,13 @@ def render(rows, ceil_line):
 
 
 # ------------------------------------------------------------------ main ---
+def data_source(context_value):
+    """em_bench's workload_data context, without this run's temporary path."""
+    if context_value.startswith("files in"):
+        return "the .npy files the anchors read (EM_BENCH_DATA)"
+    return context_value
+
+
 def git_commit():
     try:
         out = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"],
@@ -395,6 +402,7 @@ def main(argv=None):
     budget = args.budget_s if args.budget_s is not None else (900.0 if args.device == "cpu" else 280.0)
     start = time.monotonic()
     deadline = start + budget
+    load0 = os.getloadavg() if hasattr(os, "getloadavg") else None
     log = lambda msg: print(f"[{time.monotonic() - start:6.1f} s] {msg}", file=sys.stderr, flush=True)
 
     exe = None if args.skip_ours else find_em_bench(args.em_bench)
@@ -437,7 +445,7 @@ def main(argv=None):
     blas_ours = {k: v for k, v in context.items() if k.startswith("openblas") or k in ("cpu_threads", "workload_data")}
     about = [f"embed-metrics BLAS: {blas_ours.get('openblas_config', 'unknown')} "
              f"(core {blas_ours.get('openblas_corename', '?')}, {blas_ours.get('cpu_threads', '?')} threads); "
-             f"data: {blas_ours.get('workload_data', '?')}"]
+             f"data: {data_source(blas_ours.get('workload_data', '?'))}"]
     for lib in env_rec.get("threadpools", []):
         about.append(f"anchor BLAS/OpenMP: {lib.get('internal_api')} {lib.get('version')} "
                      f"{lib.get('architecture') or ''} threads={lib.get('num_threads')} "
@@ -461,7 +469,7 @@ def main(argv=None):
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "commit": git_commit(), "machine": machine(), "device": args.device,
         "workloads": args.workloads, "budget_s": budget,
-        "elapsed_s": time.monotonic() - start,
+        "elapsed_s": time.monotonic() - start, "load_average_at_start": load0,
         "ceilings": {"sgemm_flop_per_s": flop_rate, "bandwidth_bytes_per_s": bandwidth},
         "em_bench_context": context, "ours": ours, "anchors": anchors, "rows": rows,
         "table": table,
@@ -476,7 +484,8 @@ def main(argv=None):
         head = [f"- date: {doc['date']}; commit: {doc['commit']}; device: {args.device}",
                 f"- machine: {m.get('host_cpu')}, {m.get('cores')} cores"
                 + (f"; GPU: {m['gpu']}" if m.get("gpu") else "; no GPU")
-                + (f"; load average at the end {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}" if load else ""),
+                + (f"; load average (1/5/15 min) at the start {load0[0]:.1f} / {load0[1]:.1f} / {load0[2]:.1f}, "
+                   f"at the end {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}" if load and load0 else ""),
                 ] + [f"- {line}" for line in about] + [
                 "- times: medians; anchor/ours above 1 means embed-metrics is faster; "
                 "floor/ours is our fraction of the machine's ceiling", ""]
