@@ -488,7 +488,7 @@ def main(argv=None):
                    f"at the end {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}" if load and load0 else ""),
                 ] + [f"- {line}" for line in about] + [
                 "- times: medians; anchor/ours above 1 means embed-metrics is faster; "
-                "floor/ours is our fraction of the machine's ceiling", ""]
+                "floor/ours is our fraction of the machine's ceiling", "", ""]
         with open(args.markdown, "w") as f:
             f.write("\n".join(head) + table + "\n")
     print(f"\nwritten: {out} ({doc['elapsed_s']:.0f} s)")
