@@ -2,6 +2,8 @@
 // array, and convert it to float32 rows / int64 labels in one pass over the
 // mapped bytes, checking NaN/Inf row by row while the block is in cache.
 
+#include <omp.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -107,49 +109,60 @@ void embedding_shape(const array_data& a, std::int64_t* n, std::int64_t* d) {
              "; only 1-D and 2-D Fortran-order arrays are read (save it in C order)");
 }
 
-std::vector<float> make_output(std::uint64_t count) {
-  std::vector<float> v;
-  v.resize(count);
-  return v;
-}
-
+// Convert the n x d array into row-major float32 in one pass: blocks of rows
+// are converted in parallel and checked for NaN/Inf while in cache. Only when
+// a non-finite value is found does a second, in-place pass report the first
+// offending row or drop such rows.
 loaded_embeddings convert_embeddings(const array_data& a, bool drop) {
   std::int64_t n = 0, d = 0;
   embedding_shape(a, &n, &d);
   loaded_embeddings out;
   out.format = io::format_name(a.format);
   out.source_dtype = a.type.name();
-  std::vector<float> values = make_output(a.count);
+  std::vector<float> values(a.count);
   const bool may_be_nonfinite =
       a.type.kind == io::dtype_kind::floating || a.type.kind == io::dtype_kind::bfloat16;
-  row_filter filter(a.file, d, drop, may_be_nonfinite);
   const auto isz = static_cast<std::uint64_t>(a.type.size);
   const auto ud = static_cast<std::uint64_t>(d);
   const auto un = static_cast<std::uint64_t>(n);
   if (a.map) a.map->will_read(static_cast<std::uint64_t>(a.data.data - a.map->bytes().data), a.data.size);
   // blocks of about 256 KiB of output, so each block is checked while in cache
   const std::int64_t block = std::max<std::int64_t>(1, (256 << 10) / std::max<std::int64_t>(1, d * 4));
-  std::vector<float> column;
-  for (std::int64_t r0 = 0; r0 < n && d > 0; r0 += block) {
+  const std::int64_t blocks = d > 0 ? (n + block - 1) / block : 0;
+  const int threads = a.count >= (std::uint64_t{1} << 20) ? omp_get_max_threads() : 1;
+  std::vector<float> columns(a.fortran_order ? static_cast<std::size_t>(block) * static_cast<std::size_t>(threads) : 0);
+  std::int64_t first_bad = n;
+#pragma omp parallel for schedule(static) num_threads(threads) reduction(min : first_bad)
+  for (std::int64_t blk = 0; blk < blocks; ++blk) {
+    const std::int64_t r0 = blk * block;
     const std::int64_t b = std::min(block, n - r0);
-    float* dst = values.data() + static_cast<std::uint64_t>(filter.written()) * ud;
+    float* dst = values.data() + static_cast<std::uint64_t>(r0) * ud;
     if (!a.fortran_order) {
       io::convert_to_float(a.data.data + static_cast<std::uint64_t>(r0) * ud * isz, a.type,
                            static_cast<std::uint64_t>(b) * ud, dst);
     } else {
-      column.resize(static_cast<std::size_t>(b));
+      float* column = columns.data() + static_cast<std::size_t>(omp_get_thread_num()) * static_cast<std::size_t>(block);
       for (std::uint64_t j = 0; j < ud; ++j) {
         io::convert_to_float(a.data.data + (j * un + static_cast<std::uint64_t>(r0)) * isz, a.type,
-                             static_cast<std::uint64_t>(b), column.data());
-        for (std::int64_t i = 0; i < b; ++i) dst[static_cast<std::uint64_t>(i) * ud + j] = column[static_cast<std::size_t>(i)];
+                             static_cast<std::uint64_t>(b), column);
+        for (std::int64_t i = 0; i < b; ++i) dst[static_cast<std::uint64_t>(i) * ud + j] = column[i];
       }
     }
-    filter.take(values.data(), r0, b);
+    if (may_be_nonfinite) {
+      const std::uint64_t m = static_cast<std::uint64_t>(b) * ud;
+      const std::uint64_t k = first_nonfinite(dst, m);
+      if (k < m) first_bad = std::min(first_bad, r0 + static_cast<std::int64_t>(k / ud));
+    }
   }
-  const std::int64_t kept = d > 0 ? filter.written() : n;
-  values.resize(static_cast<std::uint64_t>(kept) * ud);
-  out.dropped_rows = filter.dropped();
-  out.kept_rows = filter.kept();
+  std::int64_t kept = n;
+  if (first_bad < n) {
+    row_filter filter(a.file, d, drop, true);
+    filter.take(values.data(), 0, n);  // throws naming the first row, or compacts
+    kept = filter.written();
+    values.resize(static_cast<std::uint64_t>(kept) * ud);
+    out.dropped_rows = filter.dropped();
+    out.kept_rows = filter.kept();
+  }
   out.matrix = host_matrix(std::move(values), kept, d);
   return out;
 }

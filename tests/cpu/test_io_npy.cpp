@@ -47,12 +47,13 @@ void expect_matrix(const em::loaded_embeddings& e) {
   EXPECT_TRUE(e.kept_rows.empty());
 }
 
-// binary16 bits of value(i, j): the values are k - 5.5 for k in 0..11, so
-// sign, exponent and mantissa are computed exactly here.
+// binary16 bits of a float that is exact in binary16 and normal there (or
+// zero): the values used are k - 5.5 and integers below 2^11.
 std::uint16_t to_half(float f) {
   std::uint32_t b;
   std::memcpy(&b, &f, 4);
   const std::uint32_t sign = (b >> 16) & 0x8000u;
+  if (f == 0.0f) return static_cast<std::uint16_t>(sign);
   const int exp = static_cast<int>((b >> 23) & 0xff) - 127 + 15;
   const std::uint32_t mant = (b >> 13) & 0x3ffu;  // the low 13 bits are 0 for these values
   return static_cast<std::uint16_t>(sign | (static_cast<std::uint32_t>(exp) << 10) | mant);
@@ -222,4 +223,43 @@ TEST(IoNpy, InfDroppedInMiddleKeepsOrder) {
   EXPECT_EQ(e.kept_rows, (std::vector<std::int64_t>{0, 2}));
   ASSERT_EQ(e.matrix.rows(), 2);
   for (int j = 0; j < 4; ++j) EXPECT_EQ(e.matrix(1, j), value(2, j));
+}
+
+TEST(IoNpy, LargeArrayParallelBlocksFirstBadRowAndDrop) {
+  // 2048 x 600 floats: more than 2^20 elements, so blocks are converted in
+  // parallel; the NaN at row 1500 lies in a later block than the Inf at row 700.
+  const auto dir = em_test::temp_dir("npy");
+  auto x = em_test::random_normal(2048, 600, em_test::test_seed(5));
+  x(1500, 3) = std::numeric_limits<float>::quiet_NaN();
+  x(700, 599) = std::numeric_limits<float>::infinity();
+  const std::string path = (dir / "big.npy").string();
+  em::save_npy(path, x.view());
+  expect_error<em::invalid_argument>([&] { (void)em::load_embeddings(path); },
+                                     {"big.npy", "row 700", "column 599"});
+  em::load_options o;
+  o.drop_nonfinite = true;
+  const auto e = em::load_embeddings(path, o);
+  EXPECT_EQ(e.dropped_rows, 2);
+  ASSERT_EQ(e.matrix.rows(), 2046);
+  ASSERT_EQ(e.kept_rows.size(), 2046u);
+  for (std::int64_t i = 0; i < e.matrix.rows(); ++i) {
+    const std::int64_t src = e.kept_rows[static_cast<std::size_t>(i)];
+    EXPECT_EQ(src, i < 700 ? i : (i < 1499 ? i + 1 : i + 2));
+    for (std::int64_t j = 0; j < 600; j += 97) ASSERT_EQ(e.matrix(i, j), x(src, j));
+  }
+}
+
+TEST(IoNpy, LargeFortranFloat16) {
+  // 1100 x 1000 float16 in Fortran order (more than 2^20 elements); values
+  // (i + 3 j) mod 2048 are integers below 2^11, exact in binary16.
+  const auto dir = em_test::temp_dir("npy");
+  const std::int64_t n = 1100, d = 1000;
+  std::vector<std::uint16_t> h(static_cast<std::size_t>(n * d));
+  for (std::int64_t j = 0; j < d; ++j)
+    for (std::int64_t i = 0; i < n; ++i) h[static_cast<std::size_t>(j * n + i)] = to_half(static_cast<float>((i + 3 * j) % 2048));
+  const auto e = em::load_embeddings(write_file(dir / "h.npy", npy_file("<f2", "(1100, 1000)", raw_bytes(h), true)));
+  ASSERT_EQ(e.matrix.rows(), n);
+  ASSERT_EQ(e.matrix.cols(), d);
+  for (std::int64_t i = 0; i < n; i += 37)
+    for (std::int64_t j = 0; j < d; j += 41) ASSERT_EQ(e.matrix(i, j), static_cast<float>((i + 3 * j) % 2048));
 }
