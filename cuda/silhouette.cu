@@ -49,8 +49,13 @@ namespace {
 
 constexpr int kWarp = 32;
 constexpr int kWarpsPerBlock = 8;
+// Tiles of kBlock x kBlock points (1 GiB); below kSmallN points the smaller
+// kSmallBlock wastes less on the diagonal tiles, computed whole (at W2,
+// n = 50000: 58% of the n^2 pairs instead of 66%).
 constexpr std::int64_t kBlock = 16384;
-constexpr int kColThreads = 64;  // 256 blocks for a 16384-column tile: every SM busy
+constexpr std::int64_t kSmallBlock = 8192;
+constexpr std::int64_t kSmallN = 131072;
+constexpr int kColThreads = 32;  // 256 blocks for an 8192-column tile: every SM busy
 constexpr int kColBatch = 8;     // tile loads in flight per thread
 constexpr unsigned kFull = 0xffffffffu;
 // As the CPU backend: euclidean pairs with d^2 < kRecompute (||x||^2 + ||y||^2)
@@ -291,7 +296,7 @@ void silhouette_sums(const resources& res, matrix_view x, const detail::silhouet
   fill_kernel<<<fill_blocks, 256, 0, s>>>(best.data(), n, std::numeric_limits<double>::infinity());
   EM_CUDA_CHECK_LAUNCH();
 
-  const std::int64_t bs = std::min(n, block > 0 ? block : kBlock);
+  const std::int64_t bs = std::min(n, block > 0 ? block : (n < kSmallN ? kSmallBlock : kBlock));
   device_buffer<float> tile(static_cast<std::size_t>(bs * bs), s);
   tile_args a{};
   a.g = tile.data();

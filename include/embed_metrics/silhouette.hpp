@@ -58,9 +58,11 @@ struct silhouette_result {
 /// silhouette_score): for each point, a = mean distance to the other points of
 /// its cluster, b = the smallest mean distance to the points of another
 /// cluster, s = (b - a) / max(a, b); a point alone in its cluster scores 0.
-/// O(n^2 d) work in GEMM tiles; memory O(n + tile) beyond the inputs (never
-/// O(n^2)); deterministic: the same inputs give the same result bit for bit on
-/// the same device, whatever the thread count.
+/// O(n^2 d) work in GEMM tiles, each pair of points computed once; memory: a
+/// copy of the points grouped by cluster (n d floats) plus O(n + k + tile),
+/// never O(n^2) nor O(n k), so any k up to n - 1 works; deterministic: the
+/// same inputs give the same result bit for bit on the same device, whatever
+/// the thread count.
 /// @param res    resources (CPU needs host views; CUDA accepts host or device views).
 /// @param x      n x d embeddings, finite.
 /// @param labels n labels, any int64 values.

@@ -15,7 +15,7 @@ namespace embed_metrics::gpu {
 
 /// As cpu::silhouette_sums: own_sum and b for each position of @p plan, with
 /// @p x in host or device memory. Deterministic on a given device.
-/// @p block sets the tile, block x block points (0: the default, 16384);
+/// @p block sets the tile, block x block points (0: the default, 8192 or 16384);
 /// tests make it small to cross many tile borders.
 void silhouette_sums(const resources& res, matrix_view x, const detail::silhouette_plan& plan,
                      silhouette_metric metric, std::vector<double>& own_sum,
