@@ -7,6 +7,7 @@
 
 #include <limits>
 
+#include "backend/cuda_kmeans.hpp"
 #include "core/check.hpp"
 #include "cpu/kmeans_common.hpp"
 #include "cuda/core/buffer.cuh"
@@ -39,6 +40,7 @@ void plus_plus(detail::cuda_context& ctx, device_rows x, const float* xn, std::i
   device_buffer<double> part(static_cast<std::size_t>(blocks * m), s);
   device_buffer<double> run_part(static_cast<std::size_t>(blocks * runs), s);
   device_buffer<float> closest(static_cast<std::size_t>(n * runs), s);
+  device_buffer<int> best(static_cast<std::size_t>(runs), s);
 
   // Centre 0 of each run: one "candidate" per run, adopted as it is.
   gather_rows(x.data, x.ld, d, cand.data(), runs, xn, cand_rows.data(), cand_norms.data(), s);
@@ -46,7 +48,7 @@ void plus_plus(detail::cuda_context& ctx, device_rows x, const float* xn, std::i
   candidate_min(dist.data(), n, runs, xn, cand_norms.data(), cand.data(), nullptr, 1, s);
   block_sums(dist.data(), n, runs, runs, 1, part.data(), s);
   choose_candidates(x.data, x.ld, d, dist.data(), n, part.data(), blocks, runs, 1, cand.data(), k,
-                    0, centers, run_part.data(), closest.data(), s);
+                    0, centers, run_part.data(), closest.data(), best.data(), s);
 
   for (std::int64_t c = 1; c < k; ++c) {
     sample_candidates(closest.data(), run_part.data(), n, blocks, d_seeds.data(), runs, trials,
@@ -56,7 +58,7 @@ void plus_plus(detail::cuda_context& ctx, device_rows x, const float* xn, std::i
     candidate_min(dist.data(), n, m, xn, cand_norms.data(), cand.data(), closest.data(), trials, s);
     block_sums(dist.data(), n, m, m, 1, part.data(), s);
     choose_candidates(x.data, x.ld, d, dist.data(), n, part.data(), blocks, runs, trials,
-                      cand.data(), k, c, centers, run_part.data(), closest.data(), s);
+                      cand.data(), k, c, centers, run_part.data(), closest.data(), best.data(), s);
   }
 }
 
@@ -102,3 +104,16 @@ void check_finite_device(const float* x, std::int64_t ld, std::int64_t n, std::i
 }
 
 }  // namespace embed_metrics::gpu::km
+
+namespace embed_metrics::gpu {
+
+void kmeans_plus_plus(const resources& res, matrix_view x, const kmeans_params& params,
+                      const std::vector<std::uint64_t>& seeds, float* centers) {
+  auto& ctx = context(res);
+  device_buffer<float> xn(static_cast<std::size_t>(x.rows), ctx.stream);
+  row_sqnorms(x.data, x.rows, x.cols, x.ld(), xn.data(), ctx.stream);
+  km::init_centers(ctx, km::device_rows{x.data, x.rows, x.cols, x.ld()}, xn.data(), params, nullptr,
+                   seeds, centers);
+}
+
+}  // namespace embed_metrics::gpu

@@ -78,75 +78,140 @@ __global__ void block_sums_kernel(const float* __restrict__ v, std::int64_t n, s
   }
 }
 
+/// One thread block (kThreads threads) per (run, trial). Thread t sums a
+/// contiguous chunk of the run's block sums in order; thread 0 scans the
+/// chunk sums (the potential is their total); the thread whose chunk holds
+/// the target finds the block; one warp then finds the row in the block with
+/// a fixed-pattern scan. Every step is in a fixed order.
 __global__ void sample_kernel(const float* __restrict__ closest, const double* __restrict__ run_part,
                               std::int64_t n, std::int64_t blocks,
-                              const std::uint64_t* __restrict__ seeds, int runs, int trials,
+                              const std::uint64_t* __restrict__ seeds, int trials,
                               std::uint32_t step, std::int64_t* __restrict__ cand) {
-  const int e = static_cast<int>(blockIdx.x * blockDim.x + threadIdx.x);
-  if (e >= runs * trials) return;
+  __shared__ double chunk_prefix[kThreads + 1];
+  __shared__ double target_s;
+  __shared__ std::int64_t block_s;
+  __shared__ double block_prefix_s;
+  const int e = static_cast<int>(blockIdx.x);
   const int r = e / trials;
   const int t = e % trials;
   const double* bs = run_part + static_cast<std::int64_t>(r) * blocks;
   const float* v = closest + static_cast<std::int64_t>(r) * n;
-  double pot = 0.0;
-  for (std::int64_t b = 0; b < blocks; ++b) pot += bs[b];
-  const double target = detail::philox_uniform(seeds[r], static_cast<std::uint32_t>(t), step,
-                                               detail::kStreamTrials) * pot;
-  // As detail::kmeans_sample_index on the host.
-  double prefix = 0.0;
-  std::int64_t found = n - 1;
-  for (std::int64_t b = 0; b < blocks; ++b) {
-    const double next = prefix + bs[b];
-    if (next >= target || b == blocks - 1) {
-      const std::int64_t r0 = b * kBlockRows;
-      const std::int64_t r1 = min(n, r0 + kBlockRows);
-      double s = prefix;
-      found = r1 - 1;
-      for (std::int64_t i = r0; i < r1; ++i) {
-        s += static_cast<double>(v[i]);
-        if (s >= target) {
-          found = i;
-          break;
-        }
+  const std::int64_t per = (blocks + kThreads - 1) / kThreads;
+  const std::int64_t b0 = min(blocks, threadIdx.x * per);
+  const std::int64_t b1 = min(blocks, b0 + per);
+  double mine = 0.0;
+  for (std::int64_t b = b0; b < b1; ++b) mine += bs[b];
+  chunk_prefix[threadIdx.x + 1] = mine;
+  __syncthreads();
+  if (threadIdx.x == 0) {
+    chunk_prefix[0] = 0.0;
+    for (int i = 1; i <= kThreads; ++i) chunk_prefix[i] += chunk_prefix[i - 1];
+    target_s = detail::philox_uniform(seeds[r], static_cast<std::uint32_t>(t), step,
+                                      detail::kStreamTrials) * chunk_prefix[kThreads];
+    block_s = blocks - 1;  // clip: rounding may put the target past the total
+    block_prefix_s = chunk_prefix[kThreads] - bs[blocks - 1];
+  }
+  __syncthreads();
+  const double target = target_s;
+  // The first chunk whose inclusive prefix reaches the target.
+  const bool reaches = b0 < b1 && chunk_prefix[threadIdx.x + 1] >= target &&
+                       (threadIdx.x == 0 || chunk_prefix[threadIdx.x] < target);
+  if (reaches) {
+    double prefix = chunk_prefix[threadIdx.x];
+    for (std::int64_t b = b0; b < b1; ++b) {
+      if (prefix + bs[b] >= target || b == b1 - 1) {
+        block_s = b;
+        block_prefix_s = prefix;
+        break;
       }
+      prefix += bs[b];
+    }
+  }
+  __syncthreads();
+  if (threadIdx.x >= kWarp) return;
+  // Rows of the block: lane l holds rows 4l .. 4l + 3 (kBlockRows == 128).
+  const int lane = static_cast<int>(threadIdx.x);
+  const std::int64_t r0 = block_s * kBlockRows;
+  double vals[4];
+  double own = 0.0;
+  for (int q = 0; q < 4; ++q) {
+    const std::int64_t i = r0 + 4 * lane + q;
+    vals[q] = i < n ? static_cast<double>(v[i]) : 0.0;
+    own += vals[q];
+  }
+  double incl = own;  // inclusive scan of the lane sums, fixed pattern
+  for (int off = 1; off < kWarp; off *= 2) {
+    const double o = __shfl_up_sync(0xffffffffu, incl, off);
+    if (lane >= off) incl += o;
+  }
+  double s = block_prefix_s + (incl - own);
+  std::int64_t found = -1;
+  for (int q = 0; q < 4; ++q) {
+    const std::int64_t i = r0 + 4 * lane + q;
+    s += vals[q];
+    if (i < n && s >= target) {
+      found = i;
       break;
     }
-    prefix = next;
   }
-  cand[e] = found;
+  const unsigned hit = __ballot_sync(0xffffffffu, found >= 0);
+  if (lane == 0) {
+    const std::int64_t last = min(n, r0 + kBlockRows) - 1;
+    cand[e] = last;  // clip
+    if (hit != 0u) cand[e] = -1;  // filled below by the first lane that hit
+  }
+  __syncwarp();
+  if (hit != 0u && lane == __ffs(static_cast<int>(hit)) - 1) cand[e] = found;
 }
 
+/// One block per run: the potential of each candidate (fixed-shape tree over
+/// its block sums), the first lowest kept; its row becomes centre @p step.
 __global__ void choose_kernel(const float* __restrict__ x, std::int64_t ldx, std::int64_t d,
-                              const float* __restrict__ dist, std::int64_t n,
                               const double* __restrict__ part, std::int64_t blocks, int trials,
                               const std::int64_t* __restrict__ cand, std::int64_t k,
                               std::int64_t step, float* __restrict__ centers,
-                              double* __restrict__ run_part, float* __restrict__ closest) {
-  __shared__ int best_shared;
+                              int* __restrict__ best_out) {
+  __shared__ double shared[kThreads];
+  __shared__ int best_s;
   const int r = static_cast<int>(blockIdx.x);
   const std::int64_t m = static_cast<std::int64_t>(gridDim.x) * trials;
-  if (threadIdx.x == 0) {
-    int best = 0;
-    double best_pot = 0.0;
-    for (int t = 0; t < trials; ++t) {
-      double pot = 0.0;
-      for (std::int64_t b = 0; b < blocks; ++b) pot += part[b * m + r * trials + t];
-      if (t == 0 || pot < best_pot) {
-        best = t;
-        best_pot = pot;
-      }
+  int best = 0;
+  double best_pot = 0.0;
+  for (int t = 0; t < trials; ++t) {
+    double mine = 0.0;
+    for (std::int64_t b = threadIdx.x; b < blocks; b += blockDim.x) mine += part[b * m + r * trials + t];
+    const double pot = block_sum(mine, shared);
+    if (t == 0 || pot < best_pot) {
+      best = t;
+      best_pot = pot;
     }
-    best_shared = best;
+  }
+  if (threadIdx.x == 0) {
+    best_s = best;
+    best_out[r] = best;
   }
   __syncthreads();
-  const std::int64_t j = static_cast<std::int64_t>(r) * trials + best_shared;
-  const std::int64_t row = cand[j];
+  const std::int64_t row = cand[static_cast<std::int64_t>(r) * trials + best_s];
   for (std::int64_t c = threadIdx.x; c < d; c += blockDim.x)
     centers[(static_cast<std::int64_t>(r) * k + step) * d + c] = x[row * ldx + c];
-  for (std::int64_t b = threadIdx.x; b < blocks; b += blockDim.x)
-    run_part[static_cast<std::int64_t>(r) * blocks + b] = part[b * m + j];
-  for (std::int64_t i = threadIdx.x; i < n; i += blockDim.x)
-    closest[static_cast<std::int64_t>(r) * n + i] = dist[i * m + j];
+}
+
+/// closest[r * n + i] = dist[i * m + r * trials + best[r]] and the block sums
+/// of that column into run_part[r * blocks + b].
+__global__ void adopt_kernel(const float* __restrict__ dist, std::int64_t n, const double* __restrict__ part,
+                             std::int64_t blocks, int runs, int trials, const int* __restrict__ best,
+                             double* __restrict__ run_part, float* __restrict__ closest) {
+  const std::int64_t m = static_cast<std::int64_t>(runs) * trials;
+  EM_GRID_LOOP(e, static_cast<std::int64_t>(runs) * (n + blocks)) {
+    const std::int64_t r = e / (n + blocks);
+    const std::int64_t w = e % (n + blocks);
+    const std::int64_t j = r * trials + best[r];
+    if (w < n) {
+      closest[r * n + w] = dist[w * m + j];
+    } else {
+      run_part[r * blocks + (w - n)] = part[(w - n) * m + j];
+    }
+  }
 }
 
 /// One warp per (row, run segment).
@@ -368,18 +433,22 @@ void block_sums(const float* v, std::int64_t n, std::int64_t m, std::int64_t row
 void sample_candidates(const float* closest, const double* run_part, std::int64_t n,
                        std::int64_t blocks, const std::uint64_t* seeds, int runs, int trials,
                        std::uint32_t step, std::int64_t* cand, cudaStream_t stream) {
-  const int work = runs * trials;
-  sample_kernel<<<grid_for(work, 64), 64, 0, stream>>>(closest, run_part, n, blocks, seeds, runs,
-                                                       trials, step, cand);
+  static_assert(kBlockRows == 4 * kWarp, "sample_kernel scans a block of rows with one warp");
+  sample_kernel<<<static_cast<unsigned>(runs * trials), kThreads, 0, stream>>>(
+      closest, run_part, n, blocks, seeds, trials, step, cand);
   EM_CUDA_CHECK_LAUNCH();
 }
 
 void choose_candidates(const float* x, std::int64_t ldx, std::int64_t d, const float* dist,
                        std::int64_t n, const double* part, std::int64_t blocks, int runs,
                        int trials, const std::int64_t* cand, std::int64_t k, std::int64_t step,
-                       float* centers, double* run_part, float* closest, cudaStream_t stream) {
+                       float* centers, double* run_part, float* closest, int* best,
+                       cudaStream_t stream) {
   choose_kernel<<<static_cast<unsigned>(runs), kThreads, 0, stream>>>(
-      x, ldx, d, dist, n, part, blocks, trials, cand, k, step, centers, run_part, closest);
+      x, ldx, d, part, blocks, trials, cand, k, step, centers, best);
+  EM_CUDA_CHECK_LAUNCH();
+  adopt_kernel<<<grid_for(static_cast<std::int64_t>(runs) * (n + blocks)), kThreads, 0, stream>>>(
+      dist, n, part, blocks, runs, trials, best, run_part, closest);
   EM_CUDA_CHECK_LAUNCH();
 }
 

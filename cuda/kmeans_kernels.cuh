@@ -29,20 +29,23 @@ void block_sums(const float* v, std::int64_t n, std::int64_t m, std::int64_t row
                 std::int64_t col_step, double* part, cudaStream_t stream);
 
 /// k-means++ draws for step @p step: for run r and trial t, cand[r * trials + t]
-/// = the row whose prefix of closest[r] reaches u * potential (clipped),
-/// from the block sums run_part[r * blocks + b]. seeds: one per run.
+/// = the first row whose prefix sum of closest[r] reaches u * potential
+/// (clipped to the last row), from the block sums run_part[r * blocks + b];
+/// u is the Philox uniform (t, step, kStreamTrials) of seeds[r].
 void sample_candidates(const float* closest, const double* run_part, std::int64_t n,
                        std::int64_t blocks, const std::uint64_t* seeds, int runs, int trials,
                        std::uint32_t step, std::int64_t* cand, cudaStream_t stream);
 
-/// For each run: the candidate with the lowest potential (sum of the block
-/// sums part[b * m + r * trials + t] in block order, the first on ties);
-/// copies its row of x to centers[(r * k + step) * d], its block sums to
-/// run_part[r * blocks], and its D^2 column of dist (n x m) to closest[r * n].
+/// For each run: the candidate with the lowest potential (the sum of its
+/// block sums part[b * m + r * trials + t], a fixed-shape tree; the first on
+/// ties) goes to best[r]; its row of x to centers[(r * k + step) * d], its
+/// block sums to run_part[r * blocks], its D^2 column of dist (n x m) to
+/// closest[r * n].
 void choose_candidates(const float* x, std::int64_t ldx, std::int64_t d, const float* dist,
                        std::int64_t n, const double* part, std::int64_t blocks, int runs,
                        int trials, const std::int64_t* cand, std::int64_t k, std::int64_t step,
-                       float* centers, double* run_part, float* closest, cudaStream_t stream);
+                       float* centers, double* run_part, float* closest, int* best,
+                       cudaStream_t stream);
 
 /// For each row i of a tile (rows x m, ld m, -2 x.c) and each of @p runs
 /// segments of k columns: outs[a][row0 + i] = argmin over the segment of

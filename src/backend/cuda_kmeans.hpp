@@ -14,6 +14,12 @@ std::vector<kmeans_result> kmeans_batch(const resources& res, matrix_view x,
                                         const kmeans_params& params,
                                         const std::vector<std::uint64_t>& seeds);
 
+/// The k-means++ seeding alone, on the resources' stream with no host
+/// synchronisation (for benchmarks): @p x a device view, @p centers device
+/// memory for seeds.size() * k rows of x.cols floats.
+void kmeans_plus_plus(const resources& res, matrix_view x, const kmeans_params& params,
+                      const std::vector<std::uint64_t>& seeds, float* centers);
+
 std::vector<std::int64_t> kmeans_predict(const resources& res, matrix_view x, matrix_view centers,
                                          kmeans_metric metric);
 

@@ -27,7 +27,7 @@ constexpr std::int64_t kKmeansBlock = 128;
 /// Threads for a loop of about @p work element operations: 1 below a size
 /// where waking a team costs more than it saves (results never depend on it).
 inline int kmeans_team(int threads, std::int64_t work) {
-  return work >= (std::int64_t{1} << 16) ? threads : 1;
+  return work >= (std::int64_t{1} << 18) ? threads : 1;
 }
 
 /// 2 + floor(ln k) when @p requested is 0, else @p requested.

@@ -21,8 +21,12 @@ using detail::kKmeansBlock;
 
 /// Floats in one block of the distance matrix (rows x stacked centres).
 constexpr std::int64_t kTileFloats = std::int64_t{1} << 18;
-/// Columns summed together by one task of the centroid update.
+/// Columns summed together by one task of the sorted centroid update.
 constexpr std::int64_t kColumnChunk = 64;
+/// Rows per block of the streamed centroid update, and the most doubles its
+/// per-block partial sums may take (64 MiB).
+constexpr std::int64_t kUpdateRows = 2048;
+constexpr std::int64_t kUpdatePartialDoubles = std::int64_t{1} << 23;
 
 enum class run_state { iterating, finalizing, done };
 
@@ -43,30 +47,56 @@ void update_centers(matrix_view x, const std::int32_t* labels, std::int64_t k,
                     const float* old_centers, bool spherical, float* new_centers, int threads) {
   const std::int64_t n = x.rows;
   const std::int64_t d = x.cols;
-  // Counting sort of the rows by label, stable (row order within a cluster).
   std::vector<std::int64_t> counts(static_cast<std::size_t>(k), 0);
   for (std::int64_t i = 0; i < n; ++i) ++counts[static_cast<std::size_t>(labels[i])];
-  std::vector<std::int64_t> start(static_cast<std::size_t>(k) + 1, 0);
-  for (std::int64_t c = 0; c < k; ++c)
-    start[static_cast<std::size_t>(c) + 1] = start[static_cast<std::size_t>(c)] + counts[static_cast<std::size_t>(c)];
-  std::vector<std::int64_t> order(static_cast<std::size_t>(n));
-  {
-    std::vector<std::int64_t> fill(start.begin(), start.end() - 1);
-    for (std::int64_t i = 0; i < n; ++i) order[static_cast<std::size_t>(fill[static_cast<std::size_t>(labels[i])]++)] = i;
-  }
   std::vector<double> sums(static_cast<std::size_t>(k * d), 0.0);
-  const std::int64_t chunks = (d + kColumnChunk - 1) / kColumnChunk;
-#pragma omp parallel for num_threads(detail::kmeans_team(threads, n * d)) schedule(dynamic, 1)
-  for (std::int64_t task = 0; task < k * chunks; ++task) {
-    const std::int64_t c = task / chunks;
-    const std::int64_t j0 = (task % chunks) * kColumnChunk;
-    const std::int64_t j1 = std::min(d, j0 + kColumnChunk);
-    double acc[kColumnChunk] = {};
-    for (std::int64_t m = start[static_cast<std::size_t>(c)]; m < start[static_cast<std::size_t>(c) + 1]; ++m) {
-      const float* r = x.row(order[static_cast<std::size_t>(m)]);
-      for (std::int64_t j = j0; j < j1; ++j) acc[j - j0] += static_cast<double>(r[j]);
+  // Two fixed orders, chosen by the shape alone (never by the thread count):
+  // with room for several k x d partial sums, stream the rows in fixed blocks
+  // (each block's sums in row order) and add the blocks in block order;
+  // otherwise sort the rows by label and sum each cluster in row order.
+  const std::int64_t blocks = std::min((n + kUpdateRows - 1) / kUpdateRows,
+                                       kUpdatePartialDoubles / std::max<std::int64_t>(1, k * d));
+  if (blocks >= 4) {
+    const std::int64_t rows_per = (n + blocks - 1) / blocks;
+    std::vector<double> part(static_cast<std::size_t>(blocks * k * d), 0.0);
+#pragma omp parallel for num_threads(detail::kmeans_team(threads, n * d)) schedule(static)
+    for (std::int64_t b = 0; b < blocks; ++b) {
+      double* acc = part.data() + b * k * d;
+      for (std::int64_t i = b * rows_per; i < std::min(n, (b + 1) * rows_per); ++i) {
+        const float* r = x.row(i);
+        double* a = acc + static_cast<std::int64_t>(labels[i]) * d;
+        for (std::int64_t j = 0; j < d; ++j) a[j] += static_cast<double>(r[j]);
+      }
     }
-    std::copy(acc, acc + (j1 - j0), sums.data() + c * d + j0);
+#pragma omp parallel for num_threads(detail::kmeans_team(threads, blocks * k * d)) schedule(static)
+    for (std::int64_t e = 0; e < k * d; ++e) {
+      double t = 0.0;
+      for (std::int64_t b = 0; b < blocks; ++b) t += part[static_cast<std::size_t>(b * k * d + e)];
+      sums[static_cast<std::size_t>(e)] = t;
+    }
+  } else {
+    // Counting sort of the rows by label, stable (row order within a cluster).
+    std::vector<std::int64_t> start(static_cast<std::size_t>(k) + 1, 0);
+    for (std::int64_t c = 0; c < k; ++c)
+      start[static_cast<std::size_t>(c) + 1] = start[static_cast<std::size_t>(c)] + counts[static_cast<std::size_t>(c)];
+    std::vector<std::int64_t> order(static_cast<std::size_t>(n));
+    {
+      std::vector<std::int64_t> fill(start.begin(), start.end() - 1);
+      for (std::int64_t i = 0; i < n; ++i) order[static_cast<std::size_t>(fill[static_cast<std::size_t>(labels[i])]++)] = i;
+    }
+    const std::int64_t chunks = (d + kColumnChunk - 1) / kColumnChunk;
+#pragma omp parallel for num_threads(detail::kmeans_team(threads, n * d)) schedule(dynamic, 1)
+    for (std::int64_t task = 0; task < k * chunks; ++task) {
+      const std::int64_t c = task / chunks;
+      const std::int64_t j0 = (task % chunks) * kColumnChunk;
+      const std::int64_t j1 = std::min(d, j0 + kColumnChunk);
+      double acc[kColumnChunk] = {};
+      for (std::int64_t m = start[static_cast<std::size_t>(c)]; m < start[static_cast<std::size_t>(c) + 1]; ++m) {
+        const float* r = x.row(order[static_cast<std::size_t>(m)]);
+        for (std::int64_t j = j0; j < j1; ++j) acc[j - j0] += static_cast<double>(r[j]);
+      }
+      std::copy(acc, acc + (j1 - j0), sums.data() + c * d + j0);
+    }
   }
 
   std::vector<std::int64_t> empty;

