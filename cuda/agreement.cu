@@ -10,6 +10,7 @@
 #include <cub/device/device_reduce.cuh>
 #include <cub/device/device_run_length_encode.cuh>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -97,11 +98,12 @@ __global__ void split_key_kernel(const u64* __restrict__ keys, i64 nnz, u64 kb,
 // pair occurs. Work per thread is O(1 + sqrt(a b / n)) (see emi_pair.hpp).
 __global__ void emi_kernel(const i64* __restrict__ va, const i64* __restrict__ ma, i64 da,
                            const i64* __restrict__ vb, const i64* __restrict__ mb, i64 db, i64 n,
-                           double log_n, double* __restrict__ out) {
-  const i64 p = static_cast<i64>(blockIdx.x) * blockDim.x + threadIdx.x;
-  if (p >= da * db) return;
+                           double log_n, i64 first, i64 count, double* __restrict__ out) {
+  const i64 t = static_cast<i64>(blockIdx.x) * blockDim.x + threadIdx.x;
+  if (t >= count || first + t >= da * db) return;
+  const i64 p = first + t;
   const i64 i = p / db, j = p % db;
-  out[p] = static_cast<double>(ma[i]) * static_cast<double>(mb[j]) *
+  out[t] = static_cast<double>(ma[i]) * static_cast<double>(mb[j]) *
            detail::emi_pair(va[i], vb[j], n, log_n);
 }
 
@@ -137,17 +139,26 @@ double expected_mi(const i64* sizes_a, i64 ka, const i64* sizes_b, i64 kb, i64 n
   const i64 da = distinct_sizes(sizes_a, ka, va, ma, s);
   const i64 db = distinct_sizes(sizes_b, kb, vb, mb, s);
   const i64 pairs = da * db;  // at most 2n: distinct sizes on a side sum to <= n
-  device_buffer<double> terms(static_cast<std::size_t>(pairs), s);
-  emi_kernel<<<blocks_for(pairs), kBlock, 0, s>>>(va.data(), ma.data(), da, vb.data(), mb.data(), db,
-                                                  n, std::log(static_cast<double>(n)), terms.data());
-  EM_CUDA_CHECK_LAUNCH();
+  // Pairs in chunks of at most 2^24 terms (128 MiB of doubles), each
+  // reduced by CUB; chunk sums are added on the host in order (deterministic).
+  const i64 chunk = std::min<i64>(pairs, i64{1} << 24);
+  device_buffer<double> terms(static_cast<std::size_t>(chunk), s);
   device_buffer<double> total(1, s);
   std::size_t bytes = 0;
-  const int np = static_cast<int>(pairs);
-  EM_CUDA_TRY(cub::DeviceReduce::Sum(nullptr, bytes, terms.data(), total.data(), np, s));
+  EM_CUDA_TRY(cub::DeviceReduce::Sum(nullptr, bytes, terms.data(), total.data(), chunk, s));
   device_buffer<unsigned char> tmp(bytes, s);
-  EM_CUDA_TRY(cub::DeviceReduce::Sum(tmp.data(), bytes, terms.data(), total.data(), np, s));
-  return total.to_host()[0];
+  const double log_n = std::log(static_cast<double>(n));
+  double emi = 0.0;
+  for (i64 first = 0; first < pairs; first += chunk) {
+    const i64 count = std::min(chunk, pairs - first);
+    emi_kernel<<<blocks_for(count), kBlock, 0, s>>>(va.data(), ma.data(), da, vb.data(), mb.data(), db,
+                                                    n, log_n, first, count, terms.data());
+    EM_CUDA_CHECK_LAUNCH();
+    std::size_t used = bytes;
+    EM_CUDA_TRY(cub::DeviceReduce::Sum(tmp.data(), used, terms.data(), total.data(), count, s));
+    emi += total.to_host()[0];
+  }
+  return emi;
 }
 
 struct device_table {
