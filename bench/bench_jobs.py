@@ -89,8 +89,9 @@ def classify(name, label=""):
     device = "cuda" if ("gpu" in low or "cuda" in low) else "cpu"
     m = _W.search(low)
     workload = f"W{m.group(1)}" if m else _workload_from_args(low)
-    if workload is None and label in WORKLOADS:
-        workload = label
+    first = (label or "").split()[:1]
+    if workload is None and first and first[0] in WORKLOADS:
+        workload = first[0]
     info = {"ceiling": "ceiling" in low, "device": device, "workload": workload, "job": None}
     if info["ceiling"] or "sgemm" in low or words & {"floor", "rate"}:
         return info

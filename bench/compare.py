@@ -99,7 +99,10 @@ def select_benchmarks(names, device, workloads, label_workloads=(), all_benchmar
             if info["device"] == device:
                 chosen.append(name)
             continue
-        if info["device"] != device or (info["job"] is None and not all_benchmarks):
+        # without a workload in the name, an integer argument may still name
+        # one (read from the label after the run); otherwise it is no row
+        maybe_workload = info["workload"] is not None or re.search(r"/\d+(/|$)", name)
+        if info["device"] != device or (not all_benchmarks and (info["job"] is None or not maybe_workload)):
             continue
         if info["workload"] is not None and info["workload"] not in workloads and not (
                 info["workload"] in label_workloads and info["job"] in bench_jobs.LABEL_JOBS):
