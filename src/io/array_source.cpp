@@ -1,6 +1,7 @@
 #include "io/array_source.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 #include "io/npy_header.hpp"
 #include "io/safetensors_header.hpp"

@@ -9,7 +9,9 @@ namespace {
 // Splits the text into lines (without '\n' and a trailing '\r').
 class line_reader {
  public:
-  explicit line_reader(byte_span b) : s_(reinterpret_cast<const char*>(b.data), b.size) {}
+  explicit line_reader(byte_span b) : s_(reinterpret_cast<const char*>(b.data), b.size) {
+    if (s_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;  // a UTF-8 byte order mark
+  }
   bool next(std::string_view* line) {
     if (pos_ >= s_.size()) return false;
     std::size_t end = s_.find('\n', pos_);

@@ -321,7 +321,9 @@ TEST(IoMalformed, TextLabels) {
   expect_error<em::format_error>(labels(write_file(dir / "big.txt", "1\n99999999999999999999\n")),
                                  {"big.txt", "line 2", "64 bits"});
   expect_error<em::format_error>(labels(write_file(dir / "hdr.txt", "label\n")), {"hdr.txt", "no labels"});
-  // accepted: a header, CRLF line ends, blank lines at the end, signs
+  // accepted: a byte order mark, a header, CRLF line ends, blank lines at the end, signs
+  EXPECT_EQ(em::load_labels(write_file(dir / "bom.txt", "\xEF\xBB\xBF" "5\n6\n")),
+            (std::vector<std::int64_t>{5, 6}));
   EXPECT_EQ(em::load_labels(write_file(dir / "ok.txt", "label\r\n-1\r\n+2\r\n 3 \r\n\r\n\n")),
             (std::vector<std::int64_t>{-1, 2, 3}));
 }
