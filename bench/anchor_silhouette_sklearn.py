@@ -4,7 +4,9 @@ silhouette_score on a W0/W1-shaped workload (Gaussian mixture, centers N(0, I),
 noise sigma 1.5, seed 0), on this machine, with NumPy's BLAS (install
 OpenBLAS first: the reference BLAS is several times slower).
 
-Prints one JSON line per workload: the median of --repeats timings, the
+Prints one JSON line per workload: the median of --repeats wall-clock
+timings and of the process CPU time (all threads; on a loaded machine compare
+it with em_bench's 1-thread CPU time, e.g. with OPENBLAS_NUM_THREADS=1), the
 score, and the nominal 2 n^2 d flop so the figure reads against the SGEMM
 rate. Run it right before or after `em_bench --benchmark_filter=silhouette`
 so both figures come from the same load on the machine:
@@ -41,14 +43,19 @@ def main():
         n, d, k = WORKLOADS[name]
         x, labels = data(n, d, k)
         times = []
+        cpu = []
         score = None
         for _ in range(args.repeats):
             t0 = time.perf_counter()
+            c0 = time.process_time()
             score = silhouette_score(x, labels, metric="euclidean")
+            cpu.append(time.process_time() - c0)
             times.append(time.perf_counter() - t0)
         print(json.dumps({"anchor": "sklearn.silhouette_score", "workload": name, "n": n, "d": d,
                           "k": k, "seconds": statistics.median(times), "all_seconds": times,
+                          "cpu_seconds": statistics.median(cpu),
                           "score": float(score), "flop": 2.0 * n * n * d, "cpus": os.cpu_count(),
+                          "openblas_threads": os.environ.get("OPENBLAS_NUM_THREADS", "default"),
                           "sklearn": sklearn.__version__, "numpy": np.__version__}))
 
 
