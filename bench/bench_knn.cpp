@@ -6,6 +6,8 @@
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
 #include <vector>
 
 #include "cpu/blas.hpp"
@@ -53,23 +55,32 @@ static void BM_sgemm_rate_cpu(benchmark::State& state) {
 }
 BENCHMARK(BM_sgemm_rate_cpu)->Unit(benchmark::kMillisecond)->UseRealTime();
 
-// The floor: the n x n x d SGEMM of the search, in the same 128-row blocks and
-// 2048-column tiles, without the selection.
+// The floor: the n x n x d SGEMM of the search in the same work split as
+// cpu::knn_select (each of the resources' threads takes 128-row blocks and
+// multiplies them by every 2048-column tile into its own tile buffer), with
+// no selection.
 static void BM_knn_sgemm_floor_cpu(benchmark::State& state) {
   const auto& w = workload_of(state.range(0));
   const auto& ds = em_bench::data_for(w);
   const em::resources res("cpu");
-  const std::int64_t rows = std::min(w.n, std::int64_t{128} * res.threads());
+  const std::int64_t rows = 128;
   const std::int64_t cols = std::min(w.n, std::int64_t{2048});
-  std::vector<float> tile(static_cast<std::size_t>(rows * cols));
+  const std::int64_t blocks = (w.n + rows - 1) / rows;
   const float* x = ds.x.data();
   for (auto _ : state) {
-    for (std::int64_t r0 = 0; r0 < w.n; r0 += rows)
-      for (std::int64_t c0 = 0; c0 < w.n; c0 += cols)
-        em::cpu::sgemm_nt(std::min(rows, w.n - r0), std::min(cols, w.n - c0), w.d, -2.0f,
-                          x + r0 * w.d, w.d, x + c0 * w.d, w.d, 0.0f, tile.data(), cols,
-                          res.threads());
-    benchmark::DoNotOptimize(tile.data());
+    std::atomic<std::int64_t> next{0};
+    auto worker = [&] {
+      std::vector<float> tile(static_cast<std::size_t>(rows * cols));
+      for (std::int64_t b = next++; b < blocks; b = next++)
+        for (std::int64_t c0 = 0; c0 < w.n; c0 += cols)
+          em::cpu::sgemm_nt(std::min(rows, w.n - b * rows), std::min(cols, w.n - c0), w.d, -2.0f,
+                            x + b * rows * w.d, w.d, x + c0 * w.d, w.d, 0.0f, tile.data(), cols, 1);
+      benchmark::DoNotOptimize(tile.data());
+    };
+    std::vector<std::thread> pool;
+    for (int t = 1; t < res.threads(); ++t) pool.emplace_back(worker);
+    worker();
+    for (auto& t : pool) t.join();
   }
   set_counters(state, w, res.threads());
 }
