@@ -87,3 +87,22 @@ detail::cuda_context& context(const resources& res) {
 }
 
 }  // namespace embed_metrics::gpu
+
+namespace embed_metrics::gpu {
+
+void* device_allocate(const resources& res, std::size_t bytes) {
+  auto& ctx = context(res);
+  void* p = nullptr;
+  if (bytes > 0) EM_CUDA_TRY(cudaMallocAsync(&p, bytes, ctx.stream));
+  return p;
+}
+
+void device_free(const resources& res, void* p) noexcept {
+  if (p == nullptr) return;
+  try {
+    EM_CUDA_TRY_NO_THROW(cudaFreeAsync(p, context(res).stream));
+  } catch (...) {
+  }
+}
+
+}  // namespace embed_metrics::gpu

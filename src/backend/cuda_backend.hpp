@@ -3,6 +3,7 @@
 // dispatch (src/) can call them. Defined in cuda/*.cu; only linked when the
 // build has EMBED_METRICS_HAS_CUDA. Every function takes the resources first.
 
+#include <cstddef>
 #include <string>
 
 #include "embed_metrics/matrix.hpp"
@@ -22,5 +23,17 @@ void synchronize(detail::cuda_context& ctx);
 // --- distances (cuda/distance.cu) ---
 void pairwise_sqeuclidean(const resources& res, matrix_view x, matrix_view y,
                           mutable_matrix_view out, bool same_rows);
+
+}  // namespace embed_metrics::gpu
+
+namespace embed_metrics::gpu {
+
+// --- device scratch for C++ callers (cuda/core/context.cu) ---
+void* device_allocate(const resources& res, std::size_t bytes);
+void device_free(const resources& res, void* p) noexcept;
+
+// --- rows scaled to unit L2 norm into packed device memory (cuda/normalize.cu);
+// throws invalid_argument naming the first all-zero row ---
+void l2_normalize_rows(const resources& res, matrix_view x, float* out);
 
 }  // namespace embed_metrics::gpu

@@ -36,7 +36,8 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   sub.add_flag("--bits", args->bits, "Entropies in bits instead of nats");
-  sub.add_option("--bins", args->bins, "Histogram: equal-width bins per dimension")
+  sub.add_option("--bins", args->bins, "Histogram: equal-width bins per dimension (the figure is the mean over "
+                 "dimensions of the discrete plug-in entropy of these bins)")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   sub.add_flag("--fd", args->fd, "Histogram: Freedman-Diaconis bins instead of --bins");

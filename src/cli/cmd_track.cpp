@@ -109,7 +109,8 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
       results.push_back(evaluate(res, emb.matrix.view(), label_view(labels), params));
       json row;
       row["path"] = ckpts[c];
-      for (auto& [k, v] : report_json(results.back(), with_labels).items()) row[k] = v;
+      const json report = report_json(results.back(), with_labels);
+      for (auto it = report.begin(); it != report.end(); ++it) row[it.key()] = it.value();
       if (!lp.empty()) row["lp_accuracy"] = lp[static_cast<std::size_t>(c)];
       rows.push_back(std::move(row));
     }

@@ -65,7 +65,7 @@ std::string svg_plot(const std::string& title, const std::vector<std::string>& x
     os << R"(<text x=")" << px(kLeft - 6) << R"(" y=")" << px(y_of(g / 4.0) + 3) << R"(">)" << num(g / 4.0) << "</text>";
   os << "</g>\n";
   os << R"(<text x="14" y=")" << px(kTop + ph / 2) << R"(" transform="rotate(-90 14 )" << px(kTop + ph / 2)
-     << R"()" text-anchor="middle">scaled value (min-max per series)</text>)" << '\n';
+     << R"x()" text-anchor="middle">scaled value (min-max per series)</text>)x" << '\n';
   os << R"(<g font-size="10" text-anchor="middle">)";
   const std::size_t step = std::max<std::size_t>(1, n / 12);
   for (std::size_t i = 0; i < n; i += step)

@@ -162,3 +162,18 @@ TEST(KnnAccuracy, SeparatedBlobsAreClassifiedAndShuffledLabelsAreNot) {
   const std::vector<std::int64_t> short_labels(399, 0);
   EXPECT_THROW((void)em::knn_accuracy(res, b.x.view(), short_labels), em::invalid_argument);
 }
+
+TEST(Knn, StridedViewEqualsPackedCopy) {
+  const auto base = em_test::random_normal(90, 12, em_test::test_seed(47));
+  const em::matrix_view strided(base.data(), 90, 7, 12);  // first 7 columns
+  em::host_matrix packed(90, 7);
+  for (std::int64_t i = 0; i < 90; ++i)
+    for (std::int64_t c = 0; c < 7; ++c) packed(i, c) = base(i, c);
+  em::resources res("cpu", 2);
+  for (auto metric : {em::knn_metric::euclidean, em::knn_metric::cosine}) {
+    const auto a = em::knn(res, strided, 4, metric);
+    const auto b = em::knn(res, packed.view(), 4, metric);
+    EXPECT_EQ(a.indices, b.indices);
+    EXPECT_EQ(a.distances, b.distances);
+  }
+}
