@@ -4,6 +4,10 @@
 /// (.npy, .npz, .safetensors, CSV/TSV, raw binary, one-label-per-line text),
 /// and writing .npy results. Bad input throws format_error or io_error naming
 /// the file and what is wrong; nothing is read past the end of a file.
+/// Files are memory-mapped. A little-endian float32 array of 32 MiB or more
+/// in C order (.npy or raw) is used in place: the matrix keeps the file's
+/// private, copy-on-write mapping (writes to the matrix never reach the file;
+/// as with any mapping, the file must not be truncated while it is in use).
 
 #include <cstdint>
 #include <string>

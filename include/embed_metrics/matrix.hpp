@@ -112,43 +112,62 @@ struct default_init_allocator : std::allocator<T> {
 /// @brief Storage of a host_matrix: a vector of floats that a resize does not zero-fill.
 using float_storage = std::vector<float, detail::default_init_allocator<float>>;
 
-/// @brief An owning, contiguous, row-major float32 matrix in host memory.
+/// @brief An owning, contiguous, row-major float32 matrix in host memory. Its
+/// storage is its own, or (for a file loaded without conversion) a private,
+/// copy-on-write memory mapping kept alive by the matrix.
 class host_matrix {
  public:
   host_matrix() = default;
   /// @brief A @p rows x @p cols matrix filled with zeros.
   host_matrix(std::int64_t rows, std::int64_t cols)
-      : data_(static_cast<std::size_t>(rows * cols), 0.0f), rows_(rows), cols_(cols) {}
+      : data_(static_cast<std::size_t>(rows * cols), 0.0f), ptr_(data_.data()), rows_(rows), cols_(cols) {}
   /// @brief A @p rows x @p cols matrix whose values are left uninitialised (to be written at once).
   [[nodiscard]] static host_matrix uninitialized(std::int64_t rows, std::int64_t cols);
+  /// @brief A matrix over @p rows * @p cols floats at @p data that @p owner keeps alive
+  /// (for example a memory mapping); writes go to that memory.
+  [[nodiscard]] static host_matrix adopt(float* data, std::int64_t rows, std::int64_t cols,
+                                         std::shared_ptr<void> owner);
   /// @brief A matrix holding a copy of @p values, which must hold @p rows * @p cols floats.
   host_matrix(const std::vector<float>& values, std::int64_t rows, std::int64_t cols);
   /// @brief Take ownership of @p values, which must hold @p rows * @p cols floats.
   host_matrix(float_storage values, std::int64_t rows, std::int64_t cols);
+  /// @brief A deep copy (an adopted matrix's copy owns its storage).
+  host_matrix(const host_matrix& other);
+  /// @brief A deep copy.
+  host_matrix& operator=(const host_matrix& other);
+  /// @brief Moves the storage; @p other is left empty.
+  host_matrix(host_matrix&& other) noexcept;
+  /// @brief Moves the storage; @p other is left empty.
+  host_matrix& operator=(host_matrix&& other) noexcept;
+  ~host_matrix() = default;
   /// @brief Keep the first @p rows rows (at most rows()) and drop the rest.
   void keep_first_rows(std::int64_t rows);
 
   [[nodiscard]] std::int64_t rows() const noexcept { return rows_; }  ///< number of rows
   [[nodiscard]] std::int64_t cols() const noexcept { return cols_; }  ///< number of columns
-  [[nodiscard]] float* data() noexcept { return data_.data(); }        ///< first element
-  [[nodiscard]] const float* data() const noexcept { return data_.data(); }  ///< first element
+  [[nodiscard]] float* data() noexcept { return ptr_; }               ///< first element
+  [[nodiscard]] const float* data() const noexcept { return ptr_; }   ///< first element
   /// @brief Element (i, j).
   [[nodiscard]] float& operator()(std::int64_t i, std::int64_t j) noexcept {
-    return data_[static_cast<std::size_t>(i * cols_ + j)];
+    return ptr_[static_cast<std::size_t>(i * cols_ + j)];
   }
   /// @brief Element (i, j).
   [[nodiscard]] float operator()(std::int64_t i, std::int64_t j) const noexcept {
-    return data_[static_cast<std::size_t>(i * cols_ + j)];
+    return ptr_[static_cast<std::size_t>(i * cols_ + j)];
   }
   /// @brief Read-only view of the whole matrix.
-  [[nodiscard]] matrix_view view() const noexcept { return {data_.data(), rows_, cols_}; }
+  [[nodiscard]] matrix_view view() const noexcept { return {ptr_, rows_, cols_}; }
   /// @brief Writable view of the whole matrix.
-  [[nodiscard]] mutable_matrix_view mutable_view() noexcept { return {data_.data(), rows_, cols_}; }
-  /// @brief The underlying storage, row-major.
-  [[nodiscard]] const float_storage& values() const noexcept { return data_; }
+  [[nodiscard]] mutable_matrix_view mutable_view() noexcept { return {ptr_, rows_, cols_}; }
+  /// @brief A copy of the values, row-major.
+  [[nodiscard]] std::vector<float> values() const {
+    return std::vector<float>(ptr_, ptr_ + rows_ * cols_);
+  }
 
  private:
-  float_storage data_;
+  float_storage data_;            // own storage (empty when adopted)
+  float* ptr_ = nullptr;          // first element: data_.data() or adopted memory
+  std::shared_ptr<void> owner_;   // keeps adopted memory alive
   std::int64_t rows_ = 0;
   std::int64_t cols_ = 0;
 };

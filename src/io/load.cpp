@@ -113,12 +113,41 @@ void embedding_shape(const array_data& a, std::int64_t* n, std::int64_t* d) {
 // are converted in parallel and checked for NaN/Inf while in cache. Only when
 // a non-finite value is found does a second, in-place pass report the first
 // offending row or drop such rows.
+// From this size on, a float32 file is used in place rather than copied.
+constexpr std::uint64_t kAdoptBytes = std::uint64_t{32} << 20;
+
 loaded_embeddings convert_embeddings(const array_data& a, bool drop) {
   std::int64_t n = 0, d = 0;
   embedding_shape(a, &n, &d);
   loaded_embeddings out;
   out.format = io::format_name(a.format);
   out.source_dtype = a.type.name();
+  // Large little-endian float32 C-order arrays need no conversion: the matrix
+  // adopts the file's private copy-on-write mapping, after one parallel scan
+  // for NaN/Inf (a file holding any goes the converting way below, which
+  // reports or drops those rows).
+  const std::uint64_t bytes = a.count * static_cast<std::uint64_t>(a.type.size);
+  if (a.map && !a.owned && a.type.kind == io::dtype_kind::floating && a.type.size == 4 &&
+      !a.type.big_endian && !a.fortran_order && bytes >= kAdoptBytes &&
+      reinterpret_cast<std::uintptr_t>(a.data.data) % alignof(float) == 0 && a.map->make_writable()) {
+    auto* p = reinterpret_cast<float*>(
+        a.map->writable(static_cast<std::uint64_t>(a.data.data - a.map->bytes().data)));
+    const std::uint64_t total = a.count;
+    constexpr std::uint64_t kChunk = std::uint64_t{1} << 16;
+    const auto chunks = static_cast<std::int64_t>((total + kChunk - 1) / kChunk);
+    std::uint64_t first_bad = total;
+#pragma omp parallel for schedule(static) reduction(min : first_bad)
+    for (std::int64_t c = 0; c < chunks; ++c) {
+      const std::uint64_t b = static_cast<std::uint64_t>(c) * kChunk;
+      const std::uint64_t m = std::min(kChunk, total - b);
+      const std::uint64_t k = first_nonfinite(p + b, m);
+      if (k < m) first_bad = std::min(first_bad, b + k);
+    }
+    if (first_bad == total) {
+      out.matrix = host_matrix::adopt(p, n, d, std::const_pointer_cast<io::mapped_file>(a.map));
+      return out;
+    }
+  }
   // Not zero-filled first: every element is written by the conversion below.
   host_matrix matrix = host_matrix::uninitialized(n, d);
   float* const values = matrix.data();

@@ -56,4 +56,15 @@ void mapped_file::will_read(std::uint64_t offset, std::uint64_t length) const no
   ::madvise(p, end - begin, MADV_WILLNEED);
 }
 
+bool mapped_file::make_writable() const noexcept {
+  if (data_ == nullptr) return false;
+  auto* p = const_cast<std::uint8_t*>(data_);
+  // The mapping is MAP_PRIVATE: writes go to private copies of the pages.
+  if (::mprotect(p, size_, PROT_READ | PROT_WRITE) != 0) return false;
+#ifdef MADV_POPULATE_READ
+  ::madvise(p, size_, MADV_POPULATE_READ);  // map the cached pages in one call; a hint only
+#endif
+  return true;
+}
+
 }  // namespace embed_metrics::io

@@ -23,6 +23,13 @@ class mapped_file {
   [[nodiscard]] byte_span bytes() const noexcept { return {data_, size_}; }
   /// Tell the kernel that [offset, offset + length) is about to be read once, in order.
   void will_read(std::uint64_t offset, std::uint64_t length) const noexcept;
+  /// Make the whole mapping writable, copy-on-write (the file itself is never
+  /// written), and pre-fault it; false when the system refuses.
+  [[nodiscard]] bool make_writable() const noexcept;
+  /// Writable address of byte @p offset (after make_writable()).
+  [[nodiscard]] std::uint8_t* writable(std::uint64_t offset) const noexcept {
+    return const_cast<std::uint8_t*>(data_) + offset;
+  }
 
  private:
   std::string path_;
