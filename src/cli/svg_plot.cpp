@@ -79,7 +79,8 @@ std::string svg_plot(const std::string& title, const std::vector<std::string>& x
     double lo = INFINITY, hi = -INFINITY;
     for (double v : ser.values)
       if (std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
-    const char* colour = kColours[s % (sizeof kColours / sizeof *kColours)];
+    // The reference series (LP accuracy) is black; the metrics cycle through the palette.
+    const char* colour = ser.emphasised ? "#000000" : kColours[s % (sizeof kColours / sizeof *kColours)];
     os << R"(<g class="series" data-metric=")" << escape(ser.name) << R"(">)";
     std::string points;
     for (std::size_t i = 0; i < ser.values.size() && i < n; ++i) {
