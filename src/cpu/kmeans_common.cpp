@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <unordered_set>
 
 #include "core/check.hpp"
@@ -127,6 +128,20 @@ host_matrix normalized_rows(matrix_view x, const char* name, int threads) {
   EM_EXPECTS(bad < 0, name, " row ", bad,
              " is all zeros: the cosine metric needs non-zero rows (drop them or use euclidean)");
   return out;
+}
+
+std::vector<std::int64_t> farthest_rows(const std::vector<double>& dist, std::size_t count) {
+  const std::size_t m = std::min(count, dist.size());
+  std::vector<std::int64_t> far(dist.size());
+  std::iota(far.begin(), far.end(), std::int64_t{0});
+  std::partial_sort(far.begin(), far.begin() + static_cast<std::ptrdiff_t>(m), far.end(),
+                    [&](std::int64_t a, std::int64_t b) {
+                      const double da = dist[static_cast<std::size_t>(a)];
+                      const double db = dist[static_cast<std::size_t>(b)];
+                      return da > db || (da == db && a < b);
+                    });
+  far.resize(m);
+  return far;
 }
 
 }  // namespace embed_metrics::detail

@@ -48,6 +48,11 @@ std::int64_t kmeans_sample_index(const float* values, std::int64_t n, const doub
 /// (each draw a uniform index, redrawn while it repeats an earlier one).
 std::vector<std::int64_t> kmeans_random_rows(std::uint64_t seed, std::int64_t n, std::int64_t k);
 
+/// The @p count rows farthest from their centres (largest @p dist first,
+/// ties to the smaller index): where empty clusters are re-seeded, as
+/// scikit-learn's _relocate_empty_clusters. count is clipped to dist.size().
+std::vector<std::int64_t> farthest_rows(const std::vector<double>& dist, std::size_t count);
+
 /// tol * mean over columns of the column variance (numpy's var, ddof 0),
 /// accumulated in double: scikit-learn's _tolerance. Host rows.
 double kmeans_tolerance(matrix_view x, double tol, int threads);

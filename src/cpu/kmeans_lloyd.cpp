@@ -115,14 +115,8 @@ void update_centers(matrix_view x, const std::int32_t* labels, std::int64_t k,
       }
       dist[static_cast<std::size_t>(i)] = s;
     }
-    const auto n_empty = static_cast<std::int64_t>(std::min<std::size_t>(empty.size(), static_cast<std::size_t>(n)));
-    std::vector<std::int64_t> far(static_cast<std::size_t>(n));
-    std::iota(far.begin(), far.end(), std::int64_t{0});
-    std::partial_sort(far.begin(), far.begin() + n_empty, far.end(), [&](std::int64_t a, std::int64_t b) {
-      const double da = dist[static_cast<std::size_t>(a)];
-      const double db = dist[static_cast<std::size_t>(b)];
-      return da > db || (da == db && a < b);
-    });
+    const std::vector<std::int64_t> far = detail::farthest_rows(dist, empty.size());
+    const auto n_empty = static_cast<std::int64_t>(far.size());
     for (std::int64_t e = 0; e < n_empty; ++e) {
       const std::int64_t to = empty[static_cast<std::size_t>(e)];
       const std::int64_t row = far[static_cast<std::size_t>(e)];
