@@ -1,7 +1,8 @@
 #pragma once
 // The CPU backend of k-means: k-means++ / random / given seeding and batched
 // Lloyd iterations. Inputs are checked by the public functions
-// (src/metrics/kmeans.cpp) before these are called.
+// (src/metrics/kmeans.cpp) and prepared there (core/row_prep.hpp: centred and
+// scaled by a power of two, or unit rows for cosine) before these are called.
 
 #include <cstdint>
 #include <vector>

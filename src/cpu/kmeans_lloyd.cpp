@@ -208,19 +208,11 @@ void kmeans_assign(matrix_view x, matrix_view centers, const float* cn, std::int
 
 std::vector<kmeans_result> kmeans_batch(matrix_view x_in, const kmeans_params& p_in,
                                         const std::vector<std::uint64_t>& seeds, int threads) {
+  // x (and given centres) come prepared by core/row_prep: centred and
+  // scaled, or unit rows for cosine.
   const bool spherical = p_in.metric == kmeans_metric::cosine;
-  kmeans_params p = p_in;
-  host_matrix unit_x;
-  host_matrix unit_init;
-  matrix_view x = x_in;
-  if (spherical) {
-    unit_x = detail::normalized_rows(x_in, "x", threads);
-    x = unit_x.view();
-    if (p.init == kmeans_init::given) {
-      unit_init = detail::normalized_rows(p.initial_centers, "initial_centers", threads);
-      p.initial_centers = unit_init.view();
-    }
-  }
+  const kmeans_params& p = p_in;
+  const matrix_view x = x_in;
   const std::int64_t n = x.rows;
   const std::int64_t d = x.cols;
   const std::int64_t k = p.k;
@@ -310,16 +302,10 @@ std::vector<kmeans_result> kmeans_batch(matrix_view x_in, const kmeans_params& p
 
 std::vector<std::int64_t> kmeans_predict(matrix_view x_in, matrix_view centers_in,
                                          kmeans_metric metric, int threads) {
-  host_matrix unit_x;
-  host_matrix unit_c;
-  matrix_view x = x_in;
-  matrix_view centers = centers_in;
-  if (metric == kmeans_metric::cosine) {
-    unit_x = detail::normalized_rows(x_in, "x", threads);
-    unit_c = detail::normalized_rows(centers_in, "centers", threads);
-    x = unit_x.view();
-    centers = unit_c.view();
-  }
+  // Both prepared in one frame by core/row_prep (unit rows for cosine).
+  static_cast<void>(metric);
+  const matrix_view x = x_in;
+  const matrix_view centers = centers_in;
   std::vector<float> cn(static_cast<std::size_t>(centers.rows));
   row_sqnorms(centers, cn.data(), detail::kmeans_team(threads, centers.rows * centers.cols));
   std::vector<std::int32_t> labels(static_cast<std::size_t>(x.rows));

@@ -17,21 +17,6 @@ namespace {
 constexpr std::int64_t kTileCols = 2048;
 constexpr std::int64_t kRowBlock = 128;
 
-// Rows scaled to unit length (zero rows stay zero), for cosine distance.
-std::vector<float> normalized_rows(matrix_view x, int threads) {
-  std::vector<float> out(static_cast<std::size_t>(x.rows * x.cols));
-#pragma omp parallel for num_threads(threads) schedule(static)
-  for (std::int64_t i = 0; i < x.rows; ++i) {
-    const float* r = x.row(i);
-    double s = 0.0;
-    for (std::int64_t j = 0; j < x.cols; ++j) s += static_cast<double>(r[j]) * r[j];
-    const double inv = s > 0.0 ? 1.0 / std::sqrt(s) : 0.0;
-    float* o = out.data() + i * x.cols;
-    for (std::int64_t j = 0; j < x.cols; ++j) o[j] = static_cast<float>(r[j] * inv);
-  }
-  return out;
-}
-
 // Insert (v, j) into the sorted list (vals, ids) of length cap, known to hold
 // v < vals[cap - 1]; equal values keep the earlier (smaller) index first.
 inline void insert_sorted(float* vals, std::int64_t* ids, std::int64_t cap, float v,
@@ -56,16 +41,12 @@ void knn_select(matrix_view x, std::int64_t cap, knn_metric metric, int threads,
   idx.assign(static_cast<std::size_t>(n * cap), -1);
   std::vector<float> best(static_cast<std::size_t>(n * cap), std::numeric_limits<float>::infinity());
 
-  std::vector<float> normed;
-  matrix_view y = x;
+  // x comes prepared by core/row_prep: centred and scaled, or (cosine) with
+  // unit rows, zero rows left zero.
+  const matrix_view y = x;
   std::vector<float> norms(static_cast<std::size_t>(n), 0.0f);
   const bool cosine = metric == knn_metric::cosine;
-  if (cosine) {
-    normed = normalized_rows(x, threads);
-    y = matrix_view(normed.data(), n, d);
-  } else {
-    row_sqnorms(x, norms.data(), threads);
-  }
+  if (!cosine) row_sqnorms(x, norms.data(), threads);
   // Euclidean: ||x_i||^2 + ||y_j||^2 - 2 x_i.y_j. Cosine: 1 - x_i.y_j of unit
   // rows (norms 0 and "1 +" below).
   const float alpha = cosine ? -1.0f : -2.0f;

@@ -22,7 +22,8 @@ inline constexpr std::int64_t kKnnMargin = 4;
   return c < n - 1 ? c : n - 1;
 }
 
-/// The @p cap nearest other rows of each row of @p x by the GEMM-form distance
+/// The @p cap nearest other rows of each row of @p x (prepared by
+/// core/row_prep: centred and scaled, or unit rows for cosine) by the GEMM-form distance
 /// (squared Euclidean, or 1 - dot of the L2-normalised rows), sorted by
 /// (value, index): idx is n x cap, row-major.
 void knn_select(matrix_view x, std::int64_t cap, knn_metric metric, int threads,

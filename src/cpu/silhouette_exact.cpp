@@ -271,40 +271,25 @@ void make_blocks(const detail::silhouette_plan& plan, std::vector<block_info>& b
   }
 }
 
-// Copy x in cluster order, centred (euclidean, sqeuclidean: distances do not
-// change, the cancellation in the GEMM form shrinks) or with unit rows
-// (cosine), and the squared norms the tiles need.
+// Copy x in cluster order in the frame of core/row_prep (euclidean,
+// sqeuclidean: centred and scaled by a power of two, so distances keep their
+// ratios and the cancellation in the GEMM form shrinks; cosine: unit rows),
+// and the squared norms the tiles need.
 void prepare(matrix_view x, const detail::silhouette_plan& plan, silhouette_metric metric,
-             int threads, std::vector<float>& xp, std::vector<float>& norms) {
+             const detail::row_frame& frame, int threads, std::vector<float>& xp,
+             std::vector<float>& norms) {
   const std::int64_t n = plan.n;
   const std::int64_t d = x.cols;
   xp.resize(static_cast<std::size_t>(n * d));
   norms.resize(static_cast<std::size_t>(n));
+#pragma omp parallel for num_threads(threads) schedule(static)
+  for (std::int64_t p = 0; p < n; ++p)
+    static_cast<void>(detail::prepare_row(x.row(plan.source_row[static_cast<std::size_t>(p)]), d,
+                                          frame, xp.data() + p * d));
   if (metric == silhouette_metric::cosine) {
-#pragma omp parallel for num_threads(threads) schedule(static)
-    for (std::int64_t p = 0; p < n; ++p) {
-      const float* src = x.row(plan.source_row[static_cast<std::size_t>(p)]);
-      double s = 0.0;
-      for (std::int64_t j = 0; j < d; ++j) s += static_cast<double>(src[j]) * src[j];
-      const double inv = s > 0.0 ? 1.0 / std::sqrt(s) : 0.0;
-      float* dst = xp.data() + p * d;
-      for (std::int64_t j = 0; j < d; ++j) dst[j] = static_cast<float>(src[j] * inv);
-      norms[static_cast<std::size_t>(p)] = 1.0f;  // 1 - cos = (1 + 1 - 2 x.y) / 2, zero rows too
-    }
+    // 1 - cos = (1 + 1 - 2 x.y) / 2, zero rows too.
+    std::fill(norms.begin(), norms.end(), 1.0f);
     return;
-  }
-  std::vector<double> mean(static_cast<std::size_t>(d), 0.0);
-  for (std::int64_t p = 0; p < n; ++p) {
-    const float* src = x.row(plan.source_row[static_cast<std::size_t>(p)]);
-    for (std::int64_t j = 0; j < d; ++j) mean[static_cast<std::size_t>(j)] += src[j];
-  }
-  for (double& m : mean) m /= static_cast<double>(n);
-#pragma omp parallel for num_threads(threads) schedule(static)
-  for (std::int64_t p = 0; p < n; ++p) {
-    const float* src = x.row(plan.source_row[static_cast<std::size_t>(p)]);
-    float* dst = xp.data() + p * d;
-    for (std::int64_t j = 0; j < d; ++j)
-      dst[j] = static_cast<float>(static_cast<double>(src[j]) - mean[static_cast<std::size_t>(j)]);
   }
   row_sqnorms(matrix_view(xp.data(), n, d), norms.data(), threads);
 }
@@ -312,12 +297,13 @@ void prepare(matrix_view x, const detail::silhouette_plan& plan, silhouette_metr
 }  // namespace
 
 void silhouette_sums(matrix_view x, const detail::silhouette_plan& plan, silhouette_metric metric,
-                     int threads, std::vector<double>& own_sum, std::vector<double>& b) {
+                     const detail::row_frame& frame, int threads, std::vector<double>& own_sum,
+                     std::vector<double>& b) {
   const std::int64_t n = plan.n;
   threads = std::max(1, threads);
   std::vector<float> xp;
   std::vector<float> norms;
-  prepare(x, plan, metric, threads, xp, norms);
+  prepare(x, plan, metric, frame, threads, xp, norms);
 
   std::vector<block_info> blocks;
   std::vector<run> runs;

@@ -7,15 +7,18 @@
 
 #include "embed_metrics/matrix.hpp"
 #include "embed_metrics/silhouette.hpp"
+#include "core/row_prep.hpp"
 #include "metrics/silhouette_plan.hpp"
 
 namespace embed_metrics::cpu {
 
 /// For each position p of @p plan: own_sum[p] and b[p] (see
 /// detail::finish_silhouette). @p x is the caller's matrix (host memory);
-/// its rows are read through plan.source_row. Bit-identical for any
-/// @p threads.
+/// its rows are read through plan.source_row and gathered into @p frame
+/// (core/row_prep: centred and scaled, or unit rows for cosine).
+/// Bit-identical for any @p threads.
 void silhouette_sums(matrix_view x, const detail::silhouette_plan& plan, silhouette_metric metric,
-                     int threads, std::vector<double>& own_sum, std::vector<double>& b);
+                     const detail::row_frame& frame, int threads, std::vector<double>& own_sum,
+                     std::vector<double>& b);
 
 }  // namespace embed_metrics::cpu

@@ -30,28 +30,21 @@ double direct(const float* p, const double* c, std::int64_t d, silhouette_metric
 }  // namespace
 
 void silhouette_centroid_distances(matrix_view x, const detail::silhouette_plan& plan,
-                                   silhouette_metric metric, int threads, std::vector<double>& a,
-                                   std::vector<double>& b) {
+                                   silhouette_metric metric, const detail::row_frame& frame,
+                                   int threads, std::vector<double>& a, std::vector<double>& b) {
   const std::int64_t n = plan.n;
   const std::int64_t d = x.cols;
   const std::int64_t k = plan.k;
   threads = std::max(1, threads);
   const bool cosine = metric == silhouette_metric::cosine;
 
-  // Points in cluster order (unit rows for cosine).
+  // Points in cluster order, in the frame of core/row_prep (centred and
+  // scaled by a power of two; unit rows for cosine).
   std::vector<float> xp(static_cast<std::size_t>(n * d));
 #pragma omp parallel for num_threads(threads) schedule(static)
-  for (std::int64_t p = 0; p < n; ++p) {
-    const float* src = x.row(plan.source_row[static_cast<std::size_t>(p)]);
-    double inv = 1.0;
-    if (cosine) {
-      double s = 0.0;
-      for (std::int64_t j = 0; j < d; ++j) s += static_cast<double>(src[j]) * src[j];
-      inv = s > 0.0 ? 1.0 / std::sqrt(s) : 0.0;
-    }
-    float* dst = xp.data() + p * d;
-    for (std::int64_t j = 0; j < d; ++j) dst[j] = static_cast<float>(src[j] * inv);
-  }
+  for (std::int64_t p = 0; p < n; ++p)
+    static_cast<void>(detail::prepare_row(x.row(plan.source_row[static_cast<std::size_t>(p)]), d,
+                                          frame, xp.data() + p * d));
 
   // Centroids in double (each cluster summed in position order), and as
   // float for the GEMM (unit length for cosine).

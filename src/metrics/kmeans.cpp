@@ -1,15 +1,21 @@
-// k-means: argument checks, then the CUDA or the CPU backend.
+// k-means: argument checks, the rows moved into a centred, power-of-two
+// scaled frame (core/row_prep.hpp), then the CUDA or the CPU backend; the
+// centres and the inertia go back to the caller's units.
 
 #include "embed_metrics/kmeans.hpp"
 
+#include <cmath>
 #include <cstdint>
 #include <limits>
+#include <optional>
 
 #include "core/check.hpp"
+#include "core/row_prep.hpp"
 #include "core/validate.hpp"
 #include "cpu/kmeans.hpp"
 #ifdef EMBED_METRICS_HAS_CUDA
 #include "backend/cuda_kmeans.hpp"
+#include "backend/cuda_row_prep.hpp"
 #endif
 
 namespace embed_metrics {
@@ -40,6 +46,41 @@ void check_inputs(const resources& res, matrix_view x, const kmeans_params& p) {
   detail::check_finite(x, "x");  // host views here; the CUDA backend checks device views
 }
 
+detail::row_geometry geometry_of(kmeans_metric m) {
+  return m == kmeans_metric::cosine ? detail::row_geometry::cosine : detail::row_geometry::euclidean;
+}
+
+// Centres and inertia of runs made in @p frame, in the caller's units.
+void to_caller_units(std::vector<kmeans_result>& runs, const detail::row_frame& frame) {
+  for (auto& r : runs) {
+    r.centers = detail::restore_rows(r.centers, frame);
+    r.inertia = std::ldexp(r.inertia, 2 * frame.exponent);
+  }
+}
+
+#ifdef EMBED_METRICS_HAS_CUDA
+// The CUDA backend normalises cosine rows itself; euclidean rows are
+// prepared on the device (cuda/row_prep.cu).
+std::vector<kmeans_result> kmeans_batch_cuda(const resources& res, matrix_view x,
+                                             const kmeans_params& params,
+                                             const std::vector<std::uint64_t>& seeds) {
+  if (params.metric == kmeans_metric::cosine) return gpu::kmeans_batch(res, x, params, seeds);
+  const bool given = params.init == kmeans_init::given;
+  const auto frame = gpu::fit_row_frame(res, x, given ? params.initial_centers : matrix_view{});
+  if (!frame) return gpu::kmeans_batch(res, x, params, seeds);  // non-finite: the backend says where
+  const gpu::prepared_device_rows px(res, x, *frame);
+  kmeans_params p = params;
+  std::optional<gpu::prepared_device_rows> pinit;
+  if (given) {
+    pinit.emplace(res, params.initial_centers, *frame);
+    p.initial_centers = pinit->view();
+  }
+  auto runs = gpu::kmeans_batch(res, px.view(), p, seeds);
+  to_caller_units(runs, *frame);
+  return runs;
+}
+#endif
+
 }  // namespace
 
 std::vector<kmeans_result> kmeans_batch(const resources& res, matrix_view x,
@@ -49,10 +90,23 @@ std::vector<kmeans_result> kmeans_batch(const resources& res, matrix_view x,
   EM_EXPECTS(!seeds.empty(), "kmeans_batch: seeds is empty; give one seed per run");
   if (res.is_cuda()) {
 #ifdef EMBED_METRICS_HAS_CUDA
-    return gpu::kmeans_batch(res, x, params, seeds);
+    return kmeans_batch_cuda(res, x, params, seeds);
 #endif
   }
-  return cpu::kmeans_batch(x, params, seeds, res.threads());
+  const bool given = params.init == kmeans_init::given;
+  const detail::row_frame frame =
+      detail::fit_row_frame(x, geometry_of(params.metric), detail::zero_row_policy::reject,
+                            res.threads(), {given ? params.initial_centers : matrix_view{}});
+  const host_matrix px = detail::prepare_rows(x, frame, "x", res.threads());
+  kmeans_params p = params;
+  host_matrix pinit;
+  if (given) {
+    pinit = detail::prepare_rows(params.initial_centers, frame, "initial_centers", res.threads());
+    p.initial_centers = pinit.view();
+  }
+  auto runs = cpu::kmeans_batch(px.view(), p, seeds, res.threads());
+  to_caller_units(runs, frame);
+  return runs;
 }
 
 kmeans_result kmeans(const resources& res, matrix_view x, const kmeans_params& params) {
@@ -78,12 +132,24 @@ std::vector<std::int64_t> kmeans_predict(const resources& res, matrix_view x, ma
   if (x.rows == 0) return {};
   if (res.is_cuda()) {
 #ifdef EMBED_METRICS_HAS_CUDA
+    if (metric == kmeans_metric::euclidean) {
+      if (const auto frame = gpu::fit_row_frame(res, x, centers)) {
+        const gpu::prepared_device_rows px(res, x, *frame);
+        const gpu::prepared_device_rows pc(res, centers, *frame);
+        return gpu::kmeans_predict(res, px.view(), pc.view(), metric);
+      }
+    }
     return gpu::kmeans_predict(res, x, centers, metric);
 #endif
   }
   detail::check_host(x, "x", res);
   detail::check_host(centers, "centers", res);
-  return cpu::kmeans_predict(x, centers, metric, res.threads());
+  // One frame for both, so that the distances between them keep their order.
+  const detail::row_frame frame = detail::fit_row_frame(
+      x, geometry_of(metric), detail::zero_row_policy::reject, res.threads(), {centers});
+  const host_matrix px = detail::prepare_rows(x, frame, "x", res.threads());
+  const host_matrix pc = detail::prepare_rows(centers, frame, "centers", res.threads());
+  return cpu::kmeans_predict(px.view(), pc.view(), metric, res.threads());
 }
 
 }  // namespace embed_metrics

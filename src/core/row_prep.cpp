@@ -1,0 +1,144 @@
+#include "core/row_prep.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "core/check.hpp"
+
+namespace embed_metrics::detail {
+namespace {
+
+// Rows per block of the column sums: at least 1024, and at most 256 blocks,
+// so the partial sums stay small; chosen from the shape alone, never from
+// the thread count, so the means are the same bits on any machine.
+std::int64_t rows_per_block(std::int64_t n) {
+  constexpr std::int64_t kMinRows = 1024;
+  constexpr std::int64_t kMaxBlocks = 256;
+  return std::max(kMinRows, (n + kMaxBlocks - 1) / kMaxBlocks);
+}
+
+int team(int threads, std::int64_t work) { return work >= (std::int64_t{1} << 18) ? threads : 1; }
+
+// Largest |v - mean_j| over the rows of v.
+double max_deviation(matrix_view v, const std::vector<double>& mean) {
+  double m = 0.0;
+  for (std::int64_t i = 0; i < v.rows; ++i) {
+    const float* r = v.row(i);
+    for (std::int64_t j = 0; j < v.cols; ++j)
+      m = std::max(m, std::abs(static_cast<double>(r[j]) - mean[static_cast<std::size_t>(j)]));
+  }
+  return m;
+}
+
+}  // namespace
+
+double row_frame::length_scale() const noexcept { return std::ldexp(1.0, exponent); }
+
+row_frame fit_row_frame(matrix_view x, row_geometry geometry, zero_row_policy zeros, int threads,
+                        std::initializer_list<matrix_view> also_cover,
+                        const std::vector<std::int64_t>* only_rows) {
+  row_frame f;
+  f.geometry = geometry;
+  f.zeros = zeros;
+  if (geometry == row_geometry::cosine || x.rows == 0 || x.cols == 0 ||
+      (only_rows != nullptr && only_rows->empty()))
+    return f;
+  const std::int64_t n = only_rows != nullptr ? static_cast<std::int64_t>(only_rows->size()) : x.rows;
+  const std::int64_t d = x.cols;
+  const auto row_of = [&](std::int64_t i) {
+    return x.row(only_rows != nullptr ? (*only_rows)[static_cast<std::size_t>(i)] : i);
+  };
+  const std::int64_t per = rows_per_block(n);
+  const std::int64_t blocks = (n + per - 1) / per;
+  // Per block: column sums (row order), minima and maxima.
+  std::vector<double> sum(static_cast<std::size_t>(blocks * d), 0.0);
+  std::vector<float> lo(static_cast<std::size_t>(blocks * d), std::numeric_limits<float>::infinity());
+  std::vector<float> hi(static_cast<std::size_t>(blocks * d), -std::numeric_limits<float>::infinity());
+#pragma omp parallel for num_threads(team(threads, n * d)) schedule(static)
+  for (std::int64_t b = 0; b < blocks; ++b) {
+    double* s = sum.data() + b * d;
+    float* l = lo.data() + b * d;
+    float* h = hi.data() + b * d;
+    for (std::int64_t i = b * per; i < std::min(n, (b + 1) * per); ++i) {
+      const float* r = row_of(i);
+      for (std::int64_t j = 0; j < d; ++j) {
+        s[j] += static_cast<double>(r[j]);
+        l[j] = std::min(l[j], r[j]);
+        h[j] = std::max(h[j], r[j]);
+      }
+    }
+  }
+  f.offset.assign(static_cast<std::size_t>(d), 0.0);
+  std::vector<float> col_lo(static_cast<std::size_t>(d), std::numeric_limits<float>::infinity());
+  std::vector<float> col_hi(static_cast<std::size_t>(d), -std::numeric_limits<float>::infinity());
+  for (std::int64_t b = 0; b < blocks; ++b)
+    for (std::int64_t j = 0; j < d; ++j) {
+      const auto e = static_cast<std::size_t>(b * d + j);
+      const auto c = static_cast<std::size_t>(j);
+      f.offset[c] += sum[e];
+      col_lo[c] = std::min(col_lo[c], lo[e]);
+      col_hi[c] = std::max(col_hi[c], hi[e]);
+    }
+  double spread = 0.0;
+  for (std::int64_t j = 0; j < d; ++j) {
+    const auto c = static_cast<std::size_t>(j);
+    f.offset[c] /= static_cast<double>(n);
+    // The mean of floats lies within their range; clip the rounding of the sum.
+    f.offset[c] = std::clamp(f.offset[c], static_cast<double>(col_lo[c]), static_cast<double>(col_hi[c]));
+    spread = std::max({spread, col_hi[c] - f.offset[c], f.offset[c] - col_lo[c]});
+  }
+  for (const matrix_view& v : also_cover) spread = std::max(spread, max_deviation(v, f.offset));
+  // 2^exponent <= spread < 2^(exponent + 1): prepared deviations lie in [0, 2).
+  f.exponent = spread > 0.0 ? std::ilogb(spread) : 0;
+  // The origin on a grid of 2^(exponent - 12): within 2^-13 of the spread
+  // from the mean, which is all the centring needs.
+  constexpr int kOffsetBits = 12;
+  const int grid = f.exponent - kOffsetBits;
+  for (double& o : f.offset) o = std::ldexp(std::nearbyint(std::ldexp(o, -grid)), grid);
+  return f;
+}
+
+bool prepare_row(const float* src, std::int64_t d, const row_frame& frame, float* dst) noexcept {
+  if (frame.geometry == row_geometry::cosine) {
+    double s = 0.0;
+    for (std::int64_t j = 0; j < d; ++j) s += static_cast<double>(src[j]) * src[j];
+    const double inv = s > 0.0 ? 1.0 / std::sqrt(s) : 0.0;
+    for (std::int64_t j = 0; j < d; ++j) dst[j] = static_cast<float>(src[j] * inv);
+    return s > 0.0;
+  }
+  const int e = -frame.exponent;
+  const double* m = frame.offset.data();
+  // src - offset is exact in double; rounded once, after the exact power-of-two scale.
+  for (std::int64_t j = 0; j < d; ++j)
+    dst[j] = static_cast<float>(std::ldexp(static_cast<double>(src[j]) - m[j], e));
+  return true;
+}
+
+host_matrix prepare_rows(matrix_view x, const row_frame& frame, const char* name, int threads) {
+  host_matrix out = host_matrix::uninitialized(x.rows, x.cols);
+  const std::int64_t d = x.cols;
+  std::int64_t bad = -1;
+#pragma omp parallel for num_threads(team(threads, x.rows * d)) schedule(static)
+  for (std::int64_t i = 0; i < x.rows; ++i) {
+    if (!prepare_row(x.row(i), d, frame, out.data() + i * d)) {
+#pragma omp critical(em_prepare_rows)
+      if (bad < 0 || i < bad) bad = i;
+    }
+  }
+  EM_EXPECTS(bad < 0 || frame.zeros == zero_row_policy::keep, name, " row ", bad,
+             " is all zeros: the cosine metric needs non-zero rows (drop them or use euclidean)");
+  return out;
+}
+
+host_matrix restore_rows(const host_matrix& prepared, const row_frame& frame) {
+  if (frame.geometry == row_geometry::cosine) return prepared;
+  host_matrix out = host_matrix::uninitialized(prepared.rows(), prepared.cols());
+  for (std::int64_t i = 0; i < prepared.rows(); ++i)
+    for (std::int64_t j = 0; j < prepared.cols(); ++j)
+      out(i, j) = static_cast<float>(std::ldexp(static_cast<double>(prepared(i, j)), frame.exponent) +
+                                     frame.offset[static_cast<std::size_t>(j)]);
+  return out;
+}
+
+}  // namespace embed_metrics::detail

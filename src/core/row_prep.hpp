@@ -1,0 +1,77 @@
+#pragma once
+// Row preparation shared by every distance-based metric (k-means, silhouette,
+// kNN): the rows are moved into a frame where the float32 expansion
+// ||x||^2 + ||y||^2 - 2 x.y is accurate whatever the caller's origin and
+// scale.
+//
+// Euclidean geometry: prepared = (x - offset) * 2^-exponent, where the
+// exponent puts the largest deviation from the column means (summed in
+// double) in [1, 2) and offset is each column mean rounded to a multiple of
+// 2^(exponent - 12). Centring removes the cancellation of data far from the
+// origin relative to its spread (as scikit-learn centres before k-means).
+// The coarse offset keeps x - offset exact wherever x and the offset share
+// that grid (integer and other gridded data, and any x not much smaller
+// than its deviation): exact ties stay exact, and data shifted by a multiple
+// of the grid give bit-identical prepared rows. The power-of-two scale is
+// exact too, so data that differ only by a power of two also give
+// bit-identical prepared rows, and squares neither overflow (values ~1e25)
+// nor underflow (values ~1e-25, subnormals).
+// Cosine geometry is not translation invariant: rows are only divided by
+// their norm (computed in double), with the caller's zero-row policy.
+
+#include <cstdint>
+#include <initializer_list>
+#include <vector>
+
+#include "embed_metrics/matrix.hpp"
+
+namespace embed_metrics::detail {
+
+/// The geometry the prepared rows serve.
+enum class row_geometry {
+  euclidean,  ///< centre on the column means, scale by a power of two
+  cosine,     ///< unit L2 norm per row, no centring
+};
+
+/// What an all-zero row becomes under the cosine geometry.
+enum class zero_row_policy {
+  keep,    ///< stays zero (the distance-1-from-everything convention of kNN and silhouette)
+  reject,  ///< invalid_argument naming the row (spherical k-means)
+};
+
+/// The frame the prepared rows live in (see the file comment).
+struct row_frame {
+  row_geometry geometry = row_geometry::euclidean;
+  zero_row_policy zeros = zero_row_policy::keep;
+  std::vector<double> offset;  ///< d column origins (euclidean, see above), empty for cosine
+  int exponent = 0;          ///< caller units = prepared units * 2^exponent (0 for cosine)
+
+  /// Caller units per prepared unit of length: 2^exponent.
+  [[nodiscard]] double length_scale() const noexcept;
+};
+
+/// The frame of @p x (host rows, finite): column means in double (fixed row
+/// blocks, independent of @p threads) and the exponent of the largest
+/// deviation from them, over the rows of @p x and of every view in
+/// @p also_cover (for example initial centres, which must fit the same
+/// frame without overflow). With @p only_rows, the frame of those rows of
+/// @p x alone (a sample).
+[[nodiscard]] row_frame fit_row_frame(matrix_view x, row_geometry geometry, zero_row_policy zeros,
+                                      int threads, std::initializer_list<matrix_view> also_cover = {},
+                                      const std::vector<std::int64_t>* only_rows = nullptr);
+
+/// One row of @p d floats into the frame: dst = (src - offset) * 2^-exponent,
+/// or src / ||src|| for cosine (zero rows stay zero; the policy is applied
+/// by the matrix form). Returns false for a zero row under cosine.
+bool prepare_row(const float* src, std::int64_t d, const row_frame& frame, float* dst) noexcept;
+
+/// A packed copy of @p x in @p frame. @p name is the argument named when a
+/// zero row is rejected under the cosine geometry.
+[[nodiscard]] host_matrix prepare_rows(matrix_view x, const row_frame& frame, const char* name,
+                                       int threads);
+
+/// Rows of @p prepared (packed, in @p frame) back in the caller's units:
+/// prepared * 2^exponent + offset, in double, rounded once to float.
+[[nodiscard]] host_matrix restore_rows(const host_matrix& prepared, const row_frame& frame);
+
+}  // namespace embed_metrics::detail
