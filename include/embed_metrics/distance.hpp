@@ -10,7 +10,10 @@ namespace embed_metrics {
 
 /// @brief out(i, j) = ||x_i - y_j||^2 for all rows of @p x and @p y, from row
 /// norms plus one GEMM (BLAS sgemm on the CPU, cuBLAS on CUDA), clamped at 0.
-/// When @p x and @p y are the same view, out(i, i) is exactly 0.
+/// When @p x and @p y are the same view, out(i, i) is exactly 0. On the CPU
+/// the rows are centred on a common origin and scaled by a power of two
+/// first, so rows far from the origin keep their accuracy; a squared
+/// distance beyond float32's range is inf.
 /// @param res resources; CUDA resources accept host or device views (host
 ///        inputs are copied), CPU resources need host views.
 /// @param x   m x d rows.

@@ -9,15 +9,6 @@
 namespace embed_metrics::detail {
 namespace {
 
-// Rows per block of the column sums: at least 1024, and at most 256 blocks,
-// so the partial sums stay small; chosen from the shape alone, never from
-// the thread count, so the means are the same bits on any machine.
-std::int64_t rows_per_block(std::int64_t n) {
-  constexpr std::int64_t kMinRows = 1024;
-  constexpr std::int64_t kMaxBlocks = 256;
-  return std::max(kMinRows, (n + kMaxBlocks - 1) / kMaxBlocks);
-}
-
 int team(int threads, std::int64_t work) { return work >= (std::int64_t{1} << 18) ? threads : 1; }
 
 // Largest |v - mean_j| over the rows of v.
@@ -35,55 +26,47 @@ double max_deviation(matrix_view v, const std::vector<double>& mean) {
 
 double row_frame::length_scale() const noexcept { return std::ldexp(1.0, exponent); }
 
-row_frame fit_row_frame(matrix_view x, row_geometry geometry, zero_row_policy zeros, int threads,
-                        std::initializer_list<matrix_view> also_cover,
-                        const std::vector<std::int64_t>* only_rows) {
+std::int64_t row_frame_block_rows(std::int64_t n) noexcept {
+  // At least 1024 rows and at most 256 blocks, so the partial sums stay
+  // small; chosen from the shape alone, never from the thread count, so the
+  // means are the same bits on any machine and on both backends.
+  constexpr std::int64_t kMinRows = 1024;
+  constexpr std::int64_t kMaxBlocks = 256;
+  return std::max(kMinRows, (n + kMaxBlocks - 1) / kMaxBlocks);
+}
+
+void column_stats::resize(std::int64_t rows_, std::int64_t cols_) {
+  rows = rows_;
+  cols = cols_;
+  const std::int64_t per = row_frame_block_rows(rows);
+  blocks = (rows + per - 1) / per;
+  const auto size = static_cast<std::size_t>(blocks * cols);
+  sum.assign(size, 0.0);
+  lo.assign(size, std::numeric_limits<float>::infinity());
+  hi.assign(size, -std::numeric_limits<float>::infinity());
+}
+
+row_frame finish_row_frame(const column_stats& st, zero_row_policy zeros,
+                           std::initializer_list<matrix_view> also_cover) {
   row_frame f;
-  f.geometry = geometry;
+  f.geometry = row_geometry::euclidean;
   f.zeros = zeros;
-  if (geometry == row_geometry::cosine || x.rows == 0 || x.cols == 0 ||
-      (only_rows != nullptr && only_rows->empty()))
-    return f;
-  const std::int64_t n = only_rows != nullptr ? static_cast<std::int64_t>(only_rows->size()) : x.rows;
-  const std::int64_t d = x.cols;
-  const auto row_of = [&](std::int64_t i) {
-    return x.row(only_rows != nullptr ? (*only_rows)[static_cast<std::size_t>(i)] : i);
-  };
-  const std::int64_t per = rows_per_block(n);
-  const std::int64_t blocks = (n + per - 1) / per;
-  // Per block: column sums (row order), minima and maxima.
-  std::vector<double> sum(static_cast<std::size_t>(blocks * d), 0.0);
-  std::vector<float> lo(static_cast<std::size_t>(blocks * d), std::numeric_limits<float>::infinity());
-  std::vector<float> hi(static_cast<std::size_t>(blocks * d), -std::numeric_limits<float>::infinity());
-#pragma omp parallel for num_threads(team(threads, n * d)) schedule(static)
-  for (std::int64_t b = 0; b < blocks; ++b) {
-    double* s = sum.data() + b * d;
-    float* l = lo.data() + b * d;
-    float* h = hi.data() + b * d;
-    for (std::int64_t i = b * per; i < std::min(n, (b + 1) * per); ++i) {
-      const float* r = row_of(i);
-      for (std::int64_t j = 0; j < d; ++j) {
-        s[j] += static_cast<double>(r[j]);
-        l[j] = std::min(l[j], r[j]);
-        h[j] = std::max(h[j], r[j]);
-      }
-    }
-  }
+  const std::int64_t d = st.cols;
   f.offset.assign(static_cast<std::size_t>(d), 0.0);
   std::vector<float> col_lo(static_cast<std::size_t>(d), std::numeric_limits<float>::infinity());
   std::vector<float> col_hi(static_cast<std::size_t>(d), -std::numeric_limits<float>::infinity());
-  for (std::int64_t b = 0; b < blocks; ++b)
+  for (std::int64_t b = 0; b < st.blocks; ++b)
     for (std::int64_t j = 0; j < d; ++j) {
       const auto e = static_cast<std::size_t>(b * d + j);
       const auto c = static_cast<std::size_t>(j);
-      f.offset[c] += sum[e];
-      col_lo[c] = std::min(col_lo[c], lo[e]);
-      col_hi[c] = std::max(col_hi[c], hi[e]);
+      f.offset[c] += st.sum[e];
+      col_lo[c] = std::min(col_lo[c], st.lo[e]);
+      col_hi[c] = std::max(col_hi[c], st.hi[e]);
     }
   double spread = 0.0;
   for (std::int64_t j = 0; j < d; ++j) {
     const auto c = static_cast<std::size_t>(j);
-    f.offset[c] /= static_cast<double>(n);
+    f.offset[c] /= static_cast<double>(st.rows);
     // The mean of floats lies within their range; clip the rounding of the sum.
     f.offset[c] = std::clamp(f.offset[c], static_cast<double>(col_lo[c]), static_cast<double>(col_hi[c]));
     spread = std::max({spread, col_hi[c] - f.offset[c], f.offset[c] - col_lo[c]});
@@ -97,6 +80,41 @@ row_frame fit_row_frame(matrix_view x, row_geometry geometry, zero_row_policy ze
   const int grid = f.exponent - kOffsetBits;
   for (double& o : f.offset) o = std::ldexp(std::nearbyint(std::ldexp(o, -grid)), grid);
   return f;
+}
+
+row_frame fit_row_frame(matrix_view x, row_geometry geometry, zero_row_policy zeros, int threads,
+                        std::initializer_list<matrix_view> also_cover,
+                        const std::vector<std::int64_t>* only_rows) {
+  if (geometry == row_geometry::cosine || x.rows == 0 || x.cols == 0 ||
+      (only_rows != nullptr && only_rows->empty())) {
+    row_frame f;
+    f.geometry = geometry;
+    f.zeros = zeros;
+    return f;
+  }
+  const std::int64_t n = only_rows != nullptr ? static_cast<std::int64_t>(only_rows->size()) : x.rows;
+  const std::int64_t d = x.cols;
+  const auto row_of = [&](std::int64_t i) {
+    return x.row(only_rows != nullptr ? (*only_rows)[static_cast<std::size_t>(i)] : i);
+  };
+  column_stats st;
+  st.resize(n, d);
+  const std::int64_t per = row_frame_block_rows(n);
+#pragma omp parallel for num_threads(team(threads, n * d)) schedule(static)
+  for (std::int64_t b = 0; b < st.blocks; ++b) {
+    double* s = st.sum.data() + b * d;
+    float* l = st.lo.data() + b * d;
+    float* h = st.hi.data() + b * d;
+    for (std::int64_t i = b * per; i < std::min(n, (b + 1) * per); ++i) {
+      const float* r = row_of(i);
+      for (std::int64_t j = 0; j < d; ++j) {
+        s[j] += static_cast<double>(r[j]);
+        l[j] = std::min(l[j], r[j]);
+        h[j] = std::max(h[j], r[j]);
+      }
+    }
+  }
+  return finish_row_frame(st, zeros, also_cover);
 }
 
 bool prepare_row(const float* src, std::int64_t d, const row_frame& frame, float* dst) noexcept {

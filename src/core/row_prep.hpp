@@ -60,6 +60,28 @@ struct row_frame {
                                       int threads, std::initializer_list<matrix_view> also_cover = {},
                                       const std::vector<std::int64_t>* only_rows = nullptr);
 
+/// Per block of rows (row_frame_block_rows), per column: the sum in row
+/// order in double, the minimum and the maximum (blocks x cols, row-major).
+/// What fit_row_frame computes on the host and the CUDA backend on the device.
+struct column_stats {
+  std::int64_t rows = 0;
+  std::int64_t cols = 0;
+  std::int64_t blocks = 0;
+  std::vector<double> sum;
+  std::vector<float> lo;
+  std::vector<float> hi;
+  /// Size for @p rows x @p cols and reset (sums 0, lo +inf, hi -inf).
+  void resize(std::int64_t rows_, std::int64_t cols_);
+};
+
+/// Rows per block of column_stats for @p n rows (from the shape alone).
+[[nodiscard]] std::int64_t row_frame_block_rows(std::int64_t n) noexcept;
+
+/// The euclidean frame from column statistics of at least one row (blocks
+/// added in block order), with @p also_cover (host views) as in fit_row_frame.
+[[nodiscard]] row_frame finish_row_frame(const column_stats& stats, zero_row_policy zeros,
+                                         std::initializer_list<matrix_view> also_cover = {});
+
 /// One row of @p d floats into the frame: dst = (src - offset) * 2^-exponent,
 /// or src / ||src|| for cosine (zero rows stay zero; the policy is applied
 /// by the matrix form). Returns false for a zero row under cosine.

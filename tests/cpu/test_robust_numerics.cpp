@@ -1,12 +1,13 @@
 // Numerics that do not depend on where the data sit or on their scale: every
 // translation-invariant metric (k-means with given and k-means++ seeding and
 // predict, exact / sampled / simplified silhouette, kNN, kNN accuracy, kNN
-// entropy) gives the answer of the unshifted data on data shifted far from
-// the origin, and data scaled by powers of two (down to subnormals) or by
-// 1e+-20, 1e+-25 give the same partitions and scores, scaled as the metric
-// says, or a clear error. Golden values: tests/golden/make_robust_numerics.py
-// (scikit-learn, SciPy, NumPy in float64), on data whose values lie on a grid
-// of 2^-6, so that the shifts and power-of-two scales below are exact.
+// entropy, pairwise squared distances) gives the answer of the unshifted
+// data on data shifted far from the origin, and data scaled by powers of two
+// (down to subnormals) or by 1e+-20, 1e+-25 give the same partitions and
+// scores, scaled as the metric says, or a clear error. Golden values:
+// tests/golden/make_robust_numerics.py (scikit-learn, SciPy, NumPy in
+// float64), on data whose values lie on a grid of 2^-6, so that the shifts
+// and power-of-two scales below are exact.
 #include <cfloat>
 #include <cmath>
 #include <map>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "common/test_util.hpp"
+#include "embed_metrics/distance.hpp"
 #include "embed_metrics/entropy.hpp"
 #include "embed_metrics/error.hpp"
 #include "embed_metrics/kmeans.hpp"
@@ -444,5 +446,39 @@ TEST(RobustNumerics, KnnCosineIsScaleInvariant) {
     const auto r = knn_of(scaled(x, std::ldexp(1.0, e)), em::knn_metric::cosine);
     EXPECT_EQ(r.indices, base.indices) << "2^" << e;
     EXPECT_EQ(r.distances, base.distances) << "2^" << e;
+  }
+}
+
+TEST(RobustNumerics, PairwiseSqeuclideanWhereverTheDataSit) {
+  const auto x = golden_x();
+  em::resources res("cpu", 2);
+  const auto half = [&](const em::host_matrix& m) {
+    return em::matrix_view(m.data() + 120 * m.cols(), 120, m.cols());
+  };
+  const auto base = em::pairwise_sqeuclidean(res, x.view(), half(x));
+  // Float64 reference from the coordinates.
+  for (std::int64_t i = 0; i < base.rows(); ++i)
+    for (std::int64_t j = 0; j < base.cols(); ++j) {
+      double want = 0.0;
+      for (std::int64_t c = 0; c < x.cols(); ++c) {
+        const double t = static_cast<double>(x(i, c)) - x(120 + j, c);
+        want += t * t;
+      }
+      ASSERT_NEAR(base(i, j), want, 1e-5 * (want + 1.0)) << i << ", " << j;
+    }
+  for (const auto& shift : shifts(x.cols())) {
+    const auto xs = shifted(x, shift);
+    const auto r = em::pairwise_sqeuclidean(res, xs.view(), half(xs));
+    for (std::int64_t i = 0; i < base.rows(); ++i)
+      for (std::int64_t j = 0; j < base.cols(); ++j)
+        ASSERT_NEAR(r(i, j), base(i, j), 1e-5 * (base(i, j) + 1.0)) << "shift " << shift[3];
+  }
+  for (const int e : {-60, 60}) {
+    const double s = std::ldexp(1.0, e);
+    const auto xs = scaled(x, s);
+    const auto r = em::pairwise_sqeuclidean(res, xs.view(), half(xs));
+    for (std::int64_t i = 0; i < base.rows(); ++i)
+      for (std::int64_t j = 0; j < base.cols(); ++j)
+        ASSERT_EQ(r(i, j), static_cast<float>(base(i, j) * s * s)) << "2^" << e;
   }
 }

@@ -1,0 +1,139 @@
+// Row preparation on the device (see core/row_prep.hpp): the column
+// statistics of a device view in the same blocks and order as the host, so
+// both backends find the same frame, and the packed copy of rows moved into
+// it, (x - offset) * 2^-exponent.
+
+#include <algorithm>
+#include <cmath>
+
+#include "backend/cuda_backend.hpp"
+#include "backend/cuda_row_prep.hpp"
+#include "core/check.hpp"
+#include "cuda/core/buffer.cuh"
+#include "cuda/core/check.cuh"
+#include "cuda/core/context.cuh"
+#include "cuda/core/staging.cuh"
+
+namespace embed_metrics::gpu {
+namespace {
+
+constexpr int kThreads = 256;
+
+// Block b of rows, column j: sum in row order (double), minimum, maximum.
+__global__ void column_stats_kernel(const float* __restrict__ x, std::int64_t ldx, std::int64_t n,
+                                    std::int64_t d, std::int64_t per, double* __restrict__ sum,
+                                    float* __restrict__ lo, float* __restrict__ hi) {
+  const std::int64_t b = blockIdx.y;
+  const std::int64_t j = static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+  if (j >= d) return;
+  const std::int64_t r1 = min(n, (b + 1) * per);
+  double s = 0.0;
+  float l = __int_as_float(0x7f800000);   // +inf
+  float h = __int_as_float(0xff800000);   // -inf
+  for (std::int64_t i = b * per; i < r1; ++i) {
+    const float v = x[i * ldx + j];
+    s += static_cast<double>(v);
+    l = fminf(l, v);
+    h = fmaxf(h, v);
+  }
+  sum[b * d + j] = s;
+  lo[b * d + j] = l;
+  hi[b * d + j] = h;
+}
+
+// out (packed) = (x - offset) * scale, scale an exact power of two.
+__global__ void apply_frame_kernel(const float* __restrict__ x, std::int64_t ldx, std::int64_t n,
+                                   std::int64_t d, const double* __restrict__ offset, double scale,
+                                   float* __restrict__ out) {
+  const std::int64_t total = n * d;
+  for (std::int64_t t = static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; t < total;
+       t += static_cast<std::int64_t>(gridDim.x) * blockDim.x) {
+    const std::int64_t i = t / d;
+    const std::int64_t j = t - i * d;
+    out[t] = static_cast<float>((static_cast<double>(x[i * ldx + j]) - offset[j]) * scale);
+  }
+}
+
+// A host copy of a (small) view, for the spread of initial centres.
+host_matrix to_host_rows(matrix_view v, cudaStream_t s) {
+  host_matrix h = host_matrix::uninitialized(v.rows, v.cols);
+  if (v.rows * v.cols > 0)
+    EM_CUDA_TRY(cudaMemcpy2DAsync(h.data(), sizeof(float) * v.cols, v.data, sizeof(float) * v.ld(),
+                                  sizeof(float) * v.cols, v.rows,
+                                  v.space == memory_space::device ? cudaMemcpyDeviceToHost
+                                                                  : cudaMemcpyHostToHost,
+                                  s));
+  EM_CUDA_TRY(cudaStreamSynchronize(s));
+  return h;
+}
+
+bool finite(const detail::column_stats& st) {
+  for (std::size_t e = 0; e < st.sum.size(); ++e)
+    if (!std::isfinite(st.sum[e]) || !std::isfinite(st.lo[e]) || !std::isfinite(st.hi[e])) return false;
+  return true;
+}
+
+}  // namespace
+
+std::optional<detail::row_frame> fit_row_frame(const resources& res, matrix_view x,
+                                               matrix_view also_cover) {
+  if (x.rows == 0 || x.cols == 0) return std::nullopt;
+  auto& ctx = context(res);
+  cudaStream_t s = ctx.stream;
+  host_matrix cover;
+  if (!also_cover.empty()) cover = to_host_rows(also_cover, s);
+  for (std::int64_t e = 0; e < cover.rows() * cover.cols(); ++e)
+    if (!std::isfinite(cover.data()[e])) return std::nullopt;
+  if (x.space == memory_space::host)  // already checked finite by the caller
+    return detail::fit_row_frame(x, detail::row_geometry::euclidean, detail::zero_row_policy::keep,
+                                 res.threads(), {cover.view()});
+  detail::column_stats st;
+  st.resize(x.rows, x.cols);
+  const std::int64_t per = detail::row_frame_block_rows(x.rows);
+  device_buffer<double> sum(st.sum.size(), s);
+  device_buffer<float> lo(st.lo.size(), s);
+  device_buffer<float> hi(st.hi.size(), s);
+  const dim3 grid(static_cast<unsigned>((x.cols + kThreads - 1) / kThreads),
+                  static_cast<unsigned>(st.blocks));
+  column_stats_kernel<<<grid, kThreads, 0, s>>>(x.data, x.ld(), x.rows, x.cols, per, sum.data(),
+                                                lo.data(), hi.data());
+  EM_CUDA_CHECK_LAUNCH();
+  st.sum = sum.to_host();
+  st.lo = lo.to_host();
+  st.hi = hi.to_host();
+  if (!finite(st)) return std::nullopt;
+  return detail::finish_row_frame(st, detail::zero_row_policy::keep, {cover.view()});
+}
+
+prepared_device_rows::prepared_device_rows(const resources& res, matrix_view x,
+                                           const detail::row_frame& frame)
+    : res_(&res), rows_(x.rows), cols_(x.cols) {
+  EM_EXPECTS(frame.geometry == detail::row_geometry::euclidean &&
+                 static_cast<std::int64_t>(frame.offset.size()) == x.cols,
+             "prepared_device_rows: the frame does not fit a ", x.rows, "x", x.cols, " matrix");
+  auto& ctx = context(res);
+  cudaStream_t s = ctx.stream;
+  const std::size_t count = static_cast<std::size_t>(x.rows * x.cols);
+  data_ = static_cast<float*>(device_allocate(res, sizeof(float) * count));
+  if (count == 0) return;
+  try {
+    const device_matrix dx = on_device(x, s);
+    device_buffer<double> offset(frame.offset.size(), s);
+    offset.upload(frame.offset.data(), frame.offset.size());
+    const auto blocks = static_cast<unsigned>(
+        std::min<std::int64_t>((static_cast<std::int64_t>(count) + kThreads - 1) / kThreads, 65536));
+    apply_frame_kernel<<<blocks, kThreads, 0, s>>>(dx.data, dx.ld, x.rows, x.cols, offset.data(),
+                                                   std::ldexp(1.0, -frame.exponent), data_);
+    EM_CUDA_CHECK_LAUNCH();
+    // The staging copy and the offsets are released in stream order; the
+    // host offsets must outlive the upload, which this sync guarantees.
+    EM_CUDA_TRY(cudaStreamSynchronize(s));
+  } catch (...) {
+    device_free(res, data_);
+    throw;
+  }
+}
+
+prepared_device_rows::~prepared_device_rows() { device_free(*res_, data_); }
+
+}  // namespace embed_metrics::gpu
