@@ -44,7 +44,7 @@ struct kmeans_params {
 struct kmeans_result {
   host_matrix centers;               ///< k x d final centres (unit rows for cosine)
   std::vector<std::int64_t> labels;  ///< cluster of each row, in [0, k)
-  double inertia = 0.0;              ///< sum of squared distances to the assigned centre (cosine: sum of 1 - cos)
+  double inertia = 0.0;              ///< sum of squared distances to the assigned centroid (cosine: sum of 1 - cos), of the centroids before their rounding to float in @c centers
   int n_iter = 0;                    ///< Lloyd iterations run
   bool converged = false;            ///< labels stopped changing or the centre shift fell within tol
   std::uint64_t seed = 0;            ///< the seed of this run
@@ -54,7 +54,10 @@ struct kmeans_result {
 /// With n_init > 1 the runs use seeds derived from params.seed (the first is
 /// params.seed itself), run as one batch, and the lowest inertia wins (the
 /// first on ties). The same seed on the same device and build gives the same
-/// labels bit for bit, whatever the thread count.
+/// labels bit for bit, whatever the thread count. The rows are centred on
+/// their column means and scaled by a power of two first (as scikit-learn
+/// centres), so the result does not depend on where the data sit or on
+/// their scale; centres and inertia are returned in the caller's units.
 /// @param res    resources; CUDA resources accept host or device views (device
 ///               views are used in place), CPU resources need host views.
 /// @param x      n x d rows, finite.

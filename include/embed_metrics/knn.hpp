@@ -49,13 +49,17 @@ struct knn_result {
 /// distances (float32); the distances of the candidates kept are then
 /// recomputed directly in double precision and the lists re-sorted, so the
 /// returned distances do not carry the cancellation error of the GEMM form and
-/// a duplicate is at exactly 0.
+/// a duplicate is at exactly 0. The search runs on the rows centred and
+/// scaled by a power of two (unit rows for cosine), so the neighbours do not
+/// depend on where the data sit or on their scale.
 /// @param res resources; CUDA resources accept host or device views, CPU
 ///        resources need host views. The result is always in host memory.
 /// @param x   n x d rows, finite.
 /// @param params k (1 <= k <= n - 1) and the metric. The CUDA backend supports
 ///        k <= 124.
-/// @throws invalid_argument when k is out of range, or on a bad view.
+/// @throws invalid_argument when k is out of range, on a bad view, or when a
+///         distance cannot be returned as float32 (beyond its range, or below
+///         its normal range where it keeps only a few bits): rescale x.
 [[nodiscard]] knn_result knn(const resources& res, matrix_view x, const knn_params& params = {});
 
 /// @brief knn() with k and the metric given directly.

@@ -62,7 +62,9 @@ struct silhouette_result {
 /// copy of the points grouped by cluster (n d floats) plus O(n + k + tile),
 /// never O(n^2) nor O(n k), so any k up to n - 1 works; deterministic: the
 /// same inputs give the same result bit for bit on the same device, whatever
-/// the thread count.
+/// the thread count. The rows are centred and scaled by a power of two
+/// before the distances (cosine: only normalised), so the score does not
+/// depend on where the data sit or on their scale.
 /// @param res    resources (CPU needs host views; CUDA accepts host or device views).
 /// @param x      n x d embeddings, finite.
 /// @param labels n labels, any int64 values.
