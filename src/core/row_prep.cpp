@@ -125,11 +125,13 @@ bool prepare_row(const float* src, std::int64_t d, const row_frame& frame, float
     for (std::int64_t j = 0; j < d; ++j) dst[j] = static_cast<float>(src[j] * inv);
     return s > 0.0;
   }
-  const int e = -frame.exponent;
+  // 2^-exponent is a normal double and no product can leave double's
+  // range, so the multiplication is exact (as ldexp, and vectorises).
+  const double scale = std::ldexp(1.0, -frame.exponent);
   const double* m = frame.offset.data();
-  // src - offset is exact in double; rounded once, after the exact power-of-two scale.
+  // src - offset is exact in double; rounded once, after the exact scale.
   for (std::int64_t j = 0; j < d; ++j)
-    dst[j] = static_cast<float>(std::ldexp(static_cast<double>(src[j]) - m[j], e));
+    dst[j] = static_cast<float>((static_cast<double>(src[j]) - m[j]) * scale);
   return true;
 }
 
