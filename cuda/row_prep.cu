@@ -1,7 +1,7 @@
-// Row preparation on the device (see core/row_prep.hpp): the column
-// statistics of a device view in the same blocks and order as the host, so
-// both backends find the same frame, and the packed copy of rows moved into
-// it, (x - offset) * 2^-exponent.
+// Row preparation on the device (see core/row_prep.hpp): the column ranges
+// and the sample rows of a device view, the same as the host takes, so both
+// backends find the same frame, and the packed copy of rows moved into it,
+// (x - offset) * 2^-exponent.
 
 #include <algorithm>
 #include <cmath>
@@ -19,26 +19,31 @@ namespace {
 
 constexpr int kThreads = 256;
 
-// Block b of rows, column j: sum in row order (double), minimum, maximum.
-__global__ void column_stats_kernel(const float* __restrict__ x, std::int64_t ldx, std::int64_t n,
-                                    std::int64_t d, std::int64_t per, double* __restrict__ sum,
-                                    float* __restrict__ lo, float* __restrict__ hi) {
+// Block b of rows, column j: minimum and maximum.
+__global__ void column_range_kernel(const float* __restrict__ x, std::int64_t ldx, std::int64_t n,
+                                    std::int64_t d, std::int64_t per, float* __restrict__ lo,
+                                    float* __restrict__ hi) {
   const std::int64_t b = blockIdx.y;
   const std::int64_t j = static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
   if (j >= d) return;
   const std::int64_t r1 = min(n, (b + 1) * per);
-  double s = 0.0;
   float l = __int_as_float(0x7f800000);   // +inf
   float h = __int_as_float(0xff800000);   // -inf
   for (std::int64_t i = b * per; i < r1; ++i) {
     const float v = x[i * ldx + j];
-    s += static_cast<double>(v);
     l = fminf(l, v);
     h = fmaxf(h, v);
   }
-  sum[b * d + j] = s;
   lo[b * d + j] = l;
   hi[b * d + j] = h;
+}
+
+// Sample row t = row t * n / m of x (detail::row_frame_sample_row).
+__global__ void gather_sample_kernel(const float* __restrict__ x, std::int64_t ldx, std::int64_t n,
+                                     std::int64_t d, std::int64_t m, float* __restrict__ out) {
+  const std::int64_t t = blockIdx.x;
+  const float* r = x + (t * n / m) * ldx;
+  for (std::int64_t j = threadIdx.x; j < d; j += blockDim.x) out[t * d + j] = r[j];
 }
 
 // out (packed) = (x - offset) * scale, scale an exact power of two.
@@ -68,8 +73,8 @@ host_matrix to_host_rows(matrix_view v, cudaStream_t s) {
 }
 
 bool finite(const detail::column_stats& st) {
-  for (std::size_t e = 0; e < st.sum.size(); ++e)
-    if (!std::isfinite(st.sum[e]) || !std::isfinite(st.lo[e]) || !std::isfinite(st.hi[e])) return false;
+  for (std::size_t e = 0; e < st.lo.size(); ++e)
+    if (!std::isfinite(st.lo[e]) || !std::isfinite(st.hi[e])) return false;
   return true;
 }
 
@@ -90,17 +95,20 @@ std::optional<detail::row_frame> fit_row_frame(const resources& res, matrix_view
   detail::column_stats st;
   st.resize(x.rows, x.cols);
   const std::int64_t per = detail::row_frame_block_rows(x.rows);
-  device_buffer<double> sum(st.sum.size(), s);
   device_buffer<float> lo(st.lo.size(), s);
   device_buffer<float> hi(st.hi.size(), s);
+  device_buffer<float> sample(st.sample.size(), s);
   const dim3 grid(static_cast<unsigned>((x.cols + kThreads - 1) / kThreads),
                   static_cast<unsigned>(st.blocks));
-  column_stats_kernel<<<grid, kThreads, 0, s>>>(x.data, x.ld(), x.rows, x.cols, per, sum.data(),
-                                                lo.data(), hi.data());
+  column_range_kernel<<<grid, kThreads, 0, s>>>(x.data, x.ld(), x.rows, x.cols, per, lo.data(),
+                                                hi.data());
   EM_CUDA_CHECK_LAUNCH();
-  st.sum = sum.to_host();
+  gather_sample_kernel<<<static_cast<unsigned>(st.sample_rows), kThreads, 0, s>>>(
+      x.data, x.ld(), x.rows, x.cols, st.sample_rows, sample.data());
+  EM_CUDA_CHECK_LAUNCH();
   st.lo = lo.to_host();
   st.hi = hi.to_host();
+  st.sample = sample.to_host();
   if (!finite(st)) return std::nullopt;
   return detail::finish_row_frame(st, detail::zero_row_policy::keep, {cover.view()});
 }

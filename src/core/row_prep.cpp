@@ -9,6 +9,9 @@
 namespace embed_metrics::detail {
 namespace {
 
+constexpr std::int64_t kSampleRows = 1023;
+std::int64_t sample_count(std::int64_t n) { return std::min(n, kSampleRows); }
+
 int team(int threads, std::int64_t work) { return work >= (std::int64_t{1} << 18) ? threads : 1; }
 
 // Largest |v - mean_j| over the rows of v.
@@ -27,12 +30,15 @@ double max_deviation(matrix_view v, const std::vector<double>& mean) {
 double row_frame::length_scale() const noexcept { return std::ldexp(1.0, exponent); }
 
 std::int64_t row_frame_block_rows(std::int64_t n) noexcept {
-  // At least 1024 rows and at most 256 blocks, so the partial sums stay
-  // small; chosen from the shape alone, never from the thread count, so the
-  // means are the same bits on any machine and on both backends.
+  // At least 1024 rows and at most 256 blocks; from the shape alone, never
+  // from the thread count, and the same on both backends.
   constexpr std::int64_t kMinRows = 1024;
   constexpr std::int64_t kMaxBlocks = 256;
   return std::max(kMinRows, (n + kMaxBlocks - 1) / kMaxBlocks);
+}
+
+std::int64_t row_frame_sample_row(std::int64_t t, std::int64_t n) noexcept {
+  return t * n / sample_count(n);
 }
 
 void column_stats::resize(std::int64_t rows_, std::int64_t cols_) {
@@ -41,9 +47,10 @@ void column_stats::resize(std::int64_t rows_, std::int64_t cols_) {
   const std::int64_t per = row_frame_block_rows(rows);
   blocks = (rows + per - 1) / per;
   const auto size = static_cast<std::size_t>(blocks * cols);
-  sum.assign(size, 0.0);
   lo.assign(size, std::numeric_limits<float>::infinity());
   hi.assign(size, -std::numeric_limits<float>::infinity());
+  sample_rows = sample_count(rows);
+  sample.assign(static_cast<std::size_t>(sample_rows * cols), 0.0f);
 }
 
 row_frame finish_row_frame(const column_stats& st, zero_row_policy zeros,
@@ -52,30 +59,31 @@ row_frame finish_row_frame(const column_stats& st, zero_row_policy zeros,
   f.geometry = row_geometry::euclidean;
   f.zeros = zeros;
   const std::int64_t d = st.cols;
+  const std::int64_t m = st.sample_rows;
   f.offset.assign(static_cast<std::size_t>(d), 0.0);
-  std::vector<float> col_lo(static_cast<std::size_t>(d), std::numeric_limits<float>::infinity());
-  std::vector<float> col_hi(static_cast<std::size_t>(d), -std::numeric_limits<float>::infinity());
-  for (std::int64_t b = 0; b < st.blocks; ++b)
-    for (std::int64_t j = 0; j < d; ++j) {
-      const auto e = static_cast<std::size_t>(b * d + j);
-      const auto c = static_cast<std::size_t>(j);
-      f.offset[c] += st.sum[e];
-      col_lo[c] = std::min(col_lo[c], st.lo[e]);
-      col_hi[c] = std::max(col_hi[c], st.hi[e]);
-    }
+  std::vector<float> col(static_cast<std::size_t>(m));
   double spread = 0.0;
   for (std::int64_t j = 0; j < d; ++j) {
-    const auto c = static_cast<std::size_t>(j);
-    f.offset[c] /= static_cast<double>(st.rows);
-    // The mean of floats lies within their range; clip the rounding of the sum.
-    f.offset[c] = std::clamp(f.offset[c], static_cast<double>(col_lo[c]), static_cast<double>(col_hi[c]));
-    spread = std::max({spread, col_hi[c] - f.offset[c], f.offset[c] - col_lo[c]});
+    float lo = std::numeric_limits<float>::infinity();
+    float hi = -std::numeric_limits<float>::infinity();
+    for (std::int64_t b = 0; b < st.blocks; ++b) {
+      lo = std::min(lo, st.lo[static_cast<std::size_t>(b * d + j)]);
+      hi = std::max(hi, st.hi[static_cast<std::size_t>(b * d + j)]);
+    }
+    // The lower median: a value of the column, so it moves and scales with it exactly.
+    for (std::int64_t t = 0; t < m; ++t) col[static_cast<std::size_t>(t)] = st.sample[static_cast<std::size_t>(t * d + j)];
+    const auto mid = col.begin() + (m - 1) / 2;
+    std::nth_element(col.begin(), mid, col.end());
+    const double o = *mid;
+    f.offset[static_cast<std::size_t>(j)] = o;
+    spread = std::max({spread, hi - o, o - lo});
   }
   for (const matrix_view& v : also_cover) spread = std::max(spread, max_deviation(v, f.offset));
-  // 2^exponent <= spread < 2^(exponent + 1): prepared deviations lie in [0, 2).
+  // 2^exponent <= spread < 2^(exponent + 1): prepared deviations lie in [0, 2)
+  // (plus the rounding of the offsets below, at most 2^-13).
   f.exponent = spread > 0.0 ? std::ilogb(spread) : 0;
   // The origin on a grid of 2^(exponent - 12): within 2^-13 of the spread
-  // from the mean, which is all the centring needs.
+  // from the median, which is all the centring needs.
   constexpr int kOffsetBits = 12;
   const int grid = f.exponent - kOffsetBits;
   for (double& o : f.offset) o = std::ldexp(std::nearbyint(std::ldexp(o, -grid)), grid);
@@ -102,17 +110,19 @@ row_frame fit_row_frame(matrix_view x, row_geometry geometry, zero_row_policy ze
   const std::int64_t per = row_frame_block_rows(n);
 #pragma omp parallel for num_threads(team(threads, n * d)) schedule(static)
   for (std::int64_t b = 0; b < st.blocks; ++b) {
-    double* s = st.sum.data() + b * d;
     float* l = st.lo.data() + b * d;
     float* h = st.hi.data() + b * d;
     for (std::int64_t i = b * per; i < std::min(n, (b + 1) * per); ++i) {
       const float* r = row_of(i);
       for (std::int64_t j = 0; j < d; ++j) {
-        s[j] += static_cast<double>(r[j]);
         l[j] = std::min(l[j], r[j]);
         h[j] = std::max(h[j], r[j]);
       }
     }
+  }
+  for (std::int64_t t = 0; t < st.sample_rows; ++t) {
+    const float* r = row_of(row_frame_sample_row(t, n));
+    std::copy(r, r + d, st.sample.data() + t * d);
   }
   return finish_row_frame(st, zeros, also_cover);
 }

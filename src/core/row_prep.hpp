@@ -4,18 +4,20 @@
 // ||x||^2 + ||y||^2 - 2 x.y is accurate whatever the caller's origin and
 // scale.
 //
-// Euclidean geometry: prepared = (x - offset) * 2^-exponent, where the
-// exponent puts the largest deviation from the column means (summed in
-// double) in [1, 2) and offset is each column mean rounded to a multiple of
-// 2^(exponent - 12). Centring removes the cancellation of data far from the
-// origin relative to its spread (as scikit-learn centres before k-means).
-// The coarse offset keeps x - offset exact wherever x and the offset share
-// that grid (integer and other gridded data, and any x not much smaller
-// than its deviation): exact ties stay exact, and data shifted by a multiple
-// of the grid give bit-identical prepared rows. The power-of-two scale is
-// exact too, so data that differ only by a power of two also give
-// bit-identical prepared rows, and squares neither overflow (values ~1e25)
-// nor underflow (values ~1e-25, subnormals).
+// Euclidean geometry: prepared = (x - offset) * 2^-exponent. The offset of
+// each column is the median of a fixed sample of its rows, rounded to a
+// multiple of 2^(exponent - 12); the exponent puts the largest deviation
+// from the offsets in [1, 2). Centring removes the cancellation of data far
+// from the origin relative to its spread (scikit-learn centres on the mean
+// before k-means); a median keeps the origin with the bulk of the points
+// where one far outlier would drag the mean away from them. The coarse
+// offset keeps x - offset exact wherever x and the offset share that grid
+// (integer and other gridded data, and any x not much smaller than its
+// deviation): exact ties stay exact, and data shifted by a multiple of the
+// grid give bit-identical prepared rows. The power-of-two scale is exact
+// too, so data that differ only by a power of two also give bit-identical
+// prepared rows, and squares neither overflow (values ~1e25) nor underflow
+// (values ~1e-25, subnormals).
 // Cosine geometry is not translation invariant: rows are only divided by
 // their norm (computed in double), with the caller's zero-row policy.
 
@@ -29,7 +31,7 @@ namespace embed_metrics::detail {
 
 /// The geometry the prepared rows serve.
 enum class row_geometry {
-  euclidean,  ///< centre on the column means, scale by a power of two
+  euclidean,  ///< centre on the column medians, scale by a power of two
   cosine,     ///< unit L2 norm per row, no centring
 };
 
@@ -50,35 +52,42 @@ struct row_frame {
   [[nodiscard]] double length_scale() const noexcept;
 };
 
-/// The frame of @p x (host rows, finite): column means in double (fixed row
-/// blocks, independent of @p threads) and the exponent of the largest
-/// deviation from them, over the rows of @p x and of every view in
+/// The frame of @p x (host rows, finite): per column the range (fixed row
+/// blocks, independent of @p threads) and the median of the sample rows
+/// (row_frame_sample_row), with the deviations of every view in
 /// @p also_cover (for example initial centres, which must fit the same
-/// frame without overflow). With @p only_rows, the frame of those rows of
-/// @p x alone (a sample).
+/// frame without overflow) in the exponent. With @p only_rows, the frame of
+/// those rows of @p x alone (a sample).
 [[nodiscard]] row_frame fit_row_frame(matrix_view x, row_geometry geometry, zero_row_policy zeros,
                                       int threads, std::initializer_list<matrix_view> also_cover = {},
                                       const std::vector<std::int64_t>* only_rows = nullptr);
 
-/// Per block of rows (row_frame_block_rows), per column: the sum in row
-/// order in double, the minimum and the maximum (blocks x cols, row-major).
-/// What fit_row_frame computes on the host and the CUDA backend on the device.
+/// What the euclidean frame is computed from, on the host or (the CUDA
+/// backend) on the device: per block of rows (row_frame_block_rows) and
+/// column the minimum and the maximum (blocks x cols, row-major), and the
+/// sample rows (sample_rows x cols, row-major).
 struct column_stats {
   std::int64_t rows = 0;
   std::int64_t cols = 0;
   std::int64_t blocks = 0;
-  std::vector<double> sum;
   std::vector<float> lo;
   std::vector<float> hi;
-  /// Size for @p rows x @p cols and reset (sums 0, lo +inf, hi -inf).
+  std::int64_t sample_rows = 0;
+  std::vector<float> sample;
+  /// Size for @p rows x @p cols and reset (lo +inf, hi -inf).
   void resize(std::int64_t rows_, std::int64_t cols_);
 };
 
 /// Rows per block of column_stats for @p n rows (from the shape alone).
 [[nodiscard]] std::int64_t row_frame_block_rows(std::int64_t n) noexcept;
 
-/// The euclidean frame from column statistics of at least one row (blocks
-/// added in block order), with @p also_cover (host views) as in fit_row_frame.
+/// Row index of sample row @p t of column_stats for @p n rows: evenly
+/// spread, from the shape alone (at most 1023 rows, so the medians cost
+/// O(d) next to the O(n d) pass).
+[[nodiscard]] std::int64_t row_frame_sample_row(std::int64_t t, std::int64_t n) noexcept;
+
+/// The euclidean frame from column statistics of at least one row, with
+/// @p also_cover (host views) as in fit_row_frame.
 [[nodiscard]] row_frame finish_row_frame(const column_stats& stats, zero_row_policy zeros,
                                          std::initializer_list<matrix_view> also_cover = {});
 

@@ -482,3 +482,32 @@ TEST(RobustNumerics, PairwiseSqeuclideanWhereverTheDataSit) {
         ASSERT_EQ(r(i, j), static_cast<float>(base(i, j) * s * s)) << "2^" << e;
   }
 }
+
+TEST(RobustNumerics, OneFarOutlierDoesNotCostTheOtherPointsTheirAccuracy) {
+  // Row 0 moved 1e6 away: the column means move 4e3 away from the other
+  // points, where float32 keeps only 2^-11; the origin of the prepared rows
+  // must stay with the bulk of the points.
+  const auto& g = golden()["outlier"];
+  auto x = golden_x();
+  for (std::int64_t j = 0; j < x.cols(); ++j)
+    x(0, j) = static_cast<float>(x(0, j) + g["shift"].get<double>());
+  const auto labels = golden_labels();
+  em::resources res("cpu", 2);
+  expect_rel(em::silhouette(res, x.view(), labels).score, g["silhouette"].get<double>(), 1e-6,
+             "silhouette against scikit-learn");
+  const auto r = em::knn(res, x.view(), golden()["knn"]["k"].get<std::int64_t>());
+  for (std::int64_t i = 0; i < r.n; ++i)
+    for (std::int64_t j = 0; j < r.k; ++j) {
+      EXPECT_EQ(r.index(i, j), g["knn_indices"][i][j].get<std::int64_t>()) << i << ", " << j;
+      const double want = g["knn_distances"][i][j].get<double>();
+      EXPECT_NEAR(r.distance(i, j), want, 1e-6 * want) << i << ", " << j;
+    }
+  // k-means (given centres) gives the partition of the unshifted data on
+  // every other row; the outlier is a cluster of its own or joins one.
+  const auto base = kmeans_given(golden_x());
+  const auto km = kmeans_given(x);
+  EXPECT_TRUE(km.converged);
+  std::vector<std::int64_t> a(base.labels.begin() + 1, base.labels.end());
+  std::vector<std::int64_t> b(km.labels.begin() + 1, km.labels.end());
+  EXPECT_TRUE(same_partition(a, b) || distinct(b) == 3u);
+}

@@ -96,6 +96,13 @@ def main():
     cos_shift = np.array([3.0, -2.0, 5.0, 1.0, -4.0, 2.0])
     shifted = (x32 + cos_shift.astype(np.float32)).astype(np.float64)
 
+    # One far outlier (row 0 moved 1e6 away in every column): it drags the
+    # column means 4e3 from the other points, which must keep their accuracy.
+    xo32 = x32.copy()
+    xo32[0] += np.float32(1e6)
+    xo = xo32.astype(np.float64)
+    out_idx, out_dist = brute_knn(xo, knn_k)
+
     out = {
         "generator": "tests/golden/make_robust_numerics.py, scikit-learn " + sklearn.__version__,
         "grid": GRID,
@@ -119,6 +126,12 @@ def main():
         "knn": {"k": knn_k, "indices": idx.tolist(), "distances": dist.tolist()},
         "knn_accuracy": {"k": acc_k, "accuracy": knn_accuracy(acc_idx, labels)},
         "knn_entropy": {"k": 3, "entropy": kl_entropy(x, 3)},
+        "outlier": {
+            "shift": 1e6,
+            "silhouette": float(silhouette_score(xo, labels, metric="euclidean")),
+            "knn_indices": out_idx.tolist(),
+            "knn_distances": out_dist.tolist(),
+        },
     }
     path = os.path.join(HERE, "robust_numerics.json")
     with open(path, "w") as f:
