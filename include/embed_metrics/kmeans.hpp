@@ -54,9 +54,9 @@ struct kmeans_result {
 /// With n_init > 1 the runs use seeds derived from params.seed (the first is
 /// params.seed itself), run as one batch, and the lowest inertia wins (the
 /// first on ties). The same seed on the same device and build gives the same
-/// labels bit for bit, whatever the thread count. The rows are centred on
-/// their column means and scaled by a power of two first (as scikit-learn
-/// centres), so the result does not depend on where the data sit or on
+/// labels bit for bit, whatever the thread count. The rows are centred
+/// (on column medians) and scaled by a power of two first, as scikit-learn
+/// centres, so the result does not depend on where the data sit or on
 /// their scale; centres and inertia are returned in the caller's units.
 /// @param res    resources; CUDA resources accept host or device views (device
 ///               views are used in place), CPU resources need host views.

@@ -1,8 +1,8 @@
 #pragma once
 // Row preparation on the device (cuda/row_prep.cu), in plain C++ for the
-// dispatch in src/metrics: the euclidean frame of core/row_prep.hpp (column
-// means in double, a power-of-two scale) and a packed device copy of rows in
-// it. The CUDA backends normalise cosine rows themselves.
+// dispatch in src/metrics: the euclidean frame of core/row_prep.hpp (an
+// origin per column, a power-of-two scale) and a packed device copy of rows
+// in it. The CUDA backends normalise cosine rows themselves.
 
 #include <cstdint>
 #include <optional>
@@ -21,7 +21,7 @@ namespace embed_metrics::gpu {
                                                              matrix_view also_cover = {});
 
 /// A packed device copy of @p x (host or device view) in @p frame,
-/// (x - mean) * 2^-exponent, released with the object.
+/// (x - offset) * 2^-exponent, released with the object.
 class prepared_device_rows {
  public:
   prepared_device_rows(const resources& res, matrix_view x, const detail::row_frame& frame);

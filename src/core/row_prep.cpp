@@ -14,13 +14,13 @@ std::int64_t sample_count(std::int64_t n) { return std::min(n, kSampleRows); }
 
 int team(int threads, std::int64_t work) { return work >= (std::int64_t{1} << 18) ? threads : 1; }
 
-// Largest |v - mean_j| over the rows of v.
-double max_deviation(matrix_view v, const std::vector<double>& mean) {
+// Largest |v - offset_j| over the rows of v.
+double max_deviation(matrix_view v, const std::vector<double>& offset) {
   double m = 0.0;
   for (std::int64_t i = 0; i < v.rows; ++i) {
     const float* r = v.row(i);
     for (std::int64_t j = 0; j < v.cols; ++j)
-      m = std::max(m, std::abs(static_cast<double>(r[j]) - mean[static_cast<std::size_t>(j)]));
+      m = std::max(m, std::abs(static_cast<double>(r[j]) - offset[static_cast<std::size_t>(j)]));
   }
   return m;
 }
