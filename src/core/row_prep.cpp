@@ -27,8 +27,6 @@ double max_deviation(matrix_view v, const std::vector<double>& offset) {
 
 }  // namespace
 
-double row_frame::length_scale() const noexcept { return std::ldexp(1.0, exponent); }
-
 std::int64_t row_frame_block_rows(std::int64_t n) noexcept {
   // At least 1024 rows and at most 256 blocks; from the shape alone, never
   // from the thread count, and the same on both backends.

@@ -46,10 +46,7 @@ struct row_frame {
   row_geometry geometry = row_geometry::euclidean;
   zero_row_policy zeros = zero_row_policy::keep;
   std::vector<double> offset;  ///< d column origins (euclidean, see above), empty for cosine
-  int exponent = 0;          ///< caller units = prepared units * 2^exponent (0 for cosine)
-
-  /// Caller units per prepared unit of length: 2^exponent.
-  [[nodiscard]] double length_scale() const noexcept;
+  int exponent = 0;            ///< caller units = prepared units * 2^exponent (0 for cosine)
 };
 
 /// The frame of @p x (host rows, finite): per column the range (fixed row

@@ -1,9 +1,9 @@
 #include "embed_metrics/silhouette.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <optional>
-#include <cstdint>
 #include <vector>
 
 #include "core/check.hpp"
