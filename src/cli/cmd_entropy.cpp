@@ -81,9 +81,10 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
     if (all || e == "gaussian") {
       const auto r = gaussian_entropy(res, x, gaussian_entropy_params{unit});
       out["gaussian_entropy"] = r.entropy;
-      if (r.ridge > 0.0)
-        std::cerr << "embed-metrics: note: the covariance is singular; a ridge of " << r.ridge
-                  << " was added to its diagonal\n";
+      if (r.null_eigenvalues > 0)
+        std::cerr << "embed-metrics: note: the covariance is singular: " << r.null_eigenvalues
+                  << " of its " << x.cols << " eigenvalues are at or below " << kGaussianEntropyRelTol
+                  << " times the largest and were raised to " << r.eigenvalue_floor << "\n";
     }
     if (all || e == "rank") out["effective_rank"] = effective_rank(res, x).effective_rank;
     out["units"] = args->bits ? "bits" : "nats";
