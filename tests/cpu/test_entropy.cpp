@@ -167,6 +167,7 @@ TEST(EffectiveRank, MatchesNumpySvd) {
     const auto r = em::effective_rank(res, x.view());
     const double want = c["effective_rank"].get<double>();
     EXPECT_NEAR(r.effective_rank, want, 1e-4 * want);
+    EXPECT_EQ(r.zero_singular_values, c["zero_singular_values"].get<std::int64_t>());
     ASSERT_EQ(r.singular_values.size(), c["singular_values"].size());
     for (std::size_t i = 0; i < r.singular_values.size(); ++i) {
       const double s = c["singular_values"][i].get<double>();
