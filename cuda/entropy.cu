@@ -1,6 +1,7 @@
 // CUDA backend of the second moments behind the Gaussian entropy and the
-// effective rank: rows converted to double in blocks, cublasDgemm for the
-// Gram matrix, cublasDgemv for the column sums.
+// effective rank: rows (or, for the n x n Gram matrix of a short wide
+// matrix, columns) converted to double in blocks, cublasDgemm for the Gram
+// matrix, cublasDgemv for the column sums.
 
 #include <algorithm>
 
@@ -26,6 +27,31 @@ __global__ void to_double_kernel(const float* __restrict__ x, std::int64_t rows,
     const std::int64_t j = t - i * d;
     const double s = shift != nullptr ? static_cast<double>(shift[j]) : 0.0;
     dst[t] = static_cast<double>(x[i * ldx + j]) - s;
+  }
+}
+
+// mean[j] = (1/n) sum_i x[i][j], one thread per column, rows in order.
+__global__ void column_mean_kernel(const float* __restrict__ x, std::int64_t n, std::int64_t d,
+                                   std::int64_t ldx, double* __restrict__ mean) {
+  for (std::int64_t j = static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; j < d;
+       j += static_cast<std::int64_t>(gridDim.x) * blockDim.x) {
+    double s = 0.0;
+    for (std::int64_t i = 0; i < n; ++i) s += static_cast<double>(x[i * ldx + j]);
+    mean[j] = s / static_cast<double>(n);
+  }
+}
+
+// dst (n x cols, packed) = x[:, c0 : c0 + cols] - mean[c0 : c0 + cols] (mean may be null: zero).
+__global__ void columns_to_double_kernel(const float* __restrict__ x, std::int64_t n,
+                                         std::int64_t cols, std::int64_t ldx,
+                                         const double* __restrict__ mean, double* __restrict__ dst) {
+  const std::int64_t count = n * cols;
+  for (std::int64_t t = static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; t < count;
+       t += static_cast<std::int64_t>(gridDim.x) * blockDim.x) {
+    const std::int64_t i = t / cols;
+    const std::int64_t j = t - i * cols;
+    const double m = mean != nullptr ? mean[j] : 0.0;
+    dst[t] = static_cast<double>(x[i * ldx + j]) - m;
   }
 }
 
@@ -72,6 +98,38 @@ void gram(const resources& res, matrix_view x, bool shift_by_first_row, std::vec
   }
   g = dg.to_host();
   colsum = dsum.to_host();
+}
+
+void row_gram(const resources& res, matrix_view x, bool centre, std::vector<double>& k) {
+  auto& ctx = context(res);
+  cudaStream_t s = ctx.stream;
+  const std::int64_t n = x.rows;
+  const std::int64_t d = x.cols;
+  k.assign(static_cast<std::size_t>(n * n), 0.0);
+  if (n == 0 || d == 0) return;
+  const device_matrix dx = on_device(x, s);
+  device_buffer<double> mean(centre ? static_cast<std::size_t>(d) : 0, s);
+  if (centre) {
+    column_mean_kernel<<<grid_for(d), 256, 0, s>>>(dx.data, n, d, dx.ld, mean.data());
+    EM_CUDA_CHECK_LAUNCH();
+  }
+  // Column blocks of about 64 MiB of doubles, at least 64 columns.
+  const std::int64_t block =
+      std::min(d, std::max<std::int64_t>(64, (std::int64_t{1} << 23) / n));
+  device_buffer<double> buf(static_cast<std::size_t>(block * n), s);
+  device_buffer<double> dk(static_cast<std::size_t>(n * n), s);
+  dk.zero();
+  const double one = 1.0;
+  for (std::int64_t c0 = 0; c0 < d; c0 += block) {
+    const std::int64_t cols = std::min(block, d - c0);
+    columns_to_double_kernel<<<grid_for(n * cols), 256, 0, s>>>(
+        dx.data + c0, n, cols, dx.ld, centre ? mean.data() + c0 : nullptr, buf.data());
+    EM_CUDA_CHECK_LAUNCH();
+    // The packed block is column-major A (cols x n): K += A^T A.
+    EM_CUBLAS_TRY(cublasDgemm_64(ctx.cublas, CUBLAS_OP_T, CUBLAS_OP_N, n, n, cols, &one, buf.data(),
+                                 cols, buf.data(), cols, &one, dk.data(), n));
+  }
+  k = dk.to_host();
 }
 
 host_matrix download(const resources& res, matrix_view x) {

@@ -108,43 +108,88 @@ struct histogram_entropy_result {
 
 // -------------------------------------------------------------- Gaussian ---
 
+/// @brief Default relative eigenvalue threshold of gaussian_entropy(): an
+/// eigenvalue of Sigma at or below 1e-10 lambda_max (a standard deviation
+/// below 1e-5 of the largest one) is taken as numerically zero. float32 data
+/// carry 7 significant digits, so such a spread is at the level of the
+/// rounding of data that lie about a hundred spreads from the origin; and the
+/// double covariance of exactly singular data leaves its null eigenvalues
+/// near 1e-16 lambda_max, far below the threshold on every CPU.
+inline constexpr double kGaussianEntropyRelTol = 1e-10;
+
 /// @brief Parameters of gaussian_entropy().
 struct gaussian_entropy_params {
   entropy_unit unit = entropy_unit::nats;  ///< unit of the result
+  /// Eigenvalues of Sigma at or below rel_tol * lambda_max are numerically
+  /// zero; each is raised to that threshold (0 < rel_tol < 1).
+  double rel_tol = kGaussianEntropyRelTol;
 };
 
 /// @brief Result of gaussian_entropy().
 struct gaussian_entropy_result {
-  double entropy = 0.0;       ///< 0.5 log det(2 pi e Sigma), in @ref unit
-  double log_det = 0.0;       ///< log det Sigma (natural log, with the ridge when one was added)
-  /// Ridge added to the diagonal of Sigma when it was not positive definite
-  /// (0 when none was needed): 1e-10 times the mean variance (or 1e-30 when
-  /// every variance is 0), multiplied by 10 until the Cholesky factorisation succeeds.
-  double ridge = 0.0;
+  double entropy = 0.0;  ///< 0.5 (d log(2 pi e) + log_det), in @ref unit
+  /// sum_i log max(lambda_i, eigenvalue_floor) over the d eigenvalues of
+  /// Sigma (natural log): log det Sigma when nothing was raised.
+  double log_det = 0.0;
+  /// rel_tol * lambda_max: the threshold, and the value every eigenvalue at or
+  /// below it was raised to.
+  double eigenvalue_floor = 0.0;
+  /// Eigenvalues at or below the threshold (0: Sigma is numerically positive
+  /// definite and @ref log_det is its log-determinant). At least d - n + 1
+  /// when n <= d.
+  std::int64_t null_eigenvalues = 0;
   entropy_unit unit = entropy_unit::nats;  ///< unit of @ref entropy
 };
 
-/// @brief Entropy of the Gaussian with the sample covariance of @p x:
-/// 0.5 log det(2 pi e Sigma), Sigma with ddof = 1, accumulated in double over
-/// blocks of rows (shifted by the first row for accuracy), log det by a
-/// double-precision Cholesky factorisation.
-/// @throws invalid_argument when n < 2.
+/// @brief Entropy of the Gaussian with the sample covariance Sigma of @p x
+/// (ddof = 1): 0.5 log det(2 pi e Sigma), with log det from the eigenvalues
+/// lambda_i of Sigma (a symmetric eigensolver in double).
+///
+/// Singular covariances (collapsed dimensions, duplicated columns, and always
+/// when n <= d): an eigenvalue at or below rel_tol * lambda_max is raised to
+/// that floor (a ridge in the null directions only), so the estimate stays
+/// finite and continuous and falls by 0.5 log(lambda_floor / lambda) for each
+/// collapsed direction; the floor and the count are in the result. Inputs
+/// whose eigenvalues all lie above the floor get the exact log-determinant.
+///
+/// Sigma comes from second moments accumulated in double: the d x d
+/// covariance (rows shifted by the first row) when n >= d; when n < d, the
+/// n x n Gram matrix of the centred rows, which has the same nonzero
+/// eigenvalues (times n - 1), so a short wide matrix costs O(n^2 d) time and
+/// O(n^2 + n d) memory; the other d - n eigenvalues are zero.
+/// @throws invalid_argument when n < 2, rel_tol is not in (0, 1), or every
+/// column is constant (Sigma = 0: the entropy is -infinity).
 [[nodiscard]] gaussian_entropy_result gaussian_entropy(const resources& res, matrix_view x,
                                                        const gaussian_entropy_params& params = {});
 
 // --------------------------------------------------------- effective rank ---
 
+/// @brief Parameters of effective_rank().
+struct effective_rank_params {
+  /// Eigenvalues of the Gram matrix (squared singular values) at or below
+  /// rel_tol * s_max^2 are set to 0: the double Gram matrix resolves them only
+  /// to about min(n, d) * 1e-16 s_max^2, so below that they are rounding
+  /// noise that differs from one CPU to another. 0 <= rel_tol < 1.
+  double rel_tol = 1e-12;
+};
+
 /// @brief Result of effective_rank().
 struct effective_rank_result {
   double effective_rank = 0.0;          ///< exp(-sum_i p_i log p_i)
   std::vector<double> singular_values;  ///< the min(n, d) singular values, largest first
+  /// Singular values set to 0 by effective_rank_params::rel_tol (the
+  /// numerical nullity of x within min(n, d)).
+  std::int64_t zero_singular_values = 0;
 };
 
 /// @brief Effective rank (RankMe, Garrido et al. 2023) of the uncentered
 /// matrix @p x: exp(-sum_i p_i log p_i), p_i = s_i / sum_j s_j + 1e-7, over the
 /// min(n, d) singular values s_i. They come from the eigenvalues of the
-/// d x d Gram matrix X^T X accumulated in double (s_i = sqrt(max(lambda_i, 0))).
-/// @throws invalid_argument for an empty or all-zero matrix.
-[[nodiscard]] effective_rank_result effective_rank(const resources& res, matrix_view x);
+/// min(n, d)-square Gram matrix (X^T X when n >= d, X X^T when n < d)
+/// accumulated in double: s_i = sqrt(lambda_i), with lambda_i at or below
+/// rel_tol * lambda_max taken as 0.
+/// @throws invalid_argument for an empty or all-zero matrix, or rel_tol out of range.
+[[nodiscard]] effective_rank_result effective_rank(const resources& res, matrix_view x,
+                                                   const effective_rank_params& params = {});
 
 }  // namespace embed_metrics

@@ -2,13 +2,17 @@
 // (Kozachenko-Leonenko kNN, per-dimension histogram, Gaussian, effective rank).
 
 #include <chrono>
+#include <functional>
 #include <iostream>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "cli/command.hpp"
 #include "cli/input_options.hpp"
 #include "cli/output.hpp"
 #include "embed_metrics/entropy.hpp"
+#include "embed_metrics/error.hpp"
 #include "embed_metrics/io.hpp"
 
 namespace embed_metrics::cli {
@@ -23,6 +27,12 @@ struct entropy_args {
   std::int64_t bins = 64;
   bool fd = false;
   bool miller_madow = false;
+};
+
+struct estimator {
+  std::string key;
+  bool asked;
+  std::function<double()> compute;
 };
 
 std::function<int()> setup(CLI::App& sub, common_options& common) {
@@ -45,6 +55,13 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
   args->input.add_to(sub);
   add_format_option(sub, common);
 
+  sub.footer(
+      "With --estimator all, an estimator that cannot be computed for this input (for example "
+      "knn on fewer than k + 1 rows, gaussian on constant columns) does not stop the others: "
+      "its value is null, NAME_error says why (a line in the table, a string in JSON and CSV), "
+      "and a note goes to stderr. The exit code is 0 when at least one estimator succeeded, "
+      "1 when all failed; a single estimator that fails is exit 1.\n");
+
   return [args, &common] {
     const resources res = common.make_resources();
     const loaded_embeddings emb = args->input.load(args->file);
@@ -54,38 +71,65 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
     const std::string& e = args->estimator;
     const bool all = e == "all";
 
+    // Each estimator: its output key, whether it was asked for, and how to compute it.
+    const std::vector<estimator> estimators{
+        {"knn_entropy", all || e == "knn",
+         [&] {
+           const auto r = knn_entropy(res, x, knn_entropy_params{args->k, unit});
+           if (r.zero_distance_rows > 0)
+             std::cerr << "embed-metrics: note: " << r.zero_distance_rows
+                       << " rows have k or more exact duplicates (k-th neighbour distance 0); their "
+                          "distance was replaced by the smallest positive one, "
+                       << r.zero_eps_replacement << "\n";
+           return r.entropy;
+         }},
+        {"histogram_entropy", all || e == "histogram",
+         [&] {
+           histogram_params p;
+           p.rule = args->fd ? bin_rule::freedman_diaconis : bin_rule::fixed;
+           p.bins = args->bins;
+           p.miller_madow = args->miller_madow;
+           p.unit = unit;
+           return histogram_entropy(res, x, p).entropy;
+         }},
+        {"gaussian_entropy", all || e == "gaussian",
+         [&] {
+           const auto r = gaussian_entropy(res, x, gaussian_entropy_params{unit});
+           if (r.null_eigenvalues > 0)
+             std::cerr << "embed-metrics: note: the covariance is singular: " << r.null_eigenvalues
+                       << " of its " << x.cols << " eigenvalues are at or below "
+                       << kGaussianEntropyRelTol << " times the largest and were raised to "
+                       << r.eigenvalue_floor << "\n";
+           return r.entropy;
+         }},
+        {"effective_rank", all || e == "rank", [&] { return effective_rank(res, x).effective_rank; }},
+    };
+
     json out;
     out["n"] = x.rows;
     out["d"] = x.cols;
-    out["knn_entropy"] = nullptr;
-    out["histogram_entropy"] = nullptr;
-    out["gaussian_entropy"] = nullptr;
-    out["effective_rank"] = nullptr;
-    if (all || e == "knn") {
-      const auto r = knn_entropy(res, x, knn_entropy_params{args->k, unit});
-      out["knn_entropy"] = r.entropy;
-      if (r.zero_distance_rows > 0)
-        std::cerr << "embed-metrics: note: " << r.zero_distance_rows
-                  << " rows have k or more exact duplicates (k-th neighbour distance 0); their "
-                     "distance was replaced by the smallest positive one, "
-                  << r.zero_eps_replacement << "\n";
+    int succeeded = 0;
+    std::string failures;
+    for (const auto& est : estimators) {
+      out[est.key] = nullptr;
+      if (!est.asked) continue;
+      if (!all) {  // one estimator: its failure is the command's
+        out[est.key] = est.compute();
+        ++succeeded;
+        continue;
+      }
+      try {
+        out[est.key] = est.compute();
+        ++succeeded;
+      } catch (const interrupted&) {
+        throw;
+      } catch (const error& ex) {
+        out[est.key + "_error"] = ex.what();
+        std::cerr << "embed-metrics: note: '" << args->file << "': not computed: " << ex.what() << "\n";
+        failures += (failures.empty() ? "" : "; ") + est.key + ": " + ex.what();
+      }
     }
-    if (all || e == "histogram") {
-      histogram_params p;
-      p.rule = args->fd ? bin_rule::freedman_diaconis : bin_rule::fixed;
-      p.bins = args->bins;
-      p.miller_madow = args->miller_madow;
-      p.unit = unit;
-      out["histogram_entropy"] = histogram_entropy(res, x, p).entropy;
-    }
-    if (all || e == "gaussian") {
-      const auto r = gaussian_entropy(res, x, gaussian_entropy_params{unit});
-      out["gaussian_entropy"] = r.entropy;
-      if (r.ridge > 0.0)
-        std::cerr << "embed-metrics: note: the covariance is singular; a ridge of " << r.ridge
-                  << " was added to its diagonal\n";
-    }
-    if (all || e == "rank") out["effective_rank"] = effective_rank(res, x).effective_rank;
+    if (succeeded == 0) throw error("every estimator failed for '" + args->file + "': " + failures);
     out["units"] = args->bits ? "bits" : "nats";
     out["k"] = args->k;
     out["seconds"] =

@@ -8,6 +8,8 @@ namespace embed_metrics::cpu {
 
 namespace {
 constexpr std::int64_t kGramRowBlock = 2048;
+// Column block of row_gram: about 16 MiB of doubles, at least 64 columns.
+constexpr std::int64_t kRowGramBufferDoubles = std::int64_t{1} << 21;
 }
 
 void gram(matrix_view x, bool shift_by_first_row, std::vector<double>& g,
@@ -35,6 +37,37 @@ void gram(matrix_view x, bool shift_by_first_row, std::vector<double>& g,
       for (std::int64_t j = 0; j < d; ++j) colsum[static_cast<std::size_t>(j)] += r[j];
     }
     dgemm_tn(d, d, rows, 1.0, buf.data(), d, buf.data(), d, 1.0, g.data(), d, threads);
+  }
+}
+
+void row_gram(matrix_view x, bool centre, std::vector<double>& k, int threads) {
+  const std::int64_t n = x.rows;
+  const std::int64_t d = x.cols;
+  k.assign(static_cast<std::size_t>(n * n), 0.0);
+  std::vector<double> mean(static_cast<std::size_t>(d), 0.0);
+  if (centre && n > 0) {
+    // Row by row: a fixed summation order, whatever the thread count.
+    for (std::int64_t i = 0; i < n; ++i) {
+      const float* r = x.row(i);
+      for (std::int64_t j = 0; j < d; ++j) mean[static_cast<std::size_t>(j)] += static_cast<double>(r[j]);
+    }
+    for (double& m : mean) m /= static_cast<double>(n);
+  }
+  if (n == 0 || d == 0) return;
+  const std::int64_t block =
+      std::min(d, std::max<std::int64_t>(64, kRowGramBufferDoubles / std::max<std::int64_t>(n, 1)));
+  // The block is stored transposed (columns x n), so that K += B^T B is dgemm_tn.
+  std::vector<double> buf(static_cast<std::size_t>(block * n));
+  for (std::int64_t c0 = 0; c0 < d; c0 += block) {
+    const std::int64_t cols = std::min(block, d - c0);
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (std::int64_t i = 0; i < n; ++i) {
+      const float* src = x.row(i) + c0;
+      for (std::int64_t j = 0; j < cols; ++j)
+        buf[static_cast<std::size_t>(j * n + i)] =
+            static_cast<double>(src[j]) - mean[static_cast<std::size_t>(c0 + j)];
+    }
+    dgemm_tn(n, n, cols, 1.0, buf.data(), n, buf.data(), n, 1.0, k.data(), n, threads);
   }
 }
 

@@ -1,7 +1,8 @@
 #pragma once
-// Gram matrix and column sums of a float32 matrix, accumulated in double over
-// blocks of rows: the second moments behind the Gaussian entropy (covariance)
-// and the effective rank (singular values).
+// Second moments of a float32 matrix, accumulated in double: the d x d Gram
+// matrix of the columns (covariance, singular values when n >= d) and the
+// n x n Gram matrix of the rows (the same nonzero eigenvalues, for n < d:
+// a short wide matrix never needs d x d memory or an O(d^3) eigensolver).
 
 #include <vector>
 
@@ -14,5 +15,10 @@ namespace embed_metrics::cpu {
 /// converted to double in blocks and multiplied with dgemm.
 void gram(matrix_view x, bool shift_by_first_row, std::vector<double>& g,
           std::vector<double>& colsum, int threads);
+
+/// k (n x n) = Y Y^T with Y = x - 1 m^T, m the column means of @p x (in
+/// double) when @p centre, else Y = x. Columns are converted to double in
+/// blocks: O(n^2 + n * block) memory.
+void row_gram(matrix_view x, bool centre, std::vector<double>& k, int threads);
 
 }  // namespace embed_metrics::cpu

@@ -1,6 +1,5 @@
 #include "cpu/lapack.hpp"
 
-#include <cmath>
 #include <cstddef>
 #include <limits>
 
@@ -9,8 +8,6 @@
 // Fortran LAPACK entry points (OpenBLAS exports them); the trailing lengths
 // are the hidden lengths of the character arguments.
 extern "C" {
-void dpotrf_(const char* uplo, const int* n, double* a, const int* lda, int* info,
-             std::size_t uplo_len);
 void dsyev_(const char* jobz, const char* uplo, const int* n, double* a, const int* lda, double* w,
             double* work, const int* lwork, int* info, std::size_t jobz_len, std::size_t uplo_len);
 }
@@ -25,21 +22,6 @@ int as_lapack_int(std::int64_t d) {
 }
 
 }  // namespace
-
-bool cholesky_log_det(std::vector<double>& a, std::int64_t d, double& log_det) {
-  if (d == 0) {
-    log_det = 0.0;
-    return true;
-  }
-  const int n = as_lapack_int(d);
-  int info = 0;
-  dpotrf_("L", &n, a.data(), &n, &info, 1);
-  if (info != 0) return false;
-  double s = 0.0;
-  for (std::int64_t i = 0; i < d; ++i) s += std::log(a[static_cast<std::size_t>(i * d + i)]);
-  log_det = 2.0 * s;
-  return true;
-}
 
 std::vector<double> symmetric_eigenvalues(std::vector<double>& a, std::int64_t d) {
   std::vector<double> w(static_cast<std::size_t>(d));

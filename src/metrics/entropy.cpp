@@ -52,6 +52,47 @@ void gram(const resources& res, matrix_view x, bool shift, std::vector<double>& 
   cpu::gram(x, shift, g, colsum, res.threads());
 }
 
+// k (n x n) = Y Y^T of the rows (centred when asked) on whichever backend.
+void row_gram(const resources& res, matrix_view x, bool centre, std::vector<double>& k) {
+  if (x.space == memory_space::host) detail::check_finite(x, "x");
+  if (res.is_cuda()) {
+#ifdef EMBED_METRICS_HAS_CUDA
+    gpu::row_gram(res, x, centre, k);
+    return;
+#endif
+  }
+  detail::check_host(x, "x", res);
+  cpu::row_gram(x, centre, k, res.threads());
+}
+
+// The d eigenvalues of the sample covariance (ddof = 1), in any order. For
+// n < d they are those of the n x n Gram matrix of the centred rows over
+// n - 1, and d - n zeros.
+std::vector<double> covariance_eigenvalues(const resources& res, matrix_view x) {
+  const std::int64_t n = x.rows;
+  const std::int64_t d = x.cols;
+  const double nd = static_cast<double>(n);
+  if (n < d) {
+    std::vector<double> k;
+    row_gram(res, x, /*centre=*/true, k);
+    for (double& v : k) v /= nd - 1.0;
+    std::vector<double> lambda = cpu::symmetric_eigenvalues(k, n);
+    lambda.resize(static_cast<std::size_t>(d), 0.0);
+    return lambda;
+  }
+  std::vector<double> g;
+  std::vector<double> s;
+  gram(res, x, /*shift=*/true, g, s);
+  // Sigma = (G - s s^T / n) / (n - 1), G and s of the shifted rows.
+  std::vector<double> cov(static_cast<std::size_t>(d * d));
+  for (std::int64_t i = 0; i < d; ++i)
+    for (std::int64_t j = 0; j < d; ++j) {
+      const auto ij = static_cast<std::size_t>(i * d + j);
+      cov[ij] = (g[ij] - s[static_cast<std::size_t>(i)] * s[static_cast<std::size_t>(j)] / nd) / (nd - 1.0);
+    }
+  return cpu::symmetric_eigenvalues(cov, d);
+}
+
 }  // namespace
 
 knn_entropy_result knn_entropy(const resources& res, matrix_view x, const knn_entropy_params& params) {
@@ -127,59 +168,57 @@ gaussian_entropy_result gaussian_entropy(const resources& res, matrix_view x,
   EM_EXPECTS(x.cols > 0, "gaussian_entropy: x has no columns");
   EM_EXPECTS(x.rows >= 2, "gaussian_entropy: the sample covariance needs at least 2 rows; x has ",
              x.rows);
-  const std::int64_t n = x.rows;
+  EM_EXPECTS(params.rel_tol > 0.0 && params.rel_tol < 1.0, "gaussian_entropy: rel_tol = ",
+             params.rel_tol, "; it must lie in (0, 1)");
   const std::int64_t d = x.cols;
-  std::vector<double> g;
-  std::vector<double> s;
-  gram(res, x, /*shift=*/true, g, s);
-  // Sigma = (G - s s^T / n) / (n - 1), G and s of the shifted rows.
-  std::vector<double> cov(static_cast<std::size_t>(d * d));
-  const double nd = static_cast<double>(n);
-  double trace = 0.0;
-  for (std::int64_t i = 0; i < d; ++i)
-    for (std::int64_t j = 0; j < d; ++j) {
-      const auto ij = static_cast<std::size_t>(i * d + j);
-      cov[ij] = (g[ij] - s[static_cast<std::size_t>(i)] * s[static_cast<std::size_t>(j)] / nd) / (nd - 1.0);
-      if (i == j) trace += cov[ij];
-    }
+  std::vector<double> lambda = covariance_eigenvalues(res, x);
+  const double lambda_max = *std::max_element(lambda.begin(), lambda.end());
+  EM_EXPECTS(lambda_max > 0.0, "gaussian_entropy: every column of x is constant, so the covariance "
+             "is zero and the Gaussian entropy is -infinity");
   gaussian_entropy_result r;
   r.unit = params.unit;
-  const double mean_var = trace / static_cast<double>(d);
-  double ridge = 0.0;
-  double next_ridge = mean_var > 0.0 ? 1e-10 * mean_var : 1e-30;
-  for (;;) {
-    std::vector<double> a = cov;
-    for (std::int64_t i = 0; i < d; ++i) a[static_cast<std::size_t>(i * d + i)] += ridge;
-    double log_det = 0.0;
-    if (cpu::cholesky_log_det(a, d, log_det)) {
-      r.log_det = log_det;
-      break;
+  r.eigenvalue_floor = params.rel_tol * lambda_max;
+  double log_det = 0.0;
+  for (const double l : lambda) {
+    if (l <= r.eigenvalue_floor) {
+      ++r.null_eigenvalues;
+      log_det += std::log(r.eigenvalue_floor);
+    } else {
+      log_det += std::log(l);
     }
-    EM_EXPECTS(next_ridge < 1e300, "gaussian_entropy: the covariance could not be factorised");
-    ridge = next_ridge;
-    next_ridge *= 10.0;
   }
-  r.ridge = ridge;
-  const double h = 0.5 * (static_cast<double>(d) * std::log(2.0 * kPi * std::exp(1.0)) + r.log_det);
+  r.log_det = log_det;
+  const double h = 0.5 * (static_cast<double>(d) * std::log(2.0 * kPi * std::exp(1.0)) + log_det);
   r.entropy = in_unit(h, params.unit);
   return r;
 }
 
-effective_rank_result effective_rank(const resources& res, matrix_view x) {
+effective_rank_result effective_rank(const resources& res, matrix_view x,
+                                     const effective_rank_params& params) {
   detail::check_matrix(x, "x");
   EM_EXPECTS(x.rows > 0 && x.cols > 0, "effective_rank: x is empty (", x.rows, "x", x.cols, ")");
-  const std::int64_t d = x.cols;
+  EM_EXPECTS(params.rel_tol >= 0.0 && params.rel_tol < 1.0, "effective_rank: rel_tol = ",
+             params.rel_tol, "; it must lie in [0, 1)");
+  // The smaller Gram matrix: X^T X (d x d) or X X^T (n x n), same nonzero eigenvalues.
+  const std::int64_t m = std::min(x.rows, x.cols);
   std::vector<double> g;
-  std::vector<double> s;
-  gram(res, x, /*shift=*/false, g, s);
-  std::vector<double> lambda = cpu::symmetric_eigenvalues(g, d);
+  if (x.rows < x.cols) {
+    row_gram(res, x, /*centre=*/false, g);
+  } else {
+    std::vector<double> s;
+    gram(res, x, /*shift=*/false, g, s);
+  }
+  std::vector<double> lambda = cpu::symmetric_eigenvalues(g, m);
   std::sort(lambda.begin(), lambda.end(), std::greater<>());
-  const std::int64_t m = std::min(x.rows, d);
+  const double threshold = params.rel_tol * std::max(lambda.front(), 0.0);
   effective_rank_result r;
   r.singular_values.resize(static_cast<std::size_t>(m));
   double total = 0.0;
   for (std::int64_t i = 0; i < m; ++i) {
-    const double sv = std::sqrt(std::max(lambda[static_cast<std::size_t>(i)], 0.0));
+    const double l = lambda[static_cast<std::size_t>(i)];
+    double sv = 0.0;
+    if (l > threshold) sv = std::sqrt(l);
+    else ++r.zero_singular_values;
     r.singular_values[static_cast<std::size_t>(i)] = sv;
     total += sv;
   }

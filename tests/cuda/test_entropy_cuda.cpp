@@ -36,3 +36,21 @@ TEST(EntropyCuda, AllEstimatorsMatchCpu) {
   EXPECT_EQ(hg.per_dimension, hc.per_dimension);
   cudaFree(dx);
 }
+
+TEST(EntropyCuda, ShortWideInputUsesTheRowGramLikeTheCpu) {
+  // n < d: both backends take the n x n Gram matrix of the rows; the
+  // thresholds are applied on the host, so the null counts are equal.
+  EM_REQUIRE_GPU();
+  auto x = em_test::random_normal(40, 300, em_test::test_seed(72));
+  for (std::int64_t i = 0; i < 40; ++i) x(i, 7) += 5.0f;
+  em::resources cpu("cpu"), gpu("cuda");
+  const auto gc = em::gaussian_entropy(cpu, x.view());
+  const auto gg = em::gaussian_entropy(gpu, x.view());
+  EXPECT_EQ(gc.null_eigenvalues, 300 - 40 + 1);
+  EXPECT_EQ(gg.null_eigenvalues, gc.null_eigenvalues);
+  EXPECT_NEAR(gg.entropy, gc.entropy, 1e-9 * std::abs(gc.entropy));
+  const auto rc = em::effective_rank(cpu, x.view());
+  const auto rg = em::effective_rank(gpu, x.view());
+  EXPECT_NEAR(rg.effective_rank, rc.effective_rank, 1e-9 * rc.effective_rank);
+  EXPECT_EQ(rg.zero_singular_values, rc.zero_singular_values);
+}

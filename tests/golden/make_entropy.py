@@ -71,10 +71,34 @@ def gaussian_entropy(x):
     return float(0.5 * (d * np.log(2 * np.pi * np.e) + logdet))
 
 
+GAUSSIAN_REL_TOL = 1e-10  # gaussian_entropy_params::rel_tol
+RANK_REL_TOL = 1e-12      # effective_rank_params::rel_tol
+
+
+def gaussian_entropy_floored(x, rel_tol=GAUSSIAN_REL_TOL):
+    """The documented rule: eigenvalues of the float64 covariance at or below
+    rel_tol * max are raised to that floor. The case must be clear-cut: no
+    eigenvalue within a factor 100 of the floor, so that float64 rounding on
+    either side cannot move one across it."""
+    cov = np.cov(x.astype(np.float64), rowvar=False, ddof=1)
+    lam = np.linalg.eigvalsh(cov)
+    floor = rel_tol * lam.max()
+    null = lam <= floor
+    assert not np.any((lam > floor / 100) & (lam < floor * 100)), "eigenvalue too near the floor"
+    logdet = float(np.sum(np.log(np.where(null, floor, lam))))
+    d = x.shape[1]
+    return {"entropy": float(0.5 * (d * np.log(2 * np.pi * np.e) + logdet)), "log_det": logdet,
+            "floor": float(floor), "null_eigenvalues": int(null.sum())}
+
+
 def effective_rank(x):
     s = np.linalg.svd(x.astype(np.float64), compute_uv=False)
+    s2 = s * s
+    zero = s2 <= RANK_REL_TOL * s2.max()
+    assert not np.any((s2 > RANK_REL_TOL * s2.max() / 100) & (s2 < RANK_REL_TOL * s2.max() * 100))
+    s = np.where(zero, 0.0, s)
     p = s / s.sum() + 1e-7
-    return float(np.exp(-(p * np.log(p)).sum())), [float(v) for v in s]
+    return float(np.exp(-(p * np.log(p)).sum())), [float(v) for v in s], int(zero.sum())
 
 
 def main():
@@ -127,9 +151,53 @@ def main():
     er = []
     for n, d in ((50, 8), (6, 10)):
         xr = (rng.standard_normal((n, d)) * np.linspace(0.1, 3.0, d)).astype(np.float32)
-        r, s = effective_rank(xr)
-        er.append({"x": f32_rows(xr), "effective_rank": r, "singular_values": s})
+        r, s, zero = effective_rank(xr)
+        er.append({"x": f32_rows(xr), "effective_rank": r, "singular_values": s,
+                   "zero_singular_values": zero})
     out["effective_rank"] = er
+
+    # Singular, near-singular and short wide inputs (a separate stream, so the
+    # cases above keep their values).
+    rng = np.random.default_rng(20261201)
+    sing = []
+
+    def add(name, xs):
+        xs = np.asarray(xs, dtype=np.float32)
+        sing.append({"name": name, "x": f32_rows(xs), **gaussian_entropy_floored(xs)})
+
+    base = rng.standard_normal((200, 5)) * np.array([1.0, 2.0, 0.5, 1.5, 1.0]) + 10.0
+    xs = base.astype(np.float32)
+    xs[:, 4] = xs[:, 1]  # an exact duplicate column: one null direction
+    add("duplicate_column", xs)
+    xs = base.astype(np.float32)
+    xs[:, 4] = (base[:, 1] + 1e-3 * rng.standard_normal(200)).astype(np.float32)  # ratio ~1e-7: kept
+    add("near_singular_kept", xs)
+    xs = base.astype(np.float32)
+    xs[:, 4] = (base[:, 1] + 1e-6 * rng.standard_normal(200)).astype(np.float32)  # ratio ~1e-13: floored
+    add("near_singular_floored", xs)
+    xs = base.astype(np.float32)
+    xs[:, 2] = 3.25  # a constant column
+    add("constant_column", xs)
+    z = rng.standard_normal((150, 2)) @ rng.standard_normal((2, 8))  # rank 2 in 8 dimensions
+    add("rank_two_in_eight", z)
+    add("n_equals_d", rng.standard_normal((20, 20)) * 2.0 + 1.0)
+    add("wide_30x120", rng.standard_normal((30, 120)) * np.linspace(0.5, 2.0, 120) - 4.0)
+    add("wide_2x50", rng.standard_normal((2, 50)))
+    for c in sing:
+        print(f"gaussian {c['name']}: null {c['null_eigenvalues']}, entropy {c['entropy']:.6f}")
+    out["gaussian_singular"] = sing
+
+    er2 = []
+    xr = rng.standard_normal((12, 200)) * np.linspace(0.1, 3.0, 200)
+    r, s, zero = effective_rank(xr.astype(np.float32))
+    er2.append({"name": "wide_12x200", "x": f32_rows(xr), "effective_rank": r, "singular_values": s,
+                "zero_singular_values": zero})
+    xr = rng.standard_normal((60, 6)).astype(np.float32)
+    xr[:, 5] = xr[:, 0]
+    r, s, zero = effective_rank(xr)
+    er2.append({"name": "duplicate_column", "x": f32_rows(xr), "effective_rank": r,
+                "singular_values": s, "zero_singular_values": zero})
+    out["effective_rank_singular"] = er2
 
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "entropy.json")
     with open(path, "w") as f:
