@@ -207,10 +207,12 @@ device_table build_table(const resources& res, label_view a, label_view b) {
 }  // namespace
 
 contingency_table contingency(const resources& res, label_view a, label_view b) {
+  const call_scope call(res);
   return build_table(res, a, b).host;
 }
 
 table_and_emi contingency_and_emi(const resources& res, label_view a, label_view b) {
+  const call_scope call(res);
   device_table t = build_table(res, a, b);
   cudaStream_t s = context(res).stream;
   table_and_emi out;

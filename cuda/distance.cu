@@ -11,7 +11,8 @@ namespace embed_metrics::gpu {
 
 void pairwise_sqeuclidean(const resources& res, matrix_view x, matrix_view y,
                           mutable_matrix_view out, bool same_rows) {
-  auto& ctx = context(res);
+  const call_scope call(res);
+  auto& ctx = call.ctx();
   cudaStream_t s = ctx.stream;
   const device_matrix dx = on_device(x, s, "x");
   const device_matrix dy = same_rows ? device_matrix{dx.data, dx.rows, dx.cols, dx.ld, {}} : on_device(y, s, "y");

@@ -129,7 +129,8 @@ struct update_scratch {
 std::vector<kmeans_result> kmeans_batch(const resources& res, matrix_view x_in,
                                         const kmeans_params& p,
                                         const std::vector<std::uint64_t>& seeds) {
-  auto& ctx = context(res);
+  const call_scope call(res);
+  auto& ctx = call.ctx();
   cudaStream_t s = ctx.stream;
   check_int32_rows(x_in.rows, "x", "kmeans");
   const bool spherical = p.metric == kmeans_metric::cosine;
@@ -315,7 +316,8 @@ std::vector<kmeans_result> kmeans_batch(const resources& res, matrix_view x_in,
 
 std::vector<std::int64_t> kmeans_predict(const resources& res, matrix_view x_in,
                                          matrix_view centers_in, kmeans_metric metric) {
-  auto& ctx = context(res);
+  const call_scope call(res);
+  auto& ctx = call.ctx();
   cudaStream_t s = ctx.stream;
   check_int32_rows(x_in.rows, "x", "kmeans_predict");
   check_int32_rows(centers_in.rows, "centers", "kmeans_predict");

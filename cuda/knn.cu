@@ -250,7 +250,8 @@ void select_candidates(detail::cuda_context& ctx, const float* y, std::int64_t n
 }  // namespace
 
 knn_result knn(const resources& res, matrix_view x, std::int64_t k, knn_metric metric) {
-  auto& ctx = context(res);
+  const call_scope call(res);
+  auto& ctx = call.ctx();
   cudaStream_t s = ctx.stream;
   const std::int64_t n = x.rows;
   const std::int64_t d = x.cols;

@@ -258,7 +258,8 @@ __global__ void fill_kernel(double* __restrict__ v, std::int64_t n, double value
 }  // namespace
 
 std::vector<std::int64_t> labels_to_host(const resources& res, label_view labels) {
-  auto& ctx = context(res);
+  const call_scope call(res);
+  auto& ctx = call.ctx();
   check_pointer(labels.data, labels.space, "labels");
   if (labels.space == memory_space::host) return {labels.data, labels.data + labels.size};
   return to_host(labels.data, static_cast<std::size_t>(labels.size), ctx.stream);
@@ -267,7 +268,8 @@ std::vector<std::int64_t> labels_to_host(const resources& res, label_view labels
 void silhouette_sums(const resources& res, matrix_view x, const detail::silhouette_plan& plan,
                      silhouette_metric metric, std::vector<double>& own_sum,
                      std::vector<double>& b, std::int64_t block) {
-  auto& ctx = context(res);
+  const call_scope call(res);
+  auto& ctx = call.ctx();
   cudaStream_t s = ctx.stream;
   const std::int64_t n = plan.n;
   const std::int64_t d = x.cols;

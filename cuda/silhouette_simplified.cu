@@ -116,7 +116,8 @@ __global__ void nearest_kernel(const float* __restrict__ t, std::int64_t rows, s
 void silhouette_centroid_distances(const resources& res, matrix_view x,
                                    const detail::silhouette_plan& plan, silhouette_metric metric,
                                    std::vector<double>& a, std::vector<double>& b) {
-  auto& ctx = context(res);
+  const call_scope call(res);
+  auto& ctx = call.ctx();
   cudaStream_t s = ctx.stream;
   const std::int64_t n = plan.n;
   const std::int64_t d = x.cols;

@@ -161,6 +161,15 @@ detail::cuda_context& context(const resources& res) {
 
 cudaMemPool_t current_pool() noexcept { return tls_pool; }
 
+void finish_call(detail::cuda_context& ctx) noexcept {
+  EM_CUDA_TRY_NO_THROW(cudaStreamSynchronize(ctx.stream));
+  EM_CUDA_TRY_NO_THROW(cudaMemPoolTrimTo(ctx.pool, kRetainedPoolBytes));
+}
+
+void trim_memory(const resources& res) {
+  finish_call(context(res));
+}
+
 void* pool_allocate(std::size_t bytes, cudaStream_t stream, const char* what) {
   void* p = nullptr;
   if (bytes == 0) return p;

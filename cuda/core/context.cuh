@@ -43,6 +43,24 @@ inline constexpr std::uint64_t kRetainedPoolBytes = resources::retained_device_b
 /// error of earlier work cleared (a sticky one throws).
 detail::cuda_context& context(const resources& res);
 
+/// Wait for the stream (the call's frees are then done) and trim the pool to
+/// kRetainedPoolBytes. Never throws (a failure is printed).
+void finish_call(detail::cuda_context& ctx) noexcept;
+
+/// One entry point's use of the context: context(res) on entry; on exit,
+/// after the call's buffers (declared later, so freed first), finish_call.
+class call_scope {
+ public:
+  explicit call_scope(const resources& res) : ctx_(context(res)) {}
+  ~call_scope() { finish_call(ctx_); }
+  call_scope(const call_scope&) = delete;
+  call_scope& operator=(const call_scope&) = delete;
+  [[nodiscard]] detail::cuda_context& ctx() const noexcept { return ctx_; }
+
+ private:
+  detail::cuda_context& ctx_;
+};
+
 /// The pool of the context last entered on this thread (nullptr: none yet).
 cudaMemPool_t current_pool() noexcept;
 

@@ -46,6 +46,7 @@ void gram(const resources& res, matrix_view x, bool shift, std::vector<double>& 
   if (res.is_cuda()) {
 #ifdef EMBED_METRICS_HAS_CUDA
     gpu::gram(res, x, shift, g, colsum);
+    gpu::trim_memory(res);
     return;
 #endif
   }
