@@ -106,7 +106,6 @@ void kmeans_plus_plus(const resources& res, matrix_view x, const kmeans_params& 
   EM_EXPECTS(x.space == memory_space::device, "kmeans_plus_plus on CUDA: x must be a device view");
   check_pointer(x.data, x.space, "x");
   check_pointer(centers, memory_space::device, "centers");
-  check_finite_device(x.data, x.ld(), x.rows, x.cols, "x", ctx.stream);
   device_buffer<float> xn(static_cast<std::size_t>(x.rows), ctx.stream);
   row_sqnorms(x.data, x.rows, x.cols, x.ld(), xn.data(), ctx.stream);
   km::init_centers(ctx, km::device_rows{x.data, x.rows, x.cols, x.ld()}, xn.data(), params, nullptr,
