@@ -205,7 +205,9 @@ void* device_allocate(const resources& res, std::size_t bytes) {
 void device_free(const resources& res, void* p) noexcept {
   if (p == nullptr) return;
   try {
-    EM_CUDA_TRY_NO_THROW(cudaFreeAsync(p, context(res).stream));
+    auto& ctx = context(res);
+    EM_CUDA_TRY_NO_THROW(cudaFreeAsync(p, ctx.stream));
+    finish_call(ctx);  // the pool keeps no more than it would after a call
   } catch (...) {
   }
 }

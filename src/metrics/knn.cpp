@@ -6,6 +6,7 @@
 #include "core/validate.hpp"
 #include "cpu/knn.hpp"
 #ifdef EMBED_METRICS_HAS_CUDA
+#include "backend/cuda_silhouette.hpp"  // labels_to_host
 #include "backend/cuda_knn.hpp"
 #endif
 
@@ -67,6 +68,12 @@ double knn_accuracy(const resources& res, matrix_view x, label_view labels, std:
   detail::check_matrix(x, "x");
   detail::check_labels(labels, "labels");
   detail::check_same_rows(x, labels, "x", "labels");
+#ifdef EMBED_METRICS_HAS_CUDA
+  if (res.is_cuda() && labels.space == memory_space::device) {
+    const std::vector<std::int64_t> host = gpu::labels_to_host(res, labels);
+    return knn_accuracy(knn(res, x, knn_params{k, metric}), label_view(host));
+  }
+#endif
   return knn_accuracy(knn(res, x, knn_params{k, metric}), labels);
 }
 

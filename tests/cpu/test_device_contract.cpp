@@ -6,7 +6,9 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <fstream>
 #include <functional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -145,4 +147,19 @@ TEST(DeviceContract, LaunchGridLimits) {
   EXPECT_EQ(em::gpu::capped_blocks(257, 256), 2);
   EXPECT_EQ(em::gpu::capped_blocks(std::int64_t{1} << 50, 256), em::gpu::kMaxGridX);
   EXPECT_EQ(em::gpu::capped_blocks(std::int64_t{1} << 30, 256, 1 << 16), 1 << 16);
+}
+
+TEST(DeviceContract, StreamAndMemoryContractIsDocumented) {
+  // The header and the README's C++ API section state the same contract.
+  const std::string root = std::string(EM_GOLDEN_DIR) + "/../../";
+  for (const char* file : {"include/embed_metrics/resources.hpp", "README.md"}) {
+    std::ifstream in(root + file);
+    ASSERT_TRUE(in) << file;
+    std::stringstream text;
+    text << in.rdbuf();
+    const std::string s = text.str();
+    for (const char* phrase : {"cudaStreamCreate", "legacy default stream", "set_stream",
+                               "release_memory", "retained_device_bytes", "cuVS"})
+      EXPECT_NE(s.find(phrase), std::string::npos) << file << " does not mention " << phrase;
+  }
 }
