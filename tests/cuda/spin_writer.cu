@@ -27,9 +27,13 @@ __global__ void delayed_copy_kernel(T* __restrict__ dst, const T* __restrict__ s
 template <class T>
 void launch(T* dst, const T* src, std::size_t count, double delay_ms, void* stream) {
   int device = 0, khz = 0;
-  cudaGetDevice(&device);
-  cudaDeviceGetAttribute(&khz, cudaDevAttrClockRate, device);
-  if (khz <= 0) khz = 1'500'000;
+  // The SM clock in kHz; where the query fails, 2 GHz (an upper bound for
+  // the GPUs of interest: the spin is then at least delay_ms long).
+  if (cudaGetDevice(&device) != cudaSuccess ||
+      cudaDeviceGetAttribute(&khz, cudaDevAttrClockRate, device) != cudaSuccess || khz <= 0) {
+    cudaGetLastError();
+    khz = 2'000'000;
+  }
   const auto cycles = static_cast<long long>(delay_ms * khz);
   // One block: every thread of the copy waits for the spin.
   delayed_copy_kernel<T><<<1, 256, 0, static_cast<cudaStream_t>(stream)>>>(dst, src, count, cycles);
