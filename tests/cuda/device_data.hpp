@@ -12,6 +12,11 @@
 
 namespace em_test {
 
+/// cudaMemcpy from pageable memory and cudaMemset may return before the
+/// device has the data: wait, so that work on any stream (a non-blocking
+/// one included) sees it.
+inline void ready() { EXPECT_EQ(cudaDeviceSynchronize(), cudaSuccess); }
+
 /// A device copy of a host matrix, rows @p stride floats apart (0: packed).
 class device_rows {
  public:
@@ -24,12 +29,14 @@ class device_rows {
     for (std::int64_t i = 0; i < rows_; ++i)
       for (std::int64_t j = 0; j < cols_; ++j) staged[static_cast<std::size_t>(i * ld_ + j)] = m(i, j);
     EXPECT_EQ(cudaMemcpy(ptr_, staged.data(), bytes, cudaMemcpyHostToDevice), cudaSuccess);
+    ready();
   }
   /// Uninitialised (zeroed) device rows of the given shape.
   device_rows(std::int64_t rows, std::int64_t cols) : rows_(rows), cols_(cols), ld_(cols) {
     const auto bytes = sizeof(float) * static_cast<std::size_t>(rows_ * ld_ + 1);
     EXPECT_EQ(cudaMalloc(reinterpret_cast<void**>(&ptr_), bytes), cudaSuccess);
     EXPECT_EQ(cudaMemset(ptr_, 0, bytes), cudaSuccess);
+    ready();
   }
   ~device_rows() { cudaFree(ptr_); }
   device_rows(const device_rows&) = delete;
@@ -54,6 +61,7 @@ class device_labels {
   explicit device_labels(const std::vector<std::int64_t>& l) : size_(static_cast<std::int64_t>(l.size())) {
     EXPECT_EQ(cudaMalloc(reinterpret_cast<void**>(&ptr_), sizeof(std::int64_t) * (l.size() + 1)), cudaSuccess);
     EXPECT_EQ(cudaMemcpy(ptr_, l.data(), sizeof(std::int64_t) * l.size(), cudaMemcpyHostToDevice), cudaSuccess);
+    ready();
   }
   ~device_labels() { cudaFree(ptr_); }
   device_labels(const device_labels&) = delete;
