@@ -246,3 +246,29 @@ TEST(ErrorsCuda, NonFiniteDeviceInputIsRejectedByEveryMetric) {
     }
   }
 }
+
+TEST(ErrorsCuda, KmeansRefusesTwoToThe31RowsBeforeReadingThem) {
+  EM_REQUIRE_GPU();
+  // A view of 2^31 rows over a small allocation: the 32-bit guard must fire
+  // before any kernel reads past it.
+  const em::host_matrix small(4, 1);
+  em_test::device_rows dx(small);
+  const std::int64_t n = std::int64_t{1} << 31;
+  const em::matrix_view huge(dx.data(), n, 1, 0, em::memory_space::device);
+  em::resources gpu("cuda");
+  em::kmeans_params p;
+  p.k = 2;
+  for (const bool predict : {false, true}) {
+    try {
+      if (predict) {
+        (void)em::kmeans_predict(gpu, huge, small.view().row_block(0, 2));
+      } else {
+        (void)em::kmeans(gpu, huge, p);
+      }
+      ADD_FAILURE() << "2^31 rows accepted";
+    } catch (const em::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find("fewer than 2^31 rows"), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_EQ(cudaGetLastError(), cudaSuccess);
+}
