@@ -20,6 +20,8 @@ macro(em_resolve_cuda OUT_VAR)
       if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES)
         set(CMAKE_CUDA_ARCHITECTURES 90)   # H100 / H200
       endif()
+      # One CUDA runtime per process: the shared cudart for every target.
+      set(CMAKE_CUDA_RUNTIME_LIBRARY Shared)
       set(CMAKE_CUDA_STANDARD 17)
       set(CMAKE_CUDA_STANDARD_REQUIRED ON)
       enable_language(CUDA)

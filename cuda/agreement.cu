@@ -172,8 +172,8 @@ device_table build_table(const resources& res, label_view a, label_view b) {
   const i64 n = a.size;
   EM_EXPECTS(n < (i64{1} << 31), "agreement on CUDA: ", n,
              " labels; the CUDA backend takes fewer than 2^31 (use the CPU backend)");
-  const device_labels da = on_device(a, s);
-  const device_labels db = on_device(b, s);
+  const device_labels da = on_device(a, s, "labels a");
+  const device_labels db = on_device(b, s, "labels b");
   device_remap ra = remap(da.data, n, s);
   device_remap rb = remap(db.data, n, s);
   const auto kb = static_cast<u64>(rb.k);
@@ -207,10 +207,12 @@ device_table build_table(const resources& res, label_view a, label_view b) {
 }  // namespace
 
 contingency_table contingency(const resources& res, label_view a, label_view b) {
+  const call_scope call(res);
   return build_table(res, a, b).host;
 }
 
 table_and_emi contingency_and_emi(const resources& res, label_view a, label_view b) {
+  const call_scope call(res);
   device_table t = build_table(res, a, b);
   cudaStream_t s = context(res).stream;
   table_and_emi out;

@@ -11,10 +11,12 @@ namespace embed_metrics::gpu {
 
 void pairwise_sqeuclidean(const resources& res, matrix_view x, matrix_view y,
                           mutable_matrix_view out, bool same_rows) {
-  auto& ctx = context(res);
+  const call_scope call(res);
+  auto& ctx = call.ctx();
   cudaStream_t s = ctx.stream;
-  const device_matrix dx = on_device(x, s);
-  const device_matrix dy = same_rows ? device_matrix{dx.data, dx.rows, dx.cols, dx.ld, {}} : on_device(y, s);
+  const device_matrix dx = on_device(x, s, "x");
+  const device_matrix dy = same_rows ? device_matrix{dx.data, dx.rows, dx.cols, dx.ld, {}} : on_device(y, s, "y");
+  check_pointer(out.data, out.space, "out");
   device_buffer<float> xn(static_cast<std::size_t>(x.rows), s);
   device_buffer<float> yn(static_cast<std::size_t>(y.rows), s);
   row_sqnorms(dx.data, dx.rows, dx.cols, dx.ld, xn.data(), s);
@@ -25,7 +27,8 @@ void pairwise_sqeuclidean(const resources& res, matrix_view x, matrix_view y,
   float* dout = out.data;
   std::int64_t ldo = out.ld();
   if (!out_on_device) {
-    tmp = device_buffer<float>(static_cast<std::size_t>(x.rows * y.rows), s);
+    tmp = device_buffer<float>(static_cast<std::size_t>(x.rows * y.rows), s,
+                               "the distance matrix before its copy to the host");
     dout = tmp.data();
     ldo = y.rows;
   }

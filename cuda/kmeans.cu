@@ -11,6 +11,7 @@
 #include <numeric>
 
 #include "backend/cuda_kmeans.hpp"
+#include "backend/device_checks.hpp"
 #include "core/check.hpp"
 #include "cpu/kmeans_common.hpp"
 #include "cuda/core/buffer.cuh"
@@ -42,8 +43,7 @@ struct run_info {
 /// @p unit (throwing for a zero row). @p keep owns any copy made.
 device_rows prepare_rows(matrix_view m, bool unit, const char* name, device_buffer<float>& keep,
                          cudaStream_t s) {
-  device_matrix dm = on_device(m, s);
-  if (m.space == memory_space::device) km::check_finite_device(dm.data, dm.ld, dm.rows, dm.cols, name, s);
+  device_matrix dm = on_device(m, s, name);
   const std::int64_t n = dm.rows;
   const std::int64_t d = dm.cols;
   if (unit) {
@@ -98,7 +98,8 @@ void assign(detail::cuda_context& ctx, device_rows x, const float* stacked, cons
   const std::int64_t m = k * runs;
   const std::int64_t chunk = std::min(x.n, std::max<std::int64_t>(1, kTileFloats / m));
   if (tile.size() < static_cast<std::size_t>(chunk * m))
-    tile = device_buffer<float>(static_cast<std::size_t>(chunk * m), ctx.stream);
+    tile = device_buffer<float>(static_cast<std::size_t>(chunk * m), ctx.stream,
+                                "the k-means assignment tile");
   for (std::int64_t r0 = 0; r0 < x.n; r0 += chunk) {
     const std::int64_t rows = std::min(chunk, x.n - r0);
     sgemm_nt(ctx.cublas, rows, m, x.d, -2.0f, x.data + r0 * x.ld, x.ld, stacked, x.d, 0.0f,
@@ -128,8 +129,10 @@ struct update_scratch {
 std::vector<kmeans_result> kmeans_batch(const resources& res, matrix_view x_in,
                                         const kmeans_params& p,
                                         const std::vector<std::uint64_t>& seeds) {
-  auto& ctx = context(res);
+  const call_scope call(res);
+  auto& ctx = call.ctx();
   cudaStream_t s = ctx.stream;
+  check_int32_rows(x_in.rows, "x", "kmeans");
   const bool spherical = p.metric == kmeans_metric::cosine;
   device_buffer<float> x_keep, init_keep;
   const device_rows x = prepare_rows(x_in, spherical, "x", x_keep, s);
@@ -313,8 +316,11 @@ std::vector<kmeans_result> kmeans_batch(const resources& res, matrix_view x_in,
 
 std::vector<std::int64_t> kmeans_predict(const resources& res, matrix_view x_in,
                                          matrix_view centers_in, kmeans_metric metric) {
-  auto& ctx = context(res);
+  const call_scope call(res);
+  auto& ctx = call.ctx();
   cudaStream_t s = ctx.stream;
+  check_int32_rows(x_in.rows, "x", "kmeans_predict");
+  check_int32_rows(centers_in.rows, "centers", "kmeans_predict");
   const bool unit = metric == kmeans_metric::cosine;
   device_buffer<float> x_keep, c_keep, cn(static_cast<std::size_t>(centers_in.rows), s), tile;
   const device_rows x = prepare_rows(x_in, unit, "x", x_keep, s);

@@ -24,8 +24,4 @@ void init_centers(detail::cuda_context& ctx, device_rows x, const float* xn,
                   const kmeans_params& p, const float* given,
                   const std::vector<std::uint64_t>& seeds, float* centers);
 
-/// Throw invalid_argument naming @p name and the first row holding NaN/Inf.
-void check_finite_device(const float* x, std::int64_t ld, std::int64_t n, std::int64_t d,
-                         const char* name, cudaStream_t stream);
-
 }  // namespace embed_metrics::gpu::km

@@ -8,10 +8,12 @@
 #include <limits>
 
 #include "backend/cuda_kmeans.hpp"
+#include "backend/device_checks.hpp"
 #include "core/check.hpp"
 #include "cpu/kmeans_common.hpp"
 #include "cuda/core/buffer.cuh"
 #include "cuda/core/check.cuh"
+#include "cuda/core/device_checks.cuh"
 #include "cuda/core/distance_tile.cuh"
 #include "cuda/kmeans_device.cuh"
 #include "cuda/kmeans_kernels.cuh"
@@ -36,7 +38,7 @@ void plus_plus(detail::cuda_context& ctx, device_rows x, const float* xn, std::i
   cand.upload(first.data(), first.size());
   device_buffer<float> cand_rows(static_cast<std::size_t>(m * d), s);
   device_buffer<float> cand_norms(static_cast<std::size_t>(m), s);
-  device_buffer<float> dist(static_cast<std::size_t>(n * m), s);
+  device_buffer<float> dist(static_cast<std::size_t>(n * m), s, "the k-means++ candidate distances");
   device_buffer<double> part(static_cast<std::size_t>(blocks * m), s);
   device_buffer<double> run_part(static_cast<std::size_t>(blocks * runs), s);
   device_buffer<float> closest(static_cast<std::size_t>(n * runs), s);
@@ -93,16 +95,6 @@ void init_centers(detail::cuda_context& ctx, device_rows x, const float* xn,
   EM_CUDA_TRY(cudaStreamSynchronize(s));  // rows (host) must outlive the upload
 }
 
-void check_finite_device(const float* x, std::int64_t ld, std::int64_t n, std::int64_t d,
-                         const char* name, cudaStream_t stream) {
-  device_buffer<unsigned long long> first(1, stream);
-  EM_CUDA_TRY(cudaMemsetAsync(first.data(), 0xff, sizeof(unsigned long long), stream));
-  first_nonfinite_row(x, ld, n, d, first.data(), stream);
-  const auto row = first.to_host()[0];
-  EM_EXPECTS(row == std::numeric_limits<unsigned long long>::max(), name,
-             " has a non-finite value at row ", row, ": remove or replace NaN/Inf rows first");
-}
-
 }  // namespace embed_metrics::gpu::km
 
 namespace embed_metrics::gpu {
@@ -110,6 +102,10 @@ namespace embed_metrics::gpu {
 void kmeans_plus_plus(const resources& res, matrix_view x, const kmeans_params& params,
                       const std::vector<std::uint64_t>& seeds, float* centers) {
   auto& ctx = context(res);
+  check_int32_rows(x.rows, "x", "kmeans_plus_plus");
+  EM_EXPECTS(x.space == memory_space::device, "kmeans_plus_plus on CUDA: x must be a device view");
+  check_pointer(x.data, x.space, "x");
+  check_pointer(centers, memory_space::device, "centers");
   device_buffer<float> xn(static_cast<std::size_t>(x.rows), ctx.stream);
   row_sqnorms(x.data, x.rows, x.cols, x.ld(), xn.data(), ctx.stream);
   km::init_centers(ctx, km::device_rows{x.data, x.rows, x.cols, x.ld()}, xn.data(), params, nullptr,

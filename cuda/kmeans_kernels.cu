@@ -374,14 +374,6 @@ __global__ void normalize_rows_kernel(const float* __restrict__ x, std::int64_t 
   for (std::int64_t j = lane; j < d; j += kWarp) out[i * d + j] = static_cast<float>(r[j] * inv);
 }
 
-__global__ void nonfinite_kernel(const float* __restrict__ x, std::int64_t ldx, std::int64_t n,
-                                 std::int64_t d, unsigned long long* first_bad) {
-  EM_GRID_LOOP(e, n * d) {
-    const std::int64_t i = e / d;
-    if (!isfinite(x[i * ldx + e % d])) atomicMin(first_bad, static_cast<unsigned long long>(i));
-  }
-}
-
 __global__ void column_block_sums_kernel(const float* __restrict__ x, std::int64_t ldx,
                                          std::int64_t n, std::int64_t d,
                                          const double* __restrict__ mean,
@@ -529,13 +521,6 @@ void normalize_rows(const float* x, std::int64_t ldx, std::int64_t n, std::int64
   const std::int64_t threads = n * kWarp;
   normalize_rows_kernel<<<static_cast<unsigned>((threads + kThreads - 1) / kThreads), kThreads, 0,
                           stream>>>(x, ldx, n, d, out, first_zero);
-  EM_CUDA_CHECK_LAUNCH();
-}
-
-void first_nonfinite_row(const float* x, std::int64_t ldx, std::int64_t n, std::int64_t d,
-                         unsigned long long* first_bad, cudaStream_t stream) {
-  if (n * d == 0) return;
-  nonfinite_kernel<<<grid_for(n * d), kThreads, 0, stream>>>(x, ldx, n, d, first_bad);
   EM_CUDA_CHECK_LAUNCH();
 }
 

@@ -95,10 +95,6 @@ void inertia_blocks(const float* x, std::int64_t ldx, std::int64_t d, const std:
 void normalize_rows(const float* x, std::int64_t ldx, std::int64_t n, std::int64_t d, float* out,
                     unsigned long long* first_zero, cudaStream_t stream);
 
-/// *first_bad = the lowest row index holding NaN or Inf (left alone where none).
-void first_nonfinite_row(const float* x, std::int64_t ldx, std::int64_t n, std::int64_t d,
-                         unsigned long long* first_bad, cudaStream_t stream);
-
 /// part[b * d + j] = sum over rows of block b (1024 rows) of x (pass 0) or of
 /// (x - mean[j])^2 (pass 1), in row order, in double.
 void column_block_sums(const float* x, std::int64_t ldx, std::int64_t n, std::int64_t d,

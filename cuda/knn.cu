@@ -230,7 +230,7 @@ void select_candidates(detail::cuda_context& ctx, const float* y, std::int64_t n
   EM_CUDA_CHECK_LAUNCH();
   const std::int64_t tile_rows = std::min(n, kTileRows);
   const std::int64_t tile_cols = std::min(n, kTileCols);
-  device_buffer<float> tile(static_cast<std::size_t>(tile_rows * tile_cols), s);
+  device_buffer<float> tile(static_cast<std::size_t>(tile_rows * tile_cols), s, "the kNN distance tile");
   for (std::int64_t r0 = 0; r0 < n; r0 += tile_rows) {
     const std::int64_t rows = std::min(tile_rows, n - r0);
     // Column tiles in ascending order: each row's running list holds smaller
@@ -250,13 +250,14 @@ void select_candidates(detail::cuda_context& ctx, const float* y, std::int64_t n
 }  // namespace
 
 knn_result knn(const resources& res, matrix_view x, std::int64_t k, knn_metric metric) {
-  auto& ctx = context(res);
+  const call_scope call(res);
+  auto& ctx = call.ctx();
   cudaStream_t s = ctx.stream;
   const std::int64_t n = x.rows;
   const std::int64_t d = x.cols;
   EM_EXPECTS(n < INT_MAX, "knn: the CUDA backend handles up to ", INT_MAX - 1, " rows; x has ", n);
   const bool cosine = metric == knn_metric::cosine;
-  const device_matrix dx = on_device(x, s);
+  const device_matrix dx = on_device(x, s, "x");
 
   const float* y = dx.data;
   std::int64_t ldy = dx.ld;

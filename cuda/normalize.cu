@@ -9,7 +9,8 @@
 namespace embed_metrics::gpu {
 
 void l2_normalize_rows(const resources& res, matrix_view x, float* out) {
-  auto& ctx = context(res);
+  const call_scope call(res);
+  auto& ctx = call.ctx();
   const device_matrix dx = on_device(x, ctx.stream);
   device_buffer<unsigned long long> first_zero(1, ctx.stream);
   const unsigned long long none = ~0ull;

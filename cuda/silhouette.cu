@@ -37,6 +37,7 @@
 #include <limits>
 
 #include "backend/cuda_silhouette.hpp"
+#include "backend/device_checks.hpp"
 #include "cuda/core/buffer.cuh"
 #include "cuda/core/check.cuh"
 #include "cuda/core/context.cuh"
@@ -257,7 +258,9 @@ __global__ void fill_kernel(double* __restrict__ v, std::int64_t n, double value
 }  // namespace
 
 std::vector<std::int64_t> labels_to_host(const resources& res, label_view labels) {
-  auto& ctx = context(res);
+  const call_scope call(res);
+  auto& ctx = call.ctx();
+  check_pointer(labels.data, labels.space, "labels");
   if (labels.space == memory_space::host) return {labels.data, labels.data + labels.size};
   return to_host(labels.data, static_cast<std::size_t>(labels.size), ctx.stream);
 }
@@ -265,11 +268,13 @@ std::vector<std::int64_t> labels_to_host(const resources& res, label_view labels
 void silhouette_sums(const resources& res, matrix_view x, const detail::silhouette_plan& plan,
                      silhouette_metric metric, std::vector<double>& own_sum,
                      std::vector<double>& b, std::int64_t block) {
-  auto& ctx = context(res);
+  const call_scope call(res);
+  auto& ctx = call.ctx();
   cudaStream_t s = ctx.stream;
   const std::int64_t n = plan.n;
   const std::int64_t d = x.cols;
-  const device_matrix dx = on_device(x, s);
+  check_int32_rows(n, "embeddings", "silhouette");
+  const device_matrix dx = on_device(x, s, "embeddings");
 
   device_buffer<std::int64_t> src(static_cast<std::size_t>(n), s);
   src.upload(plan.source_row.data(), static_cast<std::size_t>(n));
@@ -283,7 +288,7 @@ void silhouette_sums(const resources& res, matrix_view x, const detail::silhouet
   device_buffer<double> inv_size(inv.size(), s);
   inv_size.upload(inv.data(), inv.size());
 
-  device_buffer<float> xp(static_cast<std::size_t>(n * d), s);
+  device_buffer<float> xp(static_cast<std::size_t>(n * d), s, "the points in cluster order");
   device_buffer<float> norms(static_cast<std::size_t>(n), s);
   prepare_points(dx.data, dx.ld, d, src.data(), n, metric, xp.data(), norms.data(), s);
 
@@ -297,7 +302,7 @@ void silhouette_sums(const resources& res, matrix_view x, const detail::silhouet
   EM_CUDA_CHECK_LAUNCH();
 
   const std::int64_t bs = std::min(n, block > 0 ? block : (n < kSmallN ? kSmallBlock : kBlock));
-  device_buffer<float> tile(static_cast<std::size_t>(bs * bs), s);
+  device_buffer<float> tile(static_cast<std::size_t>(bs * bs), s, "the silhouette's distance tile");
   tile_args a{};
   a.g = tile.data();
   a.xp = xp.data();

@@ -1,5 +1,6 @@
 #include <algorithm>
 
+#include "backend/device_checks.hpp"
 #include "cuda/core/buffer.cuh"
 #include "cuda/core/check.cuh"
 #include "cuda/core/distance_tile.cuh"
@@ -15,16 +16,17 @@ constexpr std::int64_t kChunkRows = 1024;  // rows per partial column sum
 __global__ void gather_kernel(const float* __restrict__ x, std::int64_t ldx, std::int64_t d,
                               const std::int64_t* __restrict__ src, std::int64_t n,
                               float* __restrict__ xp) {
-  const std::int64_t p = blockIdx.x;
-  if (p >= n) return;
-  const float* r = x + src[p] * ldx;
-  for (std::int64_t j = threadIdx.x; j < d; j += blockDim.x) xp[p * d + j] = r[j];
+  for (std::int64_t p = blockIdx.x; p < n; p += gridDim.x) {
+    const float* r = x + src[p] * ldx;
+    for (std::int64_t j = threadIdx.x; j < d; j += blockDim.x) xp[p * d + j] = r[j];
+  }
 }
 
 // partial[chunk * d + j] = sum of column j over rows chunk*kChunkRows .. (in order).
 __global__ void column_partials_kernel(const float* __restrict__ xp, std::int64_t n,
-                                       std::int64_t d, double* __restrict__ partial) {
-  const std::int64_t chunk = blockIdx.y;
+                                       std::int64_t d, std::int64_t chunk0,
+                                       double* __restrict__ partial) {
+  const std::int64_t chunk = chunk0 + blockIdx.y;
   const std::int64_t j = static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
   if (j >= d) return;
   const std::int64_t r0 = chunk * kChunkRows;
@@ -45,10 +47,9 @@ __global__ void column_mean_kernel(const double* __restrict__ partial, std::int6
 
 __global__ void center_kernel(float* __restrict__ xp, std::int64_t n, std::int64_t d,
                               const double* __restrict__ mean) {
-  const std::int64_t p = blockIdx.x;
-  if (p >= n) return;
-  for (std::int64_t j = threadIdx.x; j < d; j += blockDim.x)
-    xp[p * d + j] = static_cast<float>(static_cast<double>(xp[p * d + j]) - mean[j]);
+  for (std::int64_t p = blockIdx.x; p < n; p += gridDim.x)
+    for (std::int64_t j = threadIdx.x; j < d; j += blockDim.x)
+      xp[p * d + j] = static_cast<float>(static_cast<double>(xp[p * d + j]) - mean[j]);
 }
 
 // One warp per row: scale to unit length (norm in double, fixed shuffle tree).
@@ -74,7 +75,9 @@ void prepare_points(const float* x, std::int64_t ldx, std::int64_t d,
                     float* xp, float* norms, cudaStream_t stream) {
   if (n == 0) return;
   const int row_threads = static_cast<int>(std::min<std::int64_t>(kThreads, ((d + kWarp - 1) / kWarp) * kWarp));
-  gather_kernel<<<static_cast<unsigned>(n), row_threads, 0, stream>>>(x, ldx, d, source_row, n, xp);
+  // One block per row, grid-stride past gridDim.x's limit.
+  const auto row_blocks = static_cast<unsigned>(std::min<std::int64_t>(n, kMaxGridX));
+  gather_kernel<<<row_blocks, row_threads, 0, stream>>>(x, ldx, d, source_row, n, xp);
   EM_CUDA_CHECK_LAUNCH();
   if (metric == silhouette_metric::cosine) {
     constexpr int kWarpsPerBlock = kThreads / kWarp;
@@ -87,12 +90,16 @@ void prepare_points(const float* x, std::int64_t ldx, std::int64_t d,
   device_buffer<double> partial(static_cast<std::size_t>(chunks * d), stream);
   device_buffer<double> mean(static_cast<std::size_t>(d), stream);
   const auto col_blocks = static_cast<unsigned>((d + kThreads - 1) / kThreads);
-  column_partials_kernel<<<dim3(col_blocks, static_cast<unsigned>(chunks)), kThreads, 0, stream>>>(
-      xp, n, d, partial.data());
-  EM_CUDA_CHECK_LAUNCH();
+  // gridDim.y is limited to 65535 chunks (67M rows) per launch.
+  for (std::int64_t c0 = 0; c0 < chunks; c0 += kMaxGridYZ) {
+    const std::int64_t nc = std::min(kMaxGridYZ, chunks - c0);
+    column_partials_kernel<<<dim3(col_blocks, static_cast<unsigned>(nc)), kThreads, 0, stream>>>(
+        xp, n, d, c0, partial.data());
+    EM_CUDA_CHECK_LAUNCH();
+  }
   column_mean_kernel<<<col_blocks, kThreads, 0, stream>>>(partial.data(), chunks, n, d, mean.data());
   EM_CUDA_CHECK_LAUNCH();
-  center_kernel<<<static_cast<unsigned>(n), row_threads, 0, stream>>>(xp, n, d, mean.data());
+  center_kernel<<<row_blocks, row_threads, 0, stream>>>(xp, n, d, mean.data());
   EM_CUDA_CHECK_LAUNCH();
   row_sqnorms(xp, n, d, d, norms, stream);
 }

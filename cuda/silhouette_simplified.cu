@@ -8,6 +8,7 @@
 #include <cfloat>
 
 #include "backend/cuda_silhouette.hpp"
+#include "backend/device_checks.hpp"
 #include "cuda/core/buffer.cuh"
 #include "cuda/core/check.cuh"
 #include "cuda/core/context.cuh"
@@ -115,12 +116,14 @@ __global__ void nearest_kernel(const float* __restrict__ t, std::int64_t rows, s
 void silhouette_centroid_distances(const resources& res, matrix_view x,
                                    const detail::silhouette_plan& plan, silhouette_metric metric,
                                    std::vector<double>& a, std::vector<double>& b) {
-  auto& ctx = context(res);
+  const call_scope call(res);
+  auto& ctx = call.ctx();
   cudaStream_t s = ctx.stream;
   const std::int64_t n = plan.n;
   const std::int64_t d = x.cols;
   const std::int64_t k = plan.k;
-  const device_matrix dx = on_device(x, s);
+  check_int32_rows(n, "embeddings", "silhouette_simplified");
+  const device_matrix dx = on_device(x, s, "embeddings");
   device_buffer<std::int64_t> src(static_cast<std::size_t>(n), s);
   src.upload(plan.source_row.data(), static_cast<std::size_t>(n));
   device_buffer<std::int32_t> cluster(static_cast<std::size_t>(n), s);

@@ -1,5 +1,6 @@
 #pragma once
-// device_buffer<T>: RAII device memory from the stream-ordered pool.
+// device_buffer<T>: RAII device memory from the context's stream-ordered pool
+// (the pool of the context last entered on this thread, see context.cuh).
 
 #include <cuda_runtime.h>
 
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "cuda/core/check.cuh"
+#include "cuda/core/context.cuh"
 
 namespace embed_metrics::gpu {
 
@@ -16,8 +18,10 @@ template <class T>
 class device_buffer {
  public:
   device_buffer() = default;
-  device_buffer(std::size_t count, cudaStream_t stream) : size_(count), stream_(stream) {
-    if (count > 0) EM_CUDA_TRY(cudaMallocAsync(reinterpret_cast<void**>(&data_), count * sizeof(T), stream));
+  /// @p count elements on @p stream; @p what names them in an out_of_memory message.
+  device_buffer(std::size_t count, cudaStream_t stream, const char* what = "scratch memory")
+      : size_(count), stream_(stream) {
+    data_ = static_cast<T*>(pool_allocate(count * sizeof(T), stream, what));
   }
   ~device_buffer() { release(); }
   device_buffer(device_buffer&& o) noexcept

@@ -1,12 +1,15 @@
 #pragma once
 // Inputs on the device: a host view is copied (packed) into a new buffer, a
-// device view is used in place with no copy.
+// device view is used in place with no copy, after checking that its pointer
+// is device memory of this device and (matrices) that its values are finite.
 
 #include <cuda_runtime.h>
 
 #include <cstdint>
+#include <string_view>
 
 #include "cuda/core/buffer.cuh"
+#include "cuda/core/device_checks.cuh"
 #include "embed_metrics/matrix.hpp"
 
 namespace embed_metrics::gpu {
@@ -18,16 +21,20 @@ struct device_matrix {
   device_buffer<float> owned;
 };
 
-inline device_matrix on_device(matrix_view m, cudaStream_t stream) {
+inline device_matrix on_device(matrix_view m, cudaStream_t stream,
+                               std::string_view name = "the embeddings") {
   device_matrix d;
   d.rows = m.rows;
   d.cols = m.cols;
+  check_pointer(m.data, m.space, name);
   if (m.space == memory_space::device) {
     d.data = m.data;
     d.ld = m.ld();
+    check_finite_device(d.data, d.ld, d.rows, d.cols, name, stream);
     return d;
   }
-  d.owned = device_buffer<float>(static_cast<std::size_t>(m.rows * m.cols), stream);
+  d.owned = device_buffer<float>(static_cast<std::size_t>(m.rows * m.cols), stream,
+                                 "the device copy of a host input");
   d.ld = m.cols;
   if (m.rows * m.cols > 0)
     EM_CUDA_TRY(cudaMemcpy2DAsync(d.owned.data(), m.cols * sizeof(float), m.data,
@@ -44,14 +51,17 @@ struct device_labels {
   device_buffer<std::int64_t> owned;
 };
 
-inline device_labels on_device(label_view l, cudaStream_t stream) {
+inline device_labels on_device(label_view l, cudaStream_t stream,
+                               std::string_view name = "the labels") {
   device_labels d;
   d.size = l.size;
+  check_pointer(l.data, l.space, name);
   if (l.space == memory_space::device) {
     d.data = l.data;
     return d;
   }
-  d.owned = device_buffer<std::int64_t>(static_cast<std::size_t>(l.size), stream);
+  d.owned = device_buffer<std::int64_t>(static_cast<std::size_t>(l.size), stream,
+                                        "the device copy of host labels");
   d.owned.upload(l.data, static_cast<std::size_t>(l.size));
   d.data = d.owned.data();
   return d;

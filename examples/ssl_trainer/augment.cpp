@@ -8,7 +8,9 @@ namespace F = torch::nn::functional;
 torch::Tensor augment(const torch::Tensor& images, const augment_params& params) {
   const std::int64_t b = images.size(0);
   const double pixel = 2.0 / static_cast<double>(images.size(3));  // one pixel in [-1, 1] units
-  auto uniform = [b](double lo, double hi) { return torch::rand({b}) * (hi - lo) + lo; };
+  // Drawn on the images' device (on the CPU, the same draws as torch::rand({b})).
+  const auto opts = images.options();
+  auto uniform = [b, opts](double lo, double hi) { return torch::rand({b}, opts) * (hi - lo) + lo; };
 
   const auto angle = uniform(-params.max_rotation_deg, params.max_rotation_deg) * (M_PI / 180.0);
   const auto zoom = uniform(params.min_zoom, params.max_zoom);

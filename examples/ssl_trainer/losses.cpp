@@ -8,8 +8,9 @@ torch::Tensor nt_xent(const torch::Tensor& z1, const torch::Tensor& z2, double t
   const auto z = F::normalize(torch::cat({z1, z2}, 0), F::NormalizeFuncOptions().dim(1));
   auto logits = torch::mm(z, z.t()) / temperature;
   // A projection is never its own positive: remove the diagonal.
-  logits = logits.masked_fill(torch::eye(2 * b, torch::kBool), -1e9);
-  const auto idx = torch::arange(b, torch::kLong);
+  const auto on = torch::TensorOptions().device(z.device());
+  logits = logits.masked_fill(torch::eye(2 * b, on.dtype(torch::kBool)), -1e9);
+  const auto idx = torch::arange(b, on.dtype(torch::kLong));
   const auto targets = torch::cat({idx + b, idx}, 0);
   return F::cross_entropy(logits, targets);
 }

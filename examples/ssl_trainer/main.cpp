@@ -57,8 +57,15 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   app.add_option("--k", o.k, "clusters of the report")->check(CLI::Range(2, 1 << 20))->capture_default_str();
-  app.add_option("--report-device", o.report_device, "device of the report: cpu, cuda, cuda:N, auto")
+  app.add_option("--device", o.device, "training device: cpu, cuda, cuda:N, auto (CUDA when torch has it)")
       ->capture_default_str();
+  app.add_option("--report-device", o.report_device,
+                 "device of the report: train (the training device; on CUDA the embeddings are "
+                 "read in place on torch's current stream), cpu, cuda, cuda:N, auto")
+      ->capture_default_str();
+  app.add_flag("--check-report", o.check_report,
+               "also compute each report on the CPU from a host copy and compare (exit 1 when a "
+               "figure differs beyond the CUDA tests' tolerances)");
   app.add_flag("--no-report", no_report,
                "skip embed_metrics::evaluate (training, probe and saved files are unchanged)");
   app.add_option("--out-dir", o.out_dir,

@@ -12,6 +12,7 @@
 #include <torch/torch.h>
 
 #include "augment.hpp"
+#include "device_report.hpp"
 #include "digits.hpp"
 #include "embed_metrics/io.hpp"
 #include "embed_metrics/report.hpp"
@@ -92,6 +93,12 @@ class ssl_model {
     return p;
   }
 
+  void to(const torch::Device& device) {
+    encoder_->to(device);
+    projector_->to(device);
+    if (simsiam_) predictor_->to(device);
+  }
+
   void train(bool on) {
     encoder_->train(on);
     projector_->train(on);
@@ -148,10 +155,16 @@ int run(const run_options& o) {
   probe.train_rows = std::min(o.probe_train, n * 2 / 3);
   probe.steps = o.probe_steps;
 
+  const torch::Device device = training_device(o.device);
+  const torch::Tensor images = data.images.to(device);
+  const torch::Tensor labels_on_device = torch::tensor(data.labels, torch::kLong).to(device);
+
   std::optional<embed_metrics::resources> res;
+  std::optional<embed_metrics::resources> cpu_res;
   embed_metrics::report_params rp;
   if (o.report) {
-    res.emplace(o.report_device, o.threads);
+    res.emplace(report_device(o.report_device, device), o.threads);
+    if (o.check_report && res->is_cuda()) cpu_res.emplace("cpu", o.threads);
     rp.k = o.k;
     rp.seed = o.seed;
   }
@@ -169,12 +182,13 @@ int run(const run_options& o) {
   }
 
   ssl_model model(o);
+  model.to(device);
   torch::optim::Adam opt(model.parameters(),
                          torch::optim::AdamOptions(o.lr).weight_decay(o.weight_decay));
   const augment_params aug;
 
-  std::printf("# %s on %lld digits images, %d epochs, batch %lld, seed %llu, %d thread(s), report %s\n",
-              o.method.c_str(), static_cast<long long>(n), o.epochs,
+  std::printf("# %s on %lld digits images (training on %s), %d epochs, batch %lld, seed %llu, %d thread(s), report %s\n",
+              o.method.c_str(), static_cast<long long>(n), device.str().c_str(), o.epochs,
               static_cast<long long>(o.batch_size), static_cast<unsigned long long>(o.seed),
               o.threads, res ? res->describe().c_str() : "off");
   print_header();
@@ -186,11 +200,12 @@ int run(const run_options& o) {
     auto t0 = clock_type::now();
     if (epoch > 0) {
       model.train(true);
-      const auto perm = torch::randperm(n, torch::kLong);
+      // Drawn on the CPU (the same order on every device), used where the images are.
+      const auto perm = torch::randperm(n, torch::kLong).to(device);
       double sum = 0.0;
       int steps = 0;
       for (std::int64_t start = 0; start + o.batch_size <= n; start += o.batch_size) {
-        const auto batch = data.images.index_select(0, perm.slice(0, start, start + o.batch_size));
+        const auto batch = images.index_select(0, perm.slice(0, start, start + o.batch_size));
         const auto v1 = augment(batch, aug);
         const auto v2 = augment(batch, aug);
         opt.zero_grad();
@@ -205,25 +220,31 @@ int run(const run_options& o) {
     f.train_seconds = seconds_since(t0);
 
     t0 = clock_type::now();
-    const torch::Tensor emb = model.embed(data.images);
-    f.lp_acc = linear_probe_accuracy(emb, data.labels, probe);
-    if (res) {
-      f.report = embed_metrics::evaluate(
-          *res, embed_metrics::matrix_view(emb.data_ptr<float>(), emb.size(0), emb.size(1)),
-          embed_metrics::label_view(data.labels), rp);
-    }
+    const torch::Tensor emb = model.embed(images);
+    // The probe is the trainer's own check, run on a host copy (a no-op on the CPU).
+    const torch::Tensor emb_host = emb.to(torch::kCPU).contiguous();
+    f.lp_acc = linear_probe_accuracy(emb_host, data.labels, probe);
+    if (res) f.report = evaluate_tensor(*res, emb, data.labels, labels_on_device, rp);
     f.eval_seconds = seconds_since(t0);
     print_line(f);
+    if (cpu_res) {
+      const auto want = evaluate_tensor(*cpu_res, emb_host, data.labels, labels_on_device, rp);
+      const auto differ = report_differences(f.report, want);
+      for (const auto& line : differ) std::fprintf(stderr, "ssl_trainer: epoch %d: %s\n", epoch, line.c_str());
+      std::printf("# epoch %d: the %s report %s the CPU report\n", epoch, f.report.device.c_str(),
+                  differ.empty() ? "equals (within the CUDA tests' tolerances)" : "DIFFERS from");
+      if (!differ.empty()) status = 1;
+    }
 
     if (!o.out_dir.empty()) {
       char name[32];
       std::snprintf(name, sizeof(name), "/epoch_%03d.npy", epoch);
       if (o.save_dtype == "f16") {
-        save_npy_f16(o.out_dir + name, emb);
+        save_npy_f16(o.out_dir + name, emb_host);
       } else {
         embed_metrics::save_npy(o.out_dir + name,
-                                embed_metrics::matrix_view(emb.data_ptr<float>(), emb.size(0),
-                                                           emb.size(1)));
+                                embed_metrics::matrix_view(emb_host.data_ptr<float>(), emb_host.size(0),
+                                                           emb_host.size(1)));
       }
       lp_file << csv(f.lp_acc) << '\n' << std::flush;
       csv_file << epoch << ',' << csv(f.loss) << ',' << csv(f.lp_acc) << ','

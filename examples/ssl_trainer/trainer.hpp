@@ -26,8 +26,13 @@ struct run_options {
   int threads = 1;                 ///< torch and report CPU threads (1: bit-identical reruns)
   std::int64_t probe_train = 1200; ///< probe trains on the first rows, tests on the rest
   int probe_steps = 300;           ///< full-batch Adam steps of the probe
+  std::string device = "auto";     ///< training device: "cpu", "cuda", "cuda:N", "auto" (CUDA when torch has it)
   bool report = true;              ///< call embed_metrics::evaluate each epoch
-  std::string report_device = "cpu";  ///< device of the report ("cpu", "cuda", "auto")
+  /// Device of the report: "train" (the training device: on CUDA the library
+  /// reads the embeddings tensor in place, on torch's current stream), or
+  /// "cpu", "cuda", "cuda:N", "auto".
+  std::string report_device = "train";
+  bool check_report = false;       ///< also evaluate on the CPU and compare (exit 1 beyond tolerance)
   std::int64_t k = 10;             ///< clusters of the report
   std::string out_dir;             ///< where to save embeddings, labels, lp_acc.txt; "" = nowhere
   std::string save_dtype = "f16";  ///< "f16" or "f32" for the saved embeddings

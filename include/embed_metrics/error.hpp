@@ -45,6 +45,14 @@ class cuda_error : public error {
   using error::error;
 };
 
+/// @brief Device memory could not be allocated; the message names the size
+/// and what it was for. The call's memory is returned and the next call may
+/// succeed once memory is freed (for example a framework's cache).
+class out_of_memory : public cuda_error {
+ public:
+  using cuda_error::cuda_error;
+};
+
 /// @brief A long computation was stopped by the caller (for example Ctrl-C).
 class interrupted : public error {
  public:

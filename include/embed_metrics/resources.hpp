@@ -4,6 +4,7 @@
 /// device runs the work, how many CPU threads, and (for CUDA) the stream,
 /// cuBLAS handle and scratch memory, created lazily on first use.
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -50,14 +51,38 @@ class resources {
   /// @brief A human description: "cpu (2 threads)" or "cuda:0 (NVIDIA H100 80GB HBM3)".
   [[nodiscard]] std::string describe() const;
 
-  /// @brief The CUDA stream work is ordered on, as an opaque cudaStream_t;
-  /// nullptr until set or first used (then a stream owned by this handle).
+  /// @brief The CUDA stream work is ordered on, as an opaque cudaStream_t: the
+  /// caller's (set_stream), else a stream owned by this handle (made on first
+  /// use); nullptr on the CPU.
+  ///
+  /// Stream contract (as cuVS and FAISS): every call queues its work on this
+  /// stream. The handle's own stream is a blocking stream (cudaStreamCreate
+  /// without cudaStreamNonBlocking), so it is ordered after work queued on the
+  /// legacy default stream; data written on any other stream (a framework's
+  /// current stream, e.g. PyTorch's) must be ordered by the caller: pass that
+  /// stream to set_stream. Results returned in host memory are complete when
+  /// the call returns; results written to device views are ready on the
+  /// stream (ordered before later work on it).
   [[nodiscard]] void* stream() const;
-  /// @brief Order work on the caller's stream (a cudaStream_t); the handle
-  /// does not take ownership. Only valid for CUDA resources.
+  /// @brief Order work on the caller's stream (a cudaStream_t of this
+  /// handle's device; cudaStreamLegacy or cudaStreamPerThread also work); the
+  /// handle does not take ownership, and the stream must outlive the handle or
+  /// the next set_stream. Work of earlier calls is ordered before work on the
+  /// new stream (an event, no host wait). nullptr returns to the handle's own
+  /// stream. Only valid for CUDA resources.
   void set_stream(void* cuda_stream);
   /// @brief Block until all work queued on the stream is done (no-op on CPU).
   void synchronize() const;
+  /// @brief Give the device memory held for reuse back to the driver.
+  ///
+  /// Scratch memory comes from a pool private to this handle (never the
+  /// device's default pool, whose settings are left as they are). After a call
+  /// returns, the pool keeps at most retained_device_bytes reserved for the
+  /// next call; this waits for the stream and returns all of it, e.g. before a
+  /// framework needs the memory. A no-op on the CPU or before first use.
+  void release_memory();
+  /// @brief Device memory a CUDA handle's pool may keep reserved after a call (64 MiB).
+  static constexpr std::size_t retained_device_bytes = std::size_t{64} << 20;
 
   /// @brief The backend context, created on first call (CUDA resources only).
   /// For the library's own use; its type is opaque outside the CUDA backend.

@@ -19,6 +19,16 @@ void destroy_context(detail::cuda_context* ctx) noexcept;
 void set_stream(detail::cuda_context& ctx, void* user_stream);
 void* stream_of(detail::cuda_context& ctx) noexcept;
 void synchronize(detail::cuda_context& ctx);
+/// Wait for the stream, then give every byte the context's pool holds back to the driver.
+void release_memory(detail::cuda_context& ctx);
+/// End of a call made of backend pieces: wait for the stream, trim the pool
+/// to resources::retained_device_bytes.
+void trim_memory(const resources& res);
+/// Bytes the context's memory pool holds reserved now (for tests).
+std::size_t reserved_bytes(const resources& res);
+/// Throw invalid_argument, naming @p name, when the pointer of @p x is not
+/// where its memory space says (for dispatch paths that copy a view as is).
+void check_view(const resources& res, matrix_view x, const char* name);
 
 // --- distances (cuda/distance.cu) ---
 void pairwise_sqeuclidean(const resources& res, matrix_view x, matrix_view y,

@@ -16,7 +16,9 @@ std::vector<kmeans_result> kmeans_batch(const resources& res, matrix_view x,
 
 /// The k-means++ seeding alone, on the resources' stream with no host
 /// synchronisation (for benchmarks): @p x a device view, @p centers device
-/// memory for seeds.size() * k rows of x.cols floats.
+/// memory for seeds.size() * k rows of x.cols floats. Pointers are checked;
+/// values are not (a finiteness check would add a kernel and a host wait to
+/// what the benchmarks time): give finite data, as kmeans_batch checks.
 void kmeans_plus_plus(const resources& res, matrix_view x, const kmeans_params& params,
                       const std::vector<std::uint64_t>& seeds, float* centers);
 

@@ -126,6 +126,12 @@ void resources::set_stream(void* cuda_stream) {
 #endif
 }
 
+void resources::release_memory() {
+#ifdef EMBED_METRICS_HAS_CUDA
+  if (is_cuda() && ctx_) gpu::release_memory(*ctx_);
+#endif
+}
+
 void resources::synchronize() const {
 #ifdef EMBED_METRICS_HAS_CUDA
   if (is_cuda() && ctx_) gpu::synchronize(*ctx_);

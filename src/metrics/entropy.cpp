@@ -13,6 +13,7 @@
 #include "cpu/lapack.hpp"
 #include "embed_metrics/knn.hpp"
 #ifdef EMBED_METRICS_HAS_CUDA
+#include "backend/cuda_backend.hpp"
 #include "backend/cuda_entropy.hpp"
 #endif
 
@@ -45,6 +46,7 @@ void gram(const resources& res, matrix_view x, bool shift, std::vector<double>& 
   if (res.is_cuda()) {
 #ifdef EMBED_METRICS_HAS_CUDA
     gpu::gram(res, x, shift, g, colsum);
+    gpu::trim_memory(res);
     return;
 #endif
   }
@@ -143,6 +145,7 @@ histogram_entropy_result histogram_entropy(const resources& res, matrix_view x,
   // O(n d) work: the histogram runs on the host; a device view is copied there.
   if (res.is_cuda() && x.space == memory_space::device) {
 #ifdef EMBED_METRICS_HAS_CUDA
+    gpu::check_view(res, x, "x");
     const host_matrix h = gpu::download(res, x);
     detail::check_finite(h.view(), "x");
     r = cpu::histogram_entropy(h.view(), params, resources("cpu").threads());

@@ -13,6 +13,7 @@
 #include "core/validate.hpp"
 #include "cpu/knn.hpp"
 #ifdef EMBED_METRICS_HAS_CUDA
+#include "backend/cuda_silhouette.hpp"  // labels_to_host
 #include "backend/cuda_knn.hpp"
 #include "backend/cuda_row_prep.hpp"
 #endif
@@ -137,6 +138,12 @@ double knn_accuracy(const resources& res, matrix_view x, label_view labels, std:
   detail::check_same_rows(x, labels, "x", "labels");
   const knn_params params{k, metric};
   check_inputs(res, x, params);
+#ifdef EMBED_METRICS_HAS_CUDA
+  if (res.is_cuda() && labels.space == memory_space::device) {
+    const std::vector<std::int64_t> host = gpu::labels_to_host(res, labels);
+    return knn_accuracy(search(res, x, params), label_view(host));
+  }
+#endif
   return knn_accuracy(search(res, x, params), labels);
 }
 
