@@ -8,11 +8,11 @@ and calinski_harabasz_score are not provided: the library has no such metric
 yet.
 """
 
-from . import _core
+from . import _core, errors
 from .errors import (BackendUnavailableError, CudaError, Error, FileError, FormatError,
                      InvalidArgumentError)
 
-_core._register_errors(Error, InvalidArgumentError, FileError, FormatError, BackendUnavailableError, CudaError)
+_core._register_errors(*errors.ALL)
 
 from .cluster import KMeans  # noqa: E402
 from .estimators import (effective_rank, gaussian_entropy, histogram_entropy, kneighbors,  # noqa: E402
@@ -29,7 +29,10 @@ __version__ = "0.1.0"
 
 def cuda_available() -> bool:
     """True when this build has the CUDA backend and a CUDA device is present."""
-    return _core.cuda_compiled() and _core.cuda_device_count() > 0
+    from ._inputs import _cuda_core
+
+    cuda = _cuda_core()
+    return cuda is not None and cuda.cuda_device_count() > 0
 
 
 __all__ = [

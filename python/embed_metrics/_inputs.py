@@ -7,12 +7,15 @@ on. Anything else is converted with one copy, or refused when copy=False."""
 
 from __future__ import annotations
 
+import functools
+import importlib
+import importlib.util
 import sys
 import threading
 
 import numpy as np
 
-from . import _core
+from . import _core, errors
 from .errors import InvalidArgumentError
 
 _local = threading.local()
@@ -146,23 +149,67 @@ def resolve_threads(threads):
     return 0
 
 
-def resources(device: str, threads, stream=None):
+def _cuda_core():
+    """The CUDA build's module, imported on first use (None without one)."""
+    core = getattr(_cuda_core, "module", False)
+    if core is False:
+        core = None
+        if importlib.util.find_spec(__package__ + "._core_cuda") is not None:
+            core = importlib.import_module(__package__ + "._core_cuda")
+            core._register_errors(*errors.ALL)
+        _cuda_core.module = core
+    return core
+
+
+def core_for(device: str):
+    """(extension module, device string) for a device asked for: CPU work uses
+    _core, which never loads CUDA; "auto" means CUDA when a device is present."""
+    if device == "cpu":
+        return _core, "cpu"
+    cuda = _cuda_core()
+    if device == "auto":
+        if cuda is not None and cuda.cuda_device_count() > 0:
+            return cuda, "cuda"
+        return _core, "cpu"
+    # "cuda" / "cuda:N": without the CUDA build, _core itself says why it cannot.
+    return (cuda if cuda is not None else _core), device
+
+
+class Backend:
+    """An extension module and the Resources handle its functions take first."""
+
+    __slots__ = ("core", "res")
+
+    def __init__(self, core, res):
+        self.core = core
+        self.res = res
+
+    @property
+    def is_cuda(self) -> bool:
+        return self.res.is_cuda
+
+    def __getattr__(self, name):
+        return functools.partial(getattr(self.core, name), self.res)
+
+
+def resources(device: str, threads, stream=None) -> Backend:
     """A cached Resources handle per host thread, device and thread count (a
     CUDA handle holds a cuBLAS handle and scratch memory: made once)."""
+    core, device = core_for(str(device))
     cache = getattr(_local, "cache", None)
     if cache is None:
         cache = _local.cache = {}
-    key = (device, resolve_threads(threads))
+    key = (core.__name__, device, resolve_threads(threads))
     res = cache.get(key)
     if res is None:
-        res = cache[key] = _core.Resources(*key)
+        res = cache[key] = core.Resources(device, key[2])
     if stream is not None and res.is_cuda:
         res.set_stream(int(stream))
-    return res
+    return Backend(core, res)
 
 
 def prepare(x, *, device=None, threads=None, copy=True, name="X"):
-    """(array, Resources) for one call: device=None follows the data."""
+    """(array, Backend) for one call: device=None follows the data."""
     arr, data_device, stream = as_matrix(x, name=name, copy=copy, device=device)
     dev = data_device if device is None else str(device)
     if dev == "cuda" and data_device.startswith("cuda"):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _core
 from ._inputs import as_matrix, prepare
 from .errors import InvalidArgumentError
 from .metrics import _seed
@@ -59,7 +58,7 @@ class KMeans:
         if given:
             centers = np.ascontiguousarray(np.asarray(self.init), dtype=np.float32)
         init = "given" if given else self.init
-        out = _core.kmeans(res, x, int(self.n_clusters), init, centers, self._n_init(given), int(self.max_iter),
+        out = res.kmeans(x, int(self.n_clusters), init, centers, self._n_init(given), int(self.max_iter),
                            float(self.tol), _seed(self.random_state), self.metric)
         self.cluster_centers_, self.labels_, self.inertia_, self.n_iter_, self.converged_, self.seed_ = out
         self.n_features_in_ = int(x.shape[1])
@@ -75,7 +74,7 @@ class KMeans:
             raise InvalidArgumentError("this KMeans is not fitted yet: call fit(X) before predict(X)")
         x, res = prepare(X, device=self.device, threads=self.threads, copy=self.copy)
         centers, _, _ = as_matrix(self.cluster_centers_, name="cluster_centers_")
-        return _core.kmeans_predict(res, x, centers, self.metric)
+        return res.kmeans_predict(x, centers, self.metric)
 
     def __repr__(self) -> str:
         return f"KMeans(n_clusters={self.n_clusters}, init={self.init!r}, n_init={self.n_init!r}, " \

@@ -27,3 +27,7 @@ class BackendUnavailableError(Error, RuntimeError):
 
 class CudaError(Error, RuntimeError):
     """A CUDA runtime or cuBLAS call failed."""
+
+
+#: In the order the extension modules' _register_errors takes them.
+ALL = (Error, InvalidArgumentError, FileError, FormatError, BackendUnavailableError, CudaError)

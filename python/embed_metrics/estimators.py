@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _core
 from ._inputs import as_labels, prepare
 from .errors import InvalidArgumentError
 
@@ -27,20 +26,20 @@ def kneighbors(X, n_neighbors=5, *, metric="euclidean", return_distance=True, de
     (n, n_neighbors), or the indices alone when return_distance is False.
     metric: "euclidean" or "cosine"."""
     x, res = prepare(X, device=device, threads=threads, copy=copy)
-    dist, ind = _core.knn(res, x, int(n_neighbors), metric)
+    dist, ind = res.knn(x, int(n_neighbors), metric)
     return (dist, ind) if return_distance else ind
 
 
 def knn_accuracy(X, labels, *, n_neighbors=20, metric="euclidean", device=None, threads=None, copy=True) -> float:
     """Leave-one-out kNN classifier accuracy of labels on X."""
     x, res = prepare(X, device=device, threads=threads, copy=copy)
-    return _core.knn_accuracy(res, x, as_labels(labels, x.shape[0]), int(n_neighbors), metric)
+    return res.knn_accuracy(x, as_labels(labels, x.shape[0]), int(n_neighbors), metric)
 
 
 def knn_entropy(X, k=3, *, unit="nats", device=None, threads=None, copy=True) -> float:
     """Kozachenko-Leonenko estimate of the differential entropy (k-th neighbour)."""
     x, res = prepare(X, device=device, threads=threads, copy=copy)
-    return _core.knn_entropy(res, x, int(k), _bits(unit))["entropy"]
+    return res.knn_entropy(x, int(k), _bits(unit))["entropy"]
 
 
 def histogram_entropy(X, bins=64, *, miller_madow=False, unit="nats", differential=False, device=None,
@@ -59,7 +58,7 @@ def histogram_entropy(X, bins=64, *, miller_madow=False, unit="nats", differenti
         if nbins < 1:
             raise InvalidArgumentError(f"bins = {bins}: use a positive count or 'fd'")
     x, res = prepare(X, device=device, threads=threads, copy=copy)
-    r = _core.histogram_entropy(res, x, nbins, bool(miller_madow), _bits(unit))
+    r = res.histogram_entropy(x, nbins, bool(miller_madow), _bits(unit))
     if differential:
         return float("nan") if r["differential_entropy"] is None else r["differential_entropy"]
     return r["entropy"]
@@ -68,16 +67,16 @@ def histogram_entropy(X, bins=64, *, miller_madow=False, unit="nats", differenti
 def gaussian_entropy(X, *, unit="nats", device=None, threads=None, copy=True) -> float:
     """0.5 log det(2 pi e Sigma) of the sample covariance (ddof = 1)."""
     x, res = prepare(X, device=device, threads=threads, copy=copy)
-    return _core.gaussian_entropy(res, x, _bits(unit))["entropy"]
+    return res.gaussian_entropy(x, _bits(unit))["entropy"]
 
 
 def effective_rank(X, *, device=None, threads=None, copy=True) -> float:
     """RankMe: exp of the entropy of the normalised singular values of X (uncentred)."""
     x, res = prepare(X, device=device, threads=threads, copy=copy)
-    return _core.effective_rank(res, x)[0]
+    return res.effective_rank(x)[0]
 
 
 def singular_values(X, *, device=None, threads=None, copy=True) -> np.ndarray:
     """The min(n, d) singular values of X, largest first (float64)."""
     x, res = prepare(X, device=device, threads=threads, copy=copy)
-    return _core.effective_rank(res, x)[1]
+    return res.effective_rank(x)[1]

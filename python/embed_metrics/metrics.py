@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _core
 from ._inputs import as_labels, prepare, resources
 
 __all__ = [
@@ -36,15 +35,15 @@ def silhouette_score(X, labels, *, metric="euclidean", sample_size=None, random_
     x, res = prepare(X, device=device, threads=threads, copy=copy)
     lab = as_labels(labels, x.shape[0], keep_device=res.is_cuda)
     if sample_size is None:
-        return _core.silhouette(res, x, lab, metric, False, "exact", 0, 0)[0]
-    return _core.silhouette(res, x, lab, metric, False, "sampled", int(sample_size), _seed(random_state))[0]
+        return res.silhouette(x, lab, metric, False, "exact", 0, 0)[0]
+    return res.silhouette(x, lab, metric, False, "sampled", int(sample_size), _seed(random_state))[0]
 
 
 def silhouette_samples(X, labels, *, metric="euclidean", device=None, threads=None, copy=True) -> np.ndarray:
     """Silhouette coefficient of each row, float64 (as sklearn.metrics.silhouette_samples)."""
     x, res = prepare(X, device=device, threads=threads, copy=copy)
     lab = as_labels(labels, x.shape[0], keep_device=res.is_cuda)
-    return _core.silhouette(res, x, lab, metric, True, "exact", 0, 0)[1]
+    return res.silhouette(x, lab, metric, True, "exact", 0, 0)[1]
 
 
 def agreement(labels_true, labels_pred, *, average_method="arithmetic", beta=1.0, accuracy=True,
@@ -54,7 +53,7 @@ def agreement(labels_true, labels_pred, *, average_method="arithmetic", beta=1.0
     purity, accuracy (Hungarian-matched), entropies and the expected MI."""
     a = as_labels(labels_true, name="labels_true")
     b = as_labels(labels_pred, a.shape[0], name="labels_pred")
-    return _core.agreement(resources("cpu", threads), a, b, average_method, float(beta), accuracy)
+    return resources("cpu", threads).agreement(a, b, average_method, float(beta), accuracy)
 
 
 def _scores(labels_true, labels_pred, average_method="arithmetic", beta=1.0):

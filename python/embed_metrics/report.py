@@ -6,7 +6,6 @@ import dataclasses
 import json
 from typing import Callable, Optional
 
-from . import _core
 from ._inputs import as_labels, prepare
 
 __all__ = ["Report", "evaluate", "METRIC_KEYS", "LABEL_KEYS"]
@@ -114,7 +113,7 @@ def evaluate(X, labels=None, *, k=None, seed=0, metric="euclidean", normalize=Fa
     """
     x, res = prepare(X, device=device, threads=threads, copy=copy)
     lab = None if labels is None else as_labels(labels, x.shape[0], keep_device=res.is_cuda)
-    r = _core.evaluate(res, x, lab, 0 if k is None else int(k), int(seed), metric, bool(normalize),
+    r = res.evaluate(x, lab, 0 if k is None else int(k), int(seed), metric, bool(normalize),
                        int(kmeans_max_iter), int(knn_entropy_k), int(knn_classifier_k), bool(clustering),
                        bool(entropy), bool(spectrum), _progress_callback(progress))
     return Report(**r, with_labels=labels is not None)

@@ -4,7 +4,12 @@
 
 #include "bindings.hpp"
 
-NB_MODULE(_core, m) {
+// _core (CPU) or _core_cuda (the CUDA build), from the build.
+#ifndef EM_PY_MODULE
+#define EM_PY_MODULE _core
+#endif
+
+NB_MODULE(EM_PY_MODULE, m) {
   m.doc() = "Bindings of the embed_metrics C++ library (use the embed_metrics package, not this module)";
   embed_metrics::python::bind_errors(m);
   embed_metrics::python::bind_resources(m);
