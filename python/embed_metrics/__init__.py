@@ -17,6 +17,7 @@ _core._register_errors(*errors.ALL)
 from .cluster import KMeans  # noqa: E402
 from .estimators import (effective_rank, gaussian_entropy, histogram_entropy, kneighbors,  # noqa: E402
                          knn_accuracy, knn_entropy, singular_values)
+from .io import load_embeddings, load_labels  # noqa: E402
 from .metrics import (adjusted_mutual_info_score, adjusted_rand_score, agreement,  # noqa: E402
                       completeness_score, fowlkes_mallows_score, homogeneity_completeness_v_measure,
                       homogeneity_score, mutual_info_score, normalized_mutual_info_score,
@@ -41,5 +42,5 @@ __all__ = [
     "effective_rank", "singular_values", "silhouette_score", "silhouette_samples", "adjusted_rand_score",
     "adjusted_mutual_info_score", "normalized_mutual_info_score", "mutual_info_score", "homogeneity_score",
     "completeness_score", "v_measure_score", "homogeneity_completeness_v_measure", "fowlkes_mallows_score",
-    "agreement", "Report", "evaluate", "Tracker", "correlate", "cuda_available",
+    "agreement", "load_embeddings", "load_labels", "Report", "evaluate", "Tracker", "correlate", "cuda_available",
 ]

@@ -10,5 +10,6 @@ void bind_resources(nanobind::module_& m);   // Resources, devices, the zero-cop
 void bind_clustering(nanobind::module_& m);  // k-means, silhouette, agreement
 void bind_estimators(nanobind::module_& m);  // kNN, entropy, spectrum, correlation
 void bind_report(nanobind::module_& m);      // evaluate
+void bind_io(nanobind::module_& m);          // loading embeddings and labels from files
 
 }  // namespace embed_metrics::python

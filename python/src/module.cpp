@@ -16,4 +16,5 @@ NB_MODULE(EM_PY_MODULE, m) {
   embed_metrics::python::bind_clustering(m);
   embed_metrics::python::bind_estimators(m);
   embed_metrics::python::bind_report(m);
+  embed_metrics::python::bind_io(m);
 }
