@@ -125,7 +125,9 @@ def test_threads_none_follows_torch_when_torch_is_imported():
 
 
 def test_ctrl_c_during_evaluate_raises_keyboard_interrupt_between_steps():
-    x, _ = blobs(n=3000, d=32, k=8)
+    # Large enough that the whole report takes seconds: the signal, sent at the
+    # first step, lands long before the last one.
+    x, _ = blobs(n=20000, d=32, k=8)
     started = threading.Event()
     steps = []
 
