@@ -1,0 +1,81 @@
+#include <nanobind/stl/function.h>
+#include <nanobind/stl/optional.h>
+#include <nanobind/stl/string.h>
+
+#include <Python.h>
+
+#include <optional>
+#include <string>
+
+#include "arrays.hpp"
+#include "bindings.hpp"
+#include "embed_metrics/report.hpp"
+
+namespace embed_metrics::python {
+using namespace nanobind::literals;
+namespace {
+
+nb::object opt(const std::optional<double>& v) { return v ? nb::cast(*v) : nb::none(); }
+
+nb::dict evaluate_py(const resources& res, const any_array& x, const std::optional<any_array>& labels,
+                     std::int64_t k, std::uint64_t seed, const std::string& metric, bool normalize,
+                     int kmeans_max_iter, int knn_entropy_k, int knn_classifier_k, bool clustering, bool entropy,
+                     bool spectrum, nb::object progress) {
+  report_params p;
+  p.k = k;
+  p.seed = seed;
+  p.metric = metric;
+  p.normalize = normalize;
+  p.kmeans_max_iter = kmeans_max_iter;
+  p.knn_entropy_k = knn_entropy_k;
+  p.knn_classifier_k = knn_classifier_k;
+  p.clustering = clustering;
+  p.entropy = entropy;
+  p.spectrum = spectrum;
+  // Between steps: take the GIL back, let Python run its signal handlers
+  // (Ctrl-C raises KeyboardInterrupt there) and the caller's callback; a
+  // Python exception from either stops the report and reaches the caller.
+  // The callback is held by a borrowed handle (the argument outlives the
+  // call), so that copies of the std::function made without the GIL touch no
+  // reference count.
+  const nb::handle callback = progress;
+  p.progress = [callback](const std::string& step, int done, int total) {
+    nb::gil_scoped_acquire gil;
+    if (PyErr_CheckSignals() != 0) throw nb::python_error();
+    if (!callback.is_none()) callback(step, done, total);
+  };
+  const matrix_view xv = as_matrix(x, "X");
+  const label_view lv = labels ? as_labels(*labels, "labels") : label_view{};
+  report_result r;
+  {
+    nb::gil_scoped_release nogil;
+    r = evaluate(res, xv, lv, p);
+  }
+  nb::dict d;
+  d["n"] = r.n;
+  d["d"] = r.d;
+  d["k"] = r.k;
+  d["silhouette"] = opt(r.silhouette);
+  d["ami_c1_c2"] = opt(r.ami_c1_c2);
+  d["ari_c1_c2"] = opt(r.ari_c1_c2);
+  d["knn_entropy"] = opt(r.knn_entropy);
+  d["gaussian_entropy"] = opt(r.gaussian_entropy);
+  d["effective_rank"] = opt(r.effective_rank);
+  d["inertia"] = opt(r.inertia);
+  d["ami_c1_gt"] = opt(r.ami_c1_gt);
+  d["ari_c1_gt"] = opt(r.ari_c1_gt);
+  d["knn_accuracy"] = opt(r.knn_accuracy);
+  d["device"] = r.device;
+  d["seconds"] = r.seconds;
+  return d;
+}
+
+}  // namespace
+
+void bind_report(nb::module_& m) {
+  m.def("evaluate", &evaluate_py, "res"_a, "x"_a, "labels"_a.none(), "k"_a, "seed"_a, "metric"_a, "normalize"_a,
+        "kmeans_max_iter"_a, "knn_entropy_k"_a, "knn_classifier_k"_a, "clustering"_a, "entropy"_a, "spectrum"_a,
+        "progress"_a.none(), "The label-free report, as a dict with the tool's JSON keys");
+}
+
+}  // namespace embed_metrics::python
