@@ -20,6 +20,9 @@ mapped_file::mapped_file(std::string path) : path_(std::move(path)) {
   const int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   if (fd < 0) {
     const int e = errno;
+    struct stat st {};
+    if (::stat(path_.c_str(), &st) == 0 && !S_ISREG(st.st_mode))  // a socket cannot be opened at all
+      throw io_error(detail::cat(path_, ": is ", file_kind(st.st_mode), ", not a regular file"));
     throw io_error(detail::cat(path_, ": cannot open (", std::strerror(e), ")",
                                e == ENOENT ? "; check the path" : ""));
   }
