@@ -85,17 +85,20 @@ int make_socket(const fs::path& p) {
   return fd;
 }
 
-// A null character device to write to. As root, a private node (device 1:3,
+// A character device to write to (/dev/null here). As root, a private node (device 1:3,
 // what /dev/null is) made in @p dir, so that even a regression that renames
 // over its target replaces only that node, never the system's /dev/null;
 // "" when such a node cannot be made. Without root, /dev/null itself: its
 // folder is not writable, so nothing can replace it.
-fs::path null_device(const fs::path& dir) {
-  if (::geteuid() != 0) return "/dev/null";
-  const auto p = dir / "null";
-  if (::mknod(p.c_str(), S_IFCHR | 0666, makedev(1, 3)) != 0) return {};
+fs::path char_device(const fs::path& dir, const char* system_path, unsigned minor) {
+  if (::geteuid() != 0) return system_path;
+  const auto p = dir / fs::path(system_path).filename();
+  if (::mknod(p.c_str(), S_IFCHR | 0666, makedev(1, minor)) != 0) return {};
   return p;
 }
+fs::path null_device(const fs::path& dir) { return char_device(dir, "/dev/null", 3); }
+// The same for /dev/full (1:7), where every write fails with ENOSPC.
+fs::path full_device(const fs::path& dir) { return char_device(dir, "/dev/full", 7); }
 
 mode_t kind_of(const fs::path& p) {
   struct stat st {};
@@ -302,6 +305,15 @@ TEST(RobustIo, OutputToDevNullIsWrittenThroughAndStaysADevice) {
   EXPECT_EQ(nlohmann::json::parse(r.out)["k"], 2);
   EXPECT_EQ(kind_of(null), S_IFCHR);
   EXPECT_TRUE(em::io::printable(read_file(null)).empty());  // still the null device: reads as empty
+}
+
+TEST(RobustIo, AWriteErrorOnADeviceIsReportedWithTheFile) {
+  const auto dir = em_test::temp_dir("robust");
+  const fs::path full = full_device(dir);
+  if (full.empty()) GTEST_SKIP() << "running as root without the right to make a device node";
+  expect_error<em::io_error>([&] { em::save_npy(full, std::vector<double>(1000, 1.0)); },
+                             {full.string(), "write failed", "No space left on device"});
+  EXPECT_EQ(kind_of(full), S_IFCHR);
 }
 
 TEST(RobustIo, OutputThroughASymlinkReplacesTheFileAndKeepsTheLink) {
