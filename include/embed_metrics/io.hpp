@@ -4,7 +4,9 @@
 /// (.npy, .npz, .safetensors, CSV/TSV, raw binary, one-label-per-line text),
 /// and writing .npy results. Bad input throws format_error or io_error naming
 /// the file and what is wrong; nothing is read past the end of a file.
-/// Files are memory-mapped. A little-endian float32 array of 32 MiB or more
+/// Only regular files are read: a directory, FIFO, device or socket (also
+/// /dev/stdin when it is a terminal or a pipe) is refused at once, without
+/// waiting for a writer. Files are memory-mapped. A little-endian float32 array of 32 MiB or more
 /// in C order (.npy or raw) is used in place: the matrix keeps the file's
 /// private, copy-on-write mapping (writes to the matrix never reach the file;
 /// as with any mapping, the file must not be truncated while it is in use).
@@ -42,13 +44,20 @@ struct loaded_embeddings {
 /// from the magic bytes (.npy, zip = .npz, safetensors), then the extension
 /// (.npy, .npz, .safetensors, .csv, .tsv; other text is split on commas,
 /// tabs or blanks). Large files are memory-mapped and converted in one pass.
+/// Text is strict: the first line is a header only when none of its fields
+/// is a number (otherwise a bad field there is an error naming the line and
+/// column), and a value beyond float range reads as +-Inf (refused, or
+/// dropped with drop_nonfinite), never as 0.
 /// @throws io_error, format_error with the file name and the problem;
 ///         invalid_argument for NaN/Inf (first offending row) unless drop_nonfinite.
 [[nodiscard]] loaded_embeddings load_embeddings(const std::string& path,
                                                 const load_options& options = {});
 
 /// @brief Read integer labels: a 1-D integer .npy/.npz/.safetensors array, or
-/// text/CSV with one integer per line (a header line is allowed).
+/// text/CSV with one integer per line (a header line and '#' comment lines
+/// are allowed). A whole number in float notation, as np.savetxt writes a
+/// float array ("3.000000000000000000e+00"), is read as that integer; any
+/// other fraction is an error.
 [[nodiscard]] std::vector<std::int64_t> load_labels(const std::string& path,
                                                     const load_options& options = {});
 
@@ -68,7 +77,18 @@ struct file_info {
 [[nodiscard]] file_info inspect_file(const std::string& path, const load_options& options = {});
 
 /// @brief Write a 2-D float32 .npy (version 1.0, little endian, C order).
-/// Writes to a temporary file and renames it, so a failure leaves no partial file.
+/// Every save_npy (and every output of the tool) writes to a temporary file
+/// with a short name in the target's folder, flushes it to disk and renames
+/// it into place, so a failure leaves no partial file and an output name may
+/// use the file system's whole name length. What @p path may name:
+///  - a new name or a regular file: created or replaced (its permissions kept);
+///  - a symbolic link to a regular file: the file it points to is replaced,
+///    the link is kept;
+///  - a character device such as /dev/null: written straight through, never
+///    renamed over;
+///  - anything else (a directory, FIFO, socket, block device, a dangling
+///    link, a read-only file) is refused with io_error and left untouched.
+/// The rules are checked again just before the rename.
 void save_npy(const std::string& path, matrix_view m);
 /// @brief Write a 1-D int64 .npy.
 void save_npy(const std::string& path, const std::vector<std::int64_t>& values);

@@ -67,6 +67,8 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
   add_format_option(sub, common);
   return [args, &common] {
     refuse_overwrite(*args);
+    check_output(args->out, {args->file}, "--out");
+    check_output(args->centers, {args->file}, "--centers");
     const resources res = common.make_resources();
     const loaded_embeddings emb = args->input.load(args->file);
     kmeans_params p;

@@ -64,6 +64,7 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
                      !same_file(args->samples, args->labels),
                  "--samples ", args->samples, " is one of the inputs; choose another file name");
     }
+    check_output(args->samples, {args->embeddings, args->labels}, "--samples");
     const resources res = common.make_resources();
     const loaded_embeddings emb = args->input.load(args->embeddings);
     std::vector<std::int64_t> labels = load_labels(args->labels);

@@ -4,8 +4,8 @@
 
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "cli/command.hpp"
 #include "cli/progress.hpp"
@@ -30,8 +30,7 @@ struct track_args {
 // One accuracy per line; a first line that is not a number is a header;
 // blank lines are ignored.
 std::vector<double> read_lp_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw io_error(detail::cat("cannot open --lp-acc file ", path));
+  std::istringstream in(read_text_input(path, "--lp-acc"));
   std::vector<double> out;
   std::string line;
   std::int64_t line_no = 0;
@@ -77,6 +76,7 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
     if (!a->lp_path.empty()) inputs.push_back(a->lp_path);
     if (!a->opts.labels_path.empty()) inputs.push_back(a->opts.labels_path);
     refuse_to_overwrite(a->plot_path, inputs, "--plot");
+    check_output(a->plot_path, inputs, "--plot");
 
     std::vector<double> lp;
     if (!a->lp_path.empty()) {
@@ -159,10 +159,8 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
         if (any) series.push_back(std::move(s));
       }
       if (!lp.empty()) series.push_back({"lp_accuracy", lp, true});
-      std::ofstream out(a->plot_path);
-      if (!out) throw io_error(detail::cat("cannot write --plot file ", a->plot_path));
-      out << svg_plot("embed-metrics track: metrics (scaled) by checkpoint", xl, series);
-      if (!out.flush()) throw io_error(detail::cat("failed writing --plot file ", a->plot_path));
+      write_text_output(a->plot_path, svg_plot("embed-metrics track: metrics (scaled) by checkpoint", xl, series),
+                        "--plot");
     }
 
     if (common.format == "json") {

@@ -2,7 +2,14 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <ostream>
+#include <system_error>
+
+#include "core/check.hpp"
+#include "embed_metrics/error.hpp"
+#include "io/mapped_file.hpp"
+#include "io/output_file.hpp"
 
 namespace embed_metrics::cli {
 namespace {
@@ -95,6 +102,54 @@ void print_records(std::ostream& os, const std::vector<json>& records, const std
   };
   line(keys);
   for (const auto& row : rows) line(row);
+}
+
+namespace {
+
+// True when @p a and @p b name one file (by inode, through links), or,
+// when either does not exist yet, the same normalised path.
+bool same_file(const std::string& a, const std::string& b) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::exists(a, ec) && fs::exists(b, ec)) return fs::equivalent(a, b, ec);
+  std::error_code ea, eb;
+  const auto ca = fs::weakly_canonical(a, ea), cb = fs::weakly_canonical(b, eb);
+  return !ea && !eb ? ca == cb : a == b;
+}
+
+}  // namespace
+
+void check_output(const std::string& path, const std::vector<std::string>& inputs,
+                  const std::string& flag) {
+  if (path.empty()) return;
+  for (const auto& in : inputs) {
+    if (!in.empty() && same_file(path, in))
+      throw invalid_argument(detail::cat(flag, " ", path,
+                                         " is one of the inputs; embed-metrics never writes over "
+                                         "an input: choose another file name"));
+  }
+  try {
+    (void)io::check_output_target(path);
+  } catch (const io_error& e) {
+    throw io_error(detail::cat(flag, " ", e.what()));
+  }
+}
+
+std::string read_text_input(const std::string& path, const std::string& flag) {
+  try {
+    const io::mapped_file file(path);
+    return {reinterpret_cast<const char*>(file.bytes().data), static_cast<std::size_t>(file.bytes().size)};
+  } catch (const io_error& e) {
+    throw io_error(detail::cat(flag, " ", e.what()));
+  }
+}
+
+void write_text_output(const std::string& path, const std::string& text, const std::string& flag) {
+  try {
+    io::write_output_file(path, text);
+  } catch (const io_error& e) {
+    throw io_error(detail::cat(flag, " ", e.what()));
+  }
 }
 
 }  // namespace embed_metrics::cli

@@ -1,6 +1,8 @@
 #pragma once
 // Printing a result in the three output formats: an aligned table for people,
-// JSON, and CSV (one header line, then one line per record).
+// JSON, and CSV (one header line, then one line per record); and the checks
+// every output file option (--out, --centers, --samples, --plot) passes
+// before any work starts.
 
 #include <nlohmann/json.hpp>
 
@@ -23,5 +25,21 @@ void print_records(std::ostream& os, const std::vector<json>& records, const std
 /// A value for a table or CSV cell: numbers with up to 6 significant digits
 /// in tables and full precision in CSV, strings as they are.
 std::string cell(const json& v, bool full_precision);
+
+/// Refuse, before any work is done, an output @p path (given with @p flag)
+/// that names one of @p inputs (also through a link) or that may not be
+/// written (a directory, FIFO, socket, block device, dangling link or
+/// read-only file: the rules of io::output_file, which writes every output).
+/// Nothing happens for an empty path (the output was not asked for).
+/// @throws invalid_argument (an input) or io_error, naming the flag and path.
+void check_output(const std::string& path, const std::vector<std::string>& inputs,
+                  const std::string& flag);
+
+/// The bytes of the input file @p path (given with @p flag), read as every
+/// input is: a FIFO, device or folder is refused at once, never waited on.
+std::string read_text_input(const std::string& path, const std::string& flag);
+
+/// Write @p text to @p path (given with @p flag) through io::output_file.
+void write_text_output(const std::string& path, const std::string& text, const std::string& flag);
 
 }  // namespace embed_metrics::cli

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "io/npy_header.hpp"
+#include "io/printable.hpp"
 #include "io/safetensors_header.hpp"
 #include "io/zip_archive.hpp"
 
@@ -42,7 +43,7 @@ array_data open_raw(array_data a, byte_span bytes, const load_options& o) {
   if (o.raw_rows < 0 || o.raw_cols < 0)
     throw invalid_argument(detail::cat(a.file, ": a raw binary file needs both a shape and a dtype "
                                        "(--shape ROWSxCOLS --dtype f4)"));
-  a.type = parse_dtype_option(o.raw_dtype);
+  a.type = parse_dtype_option(o.raw_dtype, a.file);
   std::uint64_t count = 0, data_bytes = 0;
   if (!mul_size(static_cast<std::uint64_t>(o.raw_rows), static_cast<std::uint64_t>(o.raw_cols),
                 &count) ||
@@ -61,7 +62,7 @@ array_data open_raw(array_data a, byte_span bytes, const load_options& o) {
 
 std::string joined(const std::vector<std::string>& names) {
   std::string s;
-  for (std::size_t i = 0; i < names.size() && i < 20; ++i) s += (i ? ", " : "") + names[i];
+  for (std::size_t i = 0; i < names.size() && i < 20; ++i) s += (i ? ", " : "") + printable(names[i], 60);
   if (names.size() > 20) s += detail::cat(", ... (", names.size(), " in all)");
   return s;
 }
@@ -77,7 +78,7 @@ std::size_t select(const std::vector<std::string>& names, const std::string& wan
   }
   for (std::size_t i = 0; i < names.size(); ++i)
     if (names[i] == want) return i;
-  throw invalid_argument(detail::cat(file, ": has no ", what, " '", want, "'; it holds ",
+  throw invalid_argument(detail::cat(file, ": has no ", what, " ", quoted(want, 60), "; it holds ",
                                      joined(names)));
 }
 
@@ -93,7 +94,7 @@ array_data open_npz(array_data a, byte_span bytes, const load_options& o) {
   const std::size_t i = select(a.names, want, a.file, "array");
   const zip_entry& e = entries[i];
   a.name = a.names[i];
-  const std::string inner = a.file + " [" + e.name + "]";
+  const std::string inner = a.file + " [" + printable(e.name, 60) + "]";
   byte_span content;
   if (e.method == 0) {
     content = zip_stored(bytes, e, a.file);
@@ -116,7 +117,7 @@ array_data open_safetensors(array_data a, byte_span bytes, const load_options& o
   const tensor_entry& t = h.tensors[i];
   a.name = t.name;
   if (!t.type)
-    fail(a.file, "tensor '", t.name, "' has unsupported dtype ", t.dtype_name,
+    fail(a.file, "tensor ", quoted(t.name, 60), " has unsupported dtype ", printable(t.dtype_name, 20),
          "; embeddings and labels must be F16, BF16, F32, F64 or integer");
   a.type = *t.type;
   a.shape = t.shape;

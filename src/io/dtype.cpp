@@ -5,6 +5,7 @@
 #include <type_traits>
 
 #include "io/bytes.hpp"
+#include "io/printable.hpp"
 
 namespace embed_metrics::io {
 
@@ -152,12 +153,12 @@ dtype parse_numpy_descr(std::string_view descr, const std::string& file) {
   dtype t;
   std::string why;
   if (!parse_descr(descr, &t, &why))
-    fail(file, "unsupported dtype '", descr, "' (", why,
+    fail(file, "unsupported dtype ", quoted(descr), " (", why,
          "); embeddings and labels must be float16/32/64 or integer");
   return t;
 }
 
-dtype parse_dtype_option(std::string_view text) {
+dtype parse_dtype_option(std::string_view text, const std::string& file) {
   if (text == "bf16" || text == "bfloat16") return {dtype_kind::bfloat16, 2, false};
   if (text == "float16" || text == "half") return {dtype_kind::floating, 2, false};
   if (text == "float32" || text == "float") return {dtype_kind::floating, 4, false};
@@ -167,7 +168,7 @@ dtype parse_dtype_option(std::string_view text) {
   dtype t;
   std::string why;
   if (!parse_descr(text, &t, &why))
-    throw invalid_argument(detail::cat("dtype '", text, "' is not supported (", why,
+    throw invalid_argument(detail::cat(file, ": raw dtype ", quoted(text), " is not supported (", why,
                                        "): use f2, f4, f8, bf16, i1..i8, u1..u8, with an optional "
                                        "byte order < or >"));
   return t;

@@ -32,8 +32,9 @@ dtype parse_numpy_descr(std::string_view descr, const std::string& file);
 
 /// Parse a user-given dtype for raw files: a NumPy descr with or without
 /// byte order ("f4", "<f4", ">f8", "i8"), or "bf16", "float16", "float32",
-/// "float64", "bfloat16". Throws invalid_argument naming the accepted ones.
-dtype parse_dtype_option(std::string_view text);
+/// "float64", "bfloat16". Throws invalid_argument naming @p file (the raw
+/// file it is for) and the accepted ones.
+dtype parse_dtype_option(std::string_view text, const std::string& file);
 
 /// Convert @p n elements at @p src (type @p t, any alignment) to float32.
 void convert_to_float(const std::uint8_t* src, const dtype& t, std::uint64_t n, float* dst) noexcept;

@@ -9,25 +9,34 @@
 #include <cerrno>
 #include <cstring>
 
+#include "io/file_kind.hpp"
+
 namespace embed_metrics::io {
 
 mapped_file::mapped_file(std::string path) : path_(std::move(path)) {
-  const int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    throw io_error(detail::cat(path_, ": cannot open (", std::strerror(errno), ")"));
+  // O_NONBLOCK: opening a FIFO with no writer (or a terminal, /dev/stdin)
+  // returns at once instead of waiting, so fstat can refuse it. A regular
+  // file ignores the flag. O_NOCTTY: a terminal never becomes ours.
+  const int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+  if (fd < 0) {
+    const int e = errno;
+    struct stat st {};
+    if (::stat(path_.c_str(), &st) == 0 && !S_ISREG(st.st_mode))  // a socket cannot be opened at all
+      throw io_error(detail::cat(path_, ": is ", file_kind(st.st_mode), ", not a regular file"));
+    throw io_error(detail::cat(path_, ": cannot open (", std::strerror(e), ")",
+                               e == ENOENT ? "; check the path" : ""));
+  }
   struct stat st {};
   if (::fstat(fd, &st) != 0) {
     const int e = errno;
     ::close(fd);
     throw io_error(detail::cat(path_, ": cannot stat (", std::strerror(e), ")"));
   }
-  if (S_ISDIR(st.st_mode)) {
-    ::close(fd);
-    throw io_error(detail::cat(path_, ": is a directory, not a file"));
-  }
   if (!S_ISREG(st.st_mode)) {
     ::close(fd);
-    throw io_error(detail::cat(path_, ": is not a regular file"));
+    throw io_error(detail::cat(path_, ": is ", file_kind(st.st_mode),
+                               ", not a regular file; inputs are read from regular files only "
+                               "(save a stream to a file first)"));
   }
   size_ = static_cast<std::uint64_t>(st.st_size);
   if (size_ > 0) {

@@ -2,6 +2,8 @@
 
 #include <string_view>
 
+#include "io/printable.hpp"
+
 namespace embed_metrics::io {
 namespace {
 
@@ -87,8 +89,8 @@ class dict_reader {
     return shape;
   }
   [[noreturn]] void garbled(const std::string& what) {
-    fail(file_, "garbled .npy header at character ", pos_, " (", what, "): '",
-         std::string(s_.substr(0, 200)), "'");
+    fail(file_, "garbled .npy header at character ", pos_, " (", what, "): ",
+         quoted(s_, 120));
   }
 
  private:
@@ -161,7 +163,7 @@ npy_header parse_npy(byte_span bytes, const std::string& file) {
       h.shape = r.shape_tuple();
       have_shape = true;
     } else {
-      fail(file, "garbled .npy header: unexpected key '", key, "'");
+      fail(file, "garbled .npy header: unexpected key ", quoted(key));
     }
     if (!r.accept(',')) {
       r.expect('}');

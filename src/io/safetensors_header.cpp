@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "io/npy_header.hpp"
+#include "io/printable.hpp"
 
 namespace embed_metrics::io {
 namespace {
@@ -76,13 +77,13 @@ safetensors_header parse_safetensors(byte_span bytes, const std::string& file) {
     const auto& v = it.value();
     tensor_entry t;
     t.name = it.key();
-    const std::string who = "tensor '" + t.name + "'";
+    const std::string who = "tensor " + quoted(t.name, 60);
     if (!v.is_object() || !v.contains("dtype") || !v.contains("shape") || !v.contains("data_offsets"))
       fail(file, "safetensors header: ", who, " lacks dtype, shape or data_offsets");
     if (!v["dtype"].is_string()) fail(file, "safetensors header: ", who, " has a non-string dtype");
     t.dtype_name = v["dtype"].get<std::string>();
     const st_dtype* st = find_type(t.dtype_name);
-    if (!st) fail(file, "safetensors header: ", who, " has an unknown dtype '", t.dtype_name, "'");
+    if (!st) fail(file, "safetensors header: ", who, " has an unknown dtype ", quoted(t.dtype_name, 20));
     t.type = st->type;
     const auto& shape = v["shape"];
     if (!shape.is_array()) fail(file, "safetensors header: ", who, " has a shape that is not a list");
@@ -119,7 +120,7 @@ safetensors_header parse_safetensors(byte_span bytes, const std::string& file) {
     const auto& a = h.tensors[i - 1];
     const auto& b = h.tensors[i];
     if (b.begin < a.end)
-      fail(file, "safetensors header: tensors '", a.name, "' and '", b.name, "' overlap (bytes ",
+      fail(file, "safetensors header: tensors ", quoted(a.name, 60), " and ", quoted(b.name, 60), " overlap (bytes ",
            a.begin, "..", a.end, " and ", b.begin, "..", b.end, ")");
   }
   return h;

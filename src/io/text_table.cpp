@@ -1,7 +1,12 @@
 #include "io/text_table.hpp"
 
+#include <algorithm>
+#include <cfloat>
 #include <charconv>
+#include <cmath>
 #include <string_view>
+
+#include "io/printable.hpp"
 
 namespace embed_metrics::io {
 namespace {
@@ -37,6 +42,41 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+// True when the decimal literal @p s (which from_chars found out of range)
+// is too large rather than too small: its first significant digit lies left
+// of the decimal point once the exponent is applied.
+bool overflows(std::string_view s) {
+  std::size_t i = 0;
+  if (i < s.size() && s[i] == '-') ++i;
+  bool seen_point = false, seen_digit = false;
+  std::int64_t int_digits = 0, leading_frac_zeros = 0;
+  for (; i < s.size() && ((s[i] >= '0' && s[i] <= '9') || s[i] == '.'); ++i) {
+    if (s[i] == '.') {
+      seen_point = true;
+      continue;
+    }
+    if (!seen_point) {
+      if (seen_digit || s[i] != '0') ++int_digits;
+    } else if (!seen_digit && s[i] == '0') {
+      ++leading_frac_zeros;
+    }
+    if (s[i] != '0') seen_digit = true;
+  }
+  if (!seen_digit) return false;  // zero: never out of range, but not an overflow either
+  // decimal position of the first significant digit: 1 for "1.5", -2 for "0.001"
+  const std::int64_t point = int_digits > 0 ? int_digits : -leading_frac_zeros;
+  std::int64_t exponent = 0;
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    bool negative = false;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) negative = s[i++] == '-';
+    for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i)
+      exponent = std::min<std::int64_t>(exponent * 10 + (s[i] - '0'), std::int64_t{1} << 40);
+    if (negative) exponent = -exponent;
+  }
+  return point + exponent > 0;
+}
+
 bool parse_float(std::string_view s, float* out, bool* integer) {
   s = trim(s);
   if (!s.empty() && s.front() == '+') s.remove_prefix(1);
@@ -44,12 +84,15 @@ bool parse_float(std::string_view s, float* out, bool* integer) {
   const char* end = s.data() + s.size();
   auto r = std::from_chars(s.data(), end, *out);
   if (r.ec == std::errc::result_out_of_range) {
-    // from_chars leaves the value unset; a literal beyond float range is +-inf
-    // (as NumPy reads it), a tiny one is 0.
+    if (r.ptr != end) return false;
+    // from_chars leaves the value unset. Beyond double range the literal is
+    // +-inf (then refused, or dropped, like any Inf); beyond float range
+    // only, it converts to +-inf as well; a tiny one is 0 (or a subnormal).
     double d = 0;
-    auto rd = std::from_chars(s.data(), end, d);
-    if (rd.ptr != end) return false;
-    *out = static_cast<float>(d);
+    const auto rd = std::from_chars(s.data(), end, d);
+    if (rd.ec == std::errc::result_out_of_range)
+      d = overflows(s) ? (s.front() == '-' ? -HUGE_VAL : HUGE_VAL) : (s.front() == '-' ? -0.0 : 0.0);
+    *out = std::fabs(d) > FLT_MAX ? static_cast<float>(std::copysign(HUGE_VALF, d)) : static_cast<float>(d);
   } else if (r.ec != std::errc() || r.ptr != end) {
     return false;
   }
@@ -72,6 +115,26 @@ bool parse_int(std::string_view s, std::int64_t* out, bool* too_big) {
   auto r = std::from_chars(s.data(), end, *out);
   if (r.ec == std::errc::result_out_of_range && r.ptr == end) *too_big = true;
   return r.ec == std::errc() && r.ptr == end;
+}
+
+enum class integral { yes, fraction, too_big, not_a_number };
+
+// A float literal whose value is a whole number that fits in int64.
+integral parse_integral_float(std::string_view s, std::int64_t* out) {
+  s = trim(s);
+  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
+  if (s.empty()) return integral::not_a_number;
+  const char* end = s.data() + s.size();
+  double d = 0;
+  const auto r = std::from_chars(s.data(), end, d);
+  if (r.ptr != end || (r.ec != std::errc() && r.ec != std::errc::result_out_of_range))
+    return integral::not_a_number;
+  if (r.ec == std::errc::result_out_of_range) return overflows(s) ? integral::too_big : integral::fraction;
+  if (!std::isfinite(d) || std::trunc(d) != d) return integral::fraction;
+  // [-2^63, 2^63): both bounds are exact doubles
+  if (d < -9223372036854775808.0 || d >= 9223372036854775808.0) return integral::too_big;
+  *out = static_cast<std::int64_t>(d);
+  return integral::yes;
 }
 
 bool blank(std::string_view s) { return trim(s).empty(); }
@@ -99,11 +162,6 @@ void split(std::string_view line, char delimiter, F&& field) {
   }
 }
 
-std::string quote(std::string_view s) {
-  if (s.size() > 40) return detail::cat("'", s.substr(0, 40), "...'");
-  return detail::cat("'", s, "'");
-}
-
 }  // namespace
 
 text_table parse_text_table(byte_span bytes, const std::string& file, char delimiter) {
@@ -128,26 +186,34 @@ text_table parse_text_table(byte_span bytes, const std::string& file, char delim
                                                               : '\0';
     }
     std::int64_t fields = 0;
+    std::int64_t numbers = 0;
+    std::int64_t bad_column = 0;  // 1-based; 0 = none
     std::string_view bad;
-    bool ok = true;
     const std::size_t before = t.values.size();
+    bool integer = t.all_integer;
     split(line, delimiter, [&](std::string_view f) {
       float v = 0;
-      if (ok && !parse_float(f, &v, &t.all_integer)) {
-        ok = false;
+      ++fields;
+      if (parse_float(f, &v, &integer)) {
+        ++numbers;
+      } else if (bad_column == 0) {
+        bad_column = fields;
         bad = f;
       }
       t.values.push_back(v);
-      ++fields;
     });
-    if (!ok && first) {  // a header line
+    // The first line is a header only when none of its fields is a number;
+    // a line of numbers with one bad field is data with an error in it.
+    if (first && numbers == 0) {
       t.values.resize(before);
       t.header = true;
       first = false;
       continue;
     }
-    if (!ok)
-      fail(file, "line ", lines.number(), ": ", quote(trim(bad)), " is not a number");
+    if (bad_column != 0)
+      fail(file, "line ", lines.number(), ", column ", bad_column, ": ", quoted(trim(bad)),
+           " is not a number", first ? " (a header line holds no numbers at all)" : "");
+    t.all_integer = integer;
     if (t.rows == 0) {
       t.cols = fields;
     } else if (fields != t.cols) {
@@ -169,6 +235,7 @@ std::vector<std::int64_t> parse_text_labels(byte_span bytes, const std::string& 
   std::int64_t blank_line = 0;
   bool first = true;
   while (lines.next(&line)) {
+    if (!trim(line).empty() && trim(line).front() == '#') continue;  // a comment, as in tables
     if (blank(line)) {
       if (blank_line == 0) blank_line = lines.number();
       continue;
@@ -180,7 +247,21 @@ std::vector<std::int64_t> parse_text_labels(byte_span bytes, const std::string& 
     bool too_big = false;
     if (!parse_int(line, &v, &too_big)) {
       const std::string_view t = trim(line);
-      if (too_big) fail(file, "line ", lines.number(), ": ", quote(t), " does not fit in 64 bits");
+      if (too_big) fail(file, "line ", lines.number(), ": ", quoted(t), " does not fit in 64 bits");
+      // np.savetxt writes integer labels held in a float array as
+      // 3.000000000000000000e+00: an integer value in float notation is a label.
+      switch (parse_integral_float(t, &v)) {
+        case integral::yes:
+          out.push_back(v);
+          first = false;
+          continue;
+        case integral::too_big:
+          fail(file, "line ", lines.number(), ": ", quoted(t), " does not fit in 64 bits");
+        case integral::fraction:
+          fail(file, "line ", lines.number(), ": ", quoted(t),
+               " is not an integer; labels must be integers");
+        case integral::not_a_number: break;
+      }
       if (first) {
         bool numeric_looking = !t.empty() && (t.front() == '-' || t.front() == '+' ||
                                               (t.front() >= '0' && t.front() <= '9'));
@@ -190,14 +271,9 @@ std::vector<std::int64_t> parse_text_labels(byte_span bytes, const std::string& 
         }
       }
       if (t.find_first_of(",\t") != std::string_view::npos)
-        fail(file, "line ", lines.number(), ": ", quote(t),
+        fail(file, "line ", lines.number(), ": ", quoted(t),
              " has several fields; expected one integer label per line");
-      float f = 0;
-      bool integer = true;
-      if (parse_float(t, &f, &integer))
-        fail(file, "line ", lines.number(), ": ", quote(t),
-             " is not an integer; labels must be integers");
-      fail(file, "line ", lines.number(), ": ", quote(t), " is not an integer label");
+      fail(file, "line ", lines.number(), ": ", quoted(t), " is not an integer label");
     }
     out.push_back(v);
     first = false;

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <limits>
 
+#include "io/printable.hpp"
+
 namespace embed_metrics::io {
 namespace {
 
@@ -36,7 +38,7 @@ std::uint32_t crc_of(const std::uint8_t* p, std::uint64_t n) {
 
 void check_crc(const zip_entry& e, const std::uint8_t* p, std::uint64_t n, const std::string& file) {
   if (crc_of(p, n) != e.crc32)
-    corrupt(file, detail::cat("entry '", e.name, "' fails its CRC-32 check (the data is damaged)"));
+    corrupt(file, detail::cat("entry ", quoted(e.name, 60), " fails its CRC-32 check (the data is damaged)"));
 }
 
 }  // namespace
@@ -119,10 +121,10 @@ std::vector<zip_entry> read_zip_directory(byte_span bytes, const std::string& fi
 }
 
 byte_span zip_entry_data(byte_span bytes, const zip_entry& e, const std::string& file) {
-  if (e.flags & 0x1) corrupt(file, detail::cat("entry '", e.name, "' is encrypted"));
+  if (e.flags & 0x1) corrupt(file, detail::cat("entry ", quoted(e.name, 60), " is encrypted"));
   const byte_span h = bytes.sub(e.local_offset, kLocalSize, file, "a zip local header");
   if (read_u32(h.data) != kLocalSig)
-    corrupt(file, detail::cat("entry '", e.name, "' has a bad local header signature"));
+    corrupt(file, detail::cat("entry ", quoted(e.name, 60), " has a bad local header signature"));
   const std::uint64_t name_len = read_u16(h.data + 26);
   const std::uint64_t extra_len = read_u16(h.data + 28);
   return bytes.sub(e.local_offset + kLocalSize + name_len + extra_len, e.compressed_size, file,
@@ -131,9 +133,9 @@ byte_span zip_entry_data(byte_span bytes, const zip_entry& e, const std::string&
 
 byte_span zip_stored(byte_span bytes, const zip_entry& e, const std::string& file) {
   const byte_span raw = zip_entry_data(bytes, e, file);
-  if (e.method != 0) corrupt(file, detail::cat("entry '", e.name, "' is compressed"));
+  if (e.method != 0) corrupt(file, detail::cat("entry ", quoted(e.name, 60), " is compressed"));
   if (e.size != e.compressed_size)
-    corrupt(file, detail::cat("stored entry '", e.name, "' has sizes ", e.compressed_size, " and ", e.size));
+    corrupt(file, detail::cat("stored entry ", quoted(e.name, 60), " has sizes ", e.compressed_size, " and ", e.size));
   check_crc(e, raw.data, raw.size, file);
   return raw;
 }
@@ -144,12 +146,12 @@ std::vector<std::uint8_t> zip_extract(byte_span bytes, const zip_entry& e, const
     return {raw.data, raw.data + raw.size};
   }
   if (e.method != 8)
-    fail(file, "zip entry '", e.name, "' uses compression method ", e.method,
+    fail(file, "zip entry ", quoted(e.name, 60), " uses compression method ", e.method,
          "; only stored and deflated entries are read");
   const byte_span raw = zip_entry_data(bytes, e, file);
   std::uint64_t limit = 0;
   if (!mul_size(raw.size + 1, kMaxDeflateRatio, &limit) || e.size > limit)
-    corrupt(file, detail::cat("entry '", e.name, "' claims ", e.size, " bytes from ", raw.size,
+    corrupt(file, detail::cat("entry ", quoted(e.name, 60), " claims ", e.size, " bytes from ", raw.size,
                               " compressed ones"));
   std::vector<std::uint8_t> out(e.size);
   z_stream z{};
@@ -170,10 +172,10 @@ std::vector<std::uint8_t> zip_extract(byte_span bytes, const zip_entry& e, const
   }
   inflateEnd(&z);
   if (rc != Z_STREAM_END)
-    corrupt(file, detail::cat("entry '", e.name, "' does not inflate (",
+    corrupt(file, detail::cat("entry ", quoted(e.name, 60), " does not inflate (",
                               rc == Z_DATA_ERROR ? "bad deflate data" : "truncated or wrong size", ")"));
   if (out_done != e.size)
-    corrupt(file, detail::cat("entry '", e.name, "' inflates to ", out_done, " bytes, the directory says ", e.size));
+    corrupt(file, detail::cat("entry ", quoted(e.name, 60), " inflates to ", out_done, " bytes, the directory says ", e.size));
   check_crc(e, out.data(), out.size(), file);
   return out;
 }

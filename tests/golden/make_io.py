@@ -92,6 +92,9 @@ np.savetxt(path("plain.tsv"), X, delimiter="\t", fmt="%.1f")
 np.savetxt(path("header.tsv"), X, delimiter="\t", fmt="%.3e", header="a\tb\tc\td", comments="")
 np.savetxt(path("labels.txt"), LABELS, fmt="%d")
 np.savetxt(path("labels_header.csv"), LABELS, fmt="%d", header="label", comments="")
+# labels held in a float array, as np.savetxt writes it by default (%.18e,
+# a '# ' comment header): the label reader takes whole numbers in float form
+np.savetxt(path("labels_savetxt.txt"), LABELS.astype(np.float64), header="cluster labels")
 
 # raw binary
 X.astype("<f4").tofile(path("x_3x4.f4"))

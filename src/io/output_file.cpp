@@ -1,0 +1,168 @@
+#include "io/output_file.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <climits>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+
+#include "core/check.hpp"
+#include "embed_metrics/error.hpp"
+#include "io/file_kind.hpp"
+
+namespace embed_metrics::io {
+namespace {
+
+[[noreturn]] void refuse(const std::string& path, const std::string& why) {
+  throw io_error(detail::cat(path, ": ", why));
+}
+
+std::string folder_of(const std::string& path) {
+  const auto slash = path.find_last_of('/');
+  if (slash == std::string::npos) return ".";
+  if (slash == 0) return "/";
+  return path.substr(0, slash);
+}
+
+// Resolve a symbolic link to an absolute path (realpath), or "" when it fails.
+std::string resolved(const std::string& path) {
+  std::unique_ptr<char, decltype(&std::free)> p(::realpath(path.c_str(), nullptr), &std::free);
+  return p ? std::string(p.get()) : std::string();
+}
+
+// The rules of output_target for an existing @p st at @p path (reached
+// through a link when @p via_link).
+void check_kind(const std::string& path, const struct stat& st, bool via_link) {
+  if (S_ISREG(st.st_mode) || S_ISCHR(st.st_mode)) return;
+  refuse(path, detail::cat(via_link ? "is a symbolic link to " : "is ", file_kind(st.st_mode),
+                           "; an output is only ever written to a regular file (or a character "
+                           "device such as /dev/null), never over anything else: choose a file name"));
+}
+
+void write_all(int fd, const void* data, std::size_t n, const std::string& path) {
+  const auto* p = static_cast<const char*>(data);
+  while (n > 0) {
+    const ssize_t w = ::write(fd, p, std::min<std::size_t>(n, std::size_t{1} << 30));
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      refuse(path, detail::cat("write failed (", std::strerror(errno), ")"));
+    }
+    p += w;
+    n -= static_cast<std::size_t>(w);
+  }
+}
+
+}  // namespace
+
+output_target check_output_target(const std::string& path) {
+  output_target t;
+  t.path = path;
+  if (path.empty()) refuse("(empty path)", "an output needs a file name");
+  if (path.back() == '/') refuse(path, "names a folder; give a file name");
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0) {
+    if (errno != ENOENT) refuse(path, detail::cat("cannot be inspected (", std::strerror(errno), ")"));
+    t.replace = path;  // a new file; a missing folder is reported when it is created
+    return t;
+  }
+  bool via_link = false;
+  std::string file = path;
+  if (S_ISLNK(st.st_mode)) {
+    via_link = true;
+    if (::stat(path.c_str(), &st) != 0)
+      refuse(path, detail::cat("is a symbolic link to a missing file (", std::strerror(errno),
+                               "); remove the link or give another name"));
+    file = resolved(path);
+    if (file.empty()) refuse(path, detail::cat("cannot resolve the symbolic link (", std::strerror(errno), ")"));
+  }
+  check_kind(path, st, via_link);
+  if (S_ISCHR(st.st_mode)) {
+    t.device = true;
+    return t;
+  }
+  if (::access(file.c_str(), W_OK) != 0 && errno == EACCES)
+    refuse(path, "is read-only; it is not replaced (make it writable or choose another name)");
+  t.replace = file;
+  t.exists = true;
+  t.mode = static_cast<unsigned>(st.st_mode & 0777);
+  return t;
+}
+
+output_file::output_file(const std::string& path) : target_(check_output_target(path)) {
+  if (target_.device) {
+    // O_NONBLOCK only for the open, which must not wait; no O_CREAT or O_TRUNC.
+    fd_ = ::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd_ < 0) refuse(path, detail::cat("cannot open for writing (", std::strerror(errno), ")"));
+    struct stat st {};
+    if (::fstat(fd_, &st) != 0 || !S_ISCHR(st.st_mode)) {
+      ::close(fd_);
+      fd_ = -1;
+      refuse(path, "changed while it was being opened; try again");
+    }
+    ::fcntl(fd_, F_SETFL, ::fcntl(fd_, F_GETFL) & ~O_NONBLOCK);
+    return;
+  }
+  // A short name in the same folder: the output's own name may already use
+  // all NAME_MAX bytes, so "<name>.tmp" could not be created.
+  tmp_ = folder_of(target_.replace) + "/.embed-metrics-XXXXXX";
+  fd_ = ::mkostemp(tmp_.data(), O_CLOEXEC);
+  if (fd_ < 0) {
+    const int e = errno;
+    tmp_.clear();
+    refuse(path, detail::cat("cannot create a file in ", folder_of(target_.replace), " (",
+                             std::strerror(e), ")",
+                             e == ENOENT ? "; the folder does not exist" : ""));
+  }
+}
+
+output_file::~output_file() {
+  if (fd_ >= 0) ::close(fd_);
+  if (!done_ && !tmp_.empty()) ::unlink(tmp_.c_str());
+}
+
+void output_file::write(const void* data, std::size_t n) { write_all(fd_, data, n, target_.path); }
+
+void output_file::commit() {
+  const std::string& path = target_.path;
+  if (target_.device) {
+    const int rc = ::close(fd_);
+    fd_ = -1;
+    if (rc != 0) refuse(path, detail::cat("write failed (", std::strerror(errno), ")"));
+    done_ = true;
+    return;
+  }
+  ::fchmod(fd_, target_.mode);
+  if (::fsync(fd_) != 0 && errno != EINVAL)
+    refuse(path, detail::cat("cannot flush to disk (", std::strerror(errno), ")"));
+  const int rc = ::close(fd_);
+  fd_ = -1;
+  if (rc != 0) refuse(path, detail::cat("write failed (", std::strerror(errno), ")"));
+  // Checked again at the last moment: what the name holds may have changed
+  // while the output was computed, and rename would replace anything.
+  struct stat st {};
+  if (::lstat(target_.replace.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
+    refuse(path, detail::cat("is now ", file_kind(st.st_mode), "; it is not replaced"));
+  if (std::rename(tmp_.c_str(), target_.replace.c_str()) != 0)
+    refuse(path, detail::cat("cannot rename the finished file into place (", std::strerror(errno), ")"));
+  done_ = true;
+  // The rename itself reaches the disk with the folder.
+  const int dir = ::open(folder_of(target_.replace).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir >= 0) {
+    ::fsync(dir);
+    ::close(dir);
+  }
+}
+
+void write_output_file(const std::string& path, std::string_view bytes) {
+  output_file f(path);
+  f.write(bytes.data(), bytes.size());
+  f.commit();
+}
+
+}  // namespace embed_metrics::io
