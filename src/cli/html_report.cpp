@@ -26,7 +26,7 @@ td.text,th.text{text-align:left}
 table.sortable th{cursor:pointer}
 table.sortable th[aria-sort=ascending]::after{content:" \25B2"}
 table.sortable th[aria-sort=descending]::after{content:" \25BC"}
-div.scroll{max-height:520px;overflow:auto;display:inline-block;border:1px solid #ddd}
+div.scroll{max-height:520px;max-width:100%;overflow:auto;display:inline-block;border:1px solid #ddd}
 td.meaning{text-align:left;white-space:normal;max-width:520px;color:#444}
 span.key{display:inline-block;width:26px;height:12px;vertical-align:middle}
 )css";

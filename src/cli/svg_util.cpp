@@ -55,6 +55,14 @@ std::string tick_label(double v, double step) {
     std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
   }
   std::string s = buf;
+  // 2e+06 reads as 2e6.
+  for (const char* from : {"e+0", "e+", "e-0"}) {
+    const auto at = s.find(from);
+    if (at != std::string::npos) {
+      s.replace(at, std::string(from).size(), from[1] == '-' ? "e-" : "e");
+      break;
+    }
+  }
   if (s == "-0" || s.find_first_not_of("-0.") == std::string::npos) s = "0";
   return s;
 }
