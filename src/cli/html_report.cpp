@@ -98,7 +98,8 @@ std::string corr_colour(double v) {
   const double to[3] = {v >= 0 ? 33.0 : 178.0, v >= 0 ? 102.0 : 24.0, v >= 0 ? 172.0 : 43.0};
   char buf[16];
   std::snprintf(buf, sizeof buf, "#%02x%02x%02x", static_cast<int>(255 + (to[0] - 255) * t),
-                static_cast<int>(255 + (to[1] - 255) * t), static_cast<int>(255 + (to[2] - 255) * t));
+                static_cast<int>(255 + (to[1] - 255) * t),
+                static_cast<int>(255 + (to[2] - 255) * t));
   return buf;
 }
 
@@ -118,12 +119,12 @@ void write_checkpoint_table(std::ostringstream& os, const html_report_input& in)
   os << "</tr></thead><tbody>\n";
   for (std::size_t i = 0; i < in.checkpoints.size(); ++i) {
     const auto& cp = in.checkpoints[i];
-    os << R"(<tr><td data-v=")" << i << R"(">)" << i << R"(</td><td class="text" data-v=")" << escape(cp.label)
-       << R"(">)" << escape(cp.label) << "</td>";
+    os << R"(<tr><td data-v=")" << i << R"(">)" << i << R"(</td><td class="text" data-v=")"
+       << escape(cp.label) << R"(">)" << escape(cp.label) << "</td>";
     for (const auto& c : in.columns) {
       const json v = cp.row.contains(c) ? cp.row[c] : json(nullptr);
-      os << R"(<td data-v=")" << escape(data_value(v)) << R"(">)" << escape(v.is_null() ? "-" : cell(v, false))
-         << "</td>";
+      os << R"(<td data-v=")" << escape(data_value(v)) << R"(">)"
+         << escape(v.is_null() ? "-" : cell(v, false)) << "</td>";
     }
     os << "</tr>\n";
   }
@@ -132,8 +133,8 @@ void write_checkpoint_table(std::ostringstream& os, const html_report_input& in)
 
 void write_correlations(std::ostringstream& os, const html_report_input& in) {
   os << "<h2>Correlation with " << escape(in.reference_key) << "</h2>\n";
-  os << R"(<p class="note">Over the checkpoints )" << in.skip_first << " to " << in.checkpoints.size() - 1
-     << " (the first " << in.skip_first
+  os << R"(<p class="note">Over the checkpoints )" << in.skip_first << " to "
+     << in.checkpoints.size() - 1 << " (the first " << in.skip_first
      << R"( left out). Colour scale: <span class="key" style="background:)" << corr_colour(-1)
      << R"("></span> -1 <span class="key" style="background:#fff;border:1px solid #ddd"></span> 0 <span class="key" style="background:)"
      << corr_colour(1) << R"("></span> +1.</p>)" << '\n';
@@ -146,8 +147,8 @@ void write_correlations(std::ostringstream& os, const html_report_input& in) {
       const double d = x.is_number() ? x.get<double>() : NAN;
       char buf[16];
       std::snprintf(buf, sizeof buf, std::isfinite(d) ? "%+.3f" : "n/a", d);
-      os << R"(<td style="background:)" << corr_colour(d) << (std::fabs(d) > 0.6 ? ";color:#fff" : "") << R"(">)"
-         << buf << "</td>";
+      os << R"(<td style="background:)" << corr_colour(d)
+         << (std::fabs(d) > 0.6 ? ";color:#fff" : "") << R"(">)" << buf << "</td>";
     }
     std::string meaning;
     for (const auto& [k, text] : metric_explanations())
@@ -161,13 +162,15 @@ void write_correlations(std::ostringstream& os, const html_report_input& in) {
 
 std::string html_report(const html_report_input& in) {
   std::ostringstream os;
-  os << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>" << escape(in.title)
-     << "</title>\n<style>" << kStyle << "</style></head><body>\n";
+  os << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>"
+     << escape(in.title) << "</title>\n<style>" << kStyle << "</style></head><body>\n";
   os << "<h1>" << escape(in.title) << "</h1>\n";
-  os << R"(<p class="note">)" << in.checkpoints.size() << (in.checkpoints.size() == 1 ? " checkpoint" : " checkpoints")
+  os << R"(<p class="note">)" << in.checkpoints.size()
+     << (in.checkpoints.size() == 1 ? " checkpoint" : " checkpoints")
      << ". Everything on this page is in this one file: it needs no network.</p>\n";
   if (!in.small_multiples_svg.empty()) {
-    os << "<h2>Metrics by checkpoint</h2>\n<div class=\"figure\">" << in.small_multiples_svg << "</div>\n";
+    os << "<h2>Metrics by checkpoint</h2>\n<div class=\"figure\">" << in.small_multiples_svg
+       << "</div>\n";
   }
   if (!in.reference_key.empty() && !in.correlations.empty()) write_correlations(os, in);
   os << "<h2>Every checkpoint</h2>\n<p class=\"note\">Click a column to sort by it.</p>\n";
@@ -185,20 +188,24 @@ std::string html_report(const html_report_input& in) {
     any_sizes = any_sizes || !cp.cluster_sizes.empty();
   }
   if (any_spectrum)
-    os << "<h2>Covariance spectrum</h2>\n<p class=\"note\">The eigenvalues of each checkpoint's covariance. A "
-          "tail that falls away means the embeddings use fewer dimensions (dimensional collapse).</p>\n"
+    os << "<h2>Covariance spectrum</h2>\n<p class=\"note\">The eigenvalues of each checkpoint's "
+          "covariance. A "
+          "tail that falls away means the embeddings use fewer dimensions (dimensional "
+          "collapse).</p>\n"
        << svg_spectrum(spectra, labels) << '\n';
   if (any_sizes)
-    os << "<h2>Cluster sizes of C1</h2>\n<p class=\"note\">One bar per checkpoint; one cluster holding most of "
+    os << "<h2>Cluster sizes of C1</h2>\n<p class=\"note\">One bar per checkpoint; one cluster "
+          "holding most of "
           "the points is a degenerate clustering.</p>\n"
        << svg_cluster_sizes(sizes, labels) << '\n';
 
   os << "<h2>Inputs</h2>\n<table id=\"inputs\"><tbody>\n";
   for (const auto& [what, value] : in.inputs)
-    os << R"(<tr><th class="text">)" << escape(what) << R"(</th><td class="text" style="white-space:normal">)"
-       << escape(value) << "</td></tr>\n";
+    os << R"(<tr><th class="text">)" << escape(what)
+       << R"(</th><td class="text" style="white-space:normal">)" << escape(value) << "</td></tr>\n";
   os << "</tbody></table>\n";
-  os << R"(<pre id="selftest-result"></pre>)" << "\n<script>" << kScript << "</script>\n</body></html>\n";
+  os << R"(<pre id="selftest-result"></pre>)"
+     << "\n<script>" << kScript << "</script>\n</body></html>\n";
   return os.str();
 }
 

@@ -28,12 +28,13 @@ struct html_checkpoint {
 struct html_report_input {
   std::string title;
   std::vector<html_checkpoint> checkpoints;
-  std::vector<std::string> columns;  ///< row keys for the table, in order
-  std::string small_multiples_svg;   ///< an <svg> element (svg_plot_element); empty = none
-  std::string reference_key;         ///< the series the correlations are against; empty = none
+  std::vector<std::string> columns;    ///< row keys for the table, in order
+  std::string small_multiples_svg;     ///< an <svg> element (svg_plot_element); empty = none
+  std::string reference_key;           ///< the series the correlations are against; empty = none
   json correlations = json::object();  ///< {metric: {spearman, pearson, kendall}}
   int skip_first = 0;
-  std::vector<std::pair<std::string, std::string>> inputs;  ///< (what, value): files, k, seed, device, version
+  std::vector<std::pair<std::string, std::string>>
+      inputs;  ///< (what, value): files, k, seed, device, version
 };
 
 /// The HTML document.

@@ -31,9 +31,12 @@ std::vector<std::string> csv_split(const std::string& line) {
   for (std::size_t i = 0; i < line.size(); ++i) {
     const char c = line[i];
     if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') cells.back() += '"', ++i;
-      else if (c == '"') quoted = false;
-      else cells.back() += c;
+      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"')
+        cells.back() += '"', ++i;
+      else if (c == '"')
+        quoted = false;
+      else
+        cells.back() += c;
     } else if (c == '"') {
       quoted = true;
     } else if (c == ',') {
@@ -47,7 +50,8 @@ std::vector<std::string> csv_split(const std::string& line) {
 
 std::string header_of(const json& row) {
   std::string h;
-  for (auto it = row.begin(); it != row.end(); ++it) h += (h.empty() ? "" : ",") + csv_escape(it.key());
+  for (auto it = row.begin(); it != row.end(); ++it)
+    h += (h.empty() ? "" : ",") + csv_escape(it.key());
   return h;
 }
 
@@ -102,13 +106,14 @@ void append_log_row(const std::string& path, const json& row) {
         first = json::parse(first_line(path));
       } catch (const json::exception&) {
         ::close(fd);
-        throw format_error(detail::cat("--append file ", path, ": its first line is not a JSON object"));
+        throw format_error(
+            detail::cat("--append file ", path, ": its first line is not a JSON object"));
       }
       if (header_of(first) != header_of(row)) {
         ::close(fd);
-        throw invalid_argument(detail::cat("--append file ", path, " has the keys '", header_of(first),
-                                           "' but this row has '", header_of(row),
-                                           "': append to a new file for a different set of columns"));
+        throw invalid_argument(detail::cat(
+            "--append file ", path, " has the keys '", header_of(first), "' but this row has '",
+            header_of(row), "': append to a new file for a different set of columns"));
       }
     }
     text = row.dump() + "\n";
@@ -174,8 +179,9 @@ std::vector<json> read_log(const std::string& path) {
       continue;
     }
     if (cells.size() != header.size())
-      throw format_error(detail::cat(path, ":", line_no, ": ", cells.size(), " cells but the header has ",
-                                     header.size(), " (an interrupted write?)"));
+      throw format_error(detail::cat(path, ":", line_no, ": ", cells.size(),
+                                     " cells but the header has ", header.size(),
+                                     " (an interrupted write?)"));
     json row = json::object();
     for (std::size_t i = 0; i < cells.size(); ++i) row[header[i]] = parse_cell(cells[i]);
     rows.push_back(std::move(row));

@@ -57,23 +57,28 @@ class panel_writer {
     std::size_t widest = 1;
     for (const auto& l : fig.x_labels) widest = std::max(widest, l.size());
     const double label_w = svg::text_width(std::string(widest, '0'), kTickFont) + 14;
-    x_step_ = svg::label_step(n_, static_cast<std::size_t>(std::max(1.0, (kPlotRight - kPlotLeft) / label_w)));
+    x_step_ = svg::label_step(
+        n_, static_cast<std::size_t>(std::max(1.0, (kPlotRight - kPlotLeft) / label_w)));
   }
 
   void write(std::size_t m, double ox, double oy) {
     const auto& ser = fig_.metrics[m];
-    os_ << R"(<g class="panel" data-metric=")" << escape(ser.name) << R"(" transform="translate()" << px(ox)
-        << ',' << px(oy) << R"lit()">)lit" << '\n';
+    os_ << R"(<g class="panel" data-metric=")" << escape(ser.name) << R"(" transform="translate()"
+        << px(ox) << ',' << px(oy) << R"lit()">)lit" << '\n';
     const std::string name = ser.unit.empty() ? ser.name : ser.name + " (" + ser.unit + ")";
-    os_ << R"(<text class="panel-title" x="8" y="15" font-size=")" << kTitleFont << R"(" font-weight="bold">)"
-        << escape(svg::fit(name, kPanelW - 16, kTitleFont * 1.08)) << "</text>\n";
+    os_ << R"(<text class="panel-title" x="8" y="15" font-size=")" << kTitleFont
+        << R"(" font-weight="bold">)" << escape(svg::fit(name, kPanelW - 16, kTitleFont * 1.08))
+        << "</text>\n";
     if (m < fig_.correlations.size() && !fig_.correlations[m].empty())
-      os_ << R"(<text class="panel-corr" x="8" y="31" font-size=")" << kSubFont << R"(" fill="#333">)"
-          << escape(svg::fit(corr_text(fig_.correlations[m]), kPanelW - 16, kSubFont * 1.08)) << "</text>\n";
+      os_ << R"(<text class="panel-corr" x="8" y="31" font-size=")" << kSubFont
+          << R"(" fill="#333">)"
+          << escape(svg::fit(corr_text(fig_.correlations[m]), kPanelW - 16, kSubFont * 1.08))
+          << "</text>\n";
     write_skip_shade();
     const range r = finite_range(ser.values);
     if (r.empty()) {
-      os_ << R"(<text x=")" << px((kPlotLeft + kPlotRight) / 2) << R"(" y=")" << px((kPlotTop + kPlotBottom) / 2)
+      os_ << R"(<text x=")" << px((kPlotLeft + kPlotRight) / 2) << R"(" y=")"
+          << px((kPlotTop + kPlotBottom) / 2)
           << R"(" text-anchor="middle" fill="#777" font-size="11">no values</text>)" << '\n';
     } else {
       const auto t = svg::nice_ticks(r.lo, r.hi, 5);
@@ -89,7 +94,8 @@ class panel_writer {
     write_x_labels();
     os_ << R"(<rect x=")" << px(kPlotLeft) << R"(" y=")" << px(kPlotTop) << R"(" width=")"
         << px(kPlotRight - kPlotLeft) << R"(" height=")" << px(kPlotBottom - kPlotTop)
-        << R"(" fill="none" stroke="#999"/>)" << "\n</g>\n";
+        << R"(" fill="none" stroke="#999"/>)"
+        << "\n</g>\n";
   }
 
  private:
@@ -106,10 +112,10 @@ class panel_writer {
     const auto skip = static_cast<std::size_t>(std::max(0, fig_.skip_first));
     if (skip == 0 || n_ == 0) return;
     const double right = skip >= n_ ? kPlotRight : (x_of(skip - 1) + x_of(skip)) / 2;
-    os_ << R"(<rect class="skipped" x=")" << px(kPlotLeft) << R"(" y=")" << px(kPlotTop) << R"(" width=")"
-        << px(right - kPlotLeft) << R"(" height=")" << px(kPlotBottom - kPlotTop)
-        << R"(" fill="#e4e4e4"><title>left out of the correlations (--skip-first )" << fig_.skip_first
-        << ")</title></rect>\n";
+    os_ << R"(<rect class="skipped" x=")" << px(kPlotLeft) << R"(" y=")" << px(kPlotTop)
+        << R"(" width=")" << px(right - kPlotLeft) << R"(" height=")" << px(kPlotBottom - kPlotTop)
+        << R"(" fill="#e4e4e4"><title>left out of the correlations (--skip-first )"
+        << fig_.skip_first << ")</title></rect>\n";
   }
 
   void write_axis(const svg::ticks& t, bool left) {
@@ -118,23 +124,25 @@ class panel_writer {
     for (std::size_t i = 0; i < t.values.size(); ++i) {
       const double y = y_of(t.values[i], t);
       if (left)
-        os_ << R"(<line x1=")" << px(kPlotLeft) << R"(" x2=")" << px(kPlotRight) << R"(" y1=")" << px(y)
-            << R"(" y2=")" << px(y) << R"(" stroke="#e8e8e8"/>)";
-      os_ << R"(<text x=")" << px(left ? kPlotLeft - 5 : kPlotRight + 5) << R"(" y=")" << px(y + 3.5) << R"(">)"
-          << escape(t.labels[i]) << "</text>";
+        os_ << R"(<line x1=")" << px(kPlotLeft) << R"(" x2=")" << px(kPlotRight) << R"(" y1=")"
+            << px(y) << R"(" y2=")" << px(y) << R"(" stroke="#e8e8e8"/>)";
+      os_ << R"(<text x=")" << px(left ? kPlotLeft - 5 : kPlotRight + 5) << R"(" y=")"
+          << px(y + 3.5) << R"(">)" << escape(t.labels[i]) << "</text>";
     }
     os_ << "</g>\n";
   }
 
-  void write_series(const plot_series& ser, const svg::ticks& t, const char* colour, bool reference) {
+  void write_series(const plot_series& ser, const svg::ticks& t, const char* colour,
+                    bool reference) {
     os_ << R"(<g class="series" data-metric=")" << escape(ser.name) << R"(" data-axis=")"
         << (reference ? "right" : "left") << R"(">)";
     // A gap (missing value) breaks the line.
     std::string points;
     auto flush = [&] {
       if (points.empty()) return;
-      os_ << R"(<polyline fill="none" stroke=")" << colour << R"(" stroke-width=")" << (reference ? 1.6 : 2.0)
-          << (reference ? R"(" stroke-dasharray="5 3)" : "") << R"(" points=")" << points << R"("/>)";
+      os_ << R"(<polyline fill="none" stroke=")" << colour << R"(" stroke-width=")"
+          << (reference ? 1.6 : 2.0) << (reference ? R"(" stroke-dasharray="5 3)" : "")
+          << R"(" points=")" << points << R"("/>)";
       points.clear();
     };
     for (std::size_t i = 0; i < ser.values.size() && i < n_; ++i) {
@@ -151,8 +159,9 @@ class panel_writer {
         const double v = ser.values[i];
         if (!std::isfinite(v)) continue;
         os_ << R"(<circle cx=")" << px(x_of(i)) << R"(" cy=")" << px(y_of(v, t)) << R"(" r=")"
-            << (reference ? 1.8 : 2.4) << R"(" fill=")" << colour << R"("><title>)" << escape(ser.name) << " at "
-            << escape(fig_.x_labels[i]) << " = " << svg::num(v) << "</title></circle>";
+            << (reference ? 1.8 : 2.4) << R"(" fill=")" << colour << R"("><title>)"
+            << escape(ser.name) << " at " << escape(fig_.x_labels[i]) << " = " << svg::num(v)
+            << "</title></circle>";
       }
     os_ << "</g>\n";
   }
@@ -175,22 +184,25 @@ void write_legend(std::ostringstream& os, const small_multiples& fig) {
   const double y = 46;
   double x = kMargin;
   auto item_text = [&](const std::string& text) {
-    os << R"(<text x=")" << px(x) << R"(" y=")" << px(y + 4) << R"(">)" << escape(text) << "</text>";
+    os << R"(<text x=")" << px(x) << R"(" y=")" << px(y + 4) << R"(">)" << escape(text)
+       << "</text>";
     x += svg::text_width(text, 11) * 1.15 + 26;
   };
   os << R"(<g class="legend" font-size="11" fill="#333">)";
-  os << R"(<line x1=")" << px(x) << R"(" x2=")" << px(x + 22) << R"(" y1=")" << px(y) << R"(" y2=")" << px(y)
-     << R"(" stroke=")" << kMetricColour << R"(" stroke-width="2"/>)";
+  os << R"(<line x1=")" << px(x) << R"(" x2=")" << px(x + 22) << R"(" y1=")" << px(y) << R"(" y2=")"
+     << px(y) << R"(" stroke=")" << kMetricColour << R"(" stroke-width="2"/>)";
   x += 28;
   item_text("the panel's metric (left axis)");
   if (!finite_range(fig.reference.values).empty()) {
-    os << R"(<line x1=")" << px(x) << R"(" x2=")" << px(x + 22) << R"(" y1=")" << px(y) << R"(" y2=")" << px(y)
-       << R"(" stroke=")" << kReferenceColour << R"(" stroke-width="1.6" stroke-dasharray="5 3"/>)";
+    os << R"(<line x1=")" << px(x) << R"(" x2=")" << px(x + 22) << R"(" y1=")" << px(y)
+       << R"(" y2=")" << px(y) << R"(" stroke=")" << kReferenceColour
+       << R"(" stroke-width="1.6" stroke-dasharray="5 3"/>)";
     x += 28;
     item_text(fig.reference.name + " (right axis)");
   }
   if (fig.skip_first > 0) {
-    os << R"(<rect x=")" << px(x) << R"(" y=")" << px(y - 6) << R"(" width="22" height="12" fill="#e4e4e4"/>)";
+    os << R"(<rect x=")" << px(x) << R"(" y=")" << px(y - 6)
+       << R"(" width="22" height="12" fill="#e4e4e4"/>)";
     x += 28;
     item_text("left out of the correlations (first " + std::to_string(fig.skip_first) + ")");
   }
@@ -201,7 +213,8 @@ void write_legend(std::ostringstream& os, const small_multiples& fig) {
 std::string render(const small_multiples& fig) {
   const std::size_t panels = fig.metrics.size();
   const int cols = static_cast<int>(std::clamp<std::size_t>(panels, 1, kMaxColumns));
-  const int rows = static_cast<int>((panels + static_cast<std::size_t>(cols) - 1) / static_cast<std::size_t>(cols));
+  const int rows = static_cast<int>((panels + static_cast<std::size_t>(cols) - 1) /
+                                    static_cast<std::size_t>(cols));
   const double width = 2 * kMargin + cols * kPanelW;
   const double height = kHeader + std::max(1, rows) * kPanelH + kMargin;
   std::ostringstream os;

@@ -11,11 +11,20 @@ std::string escape(const std::string& s) {
   out.reserve(s.size());
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -50,7 +59,8 @@ std::string tick_label(double v, double step) {
   } else {
     // Just the decimals the step needs (2.5 needs one more than 2).
     int decimals = std::max(0, -static_cast<int>(std::floor(std::log10(step) + 1e-9)));
-    if (std::fabs(step * std::pow(10.0, decimals) - std::round(step * std::pow(10.0, decimals))) > 1e-6)
+    if (std::fabs(step * std::pow(10.0, decimals) - std::round(step * std::pow(10.0, decimals))) >
+        1e-6)
       ++decimals;
     std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
   }
@@ -109,9 +119,9 @@ double text_width(const std::string& text, double font_px) {
   for (unsigned char c : text) {
     if ((c & 0xC0) == 0x80) continue;  // UTF-8 continuation byte
     w += (c == 'i' || c == 'l' || c == '.' || c == ',' || c == ' ' || c == '1') ? 0.33
-         : (c == 'm' || c == 'w' || c == 'M' || c == 'W')                      ? 0.9
-         : (c >= 'A' && c <= 'Z')                                              ? 0.68
-                                                                               : 0.58;
+         : (c == 'm' || c == 'w' || c == 'M' || c == 'W')                       ? 0.9
+         : (c >= 'A' && c <= 'Z')                                               ? 0.68
+                                                                                : 0.58;
   }
   return w * font_px;
 }

@@ -25,9 +25,10 @@ std::string title_case(const std::string& m) {
 
 }  // namespace
 
-std::vector<std::string> plotted_metrics(const std::vector<json>& rows, const std::string& reference_key) {
-  static const std::vector<std::string> kBookkeeping{"step", "epoch", "n", "d", "k", "seconds", "path",
-                                                      "device", "train_seconds"};
+std::vector<std::string> plotted_metrics(const std::vector<json>& rows,
+                                         const std::string& reference_key) {
+  static const std::vector<std::string> kBookkeeping{
+      "step", "epoch", "n", "d", "k", "seconds", "path", "device", "train_seconds"};
   std::vector<std::string> keys;
   for (const auto& r : rows)
     for (auto it = r.begin(); it != r.end(); ++it) {
@@ -52,13 +53,16 @@ small_multiples track_figure(const std::string& title, const std::vector<std::st
     std::vector<panel_correlation> cs;
     if (correlations.contains(key)) {
       const auto& c = correlations[key];
-      auto value = [&](const std::string& m) { return c.contains(m) && c[m].is_number() ? c[m].get<double>() : NAN; };
+      auto value = [&](const std::string& m) {
+        return c.contains(m) && c[m].is_number() ? c[m].get<double>() : NAN;
+      };
       cs.push_back({"Spearman", value("spearman")});
       if (chosen != "spearman") cs.push_back({title_case(chosen), value(chosen)});
     }
     fig.correlations.push_back(std::move(cs));
   }
-  if (!reference_key.empty()) fig.reference = {reference_key, metric_unit(reference_key), column(rows, reference_key)};
+  if (!reference_key.empty())
+    fig.reference = {reference_key, metric_unit(reference_key), column(rows, reference_key)};
   return fig;
 }
 

@@ -13,7 +13,8 @@ namespace embed_metrics::cli {
 /// The columns of @p rows that are metrics to plot: numeric in some row, in
 /// first-row order, leaving out bookkeeping (step, epoch, n, d, k, seconds,
 /// path, device) and @p reference_key.
-std::vector<std::string> plotted_metrics(const std::vector<json>& rows, const std::string& reference_key);
+std::vector<std::string> plotted_metrics(const std::vector<json>& rows,
+                                         const std::string& reference_key);
 
 /// The figure: a panel per key of @p metrics, @p reference_key (may be empty)
 /// on the second axis, and from @p correlations ({key: {spearman, pearson,

@@ -37,7 +37,8 @@ std::vector<double> covariance_spectrum(const resources& res, matrix_view x) {
   for (std::int64_t i = 0; i < d; ++i)
     for (std::int64_t j = 0; j < d; ++j) {
       const auto ij = static_cast<std::size_t>(i * d + j);
-      cov[ij] = (g[ij] - s[static_cast<std::size_t>(i)] * s[static_cast<std::size_t>(j)] / nd) / (nd - 1.0);
+      cov[ij] = (g[ij] - s[static_cast<std::size_t>(i)] * s[static_cast<std::size_t>(j)] / nd) /
+                (nd - 1.0);
     }
   std::vector<double> lambda = cpu::symmetric_eigenvalues(cov, d);
   std::sort(lambda.begin(), lambda.end(), std::greater<>());

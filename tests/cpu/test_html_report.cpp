@@ -46,7 +46,8 @@ std::string slurp(const std::string& path) {
 
 std::size_t count(const std::string& hay, const std::string& needle) {
   std::size_t n = 0;
-  for (auto p = hay.find(needle); p != std::string::npos; p = hay.find(needle, p + needle.size())) ++n;
+  for (auto p = hay.find(needle); p != std::string::npos; p = hay.find(needle, p + needle.size()))
+    ++n;
   return n;
 }
 
@@ -58,25 +59,26 @@ std::vector<std::string> lines_of(const std::string& text) {
   return out;
 }
 
-const std::vector<std::string> kMetricsWithLabels{"silhouette", "ami_c1_c2", "ari_c1_c2", "knn_entropy",
-                                                  "gaussian_entropy", "effective_rank", "inertia",
-                                                  "ami_c1_gt", "ari_c1_gt", "knn_accuracy"};
+const std::vector<std::string> kMetricsWithLabels{
+    "silhouette",     "ami_c1_c2", "ari_c1_c2", "knn_entropy", "gaussian_entropy",
+    "effective_rank", "inertia",   "ami_c1_gt", "ari_c1_gt",   "knn_accuracy"};
 
 }  // namespace
 
 TEST(TrackPlot, OnePanelPerMetricWithItsCorrelationAndTheSkippedCheckpointsShaded) {
   const auto f = write_run(5);
   const std::string svg = f.dir + "/plot.svg";
-  const auto r = em_test::run_tool("track " + f.args + "--labels '" + f.labels + "' --lp-acc '" + f.lp +
-                                   "' --k 3 --skip-first 1 --correlation kendall --plot '" + svg +
-                                   "' --device cpu --format json");
+  const auto r = em_test::run_tool("track " + f.args + "--labels '" + f.labels + "' --lp-acc '" +
+                                   f.lp + "' --k 3 --skip-first 1 --correlation kendall --plot '" +
+                                   svg + "' --device cpu --format json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
   const std::string doc = slurp(svg);
   EXPECT_EQ(count(doc, "<g class=\"panel\""), kMetricsWithLabels.size());
   EXPECT_EQ(count(doc, "<rect class=\"skipped\""), kMetricsWithLabels.size());
   // Every panel draws the LP accuracy on its right axis.
-  EXPECT_EQ(count(doc, "data-metric=\"lp_accuracy\" data-axis=\"right\""), kMetricsWithLabels.size());
+  EXPECT_EQ(count(doc, "data-metric=\"lp_accuracy\" data-axis=\"right\""),
+            kMetricsWithLabels.size());
   for (const auto& m : kMetricsWithLabels) {
     SCOPED_TRACE(m);
     const auto at = doc.find("<g class=\"panel\" data-metric=\"" + m + "\"");
@@ -86,16 +88,19 @@ TEST(TrackPlot, OnePanelPerMetricWithItsCorrelationAndTheSkippedCheckpointsShade
     // The title holds the correlations track printed, to two decimals.
     char want[96];
     std::snprintf(want, sizeof want, "Spearman %+.2f  \xC2\xB7  Kendall %+.2f",
-                  j["correlations"][m]["spearman"].get<double>(), j["correlations"][m]["kendall"].get<double>());
-    EXPECT_NE(panel.find(want), std::string::npos) << "want '" << want << "' in " << panel.substr(0, 400);
+                  j["correlations"][m]["spearman"].get<double>(),
+                  j["correlations"][m]["kendall"].get<double>());
+    EXPECT_NE(panel.find(want), std::string::npos)
+        << "want '" << want << "' in " << panel.substr(0, 400);
   }
 }
 
 TEST(TrackHtml, IsOneSelfContainedFileWithEverySection) {
   const auto f = write_run(4);
   const std::string html = f.dir + "/report.html";
-  const auto r = em_test::run_tool("track " + f.args + "--labels '" + f.labels + "' --lp-acc '" + f.lp +
-                                   "' --k 3 --seed 7 --html '" + html + "' --device cpu --format json");
+  const auto r =
+      em_test::run_tool("track " + f.args + "--labels '" + f.labels + "' --lp-acc '" + f.lp +
+                        "' --k 3 --seed 7 --html '" + html + "' --device cpu --format json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::string doc = slurp(html);
   // Nothing is fetched: no external script, style, font or image, and no
@@ -111,10 +116,11 @@ TEST(TrackHtml, IsOneSelfContainedFileWithEverySection) {
   EXPECT_EQ(count(table.substr(0, table.find("</table>")), "<tr><td data-v="), 4u);
   // The correlation table: one row per metric, a colour per cell.
   const auto corr = doc.substr(doc.find("<table id=\"correlations\""));
-  EXPECT_EQ(count(corr.substr(0, corr.find("</table>")), "<td style=\"background:#"), 3 * kMetricsWithLabels.size());
+  EXPECT_EQ(count(corr.substr(0, corr.find("</table>")), "<td style=\"background:#"),
+            3 * kMetricsWithLabels.size());
   // The inputs that reproduce it.
-  for (const std::string& want : {f.checkpoints[0], f.lp, f.labels, std::string(">7<"), std::string(">3<"),
-                                 std::string(em::version_string)})
+  for (const std::string& want : {f.checkpoints[0], f.lp, f.labels, std::string(">7<"),
+                                  std::string(">3<"), std::string(em::version_string)})
     EXPECT_NE(doc.find(want), std::string::npos) << want;
   EXPECT_NE(doc.find("<pre id=\"selftest-result\">"), std::string::npos);
 }
@@ -132,8 +138,8 @@ TEST(EvalHtml, IsTheOneCheckpointPage) {
   EXPECT_EQ(count(doc, "<tr><td data-v="), 1u);
   EXPECT_NE(doc.find(f.checkpoints[0]), std::string::npos);
   // The page may not replace its input.
-  const auto bad = em_test::run_tool("eval '" + f.checkpoints[0] + "' --k 3 --html '" + f.checkpoints[0] +
-                                     "' --device cpu");
+  const auto bad = em_test::run_tool("eval '" + f.checkpoints[0] + "' --k 3 --html '" +
+                                     f.checkpoints[0] + "' --device cpu");
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_NE(bad.err.find("never writes over"), std::string::npos) << bad.err;
 }
@@ -143,8 +149,9 @@ TEST(EvalAppend, CsvKeepsWhatIsThereAndWritesTheHeaderOnce) {
   const std::string log = f.dir + "/metrics.csv";
   std::string before;
   for (int c = 0; c < 3; ++c) {
-    const auto r = em_test::run_tool("eval '" + f.checkpoints[c] + "' --k 3 --device cpu --append '" + log +
-                                     "' --step " + std::to_string(10 * c) + " --lp-acc 0." + std::to_string(5 + c));
+    const auto r = em_test::run_tool(
+        "eval '" + f.checkpoints[c] + "' --k 3 --device cpu --append '" + log + "' --step " +
+        std::to_string(10 * c) + " --lp-acc 0." + std::to_string(5 + c));
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const std::string now = slurp(log);
     EXPECT_EQ(now.substr(0, before.size()), before) << "a row rewrote what was there";
@@ -159,7 +166,10 @@ TEST(EvalAppend, CsvKeepsWhatIsThereAndWritesTheHeaderOnce) {
   // Without --step the step is the number of rows so far.
   const std::string log2 = f.dir + "/nostep.csv";
   for (int c = 0; c < 2; ++c)
-    ASSERT_EQ(em_test::run_tool("eval '" + f.checkpoints[c] + "' --k 3 --device cpu --append '" + log2 + "'").exit_code, 0);
+    ASSERT_EQ(em_test::run_tool("eval '" + f.checkpoints[c] + "' --k 3 --device cpu --append '" +
+                                log2 + "'")
+                  .exit_code,
+              0);
   const auto l2 = lines_of(slurp(log2));
   ASSERT_EQ(l2.size(), 3u);
   EXPECT_EQ(l2[1].rfind("0,", 0), 0u);
@@ -171,22 +181,27 @@ TEST(EvalAppend, AnotherHeaderIsAnErrorNamingTheFileAndBothHeaders) {
   const std::string log = f.dir + "/metrics.csv";
   std::ofstream(log) << "epoch,loss\n0,1.5\n";
   const std::string before = slurp(log);
-  const auto r = em_test::run_tool("eval '" + f.checkpoints[0] + "' --k 3 --device cpu --append '" + log + "'");
+  const auto r = em_test::run_tool("eval '" + f.checkpoints[0] + "' --k 3 --device cpu --append '" +
+                                   log + "'");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find(log), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("'epoch,loss'"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("'step,path,n,d,k,"), std::string::npos) << r.err;
   EXPECT_EQ(slurp(log), before);
   // --step without --append is a usage error.
-  EXPECT_EQ(em_test::run_tool("eval '" + f.checkpoints[0] + "' --k 3 --step 2 --device cpu").exit_code, 2);
+  EXPECT_EQ(
+      em_test::run_tool("eval '" + f.checkpoints[0] + "' --k 3 --step 2 --device cpu").exit_code,
+      2);
 }
 
 TEST(EvalAppend, JsonlIsOneObjectPerLineWithTheSameKeys) {
   const auto f = write_run(2);
   const std::string log = f.dir + "/metrics.jsonl";
   for (int c = 0; c < 2; ++c)
-    ASSERT_EQ(em_test::run_tool("eval '" + f.checkpoints[c] + "' --k 3 --device cpu --append '" + log +
-                                "' --step " + std::to_string(c + 1)).exit_code, 0);
+    ASSERT_EQ(em_test::run_tool("eval '" + f.checkpoints[c] + "' --k 3 --device cpu --append '" +
+                                log + "' --step " + std::to_string(c + 1))
+                  .exit_code,
+              0);
   const auto lines = lines_of(slurp(log));
   ASSERT_EQ(lines.size(), 2u);
   const auto a = nlohmann::json::parse(lines[0]), b = nlohmann::json::parse(lines[1]);
@@ -209,14 +224,18 @@ TEST(TrackLog, ReadsAnAppendedLogAsTheLpAccuracy) {
   for (int c = 0; c < 4; ++c) {
     char acc[16];
     std::snprintf(acc, sizeof acc, "%.2f", lp[c]);
-    ASSERT_EQ(em_test::run_tool("eval '" + f.checkpoints[c] + "' --k 3 --device cpu --append '" + log +
-                                "' --lp-acc " + acc).exit_code, 0);
+    ASSERT_EQ(em_test::run_tool("eval '" + f.checkpoints[c] + "' --k 3 --device cpu --append '" +
+                                log + "' --lp-acc " + acc)
+                  .exit_code,
+              0);
   }
-  const auto r = em_test::run_tool("track " + f.args + "--k 3 --lp-acc '" + log + "' --device cpu --format json");
+  const auto r = em_test::run_tool("track " + f.args + "--k 3 --lp-acc '" + log +
+                                   "' --device cpu --format json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["reference"], "lp_accuracy");
-  for (int c = 0; c < 4; ++c) EXPECT_DOUBLE_EQ(j["checkpoints"][c]["lp_accuracy"].get<double>(), lp[c]);
+  for (int c = 0; c < 4; ++c)
+    EXPECT_DOUBLE_EQ(j["checkpoints"][c]["lp_accuracy"].get<double>(), lp[c]);
 }
 
 TEST(TrackLog, FromLogGivesTheRowsAndCorrelationsOfComputingThem) {
@@ -224,12 +243,15 @@ TEST(TrackLog, FromLogGivesTheRowsAndCorrelationsOfComputingThem) {
   const std::string log = f.dir + "/metrics.jsonl";
   for (int c = 0; c < 4; ++c)
     ASSERT_EQ(em_test::run_tool("eval '" + f.checkpoints[c] + "' --k 3 --labels '" + f.labels +
-                                "' --device cpu --append '" + log + "'").exit_code, 0);
+                                "' --device cpu --append '" + log + "'")
+                  .exit_code,
+              0);
   const auto direct = em_test::run_tool("track " + f.args + "--k 3 --labels '" + f.labels +
                                         "' --device cpu --format json");
   ASSERT_EQ(direct.exit_code, 0) << direct.err;
   const std::string html = f.dir + "/from_log.html";
-  const auto logged = em_test::run_tool("track --from-log '" + log + "' --html '" + html + "' --format json");
+  const auto logged =
+      em_test::run_tool("track --from-log '" + log + "' --html '" + html + "' --format json");
   ASSERT_EQ(logged.exit_code, 0) << logged.err;
   const auto a = nlohmann::json::parse(direct.out), b = nlohmann::json::parse(logged.out);
   EXPECT_EQ(b["reference"], "ami_c1_gt");  // no LP accuracy in the log: AMI against the labels
@@ -237,7 +259,8 @@ TEST(TrackLog, FromLogGivesTheRowsAndCorrelationsOfComputingThem) {
   for (const char* m : {"silhouette", "ami_c1_c2", "knn_entropy", "effective_rank"}) {
     SCOPED_TRACE(m);
     EXPECT_DOUBLE_EQ(b["checkpoints"][3][m].get<double>(), a["checkpoints"][3][m].get<double>());
-    EXPECT_DOUBLE_EQ(b["correlations"][m]["spearman"].get<double>(), a["correlations"][m]["spearman"].get<double>());
+    EXPECT_DOUBLE_EQ(b["correlations"][m]["spearman"].get<double>(),
+                     a["correlations"][m]["spearman"].get<double>());
   }
   // The page from the log has a panel per logged metric but the reference.
   EXPECT_EQ(count(slurp(html), "<g class=\"panel\""), kMetricsWithLabels.size() - 1);

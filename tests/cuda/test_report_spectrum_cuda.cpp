@@ -22,11 +22,15 @@ TEST(ReportSpectrumCuda, MatchesCpuOnADeviceView) {
   const auto bytes = sizeof(float) * static_cast<std::size_t>(b.x.rows() * b.x.cols());
   ASSERT_EQ(cudaMalloc(reinterpret_cast<void**>(&dx), bytes), cudaSuccess);
   ASSERT_EQ(cudaMemcpy(dx, b.x.data(), bytes, cudaMemcpyHostToDevice), cudaSuccess);
-  const auto rg = em::evaluate(gpu, em::matrix_view(dx, b.x.rows(), b.x.cols(), 0, em::memory_space::device), {}, p);
+  const auto rg = em::evaluate(
+      gpu, em::matrix_view(dx, b.x.rows(), b.x.cols(), 0, em::memory_space::device), {}, p);
   cudaFree(dx);
   ASSERT_EQ(rg.covariance_spectrum.size(), rc.covariance_spectrum.size());
   for (std::size_t i = 0; i < rc.covariance_spectrum.size(); ++i)
-    EXPECT_NEAR(rg.covariance_spectrum[i], rc.covariance_spectrum[i], 1e-9 * rc.covariance_spectrum[0]) << i;
+    EXPECT_NEAR(rg.covariance_spectrum[i], rc.covariance_spectrum[i],
+                1e-9 * rc.covariance_spectrum[0])
+        << i;
   ASSERT_EQ(rg.cluster_sizes.size(), 5u);
-  EXPECT_EQ(std::accumulate(rg.cluster_sizes.begin(), rg.cluster_sizes.end(), std::int64_t{0}), 4000);
+  EXPECT_EQ(std::accumulate(rg.cluster_sizes.begin(), rg.cluster_sizes.end(), std::int64_t{0}),
+            4000);
 }
