@@ -29,12 +29,13 @@ struct eval_args {
 };
 
 // The one-checkpoint page of `eval --html`.
-std::string eval_page(const eval_args& a, const report_result& r, const json& j, const common_options& common) {
+std::string eval_page(const eval_args& a, const report_result& r, const json& j,
+                      const common_options& common) {
   html_report_input page;
   page.title = "embed-metrics eval: " + std::filesystem::path(a.path).filename().string();
   for (auto it = j.begin(); it != j.end(); ++it) page.columns.push_back(it.key());
-  page.checkpoints.push_back({std::filesystem::path(a.path).filename().string(), j, r.covariance_spectrum,
-                              r.cluster_sizes});
+  page.checkpoints.push_back({std::filesystem::path(a.path).filename().string(), j,
+                              r.covariance_spectrum, r.cluster_sizes});
   page.inputs = {{"embeddings", a.path},
                  {"labels", a.opts.labels_path.empty() ? "-" : a.opts.labels_path},
                  {"k", std::to_string(r.k)},
@@ -52,11 +53,14 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
   args->opts.add_to(sub);
   // Report and log options (issue 21).
   sub.add_option("--html", args->html_path, "Write the report as a self-contained HTML page");
-  auto* append = sub.add_option("--append", args->append_path,
-                                "Append the report as one row to a metrics log (.csv, or .jsonl), never rewriting it");
-  sub.add_option("--step", args->step, "Step or epoch column of the --append row (default: rows so far)")
+  auto* append = sub.add_option(
+      "--append", args->append_path,
+      "Append the report as one row to a metrics log (.csv, or .jsonl), never rewriting it");
+  sub.add_option("--step", args->step,
+                 "Step or epoch column of the --append row (default: rows so far)")
       ->needs(append);
-  sub.add_option("--lp-acc", args->lp_acc, "Linear-probe accuracy of this checkpoint, for the --append row")
+  sub.add_option("--lp-acc", args->lp_acc,
+                 "Linear-probe accuracy of this checkpoint, for the --append row")
       ->needs(append);
   add_format_option(sub, common);
   return [args, &common] {
@@ -82,7 +86,8 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
     const json j = report_json(r, with_labels);
     if (!args->append_path.empty()) {
       json row;
-      row["step"] = args->step ? *args->step : static_cast<std::int64_t>(log_row_count(args->append_path));
+      row["step"] =
+          args->step ? *args->step : static_cast<std::int64_t>(log_row_count(args->append_path));
       row["path"] = args->path;
       for (auto it = j.begin(); it != j.end(); ++it) row[it.key()] = it.value();
       if (args->lp_acc) row["lp_accuracy"] = *args->lp_acc;

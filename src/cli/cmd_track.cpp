@@ -94,8 +94,9 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
     const auto& ckpts = a->checkpoints;
     const bool from_log = !a->from_log.empty();
     if (from_log == !ckpts.empty())
-      throw invalid_argument(from_log ? "give either CKPT... or --from-log, not both"
-                                      : "no checkpoints: give CKPT... (embeddings files) or --from-log FILE");
+      throw invalid_argument(
+          from_log ? "give either CKPT... or --from-log, not both"
+                   : "no checkpoints: give CKPT... (embeddings files) or --from-log FILE");
     const std::vector<json> log_rows = from_log ? read_log(a->from_log) : std::vector<json>{};
     const int n_ckpt = static_cast<int>(from_log ? log_rows.size() : ckpts.size());
     EM_EXPECTS(n_ckpt > 0, "--from-log ", a->from_log, " has no rows");
@@ -168,7 +169,8 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
       std::vector<double> ref;
       for (int c = first; c < n_ckpt; ++c) {
         const auto& v = rows[static_cast<std::size_t>(c)][ref_key];
-        EM_EXPECTS(v.is_number(), "checkpoint ", c, " has no ", ref_key, "; the correlations need it in every row");
+        EM_EXPECTS(v.is_number(), "checkpoint ", c, " has no ", ref_key,
+                   "; the correlations need it in every row");
         ref.push_back(v.get<double>());
       }
       for (const auto& key : keys) {
@@ -191,7 +193,9 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
     std::vector<std::string> xl;
     for (int c = 0; c < n_ckpt; ++c) {
       const auto& row = rows[static_cast<std::size_t>(c)];
-      const json step = row.contains("step") ? row["step"] : row.contains("epoch") ? row["epoch"] : json(c);
+      const json step = row.contains("step")    ? row["step"]
+                        : row.contains("epoch") ? row["epoch"]
+                                                : json(c);
       xl.push_back(cell(step, false));
     }
     std::vector<std::string> plotted;
@@ -201,8 +205,8 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
             return it != r.end() && it->is_number();
           }))
         plotted.push_back(key);
-    const auto figure = track_figure("embed-metrics track: each metric by checkpoint", xl, rows, plotted,
-                                     ref_key, corr, a->correlation, first);
+    const auto figure = track_figure("embed-metrics track: each metric by checkpoint", xl, rows,
+                                     plotted, ref_key, corr, a->correlation, first);
     if (!a->plot_path.empty()) {
       std::ofstream out(a->plot_path);
       if (!out) throw io_error(detail::cat("cannot write --plot file ", a->plot_path));
@@ -221,11 +225,13 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
       for (int c = 0; c < n_ckpt; ++c) {
         const auto i = static_cast<std::size_t>(c);
         html_checkpoint cp{from_log ? xl[i] : base_name(ckpts[i]), rows[i], {}, {}};
-        if (!from_log) cp.spectrum = results[i].covariance_spectrum, cp.cluster_sizes = results[i].cluster_sizes;
+        if (!from_log)
+          cp.spectrum = results[i].covariance_spectrum, cp.cluster_sizes = results[i].cluster_sizes;
         page.checkpoints.push_back(std::move(cp));
       }
       std::string files;
-      for (const auto& f : from_log ? std::vector<std::string>{a->from_log} : ckpts) files += (files.empty() ? "" : " ") + f;
+      for (const auto& f : from_log ? std::vector<std::string>{a->from_log} : ckpts)
+        files += (files.empty() ? "" : " ") + f;
       page.inputs = {{from_log ? "metrics log" : "checkpoints", files},
                      {"lp accuracy", a->lp_path.empty() ? "-" : a->lp_path},
                      {"labels", a->opts.labels_path.empty() ? "-" : a->opts.labels_path},
@@ -253,7 +259,8 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
     } else {
       std::vector<json> table;
       for (auto row : rows) {
-        if (row.contains("path") && row["path"].is_string()) row["path"] = base_name(row["path"].get<std::string>());
+        if (row.contains("path") && row["path"].is_string())
+          row["path"] = base_name(row["path"].get<std::string>());
         row.erase("device");
         row.erase("n");
         row.erase("d");
