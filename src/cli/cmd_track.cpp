@@ -33,6 +33,7 @@ struct track_args {
   std::string html_path;
   std::string from_log;
   std::string correlation = "spearman";
+  std::string reference;
   report_options opts;
 };
 
@@ -87,6 +88,9 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
                  "Correlation printed beside Spearman in the plot titles")
       ->check(CLI::IsMember({"spearman", "pearson", "kendall"}))
       ->capture_default_str();
+  sub.add_option("--reference", a->reference,
+                 "Column to correlate with and draw on the second axis (default: lp_accuracy, "
+                 "else ami_c1_gt)");
   a->opts.add_to(sub);
   add_format_option(sub, common);
 
@@ -150,14 +154,14 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
     }
     bar.finish();
 
-    // Correlations of every metric with the reference series: the LP
-    // accuracy, else AMI against the labels.
-    std::string ref_key;
+    // Correlations of every metric with the reference series: --reference,
+    // else the LP accuracy, else AMI against the labels.
+    std::string ref_key = a->reference;
+    if (!ref_key.empty())
+      EM_EXPECTS(rows.front().contains(ref_key) && rows.front()[ref_key].is_number(), "--reference ",
+                 ref_key, ": the rows have no such number; use one of their columns");
     for (const char* k : {"lp_accuracy", "lp_acc", "ami_c1_gt"})
-      if (!rows.empty() && rows.front().contains(k) && rows.front()[k].is_number()) {
-        ref_key = k;
-        break;
-      }
+      if (ref_key.empty() && rows.front().contains(k) && rows.front()[k].is_number()) ref_key = k;
     const bool have_ref = !ref_key.empty();
     const auto keys = from_log ? plotted_metrics(rows, ref_key) : metric_keys(with_labels);
     json corr = json::object();

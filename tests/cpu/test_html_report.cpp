@@ -268,3 +268,23 @@ TEST(TrackLog, FromLogGivesTheRowsAndCorrelationsOfComputingThem) {
   EXPECT_EQ(em_test::run_tool("track " + f.args + "--from-log '" + log + "'").exit_code, 1);
   EXPECT_EQ(em_test::run_tool("track --k 3").exit_code, 1);
 }
+
+TEST(TrackPlot, TheChosenReferenceIsOnEverySecondAxis) {
+  const auto f = write_run(4);
+  const std::string svg = f.dir + "/ref.svg";
+  const auto r = em_test::run_tool("track " + f.args + "--labels '" + f.labels +
+                                   "' --k 3 --reference knn_accuracy --plot '" + svg +
+                                   "' --device cpu --format json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["reference"], "knn_accuracy");
+  EXPECT_FALSE(j["correlations"].contains("knn_accuracy"));
+  EXPECT_TRUE(j["correlations"].contains("ami_c1_gt"));
+  const std::string doc = slurp(svg);
+  EXPECT_EQ(count(doc, "<g class=\"panel\""), kMetricsWithLabels.size() - 1);
+  EXPECT_EQ(count(doc, "data-metric=\"knn_accuracy\" data-axis=\"right\""),
+            kMetricsWithLabels.size() - 1);
+  const auto bad = em_test::run_tool("track " + f.args + "--k 3 --reference lp_accuracy --device cpu");
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("--reference lp_accuracy"), std::string::npos) << bad.err;
+}
