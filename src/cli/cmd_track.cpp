@@ -158,8 +158,9 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
     // else the LP accuracy, else AMI against the labels.
     std::string ref_key = a->reference;
     if (!ref_key.empty())
-      EM_EXPECTS(rows.front().contains(ref_key) && rows.front()[ref_key].is_number(), "--reference ",
-                 ref_key, ": the rows have no such number; use one of their columns");
+      EM_EXPECTS(rows.front().contains(ref_key) && rows.front()[ref_key].is_number(),
+                 "--reference ", ref_key,
+                 ": the rows have no such number; use one of their columns");
     for (const char* k : {"lp_accuracy", "lp_acc", "ami_c1_gt"})
       if (ref_key.empty() && rows.front().contains(k) && rows.front()[k].is_number()) ref_key = k;
     const bool have_ref = !ref_key.empty();

@@ -284,7 +284,8 @@ TEST(TrackPlot, TheChosenReferenceIsOnEverySecondAxis) {
   EXPECT_EQ(count(doc, "<g class=\"panel\""), kMetricsWithLabels.size() - 1);
   EXPECT_EQ(count(doc, "data-metric=\"knn_accuracy\" data-axis=\"right\""),
             kMetricsWithLabels.size() - 1);
-  const auto bad = em_test::run_tool("track " + f.args + "--k 3 --reference lp_accuracy --device cpu");
+  const auto bad =
+      em_test::run_tool("track " + f.args + "--k 3 --reference lp_accuracy --device cpu");
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_NE(bad.err.find("--reference lp_accuracy"), std::string::npos) << bad.err;
 }
