@@ -173,7 +173,10 @@ std::string html_report(const html_report_input& in) {
        << "</div>\n";
   }
   if (!in.reference_key.empty() && !in.correlations.empty()) write_correlations(os, in);
-  os << "<h2>Every checkpoint</h2>\n<p class=\"note\">Click a column to sort by it.</p>\n";
+  if (in.checkpoints.size() > 1)
+    os << "<h2>Every checkpoint</h2>\n<p class=\"note\">Click a column to sort by it.</p>\n";
+  else
+    os << "<h2>The report</h2>\n";
   write_checkpoint_table(os, in);
 
   std::vector<std::vector<double>> spectra;

@@ -106,14 +106,15 @@ std::string svg_spectrum(const std::vector<std::vector<double>>& spectra,
   os << R"(<rect x=")" << px(kLeft) << R"(" y=")" << px(kTop) << R"(" width=")"
      << px(kRight - kLeft) << R"(" height=")" << px(kBottom - kTop)
      << R"(" fill="none" stroke="#999"/>)";
-  // The colour key: first and last checkpoint.
+  // The colour key: first and last checkpoint (none for a single one).
   const double lx = kRight + 20;
-  for (int i = 0; i < 10; ++i)
+  for (int i = 0; drawn > 1 && i < 10; ++i)
     os << R"(<rect x=")" << px(lx) << R"(" y=")" << px(kTop + 20 + 12 * i)
        << R"(" width="14" height="12" fill=")" << ramp(i / 9.0) << R"("/>)";
-  os << R"(<text x=")" << px(lx) << R"(" y=")" << px(kTop + 10) << R"(">first checkpoint</text>)"
-     << R"(<text x=")" << px(lx) << R"(" y=")" << px(kTop + 20 + 120 + 12)
-     << R"(">last checkpoint</text>)";
+  if (drawn > 1)
+    os << R"(<text x=")" << px(lx) << R"(" y=")" << px(kTop + 10) << R"(">first checkpoint</text>)"
+       << R"(<text x=")" << px(lx) << R"(" y=")" << px(kTop + 20 + 120 + 12)
+       << R"(">last checkpoint</text>)";
   os << "</svg>";
   return os.str();
 }
