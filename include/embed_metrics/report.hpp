@@ -10,6 +10,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "embed_metrics/matrix.hpp"
 #include "embed_metrics/resources.hpp"
@@ -28,6 +29,10 @@ struct report_params {
   bool clustering = true;         ///< compute k-means, silhouette and agreement
   bool entropy = true;            ///< compute kNN and Gaussian entropy
   bool spectrum = true;           ///< compute the effective rank
+  /// Also compute the eigenvalues of the sample covariance
+  /// (report_result::covariance_spectrum): the picture of dimensional
+  /// collapse. Off by default: it costs another O(n d^2 + d^3).
+  bool covariance_spectrum = false;
   /// Called between steps with (step name, steps done, steps in all); may
   /// throw (for example embed_metrics::interrupted) to stop.
   std::function<void(const std::string&, int, int)> progress;
@@ -48,6 +53,13 @@ struct report_result {
   std::optional<double> ami_c1_gt;           ///< AMI of C1 against the labels
   std::optional<double> ari_c1_gt;           ///< ARI of C1 against the labels
   std::optional<double> knn_accuracy;        ///< leave-one-out kNN classifier accuracy
+  /// Points in each cluster of C1 (index = cluster id); empty when no
+  /// clustering ran. A degenerate clustering shows as one dominant size.
+  std::vector<std::int64_t> cluster_sizes;
+  /// Eigenvalues of the sample covariance (ddof = 1), largest first, the
+  /// min(n - 1, d) that can be non-zero, round-off negatives clamped to 0;
+  /// empty unless report_params::covariance_spectrum.
+  std::vector<double> covariance_spectrum;
   std::string device;                        ///< where it ran ("cpu", "cuda:0")
   double seconds = 0.0;                      ///< wall time
 };

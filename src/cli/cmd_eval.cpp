@@ -1,12 +1,20 @@
-// `embed-metrics eval EMB`: the label-free report for one embeddings file.
+// `embed-metrics eval EMB`: the label-free report for one embeddings file;
+// optionally as an HTML page, or appended as one row to a metrics log.
 
+#include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <optional>
 
 #include "cli/command.hpp"
+#include "cli/html_report.hpp"
+#include "cli/metrics_log.hpp"
 #include "cli/progress.hpp"
 #include "cli/report_options.hpp"
 #include "cli/report_output.hpp"
+#include "core/check.hpp"
 #include "core/validate.hpp"
+#include "embed_metrics/version.hpp"
 
 namespace embed_metrics::cli {
 namespace {
@@ -14,15 +22,52 @@ namespace {
 struct eval_args {
   std::string path;
   report_options opts;
+  std::string html_path;
+  std::string append_path;
+  std::optional<std::int64_t> step;
+  std::optional<double> lp_acc;
 };
+
+// The one-checkpoint page of `eval --html`.
+std::string eval_page(const eval_args& a, const report_result& r, const json& j,
+                      const common_options& common) {
+  html_report_input page;
+  page.title = "embed-metrics eval: " + std::filesystem::path(a.path).filename().string();
+  for (auto it = j.begin(); it != j.end(); ++it) page.columns.push_back(it.key());
+  page.checkpoints.push_back({std::filesystem::path(a.path).filename().string(), j,
+                              r.covariance_spectrum, r.cluster_sizes});
+  page.inputs = {{"embeddings", a.path},
+                 {"labels", a.opts.labels_path.empty() ? "-" : a.opts.labels_path},
+                 {"k", std::to_string(r.k)},
+                 {"metric", a.opts.metric + (a.opts.normalize ? ", normalised" : "")},
+                 {"seed", std::to_string(common.seed)},
+                 {"device", r.device},
+                 {"embed-metrics", version_string}};
+  return html_report(page);
+}
 
 std::function<int()> setup(CLI::App& sub, common_options& common) {
   auto args = std::make_shared<eval_args>();
   sub.add_option("EMB", args->path, "Embeddings file (.npy, .npz, .safetensors, .csv, raw)")
       ->required();
   args->opts.add_to(sub);
+  // Report and log options (issue 21).
+  sub.add_option("--html", args->html_path, "Write the report as a self-contained HTML page");
+  auto* append = sub.add_option(
+      "--append", args->append_path,
+      "Append the report as one row to a metrics log (.csv, or .jsonl), never rewriting it");
+  sub.add_option("--step", args->step,
+                 "Step or epoch column of the --append row (default: rows so far)")
+      ->needs(append);
+  sub.add_option("--lp-acc", args->lp_acc,
+                 "Linear-probe accuracy of this checkpoint, for the --append row")
+      ->needs(append);
   add_format_option(sub, common);
   return [args, &common] {
+    check_output(args->html_path, {args->path, args->opts.labels_path}, "--html");
+    check_output(args->append_path, {args->path, args->opts.labels_path}, "--append");
+    EM_EXPECTS(args->append_path.empty() || args->append_path != args->html_path,
+               "--append and --html name the same file ", args->html_path, ": give two files");
     const resources res = common.make_resources();
     const auto emb = args->opts.input.load(args->path);
     const auto labels = args->opts.load_labels_if_any();
@@ -31,6 +76,7 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
       detail::check_same_rows(emb.matrix.view(), labels, "embeddings " + args->path,
                               "labels " + args->opts.labels_path);
     auto params = args->opts.params(common);
+    params.covariance_spectrum = !args->html_path.empty();
     progress bar(1);
     params.progress = [&bar](const std::string& step, int done, int total) {
       bar.update(done, step + " (" + std::to_string(done) + "/" + std::to_string(total) + ")");
@@ -38,6 +84,18 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
     const auto r = evaluate(res, emb.matrix.view(), label_view(labels), params);
     bar.finish();
     const json j = report_json(r, with_labels);
+    if (!args->append_path.empty()) {
+      json row;
+      row["step"] =
+          args->step ? *args->step : static_cast<std::int64_t>(log_row_count(args->append_path));
+      row["path"] = args->path;
+      for (auto it = j.begin(); it != j.end(); ++it) row[it.key()] = it.value();
+      if (args->lp_acc) row["lp_accuracy"] = *args->lp_acc;
+      append_log_row(args->append_path, row);
+    }
+    if (!args->html_path.empty()) {
+      write_text_output(args->html_path, eval_page(*args, r, j, common), "--html");
+    }
     print_record(std::cout, j, common.format);
     if (args->opts.explain && common.format == "table")
       print_explanations(std::cout, metric_keys(with_labels));

@@ -1,20 +1,26 @@
 // `embed-metrics track CKPT...`: the report for each checkpoint, their
 // correlation with linear-probe accuracy (or with AMI against the labels),
-// and an SVG plot.
+// an SVG plot of small multiples and a self-contained HTML report. The rows
+// may also come from a metrics log that `eval --append` wrote (--from-log).
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <iostream>
 #include <sstream>
 
 #include "cli/command.hpp"
+#include "cli/html_report.hpp"
+#include "cli/metrics_log.hpp"
 #include "cli/progress.hpp"
 #include "cli/report_options.hpp"
 #include "cli/report_output.hpp"
 #include "cli/svg_plot.hpp"
+#include "cli/track_figure.hpp"
 #include "core/check.hpp"
 #include "core/validate.hpp"
 #include "embed_metrics/correlation.hpp"
+#include "embed_metrics/version.hpp"
 
 namespace embed_metrics::cli {
 namespace {
@@ -24,6 +30,10 @@ struct track_args {
   std::string lp_path;
   int skip_first = 0;
   std::string plot_path;
+  std::string html_path;
+  std::string from_log;
+  std::string correlation = "spearman";
+  std::string reference;
   report_options opts;
 };
 
@@ -31,6 +41,8 @@ struct track_args {
 // blank lines are ignored.
 std::vector<double> read_lp_file(const std::string& path) {
   std::istringstream in(read_text_input(path, "--lp-acc"));
+  // A log written by `eval --append` gives its lp_accuracy (or lp_acc) column.
+  if (is_metrics_log(path)) return read_log_column(path, {"lp_accuracy", "lp_acc"});
   std::vector<double> out;
   std::string line;
   std::int64_t line_no = 0;
@@ -58,25 +70,46 @@ std::string base_name(const std::string& p) { return std::filesystem::path(p).fi
 
 std::function<int()> setup(CLI::App& sub, common_options& common) {
   auto a = std::make_shared<track_args>();
-  sub.add_option("CKPT", a->checkpoints, "Embeddings of each checkpoint, in training order")
-      ->required();
+  sub.add_option("CKPT", a->checkpoints, "Embeddings of each checkpoint, in training order");
   sub.add_option("--lp-acc", a->lp_path,
-                 "Linear-probe accuracy per checkpoint, one per line (a header line allowed)");
+                 "Linear-probe accuracy per checkpoint, one per line (a header line allowed), or "
+                 "the lp_accuracy column of a metrics log (.csv/.jsonl from eval --append)");
   sub.add_option("--skip-first", a->skip_first,
                  "Leave the first N checkpoints out of the correlations")
       ->check(CLI::NonNegativeNumber);
   sub.add_option("--plot", a->plot_path, "Write an SVG plot of every metric and the LP accuracy");
+  // Report and log options (issue 21).
+  sub.add_option("--html", a->html_path,
+                 "Write a self-contained HTML report (plots, tables, spectrum, cluster sizes)");
+  sub.add_option("--from-log", a->from_log,
+                 "Take the rows from a metrics log (eval --append) instead of computing CKPT...");
+  sub.add_option("--correlation", a->correlation,
+                 "Correlation printed beside Spearman in the plot titles")
+      ->check(CLI::IsMember({"spearman", "pearson", "kendall"}))
+      ->capture_default_str();
+  sub.add_option("--reference", a->reference,
+                 "Column to correlate with and draw on the second axis (default: lp_accuracy, "
+                 "else ami_c1_gt)");
   a->opts.add_to(sub);
   add_format_option(sub, common);
 
   return [a, &common] {
     const auto& ckpts = a->checkpoints;
-    const int n_ckpt = static_cast<int>(ckpts.size());
+    const bool from_log = !a->from_log.empty();
+    if (from_log == !ckpts.empty())
+      throw invalid_argument(
+          from_log ? "give either CKPT... or --from-log, not both"
+                   : "no checkpoints: give CKPT... (embeddings files) or --from-log FILE");
+    const std::vector<json> log_rows = from_log ? read_log(a->from_log) : std::vector<json>{};
+    const int n_ckpt = static_cast<int>(from_log ? log_rows.size() : ckpts.size());
+    EM_EXPECTS(n_ckpt > 0, "--from-log ", a->from_log, " has no rows");
     std::vector<std::string> inputs = ckpts;
+    if (from_log) inputs.push_back(a->from_log);
     if (!a->lp_path.empty()) inputs.push_back(a->lp_path);
     if (!a->opts.labels_path.empty()) inputs.push_back(a->opts.labels_path);
     refuse_to_overwrite(a->plot_path, inputs, "--plot");
     check_output(a->plot_path, inputs, "--plot");
+    check_output(a->html_path, inputs, "--html");
 
     std::vector<double> lp;
     if (!a->lp_path.empty()) {
@@ -84,16 +117,21 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
       EM_EXPECTS(static_cast<int>(lp.size()) == n_ckpt, "--lp-acc ", a->lp_path, " has ", lp.size(),
                  " values but ", n_ckpt, " checkpoints were given; give one accuracy per checkpoint");
     }
-    const auto labels = a->opts.load_labels_if_any();
+    const auto labels = from_log ? std::vector<std::int64_t>{} : a->opts.load_labels_if_any();
     const bool with_labels = !labels.empty();
     const resources res = common.make_resources();
     auto params = a->opts.params(common);
+    params.covariance_spectrum = !a->html_path.empty();
 
     std::vector<json> rows;
     std::vector<report_result> results;
     std::int64_t width = -1;
-    progress bar(n_ckpt);
-    for (int c = 0; c < n_ckpt; ++c) {
+    for (int c = 0; from_log && c < n_ckpt; ++c) {
+      rows.push_back(log_rows[static_cast<std::size_t>(c)]);
+      if (!lp.empty()) rows.back()["lp_accuracy"] = lp[static_cast<std::size_t>(c)];
+    }
+    progress bar(from_log ? 0 : n_ckpt);
+    for (int c = 0; !from_log && c < n_ckpt; ++c) {
       bar.update(c, "checkpoint " + std::to_string(c + 1) + ": loading " + base_name(ckpts[c]));
       const auto emb = a->opts.input.load(ckpts[c]);
       if (width < 0) width = emb.matrix.cols();
@@ -116,9 +154,17 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
     }
     bar.finish();
 
-    // Correlations of every metric with the reference series.
-    const bool have_ref = !lp.empty() || with_labels;
-    const std::string ref_key = !lp.empty() ? "lp_accuracy" : "ami_c1_gt";
+    // Correlations of every metric with the reference series: --reference,
+    // else the LP accuracy, else AMI against the labels.
+    std::string ref_key = a->reference;
+    if (!ref_key.empty())
+      EM_EXPECTS(rows.front().contains(ref_key) && rows.front()[ref_key].is_number(),
+                 "--reference ", ref_key,
+                 ": the rows have no such number; use one of their columns");
+    for (const char* k : {"lp_accuracy", "lp_acc", "ami_c1_gt"})
+      if (ref_key.empty() && rows.front().contains(k) && rows.front()[k].is_number()) ref_key = k;
+    const bool have_ref = !ref_key.empty();
+    const auto keys = from_log ? plotted_metrics(rows, ref_key) : metric_keys(with_labels);
     json corr = json::object();
     const int first = std::min(a->skip_first, n_ckpt);
     if (have_ref && n_ckpt - first < 2)
@@ -126,8 +172,13 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
                 << ": no correlations\n";
     if (have_ref && n_ckpt - first >= 2) {
       std::vector<double> ref;
-      for (int c = first; c < n_ckpt; ++c) ref.push_back(rows[static_cast<std::size_t>(c)][ref_key].get<double>());
-      for (const auto& key : metric_keys(with_labels)) {
+      for (int c = first; c < n_ckpt; ++c) {
+        const auto& v = rows[static_cast<std::size_t>(c)][ref_key];
+        EM_EXPECTS(v.is_number(), "checkpoint ", c, " has no ", ref_key,
+                   "; the correlations need it in every row");
+        ref.push_back(v.get<double>());
+      }
+      for (const auto& key : keys) {
         if (key == ref_key) continue;
         std::vector<double> xs;
         for (int c = first; c < n_ckpt; ++c) {
@@ -144,23 +195,55 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
       }
     }
 
+    std::vector<std::string> xl;
+    for (int c = 0; c < n_ckpt; ++c) {
+      const auto& row = rows[static_cast<std::size_t>(c)];
+      const json step = row.contains("step")    ? row["step"]
+                        : row.contains("epoch") ? row["epoch"]
+                                                : json(c);
+      xl.push_back(cell(step, false));
+    }
+    std::vector<std::string> plotted;
+    for (const auto& key : keys)
+      if (key != ref_key && std::any_of(rows.begin(), rows.end(), [&](const json& r) {
+            const auto it = r.find(key);
+            return it != r.end() && it->is_number();
+          }))
+        plotted.push_back(key);
+    const auto figure = track_figure("embed-metrics track: each metric by checkpoint", xl, rows,
+                                     plotted, ref_key, corr, a->correlation, first);
     if (!a->plot_path.empty()) {
-      std::vector<std::string> xl;
-      for (int c = 0; c < n_ckpt; ++c) xl.push_back(std::to_string(c));
-      std::vector<plot_series> series;
-      for (const auto& key : metric_keys(with_labels)) {
-        plot_series s{key, {}, false};
-        bool any = false;
-        for (const auto& row : rows) {
-          const auto& v = row[key];
-          s.values.push_back(v.is_number() ? v.get<double>() : NAN);
-          any = any || v.is_number();
-        }
-        if (any) series.push_back(std::move(s));
+      write_text_output(a->plot_path, svg_plot(figure), "--plot");
+    }
+    if (!a->html_path.empty()) {
+      html_report_input page;
+      page.title = "embed-metrics track: " + std::to_string(n_ckpt) + " checkpoints";
+      page.small_multiples_svg = svg_plot_element(figure);
+      page.reference_key = ref_key;
+      page.correlations = corr;
+      page.skip_first = first;
+      for (auto it = rows.front().begin(); it != rows.front().end(); ++it)
+        if (it.key() != "path") page.columns.push_back(it.key());
+      for (int c = 0; c < n_ckpt; ++c) {
+        const auto i = static_cast<std::size_t>(c);
+        html_checkpoint cp{from_log ? xl[i] : base_name(ckpts[i]), rows[i], {}, {}};
+        if (!from_log)
+          cp.spectrum = results[i].covariance_spectrum, cp.cluster_sizes = results[i].cluster_sizes;
+        page.checkpoints.push_back(std::move(cp));
       }
-      if (!lp.empty()) series.push_back({"lp_accuracy", lp, true});
-      write_text_output(a->plot_path, svg_plot("embed-metrics track: metrics (scaled) by checkpoint", xl, series),
-                        "--plot");
+      std::string files;
+      for (const auto& f : from_log ? std::vector<std::string>{a->from_log} : ckpts)
+        files += (files.empty() ? "" : " ") + f;
+      page.inputs = {{from_log ? "metrics log" : "checkpoints", files},
+                     {"lp accuracy", a->lp_path.empty() ? "-" : a->lp_path},
+                     {"labels", a->opts.labels_path.empty() ? "-" : a->opts.labels_path},
+                     {"k", from_log ? "-" : std::to_string(results.front().k)},
+                     {"metric", a->opts.metric + (a->opts.normalize ? ", normalised" : "")},
+                     {"seed", std::to_string(common.seed)},
+                     {"device", from_log ? "-" : results.front().device},
+                     {"skip first", std::to_string(first)},
+                     {"embed-metrics", version_string}};
+      write_text_output(a->html_path, html_report(page), "--html");
     }
 
     if (common.format == "json") {
@@ -175,7 +258,8 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
     } else {
       std::vector<json> table;
       for (auto row : rows) {
-        row["path"] = base_name(row["path"].get<std::string>());
+        if (row.contains("path") && row["path"].is_string())
+          row["path"] = base_name(row["path"].get<std::string>());
         row.erase("device");
         row.erase("n");
         row.erase("d");

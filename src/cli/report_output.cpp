@@ -40,6 +40,17 @@ json report_json(const report_result& r, bool with_labels) {
   return j;
 }
 
+std::string metric_unit(const std::string& key) {
+  static const std::vector<std::pair<std::string, std::string>> kUnits{
+      {"silhouette", "score"},         {"ami_c1_c2", "score"},       {"ari_c1_c2", "score"},
+      {"knn_entropy", "nats"},         {"gaussian_entropy", "nats"}, {"effective_rank", "dims"},
+      {"inertia", "sum of sq. dist."}, {"ami_c1_gt", "score"},       {"ari_c1_gt", "score"},
+      {"knn_accuracy", "fraction"},    {"lp_accuracy", "accuracy"}};
+  for (const auto& [k, u] : kUnits)
+    if (k == key) return u;
+  return {};
+}
+
 const std::vector<std::pair<std::string, std::string>>& metric_explanations() {
   static const std::vector<std::pair<std::string, std::string>> kText{
       {"silhouette", "S1: how well separated the k-means clusters C1 are, in [-1, 1]; higher is "

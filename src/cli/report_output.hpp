@@ -19,6 +19,9 @@ json report_json(const report_result& r, bool with_labels);
 /// The metric keys of a report, in output order (labels-based ones when asked).
 std::vector<std::string> metric_keys(bool with_labels);
 
+/// The unit a metric is shown in ("nats", "score"); empty for unknown keys.
+std::string metric_unit(const std::string& key);
+
 /// One line on what each metric means and when it is reliable.
 const std::vector<std::pair<std::string, std::string>>& metric_explanations();
 

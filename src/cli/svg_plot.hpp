@@ -1,21 +1,44 @@
 #pragma once
-// A self-contained SVG line chart of metric trajectories against the
-// checkpoint index: each series min-max scaled to [0, 1] (its raw range in
-// the legend), one polyline per series, readable in any browser.
+// The SVG written by `track --plot` (and inlined in the HTML report): small
+// multiples, one panel per metric with its own y axis in its own units, the
+// reference series (LP accuracy, or AMI against the labels) on a second axis
+// in every panel, the correlations in each panel's title, and the checkpoints
+// left out of the correlations (--skip-first) shaded. Drawing only: writing
+// the file is the caller's business.
 
 #include <string>
 #include <vector>
 
 namespace embed_metrics::cli {
 
+/// One trajectory: a value per checkpoint (NaN = missing).
 struct plot_series {
   std::string name;
-  std::vector<double> values;  // one per checkpoint; NaN = missing
-  bool emphasised = false;     // drawn thicker (the reference, e.g. LP accuracy)
+  std::string unit;  ///< shown beside the name ("nats"); may be empty
+  std::vector<double> values;
 };
 
-/// The SVG document.
-std::string svg_plot(const std::string& title, const std::vector<std::string>& x_labels,
-                     const std::vector<plot_series>& series);
+/// A correlation printed in a panel title ("Spearman", 0.93).
+struct panel_correlation {
+  std::string method;
+  double value = 0.0;  ///< NaN when it could not be computed
+};
+
+/// Everything the figure shows.
+struct small_multiples {
+  std::string title;
+  std::vector<std::string> x_labels;  ///< one per checkpoint
+  std::vector<plot_series> metrics;   ///< one panel each
+  plot_series reference;              ///< on the right axis of every panel; no values = none
+  /// Per metric (same order), the correlations with the reference; may be shorter.
+  std::vector<std::vector<panel_correlation>> correlations;
+  int skip_first = 0;  ///< checkpoints [0, skip_first) are shaded
+};
+
+/// The SVG document (with its XML declaration).
+std::string svg_plot(const small_multiples& fig);
+
+/// The same figure as an <svg> element to inline in an HTML page.
+std::string svg_plot_element(const small_multiples& fig);
 
 }  // namespace embed_metrics::cli

@@ -18,6 +18,7 @@
 #include "embed_metrics/kmeans.hpp"
 #include "embed_metrics/knn.hpp"
 #include "embed_metrics/silhouette.hpp"
+#include "report/covariance_spectrum.hpp"
 #ifdef EMBED_METRICS_HAS_CUDA
 #include "backend/cuda_backend.hpp"
 #endif
@@ -78,7 +79,8 @@ report_result evaluate(const resources& res, matrix_view embeddings, label_view 
   const bool cosine = params.metric == "cosine";
 
   const int total = (params.clustering ? 3 : 0) + (params.entropy ? 2 : 0) +
-                    (params.spectrum ? 1 : 0) + (with_labels ? 2 : 0) + 1;
+                    (params.spectrum ? 1 : 0) + (params.covariance_spectrum ? 1 : 0) +
+                    (with_labels ? 2 : 0) + 1;
   int done = 0;
   auto step = [&](const char* what) {
     if (params.progress) params.progress(what, done, total);
@@ -105,6 +107,8 @@ report_result evaluate(const resources& res, matrix_view embeddings, label_view 
     kp.metric = cosine ? kmeans_metric::cosine : kmeans_metric::euclidean;
     auto runs = kmeans_batch(res, x, kp, {params.seed, params.seed + 1});
     c1 = std::move(runs[0].labels);
+    r.cluster_sizes.assign(static_cast<std::size_t>(r.k), 0);
+    for (const std::int64_t c : c1) ++r.cluster_sizes[static_cast<std::size_t>(c)];
     r.inertia = runs[0].inertia;
     agreement_params ap;
     ap.accuracy = false;
@@ -131,6 +135,10 @@ report_result evaluate(const resources& res, matrix_view embeddings, label_view 
     step("effective rank");
     r.effective_rank = effective_rank(res, x).effective_rank;
   }
+  if (params.covariance_spectrum) {
+    step("covariance spectrum");
+    r.covariance_spectrum = detail::covariance_spectrum(res, x);
+  }
   if (with_labels) {
     step("agreement of C1 with the labels");
     agreement_params ap;
@@ -146,6 +154,7 @@ report_result evaluate(const resources& res, matrix_view embeddings, label_view 
     r.inertia.reset();
     r.ami_c1_c2.reset();
     r.ari_c1_c2.reset();
+    r.cluster_sizes.clear();
   }
   if (params.progress) params.progress("done", total, total);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
