@@ -45,6 +45,14 @@ class cuda_error : public error {
   using error::error;
 };
 
+/// @brief Memory for a computation could not be had: an allocation failed, or
+/// the memory a request needs is more than the machine has. The message says
+/// how many bytes were needed and for what.
+class out_of_memory : public error {
+ public:
+  using error::error;
+};
+
 /// @brief A long computation was stopped by the caller (for example Ctrl-C).
 class interrupted : public error {
  public:
