@@ -3,12 +3,18 @@
 
 #include <chrono>
 #include <iostream>
+#include <limits>
 #include <memory>
 
 #include "cli/command.hpp"
+#include "cli/file_errors.hpp"
 #include "cli/input_options.hpp"
+#include "cli/memory_needs.hpp"
+#include "cli/number_options.hpp"
 #include "cli/output.hpp"
 #include "embed_metrics/entropy.hpp"
+#include "core/check.hpp"
+#include "core/memory.hpp"
 #include "embed_metrics/io.hpp"
 
 namespace embed_metrics::cli {
@@ -33,12 +39,12 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
       ->check(CLI::IsMember({"knn", "histogram", "gaussian", "rank", "all"}))
       ->capture_default_str();
   sub.add_option("--k", args->k, "Neighbour of the kNN (Kozachenko-Leonenko) estimator")
-      ->check(CLI::PositiveNumber)
+      ->check(whole_number(1, std::numeric_limits<std::int32_t>::max()))
       ->capture_default_str();
   sub.add_flag("--bits", args->bits, "Entropies in bits instead of nats");
   sub.add_option("--bins", args->bins, "Histogram: equal-width bins per dimension (the figure is the mean over "
                  "dimensions of the discrete plug-in entropy of these bins)")
-      ->check(CLI::PositiveNumber)
+      ->check(whole_number(1, std::numeric_limits<std::int64_t>::max()))
       ->capture_default_str();
   sub.add_flag("--fd", args->fd, "Histogram: Freedman-Diaconis bins instead of --bins");
   sub.add_flag("--miller-madow", args->miller_madow, "Histogram: add the Miller-Madow correction");
@@ -62,7 +68,11 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
     out["gaussian_entropy"] = nullptr;
     out["effective_rank"] = nullptr;
     if (all || e == "knn") {
-      const auto r = knn_entropy(res, x, knn_entropy_params{args->k, unit});
+      const std::string job = detail::cat("the kNN entropy (k = ", args->k, ", n = ", x.rows, ")");
+      const auto r = about_file(args->file, job, [&] {
+        if (args->k < x.rows) detail::require_memory(knn_bytes(x.rows, args->k), job);
+        return knn_entropy(res, x, knn_entropy_params{args->k, unit});
+      });
       out["knn_entropy"] = r.entropy;
       if (r.zero_distance_rows > 0)
         std::cerr << "embed-metrics: note: " << r.zero_distance_rows
@@ -76,16 +86,24 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
       p.bins = args->bins;
       p.miller_madow = args->miller_madow;
       p.unit = unit;
-      out["histogram_entropy"] = histogram_entropy(res, x, p).entropy;
+      const std::string job = detail::cat("the histogram entropy (", args->fd ? "Freedman-Diaconis" : std::to_string(p.bins), " bins, n = ", x.rows, ")");
+      out["histogram_entropy"] = about_file(args->file, job, [&] {
+        if (!args->fd) detail::require_memory(histogram_bytes(x.rows, p.bins, res.threads()), job);
+        return histogram_entropy(res, x, p).entropy;
+      });
     }
     if (all || e == "gaussian") {
-      const auto r = gaussian_entropy(res, x, gaussian_entropy_params{unit});
+      const auto r = about_file(args->file, "the Gaussian entropy", [&] {
+        return gaussian_entropy(res, x, gaussian_entropy_params{unit});
+      });
       out["gaussian_entropy"] = r.entropy;
       if (r.ridge > 0.0)
         std::cerr << "embed-metrics: note: the covariance is singular; a ridge of " << r.ridge
                   << " was added to its diagonal\n";
     }
-    if (all || e == "rank") out["effective_rank"] = effective_rank(res, x).effective_rank;
+    if (all || e == "rank")
+      out["effective_rank"] = about_file(args->file, "the effective rank",
+                                         [&] { return effective_rank(res, x).effective_rank; });
     out["units"] = args->bits ? "bits" : "nats";
     out["k"] = args->k;
     out["seconds"] =
