@@ -7,6 +7,16 @@
 #include "core/check.hpp"
 
 namespace embed_metrics::cli {
+namespace {
+
+// The loader's hints name --array, which for a labels file is --labels-array.
+std::string with_labels_array_hint(std::string message) {
+  const auto at = message.find("--array");
+  if (at != std::string::npos) message.replace(at, 7, "--labels-array");
+  return message;
+}
+
+}  // namespace
 
 void input_options::add_to(CLI::App& sub) {
   sub.add_option("--array", array, "Array or tensor name in a .npz or .safetensors file");
@@ -51,7 +61,13 @@ std::vector<std::int64_t> load_labels_file(const std::string& labels_path,
                                            const std::string& labels_array) {
   load_options o;
   o.array = labels_array;
-  return about_file(labels_path, "loading the labels", [&] { return load_labels(labels_path, o); });
+  try {
+    return about_file(labels_path, "loading the labels", [&] { return load_labels(labels_path, o); });
+  } catch (const format_error& e) {
+    throw format_error(with_labels_array_hint(e.what()));
+  } catch (const invalid_argument& e) {
+    throw invalid_argument(with_labels_array_hint(e.what()));
+  }
 }
 
 std::vector<std::int64_t> labels_of_kept_rows(std::vector<std::int64_t> labels,
