@@ -68,7 +68,7 @@ CLI::Validator whole_number(std::int64_t lo, std::int64_t hi) {
         if (v < lo || v > hi) return shown(s) + " is out of range: expected " + want;
         return {};
       },
-      "INT in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+      "in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
 }
 
 CLI::Validator unsigned_number() {
@@ -79,7 +79,7 @@ CLI::Validator unsigned_number() {
           return "expected a whole number from 0 to 18446744073709551615 (2^64 - 1), got " + shown(s);
         return {};
       },
-      "UINT64");
+      "in [0, 2^64 - 1]");
 }
 
 CLI::Validator positive_number() {
@@ -96,7 +96,7 @@ CLI::Validator positive_number() {
           return "expected a finite number > 0, got " + shown(s);
         return {};
       },
-      "NUMBER > 0");
+      "> 0");
 }
 
 CLI::Validator device_name() {
@@ -107,7 +107,7 @@ CLI::Validator device_name() {
         if (s.rfind("cuda:", 0) == 0 && parse_whole(s.substr(5), index) && index >= 0) return {};
         return "unknown device " + shown(s) + ": use cpu, cuda, cuda:N (N = 0, 1, ...) or auto";
       },
-      "DEVICE");
+      "cpu|cuda|cuda:N|auto");
 }
 
 CLI::Validator shape_text() {
