@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "common/test_util.hpp"
+#include "core/memory.hpp"
 #include "embed_metrics/io.hpp"
 #include "embed_metrics/kmeans.hpp"
 
@@ -389,12 +390,11 @@ TEST(RobustCli, LibraryErrorsNameTheFile) {
 }
 
 TEST(RobustCli, HugeBinsAreRefusedBeforeAllocating) {
-  // 10^15 bins of 8 bytes: more than any machine has. Under a 1 GiB address
-  // space the refusal still comes from the check, not from an allocation.
+  // 10^15 bins of 8 bytes: more than any machine has. The refusal comes from
+  // the check ("needs ... this machine has"), not from a failed allocation.
   const auto f = make_fixture("robust_huge_bins");
-  if (std::system("command -v prlimit >/dev/null 2>&1") != 0) GTEST_SKIP() << "no prlimit here";
-  const auto r = run_limited("1073741824", "--device cpu --threads 1 entropy " + q(f.emb) +
-                                               " --estimator histogram --bins 1000000000000000");
+  const auto r = em_test::run_tool("--device cpu --threads 1 entropy " + q(f.emb) +
+                                   " --estimator histogram --bins 1000000000000000");
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_TRUE(has(r.err, f.emb.string() + ": out of memory: the histogram entropy")) << r.err;
   // one thread: 10^15 counts and a column of 120 values, 8 bytes each
@@ -415,19 +415,32 @@ TEST(RobustCli, HugeRunsOfKmeansAreRefusedWithTheBytesNeeded) {
 }
 
 TEST(RobustCli, AFailedAllocationIsOutOfMemoryWithItsSize) {
-  // 20000 runs of k-means on 20000 rows need gigabytes of labels: within the
-  // machine's memory, so not refused up front, but not within a 512 MiB
-  // address space. The allocation fails and the user reads its size.
+  // Many runs of k-means on 20000 rows: one n x n_init block of labels twice
+  // the size of the address space allowed. That is within the machine's
+  // memory, so not refused up front, but the allocation fails under prlimit,
+  // and the user reads its size. The limit is twice what a small run of this
+  // build needs (a CUDA build maps its libraries first).
   if (std::system("command -v prlimit >/dev/null 2>&1") != 0) GTEST_SKIP() << "no prlimit here";
   const auto dir = em_test::temp_dir("robust_oom");
   const auto emb = dir / "emb.npy";
-  em::save_npy(emb.string(), em_test::random_normal(20000, 8, em_test::test_seed(72)).view());
-  const auto r = run_limited("536870912", "--device cpu --threads 1 kmeans " + q(emb) +
-                                              " --k 4 --n-init 20000 --max-iter 1");
+  const std::int64_t n = 20000;
+  em::save_npy(emb.string(), em_test::random_normal(n, 8, em_test::test_seed(72)).view());
+  const std::string job = "--device cpu --threads 1 kmeans " + q(emb) + " --k 4 --max-iter 1";
+  std::uint64_t base = 0;
+  for (std::uint64_t l = std::uint64_t{1} << 28; l <= std::uint64_t{1} << 33 && base == 0; l *= 2)
+    if (run_limited(std::to_string(l), job).exit_code == 0) base = l;
+  if (base == 0) GTEST_SKIP() << "the tool does not start within 8 GiB of address space";
+  const std::uint64_t limit = 2 * base;
+  const std::uint64_t n_init = 2 * limit / (static_cast<std::uint64_t>(n) * 4);
+  const std::uint64_t least = n_init * (static_cast<std::uint64_t>(n) * 12 + 4 * 8 * 12);
+  if (least > em::detail::physical_memory_bytes())
+    GTEST_SKIP() << "this machine has less than the " << least << " bytes the job needs";
+
+  const auto r = run_limited(std::to_string(limit), job + " --n-init " + std::to_string(n_init));
   EXPECT_EQ(r.exit_code, 1) << r.err;
-  EXPECT_TRUE(has(r.err, "out of memory: needed ")) << r.err;
+  EXPECT_TRUE(has(r.err, emb.string() + ": out of memory: needed ")) << r.err;
   EXPECT_TRUE(has(r.err, " bytes")) << r.err;
-  EXPECT_TRUE(has(r.err, emb.string())) << r.err;
+  EXPECT_TRUE(has(r.err, "for k-means (k = 4, n_init = " + std::to_string(n_init))) << r.err;
   EXPECT_FALSE(has(r.err, "bad_alloc")) << r.err;
   EXPECT_EQ(lines(r.err), 1U) << r.err;
 }
