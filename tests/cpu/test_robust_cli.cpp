@@ -4,6 +4,7 @@
 // keeping labels aligned in eval and track, errors naming their file, and
 // memory: impossible requests refused up front, a failed allocation reported
 // as "out of memory: needed N bytes".
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -115,7 +116,8 @@ em_test::tool_result run_limited(const std::string& limit, const std::string& ar
   const auto dir = em_test::temp_dir("limited");
   const auto out = dir / "out.txt";
   const auto err = dir / "err.txt";
-  const std::string cmd = "OPENBLAS_NUM_THREADS=1 prlimit --as=" + limit + " '" + tool + "' " + args +
+  // (timeout: a job that unexpectedly fits must not run for long)
+  const std::string cmd = "OPENBLAS_NUM_THREADS=1 timeout 120 prlimit --as=" + limit + " '" + tool + "' " + args +
                           " >'" + out.string() + "' 2>'" + err.string() + "' </dev/null";
   const int status = std::system(cmd.c_str());
   em_test::tool_result r;
@@ -127,6 +129,14 @@ em_test::tool_result run_limited(const std::string& limit, const std::string& ar
   r.out = so.str();
   r.err = se.str();
   return r;
+}
+
+// The smallest power-of-two address-space limit (256 MiB .. 8 GiB) under
+// which @p job succeeds, or 0 (a sanitizer build reserves terabytes).
+std::uint64_t starting_limit(const std::string& job) {
+  for (std::uint64_t l = std::uint64_t{1} << 28; l <= std::uint64_t{1} << 33; l *= 2)
+    if (run_limited(std::to_string(l), job).exit_code == 0) return l;
+  return 0;
 }
 
 }  // namespace
@@ -426,9 +436,7 @@ TEST(RobustCli, AFailedAllocationIsOutOfMemoryWithItsSize) {
   const std::int64_t n = 20000;
   em::save_npy(emb.string(), em_test::random_normal(n, 8, em_test::test_seed(72)).view());
   const std::string job = "--device cpu --threads 1 kmeans " + q(emb) + " --k 4 --max-iter 1";
-  std::uint64_t base = 0;
-  for (std::uint64_t l = std::uint64_t{1} << 28; l <= std::uint64_t{1} << 33 && base == 0; l *= 2)
-    if (run_limited(std::to_string(l), job).exit_code == 0) base = l;
+  const std::uint64_t base = starting_limit(job);
   if (base == 0) GTEST_SKIP() << "the tool does not start within 8 GiB of address space";
   const std::uint64_t limit = 2 * base;
   const std::uint64_t n_init = 2 * limit / (static_cast<std::uint64_t>(n) * 4);
@@ -443,4 +451,29 @@ TEST(RobustCli, AFailedAllocationIsOutOfMemoryWithItsSize) {
   EXPECT_TRUE(has(r.err, "for k-means (k = 4, n_init = " + std::to_string(n_init))) << r.err;
   EXPECT_FALSE(has(r.err, "bad_alloc")) << r.err;
   EXPECT_EQ(lines(r.err), 1U) << r.err;
+}
+
+TEST(RobustCli, AFailedAllocationInTheKnnIsOutOfMemoryToo) {
+  // The kNN entropy keeps k candidates per row: n x k of them, twice the
+  // address space allowed, so the kNN's own buffers fail (not a terminate
+  // from inside its parallel region).
+  if (std::system("command -v prlimit >/dev/null 2>&1") != 0) GTEST_SKIP() << "no prlimit here";
+  const auto f = make_fixture("robust_oom_knn");
+  const auto emb = f.dir / "big.npy";
+  const std::int64_t n = 30000;
+  em::save_npy(emb.string(), em_test::random_normal(n, 4, em_test::test_seed(73)).view());
+  const std::string job = "--device cpu --threads 2 entropy " + q(emb) + " --estimator knn";
+  const std::uint64_t base = starting_limit("--device cpu --threads 2 entropy " + q(f.emb) + " --estimator knn --k 3");
+  if (base == 0) GTEST_SKIP() << "the tool does not start within 8 GiB of address space";
+  const std::uint64_t limit = 2 * base;
+  const std::uint64_t k = std::min<std::uint64_t>(n - 1, 2 * limit / (static_cast<std::uint64_t>(n) * 4));
+  if (k * 4 * static_cast<std::uint64_t>(n) <= limit) GTEST_SKIP() << "no k < n needs more than " << limit << " bytes";
+  if (k * 24 * static_cast<std::uint64_t>(n) > em::detail::physical_memory_bytes())
+    GTEST_SKIP() << "this machine has too little memory for the job";
+  const auto r = run_limited(std::to_string(limit), job + " --k " + std::to_string(k));
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_TRUE(has(r.err, emb.string() + ": out of memory: needed ")) << r.err;
+  EXPECT_TRUE(has(r.err, "the kNN entropy (k = " + std::to_string(k))) << r.err;
+  EXPECT_FALSE(has(r.err, "bad_alloc")) << r.err;
+  EXPECT_FALSE(has(r.err, "terminate")) << r.err;
 }
