@@ -42,9 +42,21 @@ std::string length_error_message(std::string_view activity) {
 }  // namespace embed_metrics::cli
 
 // The replacements: malloc and free, as the default ones, plus the record.
+// Every unaligned form is replaced, nothrow ones too, so that each delete
+// meets the allocator of its new (a sanitizer checks that they match).
 void* operator new(std::size_t size) { return embed_metrics::cli::allocate(size); }
 void* operator new[](std::size_t size) { return embed_metrics::cli::allocate(size); }
+void* operator new(std::size_t size, const std::nothrow_t& /*tag*/) noexcept {
+  try {
+    return embed_metrics::cli::allocate(size);
+  } catch (const std::bad_alloc&) {
+    return nullptr;
+  }
+}
+void* operator new[](std::size_t size, const std::nothrow_t& tag) noexcept { return operator new(size, tag); }
 void operator delete(void* p) noexcept { std::free(p); }
 void operator delete[](void* p) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t /*size*/) noexcept { std::free(p); }
 void operator delete[](void* p, std::size_t /*size*/) noexcept { std::free(p); }
+void operator delete(void* p, const std::nothrow_t& /*tag*/) noexcept { std::free(p); }
+void operator delete[](void* p, const std::nothrow_t& /*tag*/) noexcept { std::free(p); }
