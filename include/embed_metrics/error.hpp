@@ -45,12 +45,14 @@ class cuda_error : public error {
   using error::error;
 };
 
-/// @brief Device memory could not be allocated; the message names the size
-/// and what it was for. The call's memory is returned and the next call may
-/// succeed once memory is freed (for example a framework's cache).
-class out_of_memory : public cuda_error {
+/// @brief Memory for a computation could not be had, on the host or a device:
+/// an allocation failed, or the memory a request needs is more than the
+/// machine has. The message says how many bytes were needed and for what.
+/// The call's memory is returned, so a later call may succeed once memory is
+/// freed (for example a framework's cache).
+class out_of_memory : public error {
  public:
-  using cuda_error::cuda_error;
+  using error::error;
 };
 
 /// @brief A long computation was stopped by the caller (for example Ctrl-C).

@@ -96,6 +96,10 @@ class resources {
   mutable std::unique_ptr<detail::cuda_context, void (*)(detail::cuda_context*)> ctx_;
 };
 
+/// @brief The most CPU threads that run at once here: the hardware threads,
+/// or the OpenMP thread limit where that is lower (at least 1).
+[[nodiscard]] int max_cpu_threads() noexcept;
+
 /// @brief True when this build contains the CUDA backend.
 [[nodiscard]] bool cuda_compiled() noexcept;
 

@@ -8,6 +8,8 @@
 #include <string>
 
 #include "cli/command.hpp"
+#include "cli/file_errors.hpp"
+#include "cli/number_options.hpp"
 #include "cli/output.hpp"
 #include "embed_metrics/agreement.hpp"
 #include "embed_metrics/error.hpp"
@@ -31,7 +33,9 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
   sub.add_option("--average", args->average, "Mean of the entropies normalising AMI and NMI")
       ->check(CLI::IsMember({"arithmetic", "geometric", "min", "max"}))
       ->capture_default_str();
-  sub.add_option("--beta", args->beta, "V-measure weight (> 1 favours completeness)")->capture_default_str();
+  sub.add_option("--beta", args->beta, "V-measure weight (> 1 favours completeness)")
+      ->check(positive_number())
+      ->capture_default_str();
   sub.add_option("--array", args->array, "Array name inside .npz / .safetensors label files");
   sub.add_flag("--no-accuracy", args->no_accuracy,
                "Skip the Hungarian matching (O(k^3) in the number of clusters)");
@@ -51,7 +55,8 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
     params.beta = args->beta;
     params.accuracy = !args->no_accuracy;
     const auto t0 = std::chrono::steady_clock::now();
-    const agreement_result r = agreement(res, a, b, params);
+    const agreement_result r = about_file(args->file_a + " and " + args->file_b, "the agreement scores",
+                                          [&] { return agreement(res, a, b, params); });
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     json out;
     out["n"] = r.n;

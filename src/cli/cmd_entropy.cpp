@@ -4,14 +4,20 @@
 #include <chrono>
 #include <functional>
 #include <iostream>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "cli/command.hpp"
+#include "cli/file_errors.hpp"
 #include "cli/input_options.hpp"
+#include "cli/memory_needs.hpp"
+#include "cli/number_options.hpp"
 #include "cli/output.hpp"
 #include "embed_metrics/entropy.hpp"
+#include "core/check.hpp"
+#include "core/memory.hpp"
 #include "embed_metrics/error.hpp"
 #include "embed_metrics/io.hpp"
 
@@ -43,12 +49,12 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
       ->check(CLI::IsMember({"knn", "histogram", "gaussian", "rank", "all"}))
       ->capture_default_str();
   sub.add_option("--k", args->k, "Neighbour of the kNN (Kozachenko-Leonenko) estimator")
-      ->check(CLI::PositiveNumber)
+      ->check(whole_number(1, std::numeric_limits<std::int32_t>::max()))
       ->capture_default_str();
   sub.add_flag("--bits", args->bits, "Entropies in bits instead of nats");
   sub.add_option("--bins", args->bins, "Histogram: equal-width bins per dimension (the figure is the mean over "
                  "dimensions of the discrete plug-in entropy of these bins)")
-      ->check(CLI::PositiveNumber)
+      ->check(whole_number(1, std::numeric_limits<std::int64_t>::max()))
       ->capture_default_str();
   sub.add_flag("--fd", args->fd, "Histogram: Freedman-Diaconis bins instead of --bins");
   sub.add_flag("--miller-madow", args->miller_madow, "Histogram: add the Miller-Madow correction");
@@ -75,7 +81,11 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
     const std::vector<estimator> estimators{
         {"knn_entropy", all || e == "knn",
          [&] {
-           const auto r = knn_entropy(res, x, knn_entropy_params{args->k, unit});
+           const std::string job = detail::cat("the kNN entropy (k = ", args->k, ", n = ", x.rows, ")");
+           const auto r = about_file(args->file, job, [&] {
+             if (args->k < x.rows) detail::require_memory(knn_bytes(x.rows, args->k), job);
+             return knn_entropy(res, x, knn_entropy_params{args->k, unit});
+           });
            if (r.zero_distance_rows > 0)
              std::cerr << "embed-metrics: note: " << r.zero_distance_rows
                        << " rows have k or more exact duplicates (k-th neighbour distance 0); their "
@@ -90,11 +100,18 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
            p.bins = args->bins;
            p.miller_madow = args->miller_madow;
            p.unit = unit;
-           return histogram_entropy(res, x, p).entropy;
+           const std::string job =
+               detail::cat("the histogram entropy (", args->fd ? "Freedman-Diaconis" : std::to_string(p.bins),
+                           " bins, n = ", x.rows, ")");
+           return about_file(args->file, job, [&] {
+             if (!args->fd) detail::require_memory(histogram_bytes(x.rows, p.bins, res.threads()), job);
+             return histogram_entropy(res, x, p).entropy;
+           });
          }},
         {"gaussian_entropy", all || e == "gaussian",
          [&] {
-           const auto r = gaussian_entropy(res, x, gaussian_entropy_params{unit});
+           const auto r = about_file(args->file, "the Gaussian entropy",
+                                     [&] { return gaussian_entropy(res, x, gaussian_entropy_params{unit}); });
            if (r.null_eigenvalues > 0)
              std::cerr << "embed-metrics: note: the covariance is singular: " << r.null_eigenvalues
                        << " of its " << x.cols << " eigenvalues are at or below "
@@ -102,7 +119,10 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
                        << r.eigenvalue_floor << "\n";
            return r.entropy;
          }},
-        {"effective_rank", all || e == "rank", [&] { return effective_rank(res, x).effective_rank; }},
+        {"effective_rank", all || e == "rank", [&] {
+           return about_file(args->file, "the effective rank",
+                             [&] { return effective_rank(res, x).effective_rank; });
+         }},
     };
 
     json out;
@@ -125,7 +145,7 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
         throw;
       } catch (const error& ex) {
         out[est.key + "_error"] = ex.what();
-        std::cerr << "embed-metrics: note: '" << args->file << "': not computed: " << ex.what() << "\n";
+        std::cerr << "embed-metrics: note: " << est.key << " not computed: " << ex.what() << "\n";
         failures += (failures.empty() ? "" : "; ") + est.key + ": " + ex.what();
       }
     }

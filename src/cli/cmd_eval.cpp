@@ -70,18 +70,17 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
                "--append and --html name the same file ", args->html_path, ": give two files");
     const resources res = common.make_resources();
     const auto emb = args->opts.input.load(args->path);
-    const auto labels = args->opts.load_labels_if_any();
+    auto labels = args->opts.load_labels_if_any();
     const bool with_labels = !labels.empty();
-    if (with_labels)
-      detail::check_same_rows(emb.matrix.view(), labels, "embeddings " + args->path,
-                              "labels " + args->opts.labels_path);
+    if (with_labels)  // the labels of rows dropped for NaN/Inf go too
+      labels = labels_of_kept_rows(std::move(labels), emb, args->path, args->opts.labels_path);
     auto params = args->opts.params(common);
     params.covariance_spectrum = !args->html_path.empty();
     progress bar(1);
     params.progress = [&bar](const std::string& step, int done, int total) {
       bar.update(done, step + " (" + std::to_string(done) + "/" + std::to_string(total) + ")");
     };
-    const auto r = evaluate(res, emb.matrix.view(), label_view(labels), params);
+    const auto r = evaluate_file(res, args->path, emb.matrix.view(), labels, params);
     bar.finish();
     const json j = report_json(r, with_labels);
     if (!args->append_path.empty()) {

@@ -5,6 +5,7 @@
 
 #include "cli/command.hpp"
 #include "cli/input_options.hpp"
+#include "cli/number_options.hpp"
 #include "cli/output.hpp"
 #include "embed_metrics/io.hpp"
 
@@ -20,7 +21,7 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
   auto args = std::make_shared<info_args>();
   sub.add_option("file", args->file, "The file to inspect")->required();
   sub.add_option("--array", args->input.array, "Array or tensor name in a .npz or .safetensors file");
-  sub.add_option("--shape", args->input.shape, "Shape RxC of a raw binary file");
+  sub.add_option("--shape", args->input.shape, "Shape RxC of a raw binary file")->check(shape_text());
   sub.add_option("--dtype", args->input.dtype, "dtype of a raw binary file (f2, f4, f8, bf16, i8, ...)")
       ->capture_default_str();
   add_format_option(sub, common);

@@ -1,17 +1,23 @@
 // `embed-metrics kmeans EMB --k K`: k-means on an embeddings file; prints n,
 // d, k, inertia, n_iter, converged, seed and seconds, and writes the labels
-// (--out, 1-D int64 .npy) and the centres (--centers, k x d float32 .npy).
+// (--out, 1-D int64 .npy, one per row of the file: -1 for a row that
+// --drop-nonfinite dropped) and the centres (--centers, k x d float32 .npy).
 // An output path that names the input file is refused.
 
 #include <chrono>
 #include <filesystem>
 #include <iostream>
+#include <limits>
 #include <system_error>
 
 #include "cli/command.hpp"
+#include "cli/file_errors.hpp"
 #include "cli/input_options.hpp"
+#include "cli/memory_needs.hpp"
+#include "cli/number_options.hpp"
 #include "cli/output.hpp"
 #include "core/check.hpp"
+#include "core/memory.hpp"
 #include "embed_metrics/io.hpp"
 #include "embed_metrics/kmeans.hpp"
 
@@ -51,12 +57,13 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
   auto args = std::make_shared<kmeans_args>();
   sub.add_option("file", args->file, "Embeddings file (.npy, .npz, .safetensors, .csv, raw)")
       ->required();
-  sub.add_option("--k", args->k, "Number of clusters")->required()->check(CLI::PositiveNumber);
+  constexpr std::int64_t kMost = std::numeric_limits<std::int32_t>::max();
+  sub.add_option("--k", args->k, "Number of clusters")->required()->check(whole_number(1, kMost));
   sub.add_option("--n-init", args->n_init, "Runs with different seeds (batched); the lowest inertia is kept")
-      ->check(CLI::PositiveNumber)
+      ->check(whole_number(1, kMost))
       ->capture_default_str();
   sub.add_option("--max-iter", args->max_iter, "Most Lloyd iterations per run")
-      ->check(CLI::PositiveNumber)
+      ->check(whole_number(1, kMost))
       ->capture_default_str();
   sub.add_option("--metric", args->metric, "euclidean, or cosine (spherical k-means)")
       ->check(CLI::IsMember({"euclidean", "cosine"}))
@@ -77,11 +84,27 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
     p.n_init = args->n_init;
     p.max_iter = args->max_iter;
     p.metric = args->metric == "cosine" ? kmeans_metric::cosine : kmeans_metric::euclidean;
+    const std::int64_t n = emb.matrix.rows();
+    const std::int64_t d = emb.matrix.cols();
+    const std::string job = detail::cat("k-means (k = ", p.k, ", n_init = ", p.n_init, ", n = ", n,
+                                        ", d = ", d, ")");
     const auto t0 = std::chrono::steady_clock::now();
-    const kmeans_result r = kmeans(res, emb.matrix.view(), p);
+    const kmeans_result r = about_file(args->file, job, [&] {
+      if (p.k <= n) detail::require_memory(kmeans_bytes(n, d, p.k, p.n_init), job);
+      return kmeans(res, emb.matrix.view(), p);
+    });
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    if (!args->out.empty()) save_npy(args->out, r.labels);
+    if (!args->out.empty()) {
+      if (emb.kept_rows.empty()) {
+        save_npy(args->out, r.labels);
+      } else {  // one label per row of the file, so that it lines up with the input
+        std::vector<std::int64_t> out(static_cast<std::size_t>(n + emb.dropped_rows), -1);
+        for (std::size_t i = 0; i < emb.kept_rows.size(); ++i)
+          out[static_cast<std::size_t>(emb.kept_rows[i])] = r.labels[i];
+        save_npy(args->out, out);
+      }
+    }
     if (!args->centers.empty()) save_npy(args->centers, r.centers.view());
     json out;
     out["n"] = emb.matrix.rows();

@@ -10,7 +10,9 @@
 #include <system_error>
 
 #include "cli/command.hpp"
+#include "cli/file_errors.hpp"
 #include "cli/input_options.hpp"
+#include "cli/number_options.hpp"
 #include "cli/output.hpp"
 #include "core/check.hpp"
 #include "embed_metrics/io.hpp"
@@ -22,6 +24,7 @@ namespace {
 struct silhouette_args {
   std::string embeddings;
   std::string labels;
+  std::string labels_array;
   input_options input;
   std::string metric = "euclidean";
   std::string samples;
@@ -42,6 +45,8 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
   sub.add_option("labels", args->labels, "Cluster labels, one per row (integer .npy or text)")
       ->required();
   args->input.add_to(sub);
+  sub.add_option("--labels-array", args->labels_array,
+                 "Array or tensor name of the labels in a .npz or .safetensors LABELS file");
   sub.add_option("--metric", args->metric, "Distance: euclidean, cosine or sqeuclidean")
       ->check(CLI::IsMember({"euclidean", "cosine", "sqeuclidean"}))
       ->capture_default_str();
@@ -52,7 +57,7 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
       "--sample-size", args->sample_size,
       "Approximation: score a random sample of N points (drawn with --seed), as scikit-learn's "
       "sample_size");
-  size_opt->check(CLI::Range(std::int64_t{2}, std::numeric_limits<std::int64_t>::max()));
+  size_opt->check(whole_number(2, std::numeric_limits<std::int64_t>::max()));
   sub.add_flag("--simplified", args->simplified,
                "Approximation: distances to the cluster centroids instead of to every point")
       ->excludes(size_opt);
@@ -67,31 +72,26 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
     check_output(args->samples, {args->embeddings, args->labels}, "--samples");
     const resources res = common.make_resources();
     const loaded_embeddings emb = args->input.load(args->embeddings);
-    std::vector<std::int64_t> labels = load_labels(args->labels);
     const std::int64_t file_rows = emb.matrix.rows() + emb.dropped_rows;
-    EM_EXPECTS(static_cast<std::int64_t>(labels.size()) == file_rows, args->labels, " has ",
-               labels.size(), " labels, ", args->embeddings, " ", file_rows,
-               " rows; give one label per row");
-    if (!emb.kept_rows.empty()) {
-      std::vector<std::int64_t> kept;
-      kept.reserve(emb.kept_rows.size());
-      for (const std::int64_t r : emb.kept_rows) kept.push_back(labels[static_cast<std::size_t>(r)]);
-      labels = std::move(kept);
-    }
+    const std::vector<std::int64_t> labels =
+        labels_of_kept_rows(load_labels_file(args->labels, args->labels_array), emb,
+                            args->embeddings, args->labels);
 
     silhouette_params params;
     params.metric = parse_silhouette_metric(args->metric);
     params.per_sample = !args->samples.empty();
     const auto t0 = std::chrono::steady_clock::now();
     silhouette_result r;
-    if (args->simplified) {
-      r = silhouette_simplified(res, emb.matrix.view(), labels, params);
-    } else if (args->sample_size > 0) {
-      r = silhouette_sampled(res, emb.matrix.view(), labels, args->sample_size, common.seed,
-                             params);
-    } else {
-      r = silhouette(res, emb.matrix.view(), labels, params);
-    }
+    about_file(args->embeddings, "the silhouette", [&] {
+      if (args->simplified) {
+        r = silhouette_simplified(res, emb.matrix.view(), labels, params);
+      } else if (args->sample_size > 0) {
+        r = silhouette_sampled(res, emb.matrix.view(), labels, args->sample_size, common.seed,
+                               params);
+      } else {
+        r = silhouette(res, emb.matrix.view(), labels, params);
+      }
+    });
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 

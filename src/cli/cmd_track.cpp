@@ -7,11 +7,13 @@
 #include <cmath>
 #include <filesystem>
 #include <iostream>
+#include <limits>
 #include <sstream>
 
 #include "cli/command.hpp"
 #include "cli/html_report.hpp"
 #include "cli/metrics_log.hpp"
+#include "cli/number_options.hpp"
 #include "cli/progress.hpp"
 #include "cli/report_options.hpp"
 #include "cli/report_output.hpp"
@@ -76,7 +78,7 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
                  "the lp_accuracy column of a metrics log (.csv/.jsonl from eval --append)");
   sub.add_option("--skip-first", a->skip_first,
                  "Leave the first N checkpoints out of the correlations")
-      ->check(CLI::NonNegativeNumber);
+      ->check(whole_number(0, std::numeric_limits<int>::max()));
   sub.add_option("--plot", a->plot_path, "Write an SVG plot of every metric and the LP accuracy");
   // Report and log options (issue 21).
   sub.add_option("--html", a->html_path,
@@ -107,7 +109,6 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
     if (from_log) inputs.push_back(a->from_log);
     if (!a->lp_path.empty()) inputs.push_back(a->lp_path);
     if (!a->opts.labels_path.empty()) inputs.push_back(a->opts.labels_path);
-    refuse_to_overwrite(a->plot_path, inputs, "--plot");
     check_output(a->plot_path, inputs, "--plot");
     check_output(a->html_path, inputs, "--html");
 
@@ -117,8 +118,8 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
       EM_EXPECTS(static_cast<int>(lp.size()) == n_ckpt, "--lp-acc ", a->lp_path, " has ", lp.size(),
                  " values but ", n_ckpt, " checkpoints were given; give one accuracy per checkpoint");
     }
-    const auto labels = from_log ? std::vector<std::int64_t>{} : a->opts.load_labels_if_any();
-    const bool with_labels = !labels.empty();
+    const auto all_labels = from_log ? std::vector<std::int64_t>{} : a->opts.load_labels_if_any();
+    const bool with_labels = !all_labels.empty();
     const resources res = common.make_resources();
     auto params = a->opts.params(common);
     params.covariance_spectrum = !a->html_path.empty();
@@ -138,13 +139,13 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
       EM_EXPECTS(emb.matrix.cols() == width, "checkpoint ", ckpts[c], " has ", emb.matrix.cols(),
                  " dimensions but ", ckpts[0], " has ", width,
                  "; all checkpoints of one trajectory need the same width");
-      if (with_labels)
-        detail::check_same_rows(emb.matrix.view(), labels, "checkpoint " + ckpts[c],
-                                "labels " + a->opts.labels_path);
+      // Each checkpoint drops its own NaN/Inf rows: its labels follow them.
+      const auto labels = with_labels ? labels_of_kept_rows(all_labels, emb, ckpts[c], a->opts.labels_path)
+                                      : std::vector<std::int64_t>{};
       params.progress = [&bar, c, &ckpts](const std::string& step, int, int) {
         bar.update(c, "checkpoint " + std::to_string(c + 1) + " (" + base_name(ckpts[c]) + "): " + step);
       };
-      results.push_back(evaluate(res, emb.matrix.view(), label_view(labels), params));
+      results.push_back(evaluate_file(res, ckpts[c], emb.matrix.view(), labels, params));
       json row;
       row["path"] = ckpts[c];
       const json report = report_json(results.back(), with_labels);

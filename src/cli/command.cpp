@@ -10,7 +10,14 @@ std::vector<command>& registry() {
 }
 
 resources common_options::make_resources() const {
-  resources res(device, threads);
+  const int most = max_cpu_threads();
+  int use = threads;
+  if (use > most) {
+    std::cerr << "embed-metrics: note: --threads " << threads << " is more than the " << most
+              << " this machine can run at once; using " << most << '\n';
+    use = most;
+  }
+  resources res(device, use);
   if (verbose) std::cerr << "embed-metrics: device " << res.describe() << '\n';
   return res;
 }

@@ -26,4 +26,18 @@ struct input_options {
   [[nodiscard]] loaded_embeddings load(const std::string& path) const;
 };
 
+/// Labels read from @p labels_path with label rules only: @p labels_array
+/// names the array in a .npz/.safetensors file; the embeddings' --array,
+/// --shape and --dtype do not apply.
+[[nodiscard]] std::vector<std::int64_t> load_labels_file(const std::string& labels_path,
+                                                         const std::string& labels_array);
+
+/// The labels of the rows kept in @p emb (read from @p emb_path): @p labels
+/// must hold one label per row of the file, and the labels of rows that
+/// --drop-nonfinite dropped are dropped too, so each label stays with its row.
+[[nodiscard]] std::vector<std::int64_t> labels_of_kept_rows(std::vector<std::int64_t> labels,
+                                                            const loaded_embeddings& emb,
+                                                            const std::string& emb_path,
+                                                            const std::string& labels_path);
+
 }  // namespace embed_metrics::cli

@@ -7,8 +7,12 @@
 
 #include <algorithm>
 #include <iostream>
+#include <new>
+#include <stdexcept>
 
 #include "cli/command.hpp"
+#include "cli/failed_allocation.hpp"
+#include "cli/number_options.hpp"
 #include "embed_metrics/error.hpp"
 #include "embed_metrics/version.hpp"
 
@@ -20,12 +24,14 @@ int main(int argc, char** argv) {
 
   cli::common_options common;
   app.add_option("--device", common.device, "Device: cpu, cuda, cuda:N or auto")
+      ->check(cli::device_name())
       ->capture_default_str();
-  app.add_option("--threads", common.threads, "CPU threads (0 = all cores)")
-      ->check(CLI::NonNegativeNumber)
+  app.add_option("--threads", common.threads,
+                 "CPU threads (0 = all cores; more than the machine has are capped, with a note)")
+      ->check(cli::whole_number(0, cli::most_threads_option()))
       ->capture_default_str();
   cli::add_format_option(app, common);
-  app.add_option("--seed", common.seed, "Random seed")->capture_default_str();
+  app.add_option("--seed", common.seed, "Random seed")->check(cli::unsigned_number())->capture_default_str();
   app.add_flag("-v,--verbose", common.verbose, "Say which device was chosen, on stderr");
 
   auto& commands = cli::registry();
@@ -42,7 +48,12 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? 0 : 2;
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    // One line: what is wrong and the valid values; --help has the rest.
+    std::string what = e.what();
+    std::replace(what.begin(), what.end(), '\n', ' ');
+    std::cerr << "embed-metrics: usage error: " << what << " (see embed-metrics --help)\n";
+    return 2;
   }
   if (!action) {
     std::cout << app.help();
@@ -53,6 +64,12 @@ int main(int argc, char** argv) {
   } catch (const interrupted& e) {
     std::cerr << "\nembed-metrics: " << e.what() << '\n';
     return 130;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "embed-metrics: error: " << cli::bad_alloc_message("this command") << '\n';
+    return 1;
+  } catch (const std::length_error&) {
+    std::cerr << "embed-metrics: error: " << cli::length_error_message("this command") << '\n';
+    return 1;
   } catch (const std::exception& e) {
     std::cerr << "embed-metrics: error: " << e.what() << '\n';
     return 1;

@@ -16,6 +16,7 @@ namespace embed_metrics::cli {
 
 struct report_options {
   std::string labels_path;
+  std::string labels_array;  // --labels-array: the labels' array in a .npz/.safetensors file
   std::int64_t k = 0;
   std::string metric = "euclidean";
   bool normalize = false;
@@ -25,9 +26,16 @@ struct report_options {
   void add_to(CLI::App& sub);
   /// Report parameters from these flags and the common --seed.
   [[nodiscard]] report_params params(const common_options& common) const;
-  /// The labels, or an empty vector without --labels.
+  /// The labels (read with label rules only: --labels-array, not --array),
+  /// or an empty vector without --labels.
   [[nodiscard]] std::vector<std::int64_t> load_labels_if_any() const;
 };
+
+/// evaluate() on @p emb from @p path: refused up front when its memory
+/// clearly cannot fit, and its errors name @p path.
+[[nodiscard]] report_result evaluate_file(const resources& res, const std::string& path,
+                                          matrix_view emb, const std::vector<std::int64_t>& labels,
+                                          const report_params& params);
 
 /// Throw invalid_argument when @p output names the same file as one of @p inputs.
 void refuse_to_overwrite(const std::string& output, const std::vector<std::string>& inputs,

@@ -2,8 +2,10 @@
 
 #include <omp.h>
 
+#include <algorithm>
 #include <charconv>
 #include <string>
+#include <thread>
 
 #include "core/check.hpp"
 #ifdef EMBED_METRICS_HAS_CUDA
@@ -29,6 +31,13 @@ int parse_index(std::string_view s, std::string_view whole) {
 }
 
 }  // namespace
+
+int max_cpu_threads() noexcept {
+  int most = static_cast<int>(std::min<unsigned>(std::thread::hardware_concurrency(), 1u << 20));
+  if (most < 1) most = omp_get_num_procs();
+  most = std::min(most, omp_get_thread_limit());
+  return std::max(1, most);
+}
 
 bool cuda_compiled() noexcept {
 #ifdef EMBED_METRICS_HAS_CUDA

@@ -3,6 +3,8 @@
 #include <cblas.h>
 
 #include <algorithm>
+
+#include "core/parallel_errors.hpp"
 #include <mutex>
 
 namespace embed_metrics::cpu {
@@ -49,11 +51,13 @@ template <class F>
 void for_row_blocks(std::int64_t m, int threads, F&& block) {
   const single_threaded_blas guard;
   const std::int64_t blocks = (m + kRowBlock - 1) / kRowBlock;
+  detail::region_errors errors;
 #pragma omp parallel for num_threads(std::max(1, threads)) schedule(dynamic, 1) if (blocks > 1)
   for (std::int64_t b = 0; b < blocks; ++b) {
     const std::int64_t r0 = b * kRowBlock;
-    block(r0, std::min(kRowBlock, m - r0));
+    errors.run([&] { block(r0, std::min(kRowBlock, m - r0)); });
   }
+  errors.rethrow_first();
 }
 
 }  // namespace

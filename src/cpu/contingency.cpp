@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/check.hpp"
+#include "core/parallel_errors.hpp"
 #include "cpu/emi_pair.hpp"
 
 namespace embed_metrics::cpu {
@@ -94,39 +95,45 @@ contingency_table contingency(label_view a, label_view b, int threads) {
   }
   // Rows in contiguous blocks, one per thread, concatenated in order.
   std::vector<contingency_table> part(static_cast<std::size_t>(nt));
+  detail::region_errors errors;
 #pragma omp parallel num_threads(nt)
   {
-    const int t = omp_get_thread_num();
-    const std::int64_t r0 = ka * t / nt, r1 = ka * (t + 1) / nt;
-    std::vector<std::int64_t> cnt(static_cast<std::size_t>(kb), 0);
-    std::vector<std::int64_t> touched;
-    contingency_table& out = part[t];
-    for (std::int64_t r = r0; r < r1; ++r) {
-      touched.clear();
-      for (std::int64_t q = start[r]; q < start[r + 1]; ++q) {
-        const std::int64_t c = by_row[q];
-        if (cnt[c]++ == 0) touched.push_back(c);
-      }
-      // Columns in order: scan the counts when the row is dense, else sort.
-      if (static_cast<std::int64_t>(touched.size()) * 16 >= kb) {
-        for (std::int64_t c = 0; c < kb; ++c) {
-          if (cnt[c] == 0) continue;
-          out.row.push_back(r);
-          out.col.push_back(c);
-          out.count.push_back(cnt[c]);
-          cnt[c] = 0;
+    errors.run([&] {
+      // The team may be smaller than asked for: split by its real size.
+      const int t = omp_get_thread_num();
+      const int team = omp_get_num_threads();
+      const std::int64_t r0 = ka * t / team, r1 = ka * (t + 1) / team;
+      std::vector<std::int64_t> cnt(static_cast<std::size_t>(kb), 0);
+      std::vector<std::int64_t> touched;
+      contingency_table& out = part[t];
+      for (std::int64_t r = r0; r < r1; ++r) {
+        touched.clear();
+        for (std::int64_t q = start[r]; q < start[r + 1]; ++q) {
+          const std::int64_t c = by_row[q];
+          if (cnt[c]++ == 0) touched.push_back(c);
         }
-      } else {
-        std::sort(touched.begin(), touched.end());
-        for (const std::int64_t c : touched) {
-          out.row.push_back(r);
-          out.col.push_back(c);
-          out.count.push_back(cnt[c]);
-          cnt[c] = 0;
+        // Columns in order: scan the counts when the row is dense, else sort.
+        if (static_cast<std::int64_t>(touched.size()) * 16 >= kb) {
+          for (std::int64_t c = 0; c < kb; ++c) {
+            if (cnt[c] == 0) continue;
+            out.row.push_back(r);
+            out.col.push_back(c);
+            out.count.push_back(cnt[c]);
+            cnt[c] = 0;
+          }
+        } else {
+          std::sort(touched.begin(), touched.end());
+          for (const std::int64_t c : touched) {
+            out.row.push_back(r);
+            out.col.push_back(c);
+            out.count.push_back(cnt[c]);
+            cnt[c] = 0;
+          }
         }
       }
-    }
+    });
   }
+  errors.rethrow_first();
   contingency_table t = std::move(part[0]);
   t.n = n;
   for (std::size_t q = 1; q < part.size(); ++q) {

@@ -1,9 +1,14 @@
 #include "cpu/histogram.hpp"
 
+#include <omp.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <vector>
+
+#include "core/check.hpp"
+#include "core/memory.hpp"
 
 namespace embed_metrics::cpu {
 namespace {
@@ -43,10 +48,27 @@ histogram_entropy_result histogram_entropy(matrix_view x, const histogram_params
   r.bins.assign(static_cast<std::size_t>(d), 1);
   const double nd = static_cast<double>(n);
 
+  // Each thread's buffers are allocated before the region: an allocation
+  // failure inside it could not leave it (std::terminate).
+  threads = std::max(1, threads);
+  std::vector<std::vector<double>> cols(static_cast<std::size_t>(threads));
+  std::vector<std::vector<std::int64_t>> counts_of(static_cast<std::size_t>(threads));
+  const std::int64_t most_bins = p.rule == bin_rule::fixed ? p.bins : kMaxBins;
+  const std::uint64_t bytes = detail::add_bytes(
+      detail::bytes_for(detail::bytes_for(static_cast<std::uint64_t>(threads), static_cast<std::uint64_t>(n)),
+                        sizeof(double)),
+      detail::bytes_for(detail::bytes_for(static_cast<std::uint64_t>(threads), static_cast<std::uint64_t>(most_bins)),
+                        sizeof(std::int64_t)));
+  detail::allocating(bytes, detail::cat("the histograms of ", threads, " thread(s) (", most_bins, " bins)"), [&] {
+    for (int t = 0; t < threads; ++t) {
+      cols[static_cast<std::size_t>(t)].resize(static_cast<std::size_t>(n));
+      counts_of[static_cast<std::size_t>(t)].reserve(static_cast<std::size_t>(most_bins));
+    }
+  });
 #pragma omp parallel num_threads(threads)
   {
-    std::vector<double> col(static_cast<std::size_t>(n));
-    std::vector<std::int64_t> counts;
+    std::vector<double>& col = cols[static_cast<std::size_t>(omp_get_thread_num())];
+    std::vector<std::int64_t>& counts = counts_of[static_cast<std::size_t>(omp_get_thread_num())];
 #pragma omp for schedule(dynamic, 1)
     for (std::int64_t j = 0; j < d; ++j) {
       double lo = std::numeric_limits<double>::infinity();

@@ -1,5 +1,7 @@
 #include "cpu/knn.hpp"
 
+#include <omp.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -60,9 +62,13 @@ void knn_select(matrix_view x, std::int64_t cap, knn_metric metric, int threads,
   // skipped by index and the kept candidates are re-measured in knn_refine.
   const std::int64_t tile_cols = std::min(n, kTileCols);
   const std::int64_t blocks = (n + kRowBlock - 1) / kRowBlock;
+  // Each thread's tile is allocated before the region: an allocation failure
+  // inside it could not leave it (std::terminate).
+  std::vector<std::vector<float>> tiles(static_cast<std::size_t>(threads));
+  for (auto& t : tiles) t.resize(static_cast<std::size_t>(kRowBlock * tile_cols));
 #pragma omp parallel num_threads(threads)
   {
-    std::vector<float> tile(static_cast<std::size_t>(kRowBlock * tile_cols));
+    std::vector<float>& tile = tiles[static_cast<std::size_t>(omp_get_thread_num())];
 #pragma omp for schedule(dynamic, 1)
     for (std::int64_t b = 0; b < blocks; ++b) {
       const std::int64_t r0 = b * kRowBlock;
@@ -116,9 +122,12 @@ knn_result knn_refine(matrix_view x, std::int64_t k, std::int64_t cap, knn_metri
       sqnorm[static_cast<std::size_t>(i)] = s;
     }
   }
+  threads = std::max(1, threads);
+  std::vector<std::vector<std::pair<double, std::int64_t>>> cands(static_cast<std::size_t>(threads));
+  for (auto& c : cands) c.resize(static_cast<std::size_t>(cap));  // before the region, as above
 #pragma omp parallel num_threads(threads)
   {
-    std::vector<std::pair<double, std::int64_t>> cand(static_cast<std::size_t>(cap));
+    std::vector<std::pair<double, std::int64_t>>& cand = cands[static_cast<std::size_t>(omp_get_thread_num())];
 #pragma omp for schedule(static)
     for (std::int64_t i = 0; i < n; ++i) {
       const float* a = x.row(i);

@@ -34,6 +34,8 @@
 
 #include "cpu/silhouette_exact.hpp"
 
+#include <omp.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -321,9 +323,12 @@ void silhouette_sums(matrix_view x, const detail::silhouette_plan& plan, silhoue
   const problem pb{xp.data(), x.cols,       norms.data(), metric, plan.cluster.data(),
                    inv_size.data(), &blocks, &runs};
 
+  // Each thread's buffers are allocated before the region: an allocation
+  // failure inside it could not leave it (std::terminate).
+  std::vector<thread_buffers> buffers(static_cast<std::size_t>(threads));
 #pragma omp parallel num_threads(threads)
   {
-    thread_buffers tb;
+    thread_buffers& tb = buffers[static_cast<std::size_t>(omp_get_thread_num())];
     for (std::int64_t bi = 0; bi < nb; ++bi) {
       // The tiles of strip bi touch disjoint state (the columns of block bj)
       // and disjoint records.

@@ -94,11 +94,17 @@ TEST(DeviceContract, StreamAndMemoryCallsOnCpuResources) {
   EXPECT_EQ(em::resources::retained_device_bytes, std::size_t{64} << 20);
 }
 
-TEST(DeviceContract, OutOfMemoryIsACudaError) {
-  const em::out_of_memory e("cuda:0: could not allocate 2.00 GiB for the silhouette's distance tile");
-  const em::cuda_error& as_cuda = e;
-  const em::error& as_error = e;
-  EXPECT_STREQ(as_cuda.what(), as_error.what());
+// One error type for host and device memory, so a caller catches both alike.
+TEST(DeviceContract, OutOfMemoryIsOneErrorForHostAndDevice) {
+  const std::string message = "cuda:0: could not allocate 2.00 GiB for the silhouette's distance tile";
+  try {
+    throw em::out_of_memory(message);
+  } catch (const em::cuda_error&) {
+    FAIL() << "out_of_memory must not be caught as a CUDA runtime failure";
+  } catch (const em::error& e) {
+    EXPECT_EQ(e.what(), message);
+    EXPECT_NE(dynamic_cast<const em::out_of_memory*>(&e), nullptr);
+  }
 }
 
 TEST(DeviceContract, PointerPlacementRules) {
