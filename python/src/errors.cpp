@@ -42,6 +42,8 @@ void translate(const std::exception_ptr& p, void* /*payload*/) {
     set(types.backend_unavailable, e.what());
   } catch (const cuda_error& e) {
     set(types.cuda, e.what());
+  } catch (const out_of_memory& e) {
+    PyErr_SetString(PyExc_MemoryError, e.what());
   } catch (const error& e) {
     set(types.base, e.what());
   }

@@ -100,7 +100,8 @@ nb::dict gaussian_entropy_py(const resources& res, const any_array& x, bool bits
   nb::dict d;
   d["entropy"] = r.entropy;
   d["log_det"] = r.log_det;
-  d["ridge"] = r.ridge;
+  d["eigenvalue_floor"] = r.eigenvalue_floor;
+  d["null_eigenvalues"] = r.null_eigenvalues;
   return d;
 }
 
