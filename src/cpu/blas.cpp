@@ -18,32 +18,13 @@ constexpr std::int64_t kRowBlock = 128;
 
 blasint as_blas(std::int64_t v) { return static_cast<blasint>(v); }
 
-// Makes OpenBLAS single-threaded while any of the library's BLAS calls is
-// running, and restores the caller's setting when the last one ends: a
-// trainer that links both this library and an OpenBLAS-backed framework
-// keeps its own BLAS threading. Reference-counted under a mutex because the
-// kNN and silhouette tiles call BLAS from inside their own OpenMP regions.
-class single_threaded_blas {
- public:
-  single_threaded_blas() {
-    const std::lock_guard<std::mutex> lock(mutex_);
-    if (users_++ == 0) {
-      previous_ = openblas_get_num_threads();
-      if (previous_ != 1) openblas_set_num_threads(1);
-    }
-  }
-  ~single_threaded_blas() {
-    const std::lock_guard<std::mutex> lock(mutex_);
-    if (--users_ == 0 && previous_ != 1) openblas_set_num_threads(previous_);
-  }
-  single_threaded_blas(const single_threaded_blas&) = delete;
-  single_threaded_blas& operator=(const single_threaded_blas&) = delete;
-
- private:
-  static inline std::mutex mutex_;
-  static inline int users_ = 0;
-  static inline int previous_ = 1;
-};
+// Reference-counted under a mutex because several of the library's calls may
+// run at once in a host process; the caller's setting is restored, so a
+// trainer that links both this library and an OpenBLAS-backed framework keeps
+// its own BLAS threading.
+std::mutex blas_mutex;
+int blas_users = 0;
+int blas_previous = 1;
 
 template <class F>
 void for_row_blocks(std::int64_t m, int threads, F&& block) {
@@ -57,6 +38,27 @@ void for_row_blocks(std::int64_t m, int threads, F&& block) {
 }
 
 }  // namespace
+
+single_threaded_blas::single_threaded_blas() {
+  const std::lock_guard<std::mutex> lock(blas_mutex);
+  if (blas_users++ == 0) {
+    blas_previous = openblas_get_num_threads();
+    if (blas_previous != 1) openblas_set_num_threads(1);
+  }
+}
+
+single_threaded_blas::~single_threaded_blas() {
+  const std::lock_guard<std::mutex> lock(blas_mutex);
+  if (--blas_users == 0 && blas_previous != 1) openblas_set_num_threads(blas_previous);
+}
+
+void sgemm_nt_tile(std::int64_t m, std::int64_t n, std::int64_t k, float alpha, const float* a,
+                   std::int64_t lda, const float* b, std::int64_t ldb, float beta, float* c,
+                   std::int64_t ldc) {
+  if (m == 0 || n == 0) return;
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, as_blas(m), as_blas(n), as_blas(k), alpha,
+              a, as_blas(lda), b, as_blas(ldb), beta, c, as_blas(ldc));
+}
 
 void sgemm_nt(std::int64_t m, std::int64_t n, std::int64_t k, float alpha, const float* a,
               std::int64_t lda, const float* b, std::int64_t ldb, float beta, float* c,
