@@ -10,24 +10,34 @@
 //    with 2 threads took 0.1 s instead of its 8 ms of computing;
 //  - OpenBLAS's pthread pool, started when the library is loaded, yields in a
 //    loop for about 0.1 s before it sleeps (some 40 ms of CPU per process).
-// Both runtimes read these settings once, in their own initialisers, which run
-// before any constructor of this program; an entry of .preinit_array runs
-// before all of them. A value the user set is kept (overwrite = 0).
+// Both runtimes read their settings from the environment once, in their own
+// initialisers, before any code of this program runs, and glibc starts the
+// program with the environment it was given (a setenv from .preinit_array is
+// dropped). So when OMP_WAIT_POLICY is unset the tool sets it to passive, and
+// OPENBLAS_NUM_THREADS to 1 unless set, and executes itself again: a couple of
+// milliseconds, against the tens to hundreds the spinning costs. A value the
+// user set is kept and nothing is re-executed.
 //
 // A host process that links the library (a trainer) owns its OpenMP runtime
-// and its BLAS threads; the library does not change them there (see
-// cpu/blas.cpp for how its BLAS calls stay single-threaded).
+// and its BLAS threads; the library does not change them there.
+
+#include <unistd.h>
 
 #include <cstdlib>
 
 namespace {
 
-void choose_thread_policy(int /*argc*/, char** /*argv*/, char** /*envp*/) {
+void choose_thread_policy(int /*argc*/, char** argv, char** /*envp*/) {
+  if (std::getenv("OMP_WAIT_POLICY") != nullptr || argv == nullptr) return;
   setenv("OMP_WAIT_POLICY", "passive", 0);
   setenv("OPENBLAS_NUM_THREADS", "1", 0);
+  execv("/proc/self/exe", argv);
+  // No /proc: carry on with the runtimes' defaults.
 }
 
 }  // namespace
 
-[[gnu::used, gnu::section(".preinit_array")]] void (*const embed_metrics_thread_policy)(
+// An initialiser of the program itself runs after those of the libraries and
+// before main; glibc passes it argc, argv and envp.
+[[gnu::used, gnu::section(".init_array")]] void (*const embed_metrics_thread_policy)(
     int, char**, char**) = choose_thread_policy;
