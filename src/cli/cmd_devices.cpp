@@ -1,9 +1,11 @@
 // `embed-metrics devices`: what this build and machine can run on.
 
+#include <cstdlib>
 #include <iostream>
 
 #include "cli/command.hpp"
 #include "cli/output.hpp"
+#include "cpu/blas.hpp"
 #include "embed_metrics/resources.hpp"
 
 namespace embed_metrics::cli {
@@ -19,6 +21,16 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
     out["device"] = res.device_string();
     out["description"] = res.describe();
     out["threads"] = res.threads();
+    // The CPU backend's speed depends on the BLAS kernel chosen for this CPU
+    // (an older OpenBLAS falls back to generic SSE3 kernels on a model it does
+    // not know), so say which one runs.
+    const auto blas = cpu::blas_in_use();
+    out["blas"] = blas.library;
+    out["blas_config"] = blas.config;
+    out["blas_kernel"] = blas.kernel;
+    out["blas_threads"] = blas.threads;
+    const char* wait = std::getenv("OMP_WAIT_POLICY");
+    out["openmp_wait_policy"] = wait != nullptr ? wait : "default";
     print_record(std::cout, out, common.format);
     return 0;
   };

@@ -16,7 +16,9 @@
 // dropped). So when OMP_WAIT_POLICY is unset the tool sets it to passive, and
 // OPENBLAS_NUM_THREADS to 1 unless set, and executes itself again: a couple of
 // milliseconds, against the tens to hundreds the spinning costs. A value the
-// user set is kept and nothing is re-executed.
+// user set is kept and nothing is re-executed; nor is it with one thread
+// (--threads 1, OMP_NUM_THREADS=1 or one core), where no OpenMP worker exists
+// and the extra start would cost more than OpenBLAS's idle pool.
 //
 // A host process that links the library (a trainer) owns its OpenMP runtime
 // and its BLAS threads; the library does not change them there.
@@ -24,11 +26,24 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <cstring>
 
 namespace {
 
-void choose_thread_policy(int /*argc*/, char** argv, char** /*envp*/) {
-  if (std::getenv("OMP_WAIT_POLICY") != nullptr || argv == nullptr) return;
+bool one_thread(int argc, char** argv) {
+  if (sysconf(_SC_NPROCESSORS_ONLN) == 1) return true;
+  const char* omp = std::getenv("OMP_NUM_THREADS");
+  if (omp != nullptr && std::strcmp(omp, "1") == 0) return true;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--threads=1") == 0) return true;
+    if (std::strcmp(argv[i], "--threads") == 0 && i + 1 < argc && std::strcmp(argv[i + 1], "1") == 0)
+      return true;
+  }
+  return false;
+}
+
+void choose_thread_policy(int argc, char** argv, char** /*envp*/) {
+  if (std::getenv("OMP_WAIT_POLICY") != nullptr || argv == nullptr || one_thread(argc, argv)) return;
   setenv("OMP_WAIT_POLICY", "passive", 0);
   setenv("OPENBLAS_NUM_THREADS", "1", 0);
   execv("/proc/self/exe", argv);

@@ -3,7 +3,17 @@
 #include <cblas.h>
 
 #include <algorithm>
+#include <cstddef>
 #include <mutex>
+
+// EMBED_METRICS_BLAS=scipy-openblas (cmake/FindOpenBLAS.cmake) links the
+// OpenBLAS of PyPI's scipy-openblas32 wheel, whose every symbol carries the
+// prefix scipy_ so that it never clashes with a system BLAS in one process.
+#ifdef EMBED_METRICS_BLAS_SCIPY_PREFIX
+#define EM_BLAS(name) scipy_##name
+#else
+#define EM_BLAS(name) name
+#endif
 
 namespace embed_metrics::cpu {
 namespace {
@@ -42,21 +52,21 @@ void for_row_blocks(std::int64_t m, int threads, F&& block) {
 single_threaded_blas::single_threaded_blas() {
   const std::lock_guard<std::mutex> lock(blas_mutex);
   if (blas_users++ == 0) {
-    blas_previous = openblas_get_num_threads();
-    if (blas_previous != 1) openblas_set_num_threads(1);
+    blas_previous = EM_BLAS(openblas_get_num_threads)();
+    if (blas_previous != 1) EM_BLAS(openblas_set_num_threads)(1);
   }
 }
 
 single_threaded_blas::~single_threaded_blas() {
   const std::lock_guard<std::mutex> lock(blas_mutex);
-  if (--blas_users == 0 && blas_previous != 1) openblas_set_num_threads(blas_previous);
+  if (--blas_users == 0 && blas_previous != 1) EM_BLAS(openblas_set_num_threads)(blas_previous);
 }
 
 void sgemm_nt_tile(std::int64_t m, std::int64_t n, std::int64_t k, float alpha, const float* a,
                    std::int64_t lda, const float* b, std::int64_t ldb, float beta, float* c,
                    std::int64_t ldc) {
   if (m == 0 || n == 0) return;
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, as_blas(m), as_blas(n), as_blas(k), alpha,
+  EM_BLAS(cblas_sgemm)(CblasRowMajor, CblasNoTrans, CblasTrans, as_blas(m), as_blas(n), as_blas(k), alpha,
               a, as_blas(lda), b, as_blas(ldb), beta, c, as_blas(ldc));
 }
 
@@ -65,7 +75,7 @@ void sgemm_nt(std::int64_t m, std::int64_t n, std::int64_t k, float alpha, const
               std::int64_t ldc, int threads) {
   if (m == 0 || n == 0) return;
   for_row_blocks(m, threads, [&](std::int64_t r0, std::int64_t rows) {
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, as_blas(rows), as_blas(n), as_blas(k),
+    EM_BLAS(cblas_sgemm)(CblasRowMajor, CblasNoTrans, CblasTrans, as_blas(rows), as_blas(n), as_blas(k),
                 alpha, a + r0 * lda, as_blas(lda), b, as_blas(ldb), beta, c + r0 * ldc,
                 as_blas(ldc));
   });
@@ -76,7 +86,7 @@ void sgemm_nn(std::int64_t m, std::int64_t n, std::int64_t k, float alpha, const
               std::int64_t ldc, int threads) {
   if (m == 0 || n == 0) return;
   for_row_blocks(m, threads, [&](std::int64_t r0, std::int64_t rows) {
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, as_blas(rows), as_blas(n), as_blas(k),
+    EM_BLAS(cblas_sgemm)(CblasRowMajor, CblasNoTrans, CblasNoTrans, as_blas(rows), as_blas(n), as_blas(k),
                 alpha, a + r0 * lda, as_blas(lda), b, as_blas(ldb), beta, c + r0 * ldc,
                 as_blas(ldc));
   });
@@ -88,7 +98,7 @@ void sgemm_tn(std::int64_t m, std::int64_t n, std::int64_t k, float alpha, const
   if (m == 0 || n == 0) return;
   // Row block r0.. of C = columns r0.. of A.
   for_row_blocks(m, threads, [&](std::int64_t r0, std::int64_t rows) {
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, as_blas(rows), as_blas(n), as_blas(k),
+    EM_BLAS(cblas_sgemm)(CblasRowMajor, CblasTrans, CblasNoTrans, as_blas(rows), as_blas(n), as_blas(k),
                 alpha, a + r0, as_blas(lda), b, as_blas(ldb), beta, c + r0 * ldc, as_blas(ldc));
   });
 }
@@ -98,9 +108,47 @@ void dgemm_tn(std::int64_t m, std::int64_t n, std::int64_t k, double alpha, cons
               std::int64_t ldc, int threads) {
   if (m == 0 || n == 0) return;
   for_row_blocks(m, threads, [&](std::int64_t r0, std::int64_t rows) {
-    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, as_blas(rows), as_blas(n), as_blas(k),
+    EM_BLAS(cblas_dgemm)(CblasRowMajor, CblasTrans, CblasNoTrans, as_blas(rows), as_blas(n), as_blas(k),
                 alpha, a + r0, as_blas(lda), b, as_blas(ldb), beta, c + r0 * ldc, as_blas(ldc));
   });
 }
 
+blas_info blas_in_use() {
+  blas_info info;
+#ifdef EMBED_METRICS_BLAS_SCIPY_PREFIX
+  info.library = "scipy-openblas32 (PyPI)";
+#else
+  info.library = "system OpenBLAS";
+#endif
+  const char* config = EM_BLAS(openblas_get_config)();
+  const char* core = EM_BLAS(openblas_get_corename)();
+  info.config = config != nullptr ? config : "unknown";
+  info.kernel = core != nullptr ? core : "unknown";
+  info.threads = EM_BLAS(openblas_get_num_threads)();
+  return info;
+}
+
 }  // namespace embed_metrics::cpu
+
+#ifdef EMBED_METRICS_BLAS_SCIPY_PREFIX
+// The LAPACK routines of cpu/lapack.cpp under their plain Fortran names,
+// forwarded to the prefixed ones, so that only one OpenBLAS is loaded; hidden,
+// so that a host process's own LAPACK calls never land here.
+extern "C" {
+void scipy_dpotrf_(const char* uplo, const int* n, double* a, const int* lda, int* info,
+                   std::size_t uplo_len);
+void scipy_dsyev_(const char* jobz, const char* uplo, const int* n, double* a, const int* lda,
+                  double* w, double* work, const int* lwork, int* info, std::size_t jobz_len,
+                  std::size_t uplo_len);
+[[gnu::visibility("hidden")]] void dpotrf_(const char* uplo, const int* n, double* a,
+                                           const int* lda, int* info, std::size_t uplo_len) {
+  scipy_dpotrf_(uplo, n, a, lda, info, uplo_len);
+}
+[[gnu::visibility("hidden")]] void dsyev_(const char* jobz, const char* uplo, const int* n,
+                                          double* a, const int* lda, double* w, double* work,
+                                          const int* lwork, int* info, std::size_t jobz_len,
+                                          std::size_t uplo_len) {
+  scipy_dsyev_(jobz, uplo, n, a, lda, w, work, lwork, info, jobz_len, uplo_len);
+}
+}
+#endif

@@ -6,6 +6,7 @@
 // single_threaded_blas scope around the region and call sgemm_nt_tile.
 
 #include <cstdint>
+#include <string>
 
 namespace embed_metrics::cpu {
 
@@ -28,6 +29,15 @@ class single_threaded_blas {
 void sgemm_nt_tile(std::int64_t m, std::int64_t n, std::int64_t k, float alpha, const float* a,
                    std::int64_t lda, const float* b, std::int64_t ldb, float beta, float* c,
                    std::int64_t ldc);
+
+/// Which BLAS the CPU backend runs.
+struct blas_info {
+  std::string library;  ///< "system OpenBLAS" or "scipy-openblas32 (PyPI)"
+  std::string config;   ///< openblas_get_config(): version and build options
+  std::string kernel;   ///< openblas_get_corename(): the kernel set chosen for this CPU
+  int threads = 1;      ///< OpenBLAS's own threads (the library's calls use one)
+};
+[[nodiscard]] blas_info blas_in_use();
 
 /// C (m x n) = alpha * A (m x k) * B (n x k)^T + beta * C, all row-major.
 void sgemm_nt(std::int64_t m, std::int64_t n, std::int64_t k, float alpha, const float* a,
