@@ -384,7 +384,8 @@ def machine():
             info["gpu"] = out.stdout.strip()
         except (OSError, subprocess.SubprocessError):
             pass
-    for var in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+    for var in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
+                "OMP_WAIT_POLICY"):
         if var in os.environ:
             info[var] = os.environ[var]
     return info
@@ -418,6 +419,10 @@ def main(argv=None):
     p.add_argument("--sk-max-pairs", type=float, default=2e9,
                    help="skip scikit-learn's O(n^2) jobs (silhouette, kNN) above this many pairs")
     p.add_argument("--skip-ours", action="store_true", help="anchors only")
+    p.add_argument("--omp-wait-policy", choices=["passive", "active", "default"], default="passive",
+                   help="OMP_WAIT_POLICY for every process of the run, ours and the peers' alike (default "
+                        "passive, as the embed-metrics tool sets it: spinning OpenMP threads make a shared "
+                        "machine's figures noisy); default leaves the environment as it is")
     p.add_argument("--peers", choices=["install", "use", "none"], default="install",
                    help="PyPI peers (FAISS, current scikit-learn) from --peers-venv: install them there "
                         "when missing (default), use them only when present, or leave them out")
@@ -433,6 +438,8 @@ def main(argv=None):
     for w in args.workloads + args.label_workloads:
         if w not in WORKLOADS:
             p.error(f"unknown workload {w}: choose from {','.join(WORKLOADS)}")
+    if args.omp_wait_policy != "default":
+        os.environ["OMP_WAIT_POLICY"] = args.omp_wait_policy
     budget = args.budget_s if args.budget_s is not None else (900.0 if args.device == "cpu" else 280.0)
     start = time.monotonic()
     deadline = start + budget
@@ -530,6 +537,7 @@ def main(argv=None):
         head = [f"- date: {doc['date']}; commit: {doc['commit']}; device: {args.device}",
                 f"- machine: {m.get('host_cpu')}, {m.get('cores')} cores"
                 + (f"; GPU: {m['gpu']}" if m.get("gpu") else "; no GPU")
+                + (f"; OMP_WAIT_POLICY={m['OMP_WAIT_POLICY']}" if m.get("OMP_WAIT_POLICY") else "")
                 + (f"; load average (1/5/15 min) at the start {load0[0]:.1f} / {load0[1]:.1f} / {load0[2]:.1f}, "
                    f"at the end {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}" if load and load0 else ""),
                 ] + [f"- {line}" for line in about] + [
