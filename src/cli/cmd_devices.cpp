@@ -29,6 +29,12 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
     out["blas_config"] = blas.config;
     out["blas_kernel"] = blas.kernel;
     out["blas_threads"] = blas.threads;
+    const char* coretype = std::getenv("OPENBLAS_CORETYPE");
+    out["blas_kernel_from"] =
+        coretype == nullptr ? "OpenBLAS's own CPU detection"
+        : std::getenv("EMBED_METRICS_CORETYPE_CHOSEN") != nullptr
+            ? "OPENBLAS_CORETYPE set by embed-metrics from the CPU's features (OpenBLAS chose a generic kernel)"
+            : "OPENBLAS_CORETYPE set by the user";
     const char* wait = std::getenv("OMP_WAIT_POLICY");
     out["openmp_wait_policy"] = wait != nullptr ? wait : "default";
     print_record(std::cout, out, common.format);

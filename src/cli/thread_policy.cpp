@@ -20,6 +20,13 @@
 // (--threads 1, OMP_NUM_THREADS=1 or one core), where no OpenMP worker exists
 // and the extra start would cost more than OpenBLAS's idle pool.
 //
+// The same start also fixes the BLAS kernel: an older OpenBLAS falls back to
+// its generic SSE3 kernels on a CPU model it does not know (a quarter of the
+// SGEMM rate of its AVX-512 kernels on the same CPU), so when the kernel it
+// chose is generic and the CPU has AVX-512 or AVX2 + FMA, OPENBLAS_CORETYPE
+// names the kernel set those features call for (cpu::kernel_for_cpu_features),
+// unless the user set OPENBLAS_CORETYPE. `embed-metrics devices` shows it.
+//
 // A host process that links the library (a trainer) owns its OpenMP runtime
 // and its BLAS threads; the library does not change them there.
 
@@ -27,6 +34,9 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <string>
+
+#include "cpu/blas.hpp"
 
 namespace {
 
@@ -43,10 +53,23 @@ bool one_thread(int argc, char** argv) {
 }
 
 void choose_thread_policy(int argc, char** argv, char** /*envp*/) {
-  if (std::getenv("OMP_WAIT_POLICY") != nullptr || argv == nullptr || one_thread(argc, argv)) return;
-  setenv("OMP_WAIT_POLICY", "passive", 0);
-  setenv("OPENBLAS_NUM_THREADS", "1", 0);
-  execv("/proc/self/exe", argv);
+  if (argv == nullptr) return;
+  bool again = false;
+  if (std::getenv("OPENBLAS_CORETYPE") == nullptr) {
+    const std::string kernel = embed_metrics::cpu::kernel_for_cpu_features(
+        embed_metrics::cpu::blas_in_use().kernel);
+    if (!kernel.empty()) {
+      setenv("OPENBLAS_CORETYPE", kernel.c_str(), 1);
+      setenv("EMBED_METRICS_CORETYPE_CHOSEN", "1", 1);  // for `devices`
+      again = true;
+    }
+  }
+  if (std::getenv("OMP_WAIT_POLICY") == nullptr && !one_thread(argc, argv)) {
+    setenv("OMP_WAIT_POLICY", "passive", 0);
+    setenv("OPENBLAS_NUM_THREADS", "1", 0);
+    again = true;
+  }
+  if (again) execv("/proc/self/exe", argv);
   // No /proc: carry on with the runtimes' defaults.
 }
 

@@ -4,6 +4,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <iterator>
 #include <cstddef>
 #include <mutex>
 
@@ -138,6 +139,25 @@ blas_info blas_in_use() {
   info.kernel = core != nullptr ? core : "unknown";
   info.threads = EM_BLAS(openblas_get_num_threads)();
   return info;
+}
+
+std::string kernel_for_cpu_features(const std::string& current) {
+#if defined(__x86_64__) || defined(__i386__)
+  // OpenBLAS's x86 kernel sets without AVX2 (its generic fall-backs among them).
+  static const char* const generic[] = {"Prescott", "Katmai", "Core2", "Penryn", "Dunnington",
+                                        "Nehalem", "Atom", "Northwood", "Banias", "Sandybridge"};
+  if (std::find(std::begin(generic), std::end(generic), current) == std::end(generic)) return {};
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+      __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq") &&
+      __builtin_cpu_supports("avx512cd"))
+    return "SkylakeX";
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return "Haswell";
+  return {};
+#else
+  (void)current;
+  return {};
+#endif
 }
 
 }  // namespace embed_metrics::cpu
