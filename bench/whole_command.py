@@ -70,6 +70,8 @@ def main(argv=None):
     p.add_argument("--peer-jobs", default=",".join(JOBS), help="jobs the peers run (FAISS: kmeans only)")
     p.add_argument("--rounds", type=int, default=5)
     p.add_argument("--budget-s", type=float, default=600.0, help="stop starting rounds after this")
+    p.add_argument("--no-warm-up", action="store_true",
+                   help="no untimed first round (the files are already in the page cache)")
     p.add_argument("--json", default=None)
     a = p.parse_args(argv)
 
@@ -104,7 +106,7 @@ def main(argv=None):
     load0 = os.getloadavg()
     start = time.monotonic()
     times = {}
-    for v in variants:  # warm-up round: page cache, Python bytecode caches
+    for v in [] if a.no_warm_up else variants:  # warm-up round: page cache, bytecode caches
         run_once(v[4], v[5])
     rounds = 0
     for _ in range(a.rounds):
