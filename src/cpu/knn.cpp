@@ -78,7 +78,12 @@ struct row_lists {
 // base[r0 + i] + base[c0 + j] + t. Every pair is offered to the row list of
 // r0 + i and, off the diagonal (r0 != c0), to that of c0 + j. A diagonal tile
 // holds both (i, j) and (j, i), so there only the rows' side is offered, and
-// the self pair is skipped by index.
+// the self pair is skipped by index. An AVX2 copy is chosen at run time where
+// the CPU has it: the prefilter is 8 columns wide there (adds and compares
+// only, so the same values as the portable copy).
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+__attribute__((target_clones("avx2", "default")))
+#endif
 void select_tile(const float* t, std::int64_t ldt, std::int64_t r0, std::int64_t rows,
                  std::int64_t c0, std::int64_t cols, const float* base, const row_lists& lists) {
   const bool diagonal = r0 == c0;
