@@ -89,6 +89,11 @@ def environment(torch_device):
             env["threadpools"] = threadpool_info()
     except ImportError:
         env["threadpools"] = []
+    try:
+        import faiss
+        env["faiss"] = faiss.__version__
+    except ImportError:
+        env["faiss"] = None
     for var in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
         env[var] = os.environ.get(var)
     if torch_device is not None:
@@ -110,7 +115,7 @@ def sklearn_jobs(w, x, labels, args, clock, threads, labels_only=False):
     from threadpoolctl import threadpool_limits
 
     n, d, k = bench_jobs.WORKLOADS[w]
-    name = f"scikit-learn ({threads} threads)"
+    name = f"scikit-learn {sklearn_origin()} ({threads} threads)"
     pairs = float(n) * n
     # a second labelling for the agreement scores, independent of the first
     # (as em_bench's agreement benchmarks draw theirs)
@@ -202,6 +207,65 @@ def sklearn_jobs(w, x, labels, args, clock, threads, labels_only=False):
                   "skipped": "too slow for the budget at this size" if pairs > args.sk_max_pairs else "time budget"})
     run("ARI", ari, True, "labels vs an independent labelling")
     run("AMI", ami, float(k) * k * n <= args.sk_max_ami, "labels vs an independent labelling")
+
+
+def sklearn_origin():
+    """'1.2.1 Debian' or '1.9.1 PyPI': which scikit-learn (and so which BLAS
+    and OpenMP build) is timed."""
+    import sklearn
+    where = "Debian" if os.path.abspath(sklearn.__file__).startswith("/usr/lib/python3/") else "PyPI"
+    return f"{sklearn.__version__} {where}"
+
+
+# ----------------------------------------------------------------- FAISS ---
+def faiss_jobs(w, x, args, clock, threads):
+    """FAISS (faiss-cpu) as a user would call it: IndexFlatL2 for the exact
+    kNN, Kmeans on all points for Lloyd."""
+    import faiss
+
+    faiss.omp_set_num_threads(threads)
+    n, d, k = bench_jobs.WORKLOADS[w]
+    name = f"FAISS {faiss.__version__} ({threads} threads)"
+
+    def knn():
+        index = faiss.IndexFlatL2(d)
+        index.add(x)
+        dist, idx = index.search(x, KNN + 1)
+        # drop each row's own entry (a duplicate may come first at distance 0)
+        self_at = np.argmax(idx == np.arange(n)[:, None], axis=1)
+        keep = np.ones_like(idx, dtype=bool)
+        keep[np.arange(n), self_at] = False
+        return np.sqrt(np.maximum(dist[keep].reshape(n, KNN), 0.0))
+
+    def kmeans(iters):
+        km = faiss.Kmeans(d, k, niter=iters, seed=0, max_points_per_centroid=n, min_points_per_centroid=1,
+                          verbose=False)
+        km.train(x)
+        return km
+
+    if clock.left() < 2:
+        return
+    s, reps, kth = time_cpu(knn, args.repeats, clock)
+    emit({"kind": "timing", "anchor": name, "job": "kNN (k=3)", "workload": w, "seconds": s,
+          "repeats": reps, "note": "IndexFlatL2.search k + 1, self dropped"})
+    t0 = time.perf_counter()
+    h = entropy_from(kth[:, KNN - 1], n, d)
+    emit({"kind": "timing", "anchor": name, "job": "kNN entropy (k=3)", "workload": w,
+          "seconds": s + time.perf_counter() - t0, "repeats": reps, "value": h,
+          "note": "IndexFlatL2 kNN + KL formula"})
+    if clock.left() < 2:
+        return
+    # per iteration: FAISS records the cumulative time after each iteration
+    per_iter = []
+    for _ in range(args.repeats):
+        st = kmeans(11).iteration_stats
+        per_iter.append((st[-1]["time"] - st[0]["time"]) / (len(st) - 1))  # seconds
+    emit({"kind": "timing", "anchor": name, "job": "Lloyd iteration", "workload": w,
+          "seconds": statistics.median(per_iter), "repeats": len(per_iter),
+          "note": "faiss.Kmeans, all points, time per iteration from iteration_stats"})
+    s, reps, km = time_cpu(lambda: kmeans(10), args.repeats, clock)
+    emit({"kind": "timing", "anchor": name, "job": "k-means (++ and 10 Lloyd)", "workload": w,
+          "seconds": s, "repeats": reps, "note": "faiss.Kmeans niter=10, all points (random init, not ++)"})
 
 
 def entropy_from(kth_dist, n, d):
@@ -338,6 +402,8 @@ def main():
             from threadpoolctl import threadpool_limits
             with threadpool_limits(limits=threads):
                 sklearn_jobs(w, x, labels, args, clock, threads)
+        if env.get("faiss"):
+            faiss_jobs(w, x, args, clock, threads)
     return 0
 
 

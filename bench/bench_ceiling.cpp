@@ -8,8 +8,6 @@
 // bandwidth to get each job's floor.
 #include <benchmark/benchmark.h>
 
-#include <dlfcn.h>
-
 #include <cstdint>
 #include <cstring>
 #include <random>
@@ -38,19 +36,13 @@ std::vector<float> random_floats(std::int64_t count, unsigned seed) {
   return v;
 }
 
-// Which OpenBLAS kernel set the library runs (it is chosen at load time from
-// the CPU, or forced by OPENBLAS_CORETYPE): written into the JSON context.
-std::string openblas_string(const char* symbol) {
-  using fn = char* (*)();
-  void* f = dlsym(RTLD_DEFAULT, symbol);
-  if (f == nullptr) return "unknown";
-  const char* s = reinterpret_cast<fn>(f)();
-  return s != nullptr ? std::string(s) : std::string("unknown");
-}
-
+// Which BLAS and kernel set the library runs (chosen at load time from the
+// CPU, or forced by OPENBLAS_CORETYPE): written into the JSON context.
 [[maybe_unused]] const bool kContextAdded = [] {
-  benchmark::AddCustomContext("openblas_corename", openblas_string("openblas_get_corename"));
-  benchmark::AddCustomContext("openblas_config", openblas_string("openblas_get_config"));
+  const auto blas = em::cpu::blas_in_use();
+  benchmark::AddCustomContext("openblas_corename", blas.kernel);
+  benchmark::AddCustomContext("openblas_config", blas.config);
+  benchmark::AddCustomContext("blas_library", blas.library);
   benchmark::AddCustomContext("cpu_threads", std::to_string(em::resources("cpu").threads()));
   return true;
 }();

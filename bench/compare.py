@@ -199,19 +199,19 @@ def ceilings_from(results, device):
 
 
 # --------------------------------------------------------------- anchors ---
-def run_anchors(args, data_dir, deadline, log):
+def run_anchors(args, data_dir, deadline, log, python=None, torch=True):
     """Anchors in a child process, so that their BLAS settings, threads and
     GPU memory do not touch this process; one JSON object a line back."""
     env = dict(os.environ)
     if args.anchor_blas_env == "unset":
         env.pop("OPENBLAS_CORETYPE", None)
         env.pop("OPENBLAS_L2_SIZE", None)
-    cmd = [args.anchor_python or sys.executable, os.path.join(HERE, "anchors_run.py"),
+    cmd = [python or args.anchor_python or sys.executable, os.path.join(HERE, "anchors_run.py"),
            "--data", data_dir, "--workloads", ",".join(args.workloads),
            "--device", args.device, "--deadline-s", str(max(1.0, deadline - time.monotonic())),
            "--sk-max-pairs", str(args.sk_max_pairs), "--repeats", str(args.repetitions),
            "--label-workloads", ",".join(args.label_workloads)]
-    if args.no_torch:
+    if args.no_torch or not torch:
         cmd.append("--no-torch")
     if args.torch_device:
         cmd += ["--torch-device", args.torch_device]
@@ -235,6 +235,29 @@ def run_anchors(args, data_dir, deadline, log):
         proc.kill()
         log("anchors: killed at the time budget")
     return records
+
+
+# ------------------------------------------------------------ peers venv ---
+PEER_PACKAGES = ("faiss-cpu", "scikit-learn", "scipy", "threadpoolctl", "scipy-openblas32")
+
+
+def peers_python(folder, log, install=True):
+    """A Python of a virtual environment in `folder` (under the build folder)
+    holding the current PyPI peers: FAISS (faiss-cpu) and scikit-learn with the
+    OpenBLAS of its own wheels. Made with the system Python's venv module and
+    filled with pip on the first use; never touches the system Python."""
+    py = os.path.join(folder, "bin", "python")
+    if not os.path.exists(py):
+        if not install:
+            return None
+        log(f"peers: making the virtual environment {folder}")
+        subprocess.run(["/usr/bin/python3", "-m", "venv", folder], check=True)
+    ok = subprocess.run([py, "-c", "import faiss, sklearn, threadpoolctl, scipy_openblas32"],
+                        capture_output=True).returncode == 0
+    if not ok and install:
+        log("peers: pip install " + " ".join(PEER_PACKAGES))
+        subprocess.run([py, "-m", "pip", "install", "-q", *PEER_PACKAGES], check=True)
+    return py
 
 
 # ----------------------------------------------------------------- table ---
@@ -361,7 +384,8 @@ def machine():
             info["gpu"] = out.stdout.strip()
         except (OSError, subprocess.SubprocessError):
             pass
-    for var in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+    for var in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
+                "OMP_WAIT_POLICY"):
         if var in os.environ:
             info[var] = os.environ[var]
     return info
@@ -395,6 +419,15 @@ def main(argv=None):
     p.add_argument("--sk-max-pairs", type=float, default=2e9,
                    help="skip scikit-learn's O(n^2) jobs (silhouette, kNN) above this many pairs")
     p.add_argument("--skip-ours", action="store_true", help="anchors only")
+    p.add_argument("--omp-wait-policy", choices=["passive", "active", "default"], default="passive",
+                   help="OMP_WAIT_POLICY for every process of the run, ours and the peers' alike (default "
+                        "passive, as the embed-metrics tool sets it: spinning OpenMP threads make a shared "
+                        "machine's figures noisy); default leaves the environment as it is")
+    p.add_argument("--peers", choices=["install", "use", "none"], default="install",
+                   help="PyPI peers (FAISS, current scikit-learn) from --peers-venv: install them there "
+                        "when missing (default), use them only when present, or leave them out")
+    p.add_argument("--peers-venv", default=os.path.join(ROOT, "build", "peer-venv"),
+                   help="virtual environment of the PyPI peers (default: build/peer-venv)")
     p.add_argument("--all-benchmarks", action="store_true", default=None,
                    help="also run our benchmarks that match no job (JSON only; default on cuda, off on cpu)")
     args = p.parse_args(argv)
@@ -405,6 +438,8 @@ def main(argv=None):
     for w in args.workloads + args.label_workloads:
         if w not in WORKLOADS:
             p.error(f"unknown workload {w}: choose from {','.join(WORKLOADS)}")
+    if args.omp_wait_policy != "default":
+        os.environ["OMP_WAIT_POLICY"] = args.omp_wait_policy
     budget = args.budget_s if args.budget_s is not None else (900.0 if args.device == "cpu" else 280.0)
     start = time.monotonic()
     deadline = start + budget
@@ -436,14 +471,25 @@ def main(argv=None):
             reps = args.bench_repetitions or (3 if args.device == "cpu" else 1)
             ours, context = run_em_bench(exe, names, data_dir, our_deadline, reps,
                                          args.min_time, data_dir, log)
-        anchors = run_anchors(args, data_dir, deadline, log)
+        peer_py = None
+        if args.peers != "none":
+            peer_py = peers_python(args.peers_venv, log, install=args.peers == "install")
+        if peer_py:
+            # the system Python's anchors (Debian's scikit-learn, PyTorch) get
+            # two thirds of what is left, the PyPI peers the rest
+            split = time.monotonic() + (2.0 / 3.0) * (deadline - time.monotonic())
+            anchors = run_anchors(args, data_dir, split, log)
+            anchors += run_anchors(args, data_dir, deadline, log, python=peer_py, torch=False)
+        else:
+            anchors = run_anchors(args, data_dir, deadline, log)
     finally:
         if tmp:
             shutil.rmtree(tmp, ignore_errors=True)
 
     flop_rate, bandwidth = ceilings_from(ours, args.device)
     rows = build_rows(ours, anchors, flop_rate, bandwidth, args.device)
-    env_rec = next((r for r in anchors if r.get("kind") == "environment"), {})
+    env_recs = [r for r in anchors if r.get("kind") == "environment"]
+    env_rec = env_recs[0] if env_recs else {}
     ceil_line = (f"ceilings ({args.device}, measured in this run): SGEMM fp32 "
                  f"{flop_rate / 1e9:.1f} GFLOP/s" if flop_rate else f"ceilings ({args.device}): SGEMM not measured")
     ceil_line += (f", bandwidth {bandwidth / 1e9:.1f} GB/s" if bandwidth else ", bandwidth not measured")
@@ -453,7 +499,7 @@ def main(argv=None):
     about = [f"embed-metrics BLAS: {blas_ours.get('openblas_config', 'unknown')} "
              f"(core {blas_ours.get('openblas_corename', '?')}, {blas_ours.get('cpu_threads', '?')} threads); "
              f"data: {data_source(blas_ours.get('workload_data', '?'))}"]
-    for lib in env_rec.get("threadpools", []):
+    for lib in [lib for rec in env_recs for lib in rec.get("threadpools", [])]:
         about.append(f"anchor BLAS/OpenMP: {lib.get('internal_api')} {lib.get('version')} "
                      f"{lib.get('architecture') or ''} threads={lib.get('num_threads')} "
                      f"({os.path.basename(lib.get('filepath', ''))})")
@@ -491,6 +537,7 @@ def main(argv=None):
         head = [f"- date: {doc['date']}; commit: {doc['commit']}; device: {args.device}",
                 f"- machine: {m.get('host_cpu')}, {m.get('cores')} cores"
                 + (f"; GPU: {m['gpu']}" if m.get("gpu") else "; no GPU")
+                + (f"; OMP_WAIT_POLICY={m['OMP_WAIT_POLICY']}" if m.get("OMP_WAIT_POLICY") else "")
                 + (f"; load average (1/5/15 min) at the start {load0[0]:.1f} / {load0[1]:.1f} / {load0[2]:.1f}, "
                    f"at the end {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}" if load and load0 else ""),
                 ] + [f"- {line}" for line in about] + [

@@ -1,11 +1,23 @@
 #include "cpu/blas.hpp"
 
 #include <cblas.h>
+#include <omp.h>
 
 #include <algorithm>
+#include <cstddef>
+#include <iterator>
+#include <mutex>
 
 #include "core/parallel_errors.hpp"
-#include <mutex>
+
+// EMBED_METRICS_BLAS=scipy-openblas (cmake/FindOpenBLAS.cmake) links the
+// OpenBLAS of PyPI's scipy-openblas32 wheel, whose every symbol carries the
+// prefix scipy_ so that it never clashes with a system BLAS in one process.
+#ifdef EMBED_METRICS_BLAS_SCIPY_PREFIX
+#define EM_BLAS(name) scipy_##name
+#else
+#define EM_BLAS(name) name
+#endif
 
 namespace embed_metrics::cpu {
 namespace {
@@ -20,36 +32,28 @@ constexpr std::int64_t kRowBlock = 128;
 
 blasint as_blas(std::int64_t v) { return static_cast<blasint>(v); }
 
-// Makes OpenBLAS single-threaded while any of the library's BLAS calls is
-// running, and restores the caller's setting when the last one ends: a
-// trainer that links both this library and an OpenBLAS-backed framework
-// keeps its own BLAS threading. Reference-counted under a mutex because the
-// kNN and silhouette tiles call BLAS from inside their own OpenMP regions.
-class single_threaded_blas {
- public:
-  single_threaded_blas() {
-    const std::lock_guard<std::mutex> lock(mutex_);
-    if (users_++ == 0) {
-      previous_ = openblas_get_num_threads();
-      if (previous_ != 1) openblas_set_num_threads(1);
-    }
-  }
-  ~single_threaded_blas() {
-    const std::lock_guard<std::mutex> lock(mutex_);
-    if (--users_ == 0 && previous_ != 1) openblas_set_num_threads(previous_);
-  }
-  single_threaded_blas(const single_threaded_blas&) = delete;
-  single_threaded_blas& operator=(const single_threaded_blas&) = delete;
-
- private:
-  static inline std::mutex mutex_;
-  static inline int users_ = 0;
-  static inline int previous_ = 1;
-};
+// Reference-counted under a mutex because several of the library's calls may
+// run at once in a host process; the caller's setting is restored, so a
+// trainer that links both this library and an OpenBLAS-backed framework keeps
+// its own BLAS threading.
+std::mutex blas_mutex;
+int blas_users = 0;
+int blas_previous = 1;
 
 template <class F>
 void for_row_blocks(std::int64_t m, int threads, F&& block) {
   const single_threaded_blas guard;
+  // Inside one of the library's own parallel regions (active or not: a region
+  // of one thread counts too) the caller has already cut the work into tiles
+  // of a shape fixed by the data alone, so one call per tile is as
+  // independent of the thread count, and it packs each operand once instead
+  // of once per 128 rows (the exact silhouette's 256 x 256 tiles: 6% less
+  // time at W1). A host's own parallel region counts as well: still one call
+  // of a shape that does not depend on the thread count.
+  if (omp_get_level() > 0) {
+    block(0, m);
+    return;
+  }
   const std::int64_t blocks = (m + kRowBlock - 1) / kRowBlock;
   detail::region_errors errors;
 #pragma omp parallel for num_threads(std::max(1, threads)) schedule(dynamic, 1) if (blocks > 1)
@@ -62,12 +66,33 @@ void for_row_blocks(std::int64_t m, int threads, F&& block) {
 
 }  // namespace
 
+single_threaded_blas::single_threaded_blas() {
+  const std::lock_guard<std::mutex> lock(blas_mutex);
+  if (blas_users++ == 0) {
+    blas_previous = EM_BLAS(openblas_get_num_threads)();
+    if (blas_previous != 1) EM_BLAS(openblas_set_num_threads)(1);
+  }
+}
+
+single_threaded_blas::~single_threaded_blas() {
+  const std::lock_guard<std::mutex> lock(blas_mutex);
+  if (--blas_users == 0 && blas_previous != 1) EM_BLAS(openblas_set_num_threads)(blas_previous);
+}
+
+void sgemm_nt_tile(std::int64_t m, std::int64_t n, std::int64_t k, float alpha, const float* a,
+                   std::int64_t lda, const float* b, std::int64_t ldb, float beta, float* c,
+                   std::int64_t ldc) {
+  if (m == 0 || n == 0) return;
+  EM_BLAS(cblas_sgemm)(CblasRowMajor, CblasNoTrans, CblasTrans, as_blas(m), as_blas(n), as_blas(k), alpha,
+              a, as_blas(lda), b, as_blas(ldb), beta, c, as_blas(ldc));
+}
+
 void sgemm_nt(std::int64_t m, std::int64_t n, std::int64_t k, float alpha, const float* a,
               std::int64_t lda, const float* b, std::int64_t ldb, float beta, float* c,
               std::int64_t ldc, int threads) {
   if (m == 0 || n == 0) return;
   for_row_blocks(m, threads, [&](std::int64_t r0, std::int64_t rows) {
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, as_blas(rows), as_blas(n), as_blas(k),
+    EM_BLAS(cblas_sgemm)(CblasRowMajor, CblasNoTrans, CblasTrans, as_blas(rows), as_blas(n), as_blas(k),
                 alpha, a + r0 * lda, as_blas(lda), b, as_blas(ldb), beta, c + r0 * ldc,
                 as_blas(ldc));
   });
@@ -78,7 +103,7 @@ void sgemm_nn(std::int64_t m, std::int64_t n, std::int64_t k, float alpha, const
               std::int64_t ldc, int threads) {
   if (m == 0 || n == 0) return;
   for_row_blocks(m, threads, [&](std::int64_t r0, std::int64_t rows) {
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, as_blas(rows), as_blas(n), as_blas(k),
+    EM_BLAS(cblas_sgemm)(CblasRowMajor, CblasNoTrans, CblasNoTrans, as_blas(rows), as_blas(n), as_blas(k),
                 alpha, a + r0 * lda, as_blas(lda), b, as_blas(ldb), beta, c + r0 * ldc,
                 as_blas(ldc));
   });
@@ -90,7 +115,7 @@ void sgemm_tn(std::int64_t m, std::int64_t n, std::int64_t k, float alpha, const
   if (m == 0 || n == 0) return;
   // Row block r0.. of C = columns r0.. of A.
   for_row_blocks(m, threads, [&](std::int64_t r0, std::int64_t rows) {
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, as_blas(rows), as_blas(n), as_blas(k),
+    EM_BLAS(cblas_sgemm)(CblasRowMajor, CblasTrans, CblasNoTrans, as_blas(rows), as_blas(n), as_blas(k),
                 alpha, a + r0, as_blas(lda), b, as_blas(ldb), beta, c + r0 * ldc, as_blas(ldc));
   });
 }
@@ -100,9 +125,66 @@ void dgemm_tn(std::int64_t m, std::int64_t n, std::int64_t k, double alpha, cons
               std::int64_t ldc, int threads) {
   if (m == 0 || n == 0) return;
   for_row_blocks(m, threads, [&](std::int64_t r0, std::int64_t rows) {
-    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, as_blas(rows), as_blas(n), as_blas(k),
+    EM_BLAS(cblas_dgemm)(CblasRowMajor, CblasTrans, CblasNoTrans, as_blas(rows), as_blas(n), as_blas(k),
                 alpha, a + r0, as_blas(lda), b, as_blas(ldb), beta, c + r0 * ldc, as_blas(ldc));
   });
 }
 
+blas_info blas_in_use() {
+  blas_info info;
+#ifdef EMBED_METRICS_BLAS_SCIPY_PREFIX
+  info.library = "scipy-openblas32 (PyPI)";
+#else
+  info.library = "system OpenBLAS";
+#endif
+  const char* config = EM_BLAS(openblas_get_config)();
+  const char* core = EM_BLAS(openblas_get_corename)();
+  info.config = config != nullptr ? config : "unknown";
+  info.kernel = core != nullptr ? core : "unknown";
+  info.threads = EM_BLAS(openblas_get_num_threads)();
+  return info;
+}
+
+std::string kernel_for_cpu_features(const std::string& current) {
+#if defined(__x86_64__) || defined(__i386__)
+  // OpenBLAS's x86 kernel sets without AVX2 (its generic fall-backs among them).
+  static const char* const generic[] = {"Prescott", "Katmai", "Core2", "Penryn", "Dunnington",
+                                        "Nehalem", "Atom", "Northwood", "Banias", "Sandybridge"};
+  if (std::find(std::begin(generic), std::end(generic), current) == std::end(generic)) return {};
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+      __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq") &&
+      __builtin_cpu_supports("avx512cd"))
+    return "SkylakeX";
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return "Haswell";
+  return {};
+#else
+  (void)current;
+  return {};
+#endif
+}
+
 }  // namespace embed_metrics::cpu
+
+#ifdef EMBED_METRICS_BLAS_SCIPY_PREFIX
+// The LAPACK routines of cpu/lapack.cpp under their plain Fortran names,
+// forwarded to the prefixed ones, so that only one OpenBLAS is loaded; hidden,
+// so that a host process's own LAPACK calls never land here.
+extern "C" {
+void scipy_dpotrf_(const char* uplo, const int* n, double* a, const int* lda, int* info,
+                   std::size_t uplo_len);
+void scipy_dsyev_(const char* jobz, const char* uplo, const int* n, double* a, const int* lda,
+                  double* w, double* work, const int* lwork, int* info, std::size_t jobz_len,
+                  std::size_t uplo_len);
+[[gnu::visibility("hidden")]] void dpotrf_(const char* uplo, const int* n, double* a,
+                                           const int* lda, int* info, std::size_t uplo_len) {
+  scipy_dpotrf_(uplo, n, a, lda, info, uplo_len);
+}
+[[gnu::visibility("hidden")]] void dsyev_(const char* jobz, const char* uplo, const int* n,
+                                          double* a, const int* lda, double* w, double* work,
+                                          const int* lwork, int* info, std::size_t jobz_len,
+                                          std::size_t uplo_len) {
+  scipy_dsyev_(jobz, uplo, n, a, lda, w, work, lwork, info, jobz_len, uplo_len);
+}
+}
+#endif

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <mutex>
 #include <utility>
 
 #include "cpu/blas.hpp"
@@ -13,24 +14,107 @@
 namespace embed_metrics::cpu {
 namespace {
 
-// A thread's distance tile: 128 rows (the GEMM row block of cpu/blas.cpp) by
-// 2048 columns, 1 MiB, in cache between the GEMM that writes it and the
-// selection that reads it.
-constexpr std::int64_t kTileCols = 2048;
-constexpr std::int64_t kRowBlock = 128;
+// Square tiles of kBlock x kBlock pairs (1 MiB of float32): the GEMM that
+// writes a tile and the selection that reads it stay in a core's L2. The
+// tiling depends on n alone, so every pair's float32 value, and with it the
+// candidate lists, are the same for any thread count.
+constexpr std::int64_t kBlock = 512;
 
-// Insert (v, j) into the sorted list (vals, ids) of length cap, known to hold
-// v < vals[cap - 1]; equal values keep the earlier (smaller) index first.
-inline void insert_sorted(float* vals, std::int64_t* ids, std::int64_t cap, float v,
-                          std::int64_t j) {
-  std::int64_t p = cap - 1;
-  while (p > 0 && vals[p - 1] > v) {
-    vals[p] = vals[p - 1];
-    ids[p] = ids[p - 1];
-    --p;
+// Selection prefilter width: a run of columns is looked at one by one only
+// when some pair in it may enter a list.
+constexpr std::int64_t kRun = 8;
+
+// The slot of an empty list entry: after every real candidate in the
+// (value, index) order.
+constexpr std::int64_t kNoIndex = std::numeric_limits<std::int64_t>::max();
+
+// (v, j) comes before (w, i): smaller value, equal values by smaller index.
+// A total order, so the lists kept are the same whatever order the tiles
+// arrive in.
+inline bool before(float v, std::int64_t j, float w, std::int64_t i) {
+  return v < w || (v == w && j < i);
+}
+
+// The cap best candidates of one row, sorted by (value, index); worst mirrors
+// vals[cap - 1] in an array of its own, read by the vectorised prefilter.
+struct row_lists {
+  std::int64_t cap;
+  float* vals;
+  std::int64_t* ids;
+  float* worst;
+
+  // Offers (v, j) to row i's list.
+  void offer(std::int64_t i, float v, std::int64_t j) const {
+    float* rv = vals + i * cap;
+    std::int64_t* ri = ids + i * cap;
+    if (!before(v, j, rv[cap - 1], ri[cap - 1])) return;
+    std::int64_t p = cap - 1;
+    while (p > 0 && before(v, j, rv[p - 1], ri[p - 1])) {
+      rv[p] = rv[p - 1];
+      ri[p] = ri[p - 1];
+      --p;
+    }
+    rv[p] = v;
+    ri[p] = j;
+    worst[i] = rv[cap - 1];
   }
-  vals[p] = v;
-  ids[p] = j;
+};
+
+// Selection over one tile: t (rows x cols, leading dimension ldt) holds
+// alpha x_i.y_j for points r0 + i and c0 + j; the pair's value is
+// base[r0 + i] + base[c0 + j] + t. Every pair is offered to the row list of
+// r0 + i and, off the diagonal (r0 != c0), to that of c0 + j. A diagonal tile
+// holds both (i, j) and (j, i), so there only the rows' side is offered, and
+// the self pair is skipped by index. An AVX2 copy is chosen at run time where
+// the CPU has it: the prefilter is 8 columns wide there (adds and compares
+// only, so the same values as the portable copy).
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+__attribute__((target_clones("avx2", "default")))
+#endif
+void select_tile(const float* t, std::int64_t ldt, std::int64_t r0, std::int64_t rows,
+                 std::int64_t c0, std::int64_t cols, const float* base, const row_lists& lists) {
+  const bool diagonal = r0 == c0;
+  const float* cb = base + c0;
+  const float* cw = lists.worst + c0;
+  for (std::int64_t i = 0; i < rows; ++i) {
+    const std::int64_t gi = r0 + i;
+    const float* ti = t + i * ldt;
+    const float bi = base[gi];
+    for (std::int64_t j0 = 0; j0 < cols; j0 += kRun) {
+      const std::int64_t j1 = std::min(cols, j0 + kRun);
+      // <= keeps equal values, which the exact (value, index) test decides.
+      const float wi = lists.worst[gi];
+      int any = 0;
+      if (diagonal) {
+        for (std::int64_t j = j0; j < j1; ++j) any |= (bi + cb[j] + ti[j]) <= wi;
+      } else {
+        for (std::int64_t j = j0; j < j1; ++j) {
+          const float v = bi + cb[j] + ti[j];
+          any |= (v <= wi) | (v <= cw[j]);
+        }
+      }
+      if (!any) continue;
+      for (std::int64_t j = j0; j < j1; ++j) {
+        const std::int64_t gj = c0 + j;
+        const float v = bi + cb[j] + ti[j];
+        if (v <= lists.worst[gi] && gj != gi) lists.offer(gi, v, gj);
+        if (!diagonal && v <= cw[j]) lists.offer(gj, v, gi);
+      }
+    }
+  }
+}
+
+// sum over t of f(a[t], b[t]) in double, in four interleaved partial sums (a
+// fixed order, so the same bits on every machine): one chain of dependent
+// additions would leave the refinement bound by the adder's latency.
+template <class F>
+double sum4(const float* a, const float* b, std::int64_t d, F f) {
+  double s[4] = {0.0, 0.0, 0.0, 0.0};
+  std::int64_t t = 0;
+  for (; t + 4 <= d; t += 4)
+    for (int l = 0; l < 4; ++l) s[l] += f(static_cast<double>(a[t + l]), static_cast<double>(b[t + l]));
+  for (; t < d; ++t) s[0] += f(static_cast<double>(a[t]), static_cast<double>(b[t]));
+  return (s[0] + s[1]) + (s[2] + s[3]);
 }
 
 }  // namespace
@@ -40,66 +124,69 @@ void knn_select(matrix_view x, std::int64_t cap, knn_metric metric, int threads,
   const std::int64_t n = x.rows;
   const std::int64_t d = x.cols;
   threads = std::max(1, threads);
-  idx.assign(static_cast<std::size_t>(n * cap), -1);
+  idx.assign(static_cast<std::size_t>(n * cap), kNoIndex);
+  if (cap <= 0 || n == 0) {
+    idx.clear();
+    return;
+  }
   std::vector<float> best(static_cast<std::size_t>(n * cap), std::numeric_limits<float>::infinity());
+  std::vector<float> worst(static_cast<std::size_t>(n), std::numeric_limits<float>::infinity());
+  const row_lists lists{cap, best.data(), idx.data(), worst.data()};
 
   // x comes prepared by core/row_prep: centred and scaled, or (cosine) with
   // unit rows, zero rows left zero.
   const matrix_view y = x;
-  std::vector<float> norms(static_cast<std::size_t>(n), 0.0f);
+  // Euclidean: ||x_i||^2 + ||x_j||^2 - 2 x_i.x_j. Cosine: 1 - x_i.x_j of unit
+  // rows, as 1/2 + 1/2 - x_i.x_j (both halves exact in float32).
+  std::vector<float> base(static_cast<std::size_t>(n), 0.5f);
   const bool cosine = metric == knn_metric::cosine;
-  if (!cosine) row_sqnorms(x, norms.data(), threads);
-  // Euclidean: ||x_i||^2 + ||y_j||^2 - 2 x_i.y_j. Cosine: 1 - x_i.y_j of unit
-  // rows (norms 0 and "1 +" below).
+  if (!cosine) row_sqnorms(x, base.data(), threads);
   const float alpha = cosine ? -1.0f : -2.0f;
-  const float offset = cosine ? 1.0f : 0.0f;
 
-  // One parallel region: each thread takes a block of kRowBlock rows and walks
-  // all column tiles, one single-threaded GEMM per tile (the same fixed blocks
-  // as cpu::sgemm_nt, so results do not depend on the thread count) followed
-  // at once by the selection while the tile is in cache. The clamp and the
-  // exact self zero of cpu::sqdist_tile are not needed: the self pair is
-  // skipped by index and the kept candidates are re-measured in knn_refine.
-  const std::int64_t tile_cols = std::min(n, kTileCols);
-  const std::int64_t blocks = (n + kRowBlock - 1) / kRowBlock;
+  // Each pair once: the tiles (bi, bj) with bi <= bj of the block grid, the
+  // diagonal tiles first, then by distance from the diagonal, so that tiles
+  // running at the same time seldom share a block. A tile updates the lists
+  // of its two blocks under their locks; the (value, index) order makes the
+  // lists independent of which thread got there first. The clamp and exact
+  // self zero of cpu::sqdist_tile are not needed: the self pair is skipped by
+  // index and the kept candidates are re-measured in knn_refine.
+  const std::int64_t blocks = (n + kBlock - 1) / kBlock;
+  std::vector<std::pair<std::int64_t, std::int64_t>> tiles;
+  tiles.reserve(static_cast<std::size_t>(blocks * (blocks + 1) / 2));
+  for (std::int64_t off = 0; off < blocks; ++off)
+    for (std::int64_t bi = 0; bi + off < blocks; ++bi) tiles.emplace_back(bi, bi + off);
+  std::vector<std::mutex> locks(static_cast<std::size_t>(blocks));
+  const std::int64_t tile_count = static_cast<std::int64_t>(tiles.size());
+
   // Each thread's tile is allocated before the region: an allocation failure
   // inside it could not leave it (std::terminate).
-  std::vector<std::vector<float>> tiles(static_cast<std::size_t>(threads));
-  for (auto& t : tiles) t.resize(static_cast<std::size_t>(kRowBlock * tile_cols));
+  std::vector<std::vector<float>> thread_tiles(static_cast<std::size_t>(threads));
+  for (auto& t : thread_tiles) t.resize(static_cast<std::size_t>(kBlock * kBlock));
+  const single_threaded_blas blas_scope;
 #pragma omp parallel num_threads(threads)
   {
-    std::vector<float>& tile = tiles[static_cast<std::size_t>(omp_get_thread_num())];
+    std::vector<float>& tile = thread_tiles[static_cast<std::size_t>(omp_get_thread_num())];
 #pragma omp for schedule(dynamic, 1)
-    for (std::int64_t b = 0; b < blocks; ++b) {
-      const std::int64_t r0 = b * kRowBlock;
-      const std::int64_t rows = std::min(kRowBlock, n - r0);
-      const matrix_view xr = y.row_block(r0, rows);
-      // Columns in ascending order: a later column with a value equal to a
-      // kept one has a larger index, so strict comparisons break ties by index.
-      for (std::int64_t c0 = 0; c0 < n; c0 += tile_cols) {
-        const std::int64_t cols = std::min(tile_cols, n - c0);
-        const matrix_view yc = y.row_block(c0, cols);
-        sgemm_nt(rows, cols, d, alpha, xr.data, xr.ld(), yc.data, yc.ld(), 0.0f, tile.data(),
-                 tile_cols, 1);
-        const float* yn = norms.data() + c0;
-        for (std::int64_t i = 0; i < rows; ++i) {
-          const std::int64_t gi = r0 + i;
-          float* vals = best.data() + gi * cap;
-          std::int64_t* ids = idx.data() + gi * cap;
-          const float* t = tile.data() + i * tile_cols;
-          const float base = offset + norms[static_cast<std::size_t>(gi)];
-          float worst = vals[cap - 1];
-          for (std::int64_t j = 0; j < cols; ++j) {
-            const float v = base + yn[j] + t[j];
-            if (v < worst && c0 + j != gi) {
-              insert_sorted(vals, ids, cap, v, c0 + j);
-              worst = vals[cap - 1];
-            }
-          }
-        }
+    for (std::int64_t t = 0; t < tile_count; ++t) {
+      const auto [bi, bj] = tiles[static_cast<std::size_t>(t)];
+      const std::int64_t r0 = bi * kBlock;
+      const std::int64_t c0 = bj * kBlock;
+      const std::int64_t rows = std::min(kBlock, n - r0);
+      const std::int64_t cols = std::min(kBlock, n - c0);
+      sgemm_nt_tile(rows, cols, d, alpha, y.row(r0), y.ld(), y.row(c0), y.ld(), 0.0f, tile.data(),
+                    kBlock);
+      if (bi == bj) {
+        const std::lock_guard<std::mutex> lock(locks[static_cast<std::size_t>(bi)]);
+        select_tile(tile.data(), kBlock, r0, rows, c0, cols, base.data(), lists);
+      } else {
+        const std::scoped_lock lock(locks[static_cast<std::size_t>(bi)],
+                                    locks[static_cast<std::size_t>(bj)]);
+        select_tile(tile.data(), kBlock, r0, rows, c0, cols, base.data(), lists);
       }
     }
   }
+  for (auto& j : idx)
+    if (j == kNoIndex) j = -1;
 }
 
 knn_result knn_refine(matrix_view x, std::int64_t k, std::int64_t cap, knn_metric metric,
@@ -138,16 +225,11 @@ knn_result knn_refine(matrix_view x, std::int64_t k, std::int64_t cap, knn_metri
         const float* b = x.row(j);
         double v = 0.0;
         if (metric == knn_metric::cosine) {
-          double dot = 0.0;
-          for (std::int64_t t = 0; t < d; ++t) dot += static_cast<double>(a[t]) * b[t];
+          const double dot = sum4(a, b, d, [](double p, double q) { return p * q; });
           const double nn = sqnorm[static_cast<std::size_t>(i)] * sqnorm[static_cast<std::size_t>(j)];
           v = nn > 0.0 ? std::clamp(1.0 - dot / std::sqrt(nn), 0.0, 2.0) : 1.0;
         } else {
-          for (std::int64_t t = 0; t < d; ++t) {
-            const double e = static_cast<double>(a[t]) - b[t];
-            v += e * e;
-          }
-          v = std::sqrt(v);
+          v = std::sqrt(sum4(a, b, d, [](double p, double q) { return (p - q) * (p - q); }));
         }
         cand[m++] = {v, j};
       }

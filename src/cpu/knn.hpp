@@ -1,7 +1,8 @@
 #pragma once
-// CPU exact kNN: candidate lists from tiles of GEMM distances with a per-row
-// sorted insertion buffer, then the candidates' distances recomputed in
-// double and re-sorted (knn_refine, shared with the CUDA backend's result).
+// CPU exact kNN: candidate lists from tiles of GEMM distances, each pair
+// computed once (tiles (bi, bj), bi <= bj, offered to the lists of both its
+// rows) into per-row sorted lists, then the candidates' distances recomputed
+// in double and re-sorted (knn_refine, shared with the CUDA backend's result).
 
 #include <cstdint>
 #include <vector>
@@ -25,7 +26,7 @@ inline constexpr std::int64_t kKnnMargin = 4;
 /// The @p cap nearest other rows of each row of @p x (prepared by
 /// core/row_prep: centred and scaled, or unit rows for cosine) by the GEMM-form distance
 /// (squared Euclidean, or 1 - dot of the L2-normalised rows), sorted by
-/// (value, index): idx is n x cap, row-major.
+/// (value, index): idx is n x cap, row-major. The same for any thread count.
 void knn_select(matrix_view x, std::int64_t cap, knn_metric metric, int threads,
                 std::vector<std::int64_t>& idx);
 
