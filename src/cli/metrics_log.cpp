@@ -17,16 +17,6 @@
 namespace embed_metrics::cli {
 namespace {
 
-std::string csv_escape(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 std::vector<std::string> csv_split(const std::string& line) {
   std::vector<std::string> cells(1);
   bool quoted = false;

@@ -12,10 +12,9 @@
 #include "io/output_file.hpp"
 
 namespace embed_metrics::cli {
-namespace {
 
 std::string csv_escape(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
   std::string out = "\"";
   for (char c : s) {
     if (c == '"') out += '"';
@@ -23,8 +22,6 @@ std::string csv_escape(const std::string& s) {
   }
   return out + "\"";
 }
-
-}  // namespace
 
 std::string cell(const json& v, bool full_precision) {
   if (v.is_null()) return full_precision ? "" : "-";

@@ -22,6 +22,10 @@ void print_record(std::ostream& os, const json& record, const std::string& forma
 /// aligned table with one row per record.
 void print_records(std::ostream& os, const std::vector<json>& records, const std::string& format);
 
+/// @p s as one CSV field: quoted (inner quotes doubled) when it holds a comma,
+/// a quote or a line break.
+std::string csv_escape(const std::string& s);
+
 /// A value for a table or CSV cell: numbers with up to 6 significant digits
 /// in tables and full precision in CSV, strings as they are.
 std::string cell(const json& v, bool full_precision);
