@@ -5,7 +5,6 @@
 // An output path that names the input file is refused.
 
 #include <chrono>
-#include <filesystem>
 #include <iostream>
 #include <limits>
 #include <system_error>
@@ -37,22 +36,6 @@ struct kmeans_args {
 
 /// True when @p a and @p b name the same file (or the same path, for files
 /// not yet written).
-bool same_file(const std::string& a, const std::string& b) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  if (fs::exists(a, ec) && fs::exists(b, ec)) return fs::equivalent(a, b, ec);
-  return fs::weakly_canonical(a, ec) == fs::weakly_canonical(b, ec);
-}
-
-void refuse_overwrite(const kmeans_args& a) {
-  EM_EXPECTS(a.out.empty() || !same_file(a.out, a.file), "--out '", a.out,
-             "' names the input file; choose another path (inputs are never overwritten)");
-  EM_EXPECTS(a.centers.empty() || !same_file(a.centers, a.file), "--centers '", a.centers,
-             "' names the input file; choose another path (inputs are never overwritten)");
-  EM_EXPECTS(a.out.empty() || a.centers.empty() || !same_file(a.out, a.centers),
-             "--out and --centers name the same file '", a.out, "'; give two paths");
-}
-
 std::function<int()> setup(CLI::App& sub, common_options& common) {
   auto args = std::make_shared<kmeans_args>();
   sub.add_option("file", args->file, "Embeddings file (.npy, .npz, .safetensors, .csv, raw)")
@@ -73,7 +56,8 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
   args->input.add_to(sub);
   add_format_option(sub, common);
   return [args, &common] {
-    refuse_overwrite(*args);
+    EM_EXPECTS(args->out.empty() || args->centers.empty() || !same_file(args->out, args->centers),
+               "--out and --centers name the same file '", args->out, "'; give two paths");
     check_output(args->out, {args->file}, "--out");
     check_output(args->centers, {args->file}, "--centers");
     const resources res = common.make_resources();

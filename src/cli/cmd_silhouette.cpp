@@ -3,7 +3,6 @@
 
 #include <chrono>
 #include <cmath>
-#include <filesystem>
 #include <iostream>
 #include <limits>
 #include <memory>
@@ -32,13 +31,6 @@ struct silhouette_args {
   bool simplified = false;
 };
 
-bool same_file(const std::string& a, const std::string& b) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  if (fs::exists(a, ec) && fs::exists(b, ec)) return fs::equivalent(a, b, ec);
-  return fs::weakly_canonical(a, ec) == fs::weakly_canonical(b, ec);
-}
-
 std::function<int()> setup(CLI::App& sub, common_options& common) {
   auto args = std::make_shared<silhouette_args>();
   sub.add_option("embeddings", args->embeddings, "Embeddings file (n x d)")->required();
@@ -64,11 +56,6 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
   add_format_option(sub, common);
 
   return [args, &common] {
-    if (!args->samples.empty()) {
-      EM_EXPECTS(!same_file(args->samples, args->embeddings) &&
-                     !same_file(args->samples, args->labels),
-                 "--samples ", args->samples, " is one of the inputs; choose another file name");
-    }
     check_output(args->samples, {args->embeddings, args->labels}, "--samples");
     const resources res = common.make_resources();
     const loaded_embeddings emb = args->input.load(args->embeddings);

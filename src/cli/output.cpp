@@ -101,10 +101,6 @@ void print_records(std::ostream& os, const std::vector<json>& records, const std
   for (const auto& row : rows) line(row);
 }
 
-namespace {
-
-// True when @p a and @p b name one file (by inode, through links), or,
-// when either does not exist yet, the same normalised path.
 bool same_file(const std::string& a, const std::string& b) {
   namespace fs = std::filesystem;
   std::error_code ec;
@@ -113,8 +109,6 @@ bool same_file(const std::string& a, const std::string& b) {
   const auto ca = fs::weakly_canonical(a, ea), cb = fs::weakly_canonical(b, eb);
   return !ea && !eb ? ca == cb : a == b;
 }
-
-}  // namespace
 
 void check_output(const std::string& path, const std::vector<std::string>& inputs,
                   const std::string& flag) {

@@ -30,6 +30,10 @@ std::string csv_escape(const std::string& s);
 /// in tables and full precision in CSV, strings as they are.
 std::string cell(const json& v, bool full_precision);
 
+/// True when @p a and @p b name one file (by inode, through links), or, when
+/// either does not exist yet, the same normalised path.
+bool same_file(const std::string& a, const std::string& b);
+
 /// Refuse, before any work is done, an output @p path (given with @p flag)
 /// that names one of @p inputs (also through a link) or that may not be
 /// written (a directory, FIFO, socket, block device, dangling link or

@@ -1,7 +1,6 @@
 #include "cli/report_options.hpp"
 
 #include <algorithm>
-#include <filesystem>
 #include <limits>
 
 #include "cli/file_errors.hpp"
@@ -55,18 +54,6 @@ report_result evaluate_file(const resources& res, const std::string& path, matri
     }
     return evaluate(res, emb, label_view(labels), params);
   });
-}
-
-void refuse_to_overwrite(const std::string& output, const std::vector<std::string>& inputs,
-                         const std::string& flag) {
-  if (output.empty()) return;
-  std::error_code ec;
-  for (const auto& in : inputs) {
-    if (std::filesystem::equivalent(output, in, ec) || output == in)
-      throw invalid_argument(detail::cat(flag, " ", output,
-                                         " is one of the inputs; embed-metrics never writes over "
-                                         "an input: choose another file name"));
-  }
 }
 
 }  // namespace embed_metrics::cli

@@ -37,8 +37,4 @@ struct report_options {
                                           matrix_view emb, const std::vector<std::int64_t>& labels,
                                           const report_params& params);
 
-/// Throw invalid_argument when @p output names the same file as one of @p inputs.
-void refuse_to_overwrite(const std::string& output, const std::vector<std::string>& inputs,
-                         const std::string& flag);
-
 }  // namespace embed_metrics::cli
