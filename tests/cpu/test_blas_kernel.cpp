@@ -1,4 +1,4 @@
-// The BLAS kernel the tool asks for when OpenBLAS fell back to a generic one.
+// The BLAS kernel `devices` suggests when OpenBLAS fell back to a generic one.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -12,7 +12,7 @@ TEST(BlasKernel, AKernelOpenBlasChoseForTheCpuIsKept) {
     EXPECT_EQ(cpu::kernel_for_cpu_features(k), "") << k;
 }
 
-TEST(BlasKernel, AGenericKernelIsReplacedByWhatTheCpuFeaturesCallFor) {
+TEST(BlasKernel, AGenericKernelGetsTheOneTheCpuFeaturesCallFor) {
 #if defined(__x86_64__)
   __builtin_cpu_init();
   const bool avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
