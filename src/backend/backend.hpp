@@ -1,0 +1,28 @@
+#pragma once
+// The backend interface. A backend (the CPU one in src/cpu, the CUDA one in
+// cuda/, a module loaded on first use) supplies the same primitives with the
+// same resources-first signatures, grouped by family; the drivers in
+// src/metrics are written once and call them through backend_for(res).
+
+#include "backend/device_ops.hpp"
+#include "backend/kmeans_ops.hpp"
+
+namespace embed_metrics {
+class resources;
+}
+
+namespace embed_metrics::detail {
+
+/// One backend: a table of its primitive families. The families are
+/// abstract classes, so that a backend implements each in its own files.
+struct backend {
+  const char* name = nullptr;         ///< "cpu" or "cuda"
+  const device_ops* device = nullptr; ///< contexts, streams, memory (CUDA); probes
+  const kmeans_ops* kmeans = nullptr; ///< the primitives of the k-means driver
+};
+
+/// The backend that runs work for @p res: the CPU backend, or the CUDA
+/// module (loaded when the first CUDA resources handle is made).
+[[nodiscard]] const backend& backend_for(const resources& res);
+
+}  // namespace embed_metrics::detail
