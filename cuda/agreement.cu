@@ -211,11 +211,11 @@ contingency_table contingency(const resources& res, label_view a, label_view b) 
   return build_table(res, a, b).host;
 }
 
-table_and_emi contingency_and_emi(const resources& res, label_view a, label_view b) {
+detail::table_and_emi contingency_and_emi(const resources& res, label_view a, label_view b) {
   const call_scope call(res);
   device_table t = build_table(res, a, b);
   cudaStream_t s = context(res).stream;
-  table_and_emi out;
+  detail::table_and_emi out;
   out.expected_mi = expected_mi(t.sizes_a.data(), static_cast<i64>(t.host.sizes_a.size()),
                                 t.sizes_b.data(), static_cast<i64>(t.host.sizes_b.size()),
                                 t.host.n, s);

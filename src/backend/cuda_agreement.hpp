@@ -3,6 +3,7 @@
 // C++ for the dispatch in src/metrics/agreement.cpp; defined in
 // cuda/agreement.cu (only linked when the build has EMBED_METRICS_HAS_CUDA).
 
+#include "backend/agreement_ops.hpp"
 #include "embed_metrics/agreement.hpp"
 #include "embed_metrics/matrix.hpp"
 #include "embed_metrics/resources.hpp"
@@ -15,10 +16,6 @@ contingency_table contingency(const resources& res, label_view a, label_view b);
 
 /// The contingency table and the expected mutual information of its row and
 /// column sizes, both computed on the device.
-struct table_and_emi {
-  contingency_table table;
-  double expected_mi = 0.0;
-};
-table_and_emi contingency_and_emi(const resources& res, label_view a, label_view b);
+detail::table_and_emi contingency_and_emi(const resources& res, label_view a, label_view b);
 
 }  // namespace embed_metrics::gpu

@@ -42,8 +42,4 @@ namespace embed_metrics::gpu {
 void* device_allocate(const resources& res, std::size_t bytes);
 void device_free(const resources& res, void* p) noexcept;
 
-// --- rows scaled to unit L2 norm into packed device memory (cuda/normalize.cu);
-// throws invalid_argument naming the first all-zero row ---
-void l2_normalize_rows(const resources& res, matrix_view x, float* out);
-
 }  // namespace embed_metrics::gpu
