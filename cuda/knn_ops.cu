@@ -16,10 +16,10 @@ class knn_search final : public detail::knn_ops {
 
   knn_result search(const resources& res, matrix_view x, std::int64_t k,
                     knn_metric metric) const override {
-    if (metric == knn_metric::cosine) return knn(res, x, k, metric);
+    if (metric == knn_metric::cosine) return gpu::knn(res, x, k, metric);
     const detail::prepared_rows px = row_prep_operations().prepare(
         res, x, detail::row_geometry::euclidean, detail::zero_row_policy::keep, "x");
-    knn_result r = knn(res, px.view, k, metric);
+    knn_result r = gpu::knn(res, px.view, k, metric);
     for (float& v : r.distances)
       v = static_cast<float>(std::ldexp(static_cast<double>(v), px.frame.exponent));
     return r;

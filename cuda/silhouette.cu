@@ -290,7 +290,7 @@ void silhouette_sums(const resources& res, matrix_view x, const detail::silhouet
 
   device_buffer<float> xp(static_cast<std::size_t>(n * d), s, "the points in cluster order");
   device_buffer<float> norms(static_cast<std::size_t>(n), s);
-  prepare_points(dx.data, dx.ld, d, src.data(), n, metric, xp.data(), norms.data(), s);
+  prepare_points(res, dx, src.data(), n, metric, xp.data(), norms.data(), s);
 
   device_buffer<double> own(static_cast<std::size_t>(n), s);
   device_buffer<double> best(static_cast<std::size_t>(n), s);

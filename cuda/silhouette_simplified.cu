@@ -131,11 +131,11 @@ void silhouette_centroid_distances(const resources& res, matrix_view x,
   device_buffer<std::int64_t> start(plan.start.size(), s);
   start.upload(plan.start.data(), plan.start.size());
 
-  // Unit rows for cosine, centred rows otherwise (distances to the centroids,
-  // which move with the points, do not change).
+  // Unit rows for cosine, rows in the CPU backend's frame otherwise (the
+  // centroids move with the points; a uniform scale changes no silhouette).
   device_buffer<float> xp(static_cast<std::size_t>(n * d), s);
   device_buffer<float> xn(static_cast<std::size_t>(n), s);
-  prepare_points(dx.data, dx.ld, d, src.data(), n, metric, xp.data(), xn.data(), s);
+  prepare_points(res, dx, src.data(), n, metric, xp.data(), xn.data(), s);
   if (metric == silhouette_metric::cosine) row_sqnorms(xp.data(), n, d, d, xn.data(), s);
 
   device_buffer<double> cd(static_cast<std::size_t>(k * d), s);
