@@ -13,6 +13,7 @@
 #include "cuda/core/context.cuh"
 #include "cuda/core/distance_tile.cuh"
 #include "cuda/core/staging.cuh"
+#include "cuda/row_prep.cuh"
 
 namespace embed_metrics::gpu {
 namespace {
@@ -56,20 +57,6 @@ __global__ void fill_kernel(float* v, int* i, std::int64_t count) {
     v[t] = __int_as_float(0x7f800000);  // +inf
     i[t] = kNoIndex;
   }
-}
-
-// Rows scaled to unit length (zero rows stay zero), one warp per row.
-__global__ void normalize_kernel(const float* __restrict__ x, std::int64_t n, std::int64_t d,
-                                 std::int64_t ldx, float* __restrict__ out) {
-  const std::int64_t row = static_cast<std::int64_t>(blockIdx.x) * kWarpsPerBlock + threadIdx.x / kWarp;
-  const int lane = static_cast<int>(threadIdx.x % kWarp);
-  if (row >= n) return;
-  const float* r = x + row * ldx;
-  double s = 0.0;
-  for (std::int64_t j = lane; j < d; j += kWarp) s += static_cast<double>(r[j]) * r[j];
-  for (int off = kWarp / 2; off > 0; off /= 2) s += __shfl_xor_sync(kFull, s, off);
-  const double inv = s > 0.0 ? 1.0 / sqrt(s) : 0.0;
-  for (std::int64_t j = lane; j < d; j += kWarp) out[row * d + j] = static_cast<float>(r[j] * inv);
 }
 
 // One warp per tile row: merge the row's running list (best_*, Cap entries,
@@ -265,9 +252,7 @@ knn_result knn(const resources& res, matrix_view x, std::int64_t k, knn_metric m
   device_buffer<float> norms;
   if (cosine) {
     normed = device_buffer<float>(static_cast<std::size_t>(n * d), s);
-    normalize_kernel<<<warp_blocks(n), kWarpsPerBlock * kWarp, 0, s>>>(dx.data, n, d, dx.ld,
-                                                                       normed.data());
-    EM_CUDA_CHECK_LAUNCH();
+    unit_rows(dx.data, dx.ld, n, d, normed.data(), nullptr, nullptr, s);
     y = normed.data();
     ldy = d;
   } else {

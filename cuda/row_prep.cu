@@ -13,6 +13,7 @@
 #include "cuda/core/check.cuh"
 #include "cuda/core/context.cuh"
 #include "cuda/core/staging.cuh"
+#include "cuda/row_prep.cuh"
 
 namespace embed_metrics::gpu {
 namespace {
@@ -57,6 +58,25 @@ __global__ void apply_frame_kernel(const float* __restrict__ x, std::int64_t ldx
     const std::int64_t j = t - i * d;
     out[t] = static_cast<float>((static_cast<double>(x[i * ldx + j]) - offset[j]) * scale);
   }
+}
+
+constexpr int kWarp = 32;
+
+// One warp per row (see unit_rows). Not __restrict__: out may be x.
+__global__ void unit_rows_kernel(const float* x, std::int64_t ldx, std::int64_t n, std::int64_t d,
+                                 float* out, unsigned long long* first_zero, float* ones) {
+  const std::int64_t i = (static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x) / kWarp;
+  const int lane = static_cast<int>(threadIdx.x % kWarp);
+  if (i >= n) return;
+  const float* r = x + i * ldx;
+  double s = 0.0;
+  for (std::int64_t j = lane; j < d; j += kWarp) s += static_cast<double>(r[j]) * r[j];
+  for (int off = kWarp / 2; off > 0; off /= 2) s += __shfl_xor_sync(0xffffffffu, s, off);
+  if (lane == 0 && ones != nullptr) ones[i] = 1.0f;
+  if (s == 0.0 && lane == 0 && first_zero != nullptr)
+    atomicMin(first_zero, static_cast<unsigned long long>(i));
+  const double inv = s > 0.0 ? 1.0 / sqrt(s) : 0.0;
+  for (std::int64_t j = lane; j < d; j += kWarp) out[i * d + j] = static_cast<float>(r[j] * inv);
 }
 
 // A host copy of a (small) view, for the spread of initial centres.
@@ -140,6 +160,14 @@ prepared_device_rows::prepared_device_rows(const resources& res, matrix_view x,
     device_free(res, data_);
     throw;
   }
+}
+
+void unit_rows(const float* x, std::int64_t ldx, std::int64_t n, std::int64_t d, float* out,
+               unsigned long long* first_zero, float* ones, cudaStream_t stream) {
+  if (n == 0) return;
+  const auto blocks = static_cast<unsigned>((n * kWarp + kThreads - 1) / kThreads);
+  unit_rows_kernel<<<blocks, kThreads, 0, stream>>>(x, ldx, n, d, out, first_zero, ones);
+  EM_CUDA_CHECK_LAUNCH();
 }
 
 prepared_device_rows::~prepared_device_rows() { device_free(*res_, data_); }

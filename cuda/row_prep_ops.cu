@@ -14,14 +14,14 @@
 #include "cuda/core/context.cuh"
 #include "cuda/core/staging.cuh"
 #include "cuda/cuda_ops.hpp"
-#include "cuda/kmeans_kernels.cuh"
+#include "cuda/row_prep.cuh"
 
 namespace embed_metrics::gpu {
 namespace {
 
 // Unit rows in packed device memory; the lowest all-zero row, if any, is
 // left zero or rejected as the policy says.
-detail::prepared_rows unit_rows(const resources& res, matrix_view x, detail::zero_row_policy zeros,
+detail::prepared_rows prepare_unit_rows(const resources& res, matrix_view x, detail::zero_row_policy zeros,
                                 const char* name) {
   const call_scope call(res);
   auto& ctx = call.ctx();
@@ -31,8 +31,8 @@ detail::prepared_rows unit_rows(const resources& res, matrix_view x, detail::zer
   device_buffer<unsigned long long> first_zero(1, ctx.stream);
   const unsigned long long none = ~0ull;
   first_zero.upload(&none, 1);
-  km::normalize_rows(dx.data, dx.ld, dx.rows, dx.cols, static_cast<float*>(data.get()),
-                     first_zero.data(), ctx.stream);
+  unit_rows(dx.data, dx.ld, dx.rows, dx.cols, static_cast<float*>(data.get()), first_zero.data(),
+            nullptr, ctx.stream);
   const auto zero_row = first_zero.to_host()[0];
   EM_EXPECTS(zero_row == none || zeros == detail::zero_row_policy::keep, name, " row ", zero_row,
              " is all zeros: the cosine metric needs non-zero rows (drop them or use euclidean)");
@@ -49,7 +49,7 @@ class row_prep final : public detail::row_prep_ops {
  public:
   detail::prepared_rows prepare(const resources& res, matrix_view x, detail::row_geometry geometry,
                                 detail::zero_row_policy zeros, const char* name) const override {
-    if (geometry == detail::row_geometry::cosine) return unit_rows(res, x, zeros, name);
+    if (geometry == detail::row_geometry::cosine) return prepare_unit_rows(res, x, zeros, name);
     detail::check_finite(x, name);
     std::optional<detail::row_frame> frame = fit_row_frame(res, x);
     if (!frame) {

@@ -8,6 +8,7 @@
 #include "cuda/core/buffer.cuh"
 #include "cuda/core/check.cuh"
 #include "cuda/core/distance_tile.cuh"
+#include "cuda/row_prep.cuh"
 #include "cuda/silhouette_prep.cuh"
 
 namespace embed_metrics::gpu {
@@ -33,22 +34,6 @@ __global__ void frame_kernel(float* __restrict__ xp, std::int64_t n, std::int64_
       xp[p * d + j] = static_cast<float>((static_cast<double>(xp[p * d + j]) - offset[j]) * scale);
 }
 
-// One warp per row: scale to unit length (norm in double, fixed shuffle tree).
-__global__ void normalize_kernel(float* __restrict__ xp, std::int64_t n, std::int64_t d,
-                                 float* __restrict__ norms) {
-  const std::int64_t p =
-      static_cast<std::int64_t>(blockIdx.x) * (blockDim.x / kWarp) + threadIdx.x / kWarp;
-  const int lane = static_cast<int>(threadIdx.x % kWarp);
-  if (p >= n) return;
-  float* r = xp + p * d;
-  double s = 0.0;
-  for (std::int64_t j = lane; j < d; j += kWarp) s += static_cast<double>(r[j]) * r[j];
-  for (int off = kWarp / 2; off > 0; off /= 2) s += __shfl_xor_sync(0xffffffffu, s, off);
-  const double inv = s > 0.0 ? 1.0 / sqrt(s) : 0.0;
-  for (std::int64_t j = lane; j < d; j += kWarp) r[j] = static_cast<float>(r[j] * inv);
-  if (lane == 0) norms[p] = 1.0f;
-}
-
 }  // namespace
 
 void prepare_points(const resources& res, const device_matrix& x, const std::int64_t* source_row,
@@ -62,10 +47,7 @@ void prepare_points(const resources& res, const device_matrix& x, const std::int
   gather_kernel<<<row_blocks, row_threads, 0, stream>>>(x.data, x.ld, d, source_row, n, xp);
   EM_CUDA_CHECK_LAUNCH();
   if (metric == silhouette_metric::cosine) {
-    constexpr int kWarpsPerBlock = kThreads / kWarp;
-    const auto blocks = static_cast<unsigned>((n + kWarpsPerBlock - 1) / kWarpsPerBlock);
-    normalize_kernel<<<blocks, kThreads, 0, stream>>>(xp, n, d, norms);
-    EM_CUDA_CHECK_LAUNCH();
+    unit_rows(xp, d, n, d, xp, nullptr, norms, stream);
     return;
   }
   const matrix_view frame_rows = n == x.rows ? matrix_view(x.data, x.rows, d, x.ld, memory_space::device)
