@@ -9,7 +9,6 @@
 #include "backend/cuda_row_prep.hpp"
 #include "backend/cuda_silhouette.hpp"
 #include "core/check.hpp"
-#include "core/validate.hpp"
 #include "cuda/core/buffer.cuh"
 #include "cuda/core/context.cuh"
 #include "cuda/core/staging.cuh"
@@ -50,7 +49,6 @@ class row_prep final : public detail::row_prep_ops {
   detail::prepared_rows prepare(const resources& res, matrix_view x, detail::row_geometry geometry,
                                 detail::zero_row_policy zeros, const char* name) const override {
     if (geometry == detail::row_geometry::cosine) return prepare_unit_rows(res, x, zeros, name);
-    detail::check_finite(x, name);
     std::optional<detail::row_frame> frame = fit_row_frame(res, x);
     if (!frame) {
       // Not finite (device rows) or empty: the staging check names the row.
