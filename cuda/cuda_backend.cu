@@ -1,4 +1,4 @@
-// The CUDA backend's table: every family implemented in cuda/*_ops.cu.
+// The CUDA backend's table (the families: cuda_ops.hpp).
 
 #include "cuda/cuda_ops.hpp"
 

@@ -1,6 +1,7 @@
 #pragma once
-// The CUDA backend's primitive families (cuda/*_ops.cu), joined into its
-// table in cuda_backend.cu.
+// The CUDA backend's primitive families, each defined at the end of the file
+// of its kernels (row_prep.cu, distance.cu, silhouette.cu, knn.cu,
+// agreement.cu, entropy.cu), joined into its table in cuda_backend.cu.
 
 #include "backend/backend.hpp"
 

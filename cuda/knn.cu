@@ -4,15 +4,16 @@
 
 #include <algorithm>
 #include <climits>
+#include <cmath>
 #include <cstdint>
 
-#include "backend/cuda_knn.hpp"
 #include "cpu/knn.hpp"
 #include "cuda/core/buffer.cuh"
 #include "cuda/core/check.cuh"
 #include "cuda/core/context.cuh"
 #include "cuda/core/distance_tile.cuh"
 #include "cuda/core/staging.cuh"
+#include "cuda/cuda_ops.hpp"
 #include "cuda/row_prep.cuh"
 
 namespace embed_metrics::gpu {
@@ -234,9 +235,7 @@ void select_candidates(detail::cuda_context& ctx, const float* y, std::int64_t n
   }
 }
 
-}  // namespace
-
-knn_result knn(const resources& res, matrix_view x, std::int64_t k, knn_metric metric) {
+knn_result device_knn(const resources& res, matrix_view x, std::int64_t k, knn_metric metric) {
   const call_scope call(res);
   auto& ctx = call.ctx();
   cudaStream_t s = ctx.stream;
@@ -285,6 +284,32 @@ knn_result knn(const resources& res, matrix_view x, std::int64_t k, knn_metric m
   r.indices = out_idx.to_host();
   r.distances = out_dist.to_host();
   return r;
+}
+
+// Cosine rows are normalised by the search itself; euclidean rows are
+// searched in the frame of core/row_prep.hpp, the distances scaled back.
+class knn_search final : public detail::knn_ops {
+ public:
+  // The per-row candidate buffer holds 128: k plus the refinement margin.
+  std::int64_t max_k() const noexcept override { return 128 - cpu::kKnnMargin; }
+
+  knn_result search(const resources& res, matrix_view x, std::int64_t k,
+                    knn_metric metric) const override {
+    if (metric == knn_metric::cosine) return device_knn(res, x, k, metric);
+    const detail::prepared_rows px = row_prep_operations().prepare(
+        res, x, detail::row_geometry::euclidean, detail::zero_row_policy::keep, "x");
+    knn_result r = device_knn(res, px.view, k, metric);
+    for (float& v : r.distances)
+      v = static_cast<float>(std::ldexp(static_cast<double>(v), px.frame.exponent));
+    return r;
+  }
+};
+
+}  // namespace
+
+const detail::knn_ops& knn_operations() {
+  static const knn_search ops;
+  return ops;
 }
 
 }  // namespace embed_metrics::gpu

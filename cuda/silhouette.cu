@@ -43,6 +43,7 @@
 #include "cuda/core/context.cuh"
 #include "cuda/core/distance_tile.cuh"
 #include "cuda/core/staging.cuh"
+#include "cuda/cuda_ops.hpp"
 #include "cuda/silhouette_prep.cuh"
 
 namespace embed_metrics::gpu {
@@ -257,14 +258,6 @@ __global__ void fill_kernel(double* __restrict__ v, std::int64_t n, double value
 
 }  // namespace
 
-std::vector<std::int64_t> labels_to_host(const resources& res, label_view labels) {
-  const call_scope call(res);
-  auto& ctx = call.ctx();
-  check_pointer(labels.data, labels.space, "labels");
-  if (labels.space == memory_space::host) return {labels.data, labels.data + labels.size};
-  return to_host(labels.data, static_cast<std::size_t>(labels.size), ctx.stream);
-}
-
 void silhouette_sums(const resources& res, matrix_view x, const detail::silhouette_plan& plan,
                      silhouette_metric metric, std::vector<double>& own_sum,
                      std::vector<double>& b, std::int64_t block) {
@@ -337,6 +330,31 @@ void silhouette_sums(const resources& res, matrix_view x, const detail::silhouet
   }
   own_sum = own.to_host();
   b = best.to_host();
+}
+
+namespace {
+
+// The passes gather the points into the CPU backend's frame themselves
+// (silhouette_prep.cuh).
+class silhouette final : public detail::silhouette_ops {
+ public:
+  void sums(const resources& res, matrix_view x, const detail::silhouette_plan& plan,
+            silhouette_metric metric, std::vector<double>& own_sum,
+            std::vector<double>& b) const override {
+    silhouette_sums(res, x, plan, metric, own_sum, b);
+  }
+  void centroid_distances(const resources& res, matrix_view x, const detail::silhouette_plan& plan,
+                          silhouette_metric metric, std::vector<double>& a,
+                          std::vector<double>& b) const override {
+    silhouette_centroid_distances(res, x, plan, metric, a, b);
+  }
+};
+
+}  // namespace
+
+const detail::silhouette_ops& silhouette_operations() {
+  static const silhouette ops;
+  return ops;
 }
 
 }  // namespace embed_metrics::gpu

@@ -30,10 +30,6 @@ std::size_t reserved_bytes(const resources& res);
 /// where its memory space says (for dispatch paths that copy a view as is).
 void check_view(const resources& res, matrix_view x, const char* name);
 
-// --- distances (cuda/distance.cu) ---
-void pairwise_sqeuclidean(const resources& res, matrix_view x, matrix_view y,
-                          mutable_matrix_view out, bool same_rows);
-
 }  // namespace embed_metrics::gpu
 
 namespace embed_metrics::gpu {

@@ -1,4 +1,4 @@
-// The CPU backend's table: every family implemented in src/cpu/*_ops.cpp.
+// The CPU backend's table (the families: cpu_ops.hpp).
 
 #include "cpu/cpu_ops.hpp"
 

@@ -1,6 +1,7 @@
 #pragma once
-// The CPU backend's primitive families (src/cpu/*_ops.cpp), joined into its
-// table in cpu_backend.cpp.
+// The CPU backend's primitive families, each defined at the end of the file
+// of its algorithm (row_prep_ops.cpp, distance_tile.cpp, silhouette_exact.cpp,
+// knn.cpp, contingency.cpp, gram.cpp), joined into its table in cpu_backend.cpp.
 
 #include "backend/backend.hpp"
 
