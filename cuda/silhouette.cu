@@ -1,6 +1,6 @@
 // Exact silhouette on the GPU.
 //
-// The points are gathered in cluster order (prepare_points), so each cluster
+// The points are gathered in cluster order (device_points), so each cluster
 // is a contiguous range of positions, and cut into blocks of kBlock points.
 // Only the tiles (I, J) with J >= I are computed, strip by strip (I in
 // increasing order, then J in increasing order), each with one cuBLAS SGEMM
@@ -269,21 +269,13 @@ void silhouette_sums(const resources& res, matrix_view x, const detail::silhouet
   check_int32_rows(n, "embeddings", "silhouette");
   const device_matrix dx = on_device(x, s, "embeddings");
 
-  device_buffer<std::int64_t> src(static_cast<std::size_t>(n), s);
-  src.upload(plan.source_row.data(), static_cast<std::size_t>(n));
-  device_buffer<std::int32_t> cluster(static_cast<std::size_t>(n), s);
-  cluster.upload(plan.cluster.data(), static_cast<std::size_t>(n));
-  device_buffer<std::int64_t> start(plan.start.size(), s);
-  start.upload(plan.start.data(), plan.start.size());
+  device_points pts(res, dx, plan, metric, s);
   std::vector<double> inv(static_cast<std::size_t>(plan.k));
   for (std::int64_t c = 0; c < plan.k; ++c)
     inv[static_cast<std::size_t>(c)] = 1.0 / static_cast<double>(plan.size_of(c));
   device_buffer<double> inv_size(inv.size(), s);
   inv_size.upload(inv.data(), inv.size());
 
-  device_buffer<float> xp(static_cast<std::size_t>(n * d), s, "the points in cluster order");
-  device_buffer<float> norms(static_cast<std::size_t>(n), s);
-  prepare_points(res, dx, src.data(), n, metric, xp.data(), norms.data(), s);
 
   device_buffer<double> own(static_cast<std::size_t>(n), s);
   device_buffer<double> best(static_cast<std::size_t>(n), s);
@@ -298,11 +290,11 @@ void silhouette_sums(const resources& res, matrix_view x, const detail::silhouet
   device_buffer<float> tile(static_cast<std::size_t>(bs * bs), s, "the silhouette's distance tile");
   tile_args a{};
   a.g = tile.data();
-  a.xp = xp.data();
+  a.xp = pts.xp.data();
   a.d = d;
-  a.norms = norms.data();
-  a.cluster = cluster.data();
-  a.start = start.data();
+  a.norms = pts.norms.data();
+  a.cluster = pts.cluster.data();
+  a.start = pts.start.data();
   a.inv_size = inv_size.data();
   a.metric = static_cast<int>(metric);
   a.own = own.data();
@@ -312,7 +304,7 @@ void silhouette_sums(const resources& res, matrix_view x, const detail::silhouet
     const std::int64_t rows = std::min(bs, n - r0);
     for (std::int64_t c0 = r0; c0 < n; c0 += bs) {
       const std::int64_t cols = std::min(bs, n - c0);
-      sgemm_nt(ctx.cublas, rows, cols, d, -2.0f, xp.data() + r0 * d, d, xp.data() + c0 * d, d,
+      sgemm_nt(ctx.cublas, rows, cols, d, -2.0f, pts.xp.data() + r0 * d, d, pts.xp.data() + c0 * d, d,
                0.0f, tile.data(), cols);
       a.row0 = r0;
       a.rows = rows;

@@ -36,33 +36,43 @@ __global__ void frame_kernel(float* __restrict__ xp, std::int64_t n, std::int64_
 
 }  // namespace
 
-void prepare_points(const resources& res, const device_matrix& x, const std::int64_t* source_row,
-                    std::int64_t n, silhouette_metric metric, float* xp, float* norms,
-                    cudaStream_t stream) {
-  if (n == 0) return;
+device_points::device_points(const resources& res, const device_matrix& x,
+                             const detail::silhouette_plan& plan, silhouette_metric metric,
+                             cudaStream_t stream)
+    : cluster(static_cast<std::size_t>(plan.n), stream),
+      start(plan.start.size(), stream),
+      xp(static_cast<std::size_t>(plan.n * x.cols), stream, "the points in cluster order"),
+      norms(static_cast<std::size_t>(plan.n), stream) {
+  const std::int64_t n = plan.n;
   const std::int64_t d = x.cols;
+  cluster.upload(plan.cluster.data(), static_cast<std::size_t>(n));
+  start.upload(plan.start.data(), plan.start.size());
+  if (n == 0) return;
+  device_buffer<std::int64_t> source_row(static_cast<std::size_t>(n), stream);
+  source_row.upload(plan.source_row.data(), static_cast<std::size_t>(n));
   const int row_threads = static_cast<int>(std::min<std::int64_t>(kThreads, ((d + kWarp - 1) / kWarp) * kWarp));
   // One block per row, grid-stride past gridDim.x's limit.
   const auto row_blocks = static_cast<unsigned>(std::min<std::int64_t>(n, kMaxGridX));
-  gather_kernel<<<row_blocks, row_threads, 0, stream>>>(x.data, x.ld, d, source_row, n, xp);
+  gather_kernel<<<row_blocks, row_threads, 0, stream>>>(x.data, x.ld, d, source_row.data(), n,
+                                                         xp.data());
   EM_CUDA_CHECK_LAUNCH();
   if (metric == silhouette_metric::cosine) {
-    unit_rows(xp, d, n, d, xp, nullptr, norms, stream);
+    unit_rows(xp.data(), d, n, d, xp.data(), nullptr, norms.data(), stream);
     return;
   }
   const matrix_view frame_rows = n == x.rows ? matrix_view(x.data, x.rows, d, x.ld, memory_space::device)
-                                             : matrix_view(xp, n, d, d, memory_space::device);
+                                             : matrix_view(xp.data(), n, d, d, memory_space::device);
   const std::optional<detail::row_frame> frame = fit_row_frame(res, frame_rows);
   EM_EXPECTS(frame.has_value(), "silhouette: the embeddings have a non-finite value: remove or "
              "replace NaN/Inf rows first");
   device_buffer<double> offset(static_cast<std::size_t>(d), stream);
   offset.upload(frame->offset.data(), frame->offset.size());
-  frame_kernel<<<row_blocks, row_threads, 0, stream>>>(xp, n, d, offset.data(),
+  frame_kernel<<<row_blocks, row_threads, 0, stream>>>(xp.data(), n, d, offset.data(),
                                                        std::ldexp(1.0, -frame->exponent));
   EM_CUDA_CHECK_LAUNCH();
   // The host offsets must outlive their upload.
   EM_CUDA_TRY(cudaStreamSynchronize(stream));
-  row_sqnorms(xp, n, d, d, norms, stream);
+  row_sqnorms(xp.data(), n, d, d, norms.data(), stream);
 }
 
 }  // namespace embed_metrics::gpu
