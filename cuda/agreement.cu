@@ -217,9 +217,9 @@ class agreement final : public detail::agreement_ops {
     device_table t = build_table(res, a, b);
     cudaStream_t s = context(res).stream;
     detail::table_and_emi out;
-    out.expected_mi = expected_mi(t.sizes_a.data(), static_cast<i64>(t.host.sizes_a.size()),
-                                  t.sizes_b.data(), static_cast<i64>(t.host.sizes_b.size()),
-                                  t.host.n, s);
+    out.expected_mi =
+        expected_mi(t.sizes_a.data(), static_cast<i64>(t.host.sizes_a.size()), t.sizes_b.data(),
+                    static_cast<i64>(t.host.sizes_b.size()), t.host.n, s);
     out.table = std::move(t.host);
     return out;
   }

@@ -19,7 +19,8 @@ class distance final : public detail::distance_ops {
     auto& ctx = call.ctx();
     cudaStream_t s = ctx.stream;
     const device_matrix dx = on_device(x, s, "x");
-    const device_matrix dy = same_rows ? device_matrix{dx.data, dx.rows, dx.cols, dx.ld, {}} : on_device(y, s, "y");
+    const device_matrix dy =
+        same_rows ? device_matrix{dx.data, dx.rows, dx.cols, dx.ld, {}} : on_device(y, s, "y");
     check_pointer(out.data, out.space, "out");
     device_buffer<float> xn(static_cast<std::size_t>(x.rows), s);
     device_buffer<float> yn(static_cast<std::size_t>(y.rows), s);

@@ -180,8 +180,8 @@ namespace {
 
 // Unit rows in packed device memory; the lowest all-zero row, if any, is
 // left zero or rejected as the policy says.
-detail::prepared_rows prepare_unit_rows(const resources& res, matrix_view x, detail::zero_row_policy zeros,
-                                const char* name) {
+detail::prepared_rows prepare_unit_rows(const resources& res, matrix_view x,
+                                        detail::zero_row_policy zeros, const char* name) {
   const call_scope call(res);
   auto& ctx = call.ctx();
   const device_matrix dx = on_device(x, ctx.stream, name);
@@ -198,8 +198,8 @@ detail::prepared_rows prepare_unit_rows(const resources& res, matrix_view x, det
   detail::prepared_rows out;
   out.frame.geometry = detail::row_geometry::cosine;
   out.frame.zeros = zeros;
-  out.view = matrix_view(static_cast<const float*>(data.get()), x.rows, x.cols, 0,
-                         memory_space::device);
+  out.view =
+      matrix_view(static_cast<const float*>(data.get()), x.rows, x.cols, 0, memory_space::device);
   out.storage = std::move(data);
   return out;
 }
@@ -214,7 +214,8 @@ class row_prep final : public detail::row_prep_ops {
       // Not finite (device rows) or empty: the staging check names the row.
       const call_scope call(res);
       (void)on_device(x, call.ctx().stream, name);
-      EM_EXPECTS(x.rows * x.cols == 0, name, " has a non-finite value: remove or replace NaN/Inf rows first");
+      EM_EXPECTS(x.rows * x.cols == 0, name,
+                 " has a non-finite value: remove or replace NaN/Inf rows first");
       return {x, detail::row_frame{}, nullptr};
     }
     auto rows = std::make_shared<prepared_device_rows>(res, x, *frame);

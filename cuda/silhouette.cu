@@ -276,7 +276,6 @@ void silhouette_sums(const resources& res, matrix_view x, const detail::silhouet
   device_buffer<double> inv_size(inv.size(), s);
   inv_size.upload(inv.data(), inv.size());
 
-
   device_buffer<double> own(static_cast<std::size_t>(n), s);
   device_buffer<double> best(static_cast<std::size_t>(n), s);
   device_buffer<double> carry(static_cast<std::size_t>(n), s);
@@ -304,8 +303,8 @@ void silhouette_sums(const resources& res, matrix_view x, const detail::silhouet
     const std::int64_t rows = std::min(bs, n - r0);
     for (std::int64_t c0 = r0; c0 < n; c0 += bs) {
       const std::int64_t cols = std::min(bs, n - c0);
-      sgemm_nt(ctx.cublas, rows, cols, d, -2.0f, pts.xp.data() + r0 * d, d, pts.xp.data() + c0 * d, d,
-               0.0f, tile.data(), cols);
+      sgemm_nt(ctx.cublas, rows, cols, d, -2.0f, pts.xp.data() + r0 * d, d, pts.xp.data() + c0 * d,
+               d, 0.0f, tile.data(), cols);
       a.row0 = r0;
       a.rows = rows;
       a.col0 = c0;

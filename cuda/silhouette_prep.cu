@@ -54,16 +54,18 @@ device_points::device_points(const resources& res, const device_matrix& x,
   // One block per row, grid-stride past gridDim.x's limit.
   const auto row_blocks = static_cast<unsigned>(std::min<std::int64_t>(n, kMaxGridX));
   gather_kernel<<<row_blocks, row_threads, 0, stream>>>(x.data, x.ld, d, source_row.data(), n,
-                                                         xp.data());
+                                                        xp.data());
   EM_CUDA_CHECK_LAUNCH();
   if (metric == silhouette_metric::cosine) {
     unit_rows(xp.data(), d, n, d, xp.data(), nullptr, norms.data(), stream);
     return;
   }
-  const matrix_view frame_rows = n == x.rows ? matrix_view(x.data, x.rows, d, x.ld, memory_space::device)
-                                             : matrix_view(xp.data(), n, d, d, memory_space::device);
+  const matrix_view frame_rows = n == x.rows
+                                     ? matrix_view(x.data, x.rows, d, x.ld, memory_space::device)
+                                     : matrix_view(xp.data(), n, d, d, memory_space::device);
   const std::optional<detail::row_frame> frame = fit_row_frame(res, frame_rows);
-  EM_EXPECTS(frame.has_value(), "silhouette: the embeddings have a non-finite value: remove or "
+  EM_EXPECTS(frame.has_value(),
+             "silhouette: the embeddings have a non-finite value: remove or "
              "replace NaN/Inf rows first");
   device_buffer<double> offset(static_cast<std::size_t>(d), stream);
   offset.upload(frame->offset.data(), frame->offset.size());

@@ -146,12 +146,12 @@ void silhouette_centroid_distances(const resources& res, matrix_view x,
   constexpr int kWarpsPerBlock = kThreads / kWarp;
   for (std::int64_t r0 = 0; r0 < n; r0 += rb) {
     const std::int64_t rows = std::min(rb, n - r0);
-    sqdist_tile(ctx.cublas, xp + r0 * d, rows, xn + r0, d, cf.data(), k, cn.data(),
-                d, d, tile.data(), k, false, 0, 0, s);
+    sqdist_tile(ctx.cublas, xp + r0 * d, rows, xn + r0, d, cf.data(), k, cn.data(), d, d,
+                tile.data(), k, false, 0, 0, s);
     const auto blocks = static_cast<unsigned>((rows + kWarpsPerBlock - 1) / kWarpsPerBlock);
-    nearest_kernel<<<blocks, kThreads, 0, s>>>(tile.data(), rows, k, r0, xp, d, xn,
-                                              cd.data(), pts.cluster.data(), static_cast<int>(metric),
-                                              da.data(), db.data());
+    nearest_kernel<<<blocks, kThreads, 0, s>>>(tile.data(), rows, k, r0, xp, d, xn, cd.data(),
+                                               pts.cluster.data(), static_cast<int>(metric),
+                                               da.data(), db.data());
     EM_CUDA_CHECK_LAUNCH();
   }
   a = da.to_host();

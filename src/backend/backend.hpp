@@ -25,7 +25,7 @@ struct backend {
   const char* name = nullptr;         ///< "cpu" or "cuda"
   const device_ops* device = nullptr; ///< contexts, streams, memory (CUDA); probes
   const kmeans_ops* kmeans = nullptr; ///< the primitives of the k-means driver
-  const row_prep_ops* rows = nullptr;  ///< row preparation; host copies of inputs
+  const row_prep_ops* rows = nullptr;          ///< row preparation; host copies of inputs
   const distance_ops* distance = nullptr;      ///< pairwise distances
   const silhouette_ops* silhouette = nullptr;  ///< the silhouette's distance passes
   const knn_ops* knn = nullptr;                ///< exact kNN search

@@ -13,8 +13,9 @@ const backend& backend_for(const resources& res) {
 #ifdef EMBED_METRICS_HAS_CUDA
   return gpu::backend_table();
 #else
-  throw backend_unavailable("the CUDA backend is not part of this build: use CPU resources, or "
-                            "build with -DEMBED_METRICS_CUDA=ON");
+  throw backend_unavailable(
+      "the CUDA backend is not part of this build: use CPU resources, or "
+      "build with -DEMBED_METRICS_CUDA=ON");
 #endif
 }
 

@@ -3,7 +3,9 @@
 // on the median origin and scaled by a power of two, or unit rows with a
 // zero-row policy) in the backend's memory, and host copies of small inputs.
 // Every metric prepares its rows through this one primitive, so that both
-// backends compute in the same frame.
+// backends compute in the same frame. Finiteness: the drivers check host
+// views on the host (detail::check_finite); the CUDA backend checks device
+// views on the device as it stages them, naming the first bad row.
 
 #include <cstdint>
 #include <memory>
@@ -20,9 +22,9 @@ namespace embed_metrics::detail {
 
 /// Packed rows in a frame, in the memory of the backend that prepared them.
 struct prepared_rows {
-  matrix_view view;                      ///< host (CPU) or device (CUDA) memory
-  row_frame frame;                       ///< caller units = view * 2^exponent + offset
-  std::shared_ptr<const void> storage;   ///< owns what view points to
+  matrix_view view;                     ///< host (CPU) or device (CUDA) memory
+  row_frame frame;                      ///< caller units = view * 2^exponent + offset
+  std::shared_ptr<const void> storage;  ///< owns what view points to
 };
 
 class row_prep_ops {

@@ -18,7 +18,8 @@ class row_prep final : public detail::row_prep_ops {
     detail::check_host(x, name, res);
     detail::prepared_rows out;
     out.frame = detail::fit_row_frame(x, geometry, zeros, res.threads());
-    auto rows = std::make_shared<host_matrix>(detail::prepare_rows(x, out.frame, name, res.threads()));
+    auto rows =
+        std::make_shared<host_matrix>(detail::prepare_rows(x, out.frame, name, res.threads()));
     out.view = rows->view();
     out.storage = std::move(rows);
     return out;
@@ -33,7 +34,8 @@ class row_prep final : public detail::row_prep_ops {
   host_matrix matrix_on_host(const resources& res, matrix_view x, const char* name) const override {
     detail::check_host(x, name, res);
     host_matrix out = host_matrix::uninitialized(x.rows, x.cols);
-    for (std::int64_t i = 0; i < x.rows; ++i) std::copy(x.row(i), x.row(i) + x.cols, out.data() + i * x.cols);
+    for (std::int64_t i = 0; i < x.rows; ++i)
+      std::copy(x.row(i), x.row(i) + x.cols, out.data() + i * x.cols);
     return out;
   }
 };

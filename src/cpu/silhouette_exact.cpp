@@ -361,11 +361,12 @@ namespace {
 
 detail::row_frame frame_of(const resources& res, matrix_view x, const detail::silhouette_plan& plan,
                            silhouette_metric metric) {
-  return detail::fit_row_frame(
-      x, metric == silhouette_metric::cosine ? detail::row_geometry::cosine
-                                             : detail::row_geometry::euclidean,
-      detail::zero_row_policy::keep, res.threads(), {},
-      plan.n == x.rows ? nullptr : &plan.source_row);
+  return detail::fit_row_frame(x,
+                               metric == silhouette_metric::cosine
+                                   ? detail::row_geometry::cosine
+                                   : detail::row_geometry::euclidean,
+                               detail::zero_row_policy::keep, res.threads(), {},
+                               plan.n == x.rows ? nullptr : &plan.source_row);
 }
 
 class silhouette final : public detail::silhouette_ops {

@@ -47,7 +47,8 @@ agreement_result agreement(const resources& res, label_view a, label_view b,
                            const agreement_params& params) {
   check_pair(a, b);
   EM_EXPECTS(params.beta >= 0.0, "agreement: beta is ", params.beta, "; it must be >= 0");
-  const detail::table_and_emi te = detail::backend_for(res).agreement->contingency_and_emi(res, a, b);
+  const detail::table_and_emi te =
+      detail::backend_for(res).agreement->contingency_and_emi(res, a, b);
   return detail::scores_from_table(te.table, te.expected_mi, params, res.threads());
 }
 

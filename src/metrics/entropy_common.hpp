@@ -21,8 +21,8 @@ inline constexpr double kLn2 = 0.69314718055994530942;
 /// Gram matrix @p g and column sums @p s of the rows shifted by any one
 /// origin: (G - s s^T / n) / (n - 1).
 [[nodiscard]] std::vector<double> covariance_from_gram(const std::vector<double>& g,
-                                                       const std::vector<double>& s,
-                                                       std::int64_t n, std::int64_t d);
+                                                       const std::vector<double>& s, std::int64_t n,
+                                                       std::int64_t d);
 
 /// The d eigenvalues of the sample covariance of @p x (ddof = 1), in any
 /// order, its second moments from the backend of @p res. For n < d they are
