@@ -137,7 +137,7 @@ def main(argv):
             what = {"system": "EMBED_METRICS_BLAS=system", "newer": "EMBED_METRICS_BLAS=newer",
                     "prescott": "OPENBLAS_CORETYPE=Prescott (a CPU the system OpenBLAS does not know)"}[mode]
             ratio = rate / ref if (rate and ref) else None
-            out.append(f"| library SGEMM, {what}, {threads} thread(s): {c.get('blas_library', '?')} kernel "
+            out.append(f"| library SGEMM, {what}, {threads} thread(s): {library(c.get('blas_library'))} kernel "
                        f"{c.get('openblas_corename', '?')} / current OpenBLAS 2048^3 | {rate / 1e9:.0f} GFLOP/s | "
                        f"{'-' if ref is None else f'{ref / 1e9:.0f} GFLOP/s'} | "
                        f"{'-' if ratio is None else f'{ratio:.2f}x'} | >= 0.9x | {verdict(ratio, 0.9, True)} |")
