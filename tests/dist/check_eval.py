@@ -4,7 +4,8 @@ own file). The printed table must be the same text (wall time aside); in
 JSON the ranks' reports must be identical to each other, and to one process
 n, d, k, the agreement scores (the k-means labels are the same) and the
 effective rank exactly or within 1e-12, the other scores within 1e-7
-relative (the single-process silhouette and kNN measure in float32)."""
+relative (the single-process silhouette and kNN measure in float32).
+Then track over the SimCLR trajectory, one process against 3 ranks."""
 import argparse
 import json
 import os
@@ -90,5 +91,31 @@ if shard != whole:
     failures.append(f"--shard over 2 ranks differs from 3 ranks on the whole file: {shard} vs {whole}")
 else:
     print("--shard over 2 unequal files: the same report")
+
+# track over the SimCLR trajectory: per checkpoint as eval above; the
+# correlations with the LP accuracy within 1e-6 (Spearman and Kendall
+# identical: the metrics keep their order).
+traj = sorted(os.path.join(a.data, "simclr", f) for f in os.listdir(os.path.join(a.data, "simclr"))
+              if f.endswith(".npy"))
+lp = os.path.join(a.data, "simclr", "lp_acc.txt")
+track = [a.tool, "--device", "cpu", "--format", "json", "track", *traj, "--k", "10", "--lp-acc", lp]
+t1 = json.loads(run(track))
+t3 = json.loads(run(mpirun + ["-np", "3"] + track))
+for one_row, dist_row in zip(t1["checkpoints"], t3["checkpoints"]):
+    one_row.pop("seconds")
+    dist_row.pop("seconds")
+    for key, v in one_row.items():
+        w = dist_row[key]
+        ok = v == w if not isinstance(v, float) else abs(v - w) <= 1e-7 * abs(v)
+        if not ok:
+            failures.append(f"track {one_row['path']}: {key} is {w} over 3 ranks, {v} in one process")
+for metric, c in t1["correlations"].items():
+    for kind, v in c.items():
+        w = t3["correlations"][metric][kind]
+        ok = v == w if kind != "pearson" else abs(v - w) <= 1e-6
+        if not ok:
+            failures.append(f"track: {kind} of {metric} is {w} over 3 ranks, {v} in one process")
+if not failures:
+    print(f"track over {len(traj)} checkpoints: one process and 3 ranks agree")
 if failures:
     sys.exit("\n".join(failures))
