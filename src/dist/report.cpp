@@ -31,7 +31,8 @@ report_result evaluate(const resources& res, matrix_view embeddings, label_view 
                        const report_params& params) {
   const auto start = std::chrono::steady_clock::now();
   const auto comm = detail::comm_of(res);
-  EM_EXPECTS(params.metric == "euclidean", "distributed report: metric '", params.metric,
+  EM_EXPECTS(params.metric == distance_metric::euclidean, "distributed report: metric '",
+             to_string(params.metric),
              "' is not distributed; use euclidean (with --normalize for cosine-like geometry)");
   const bool with_labels = detail::global_sum(*comm, labels.size) > 0;
   if (with_labels)
