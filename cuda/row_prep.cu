@@ -206,20 +206,30 @@ detail::prepared_rows prepare_unit_rows(const resources& res, matrix_view x,
 
 class row_prep final : public detail::row_prep_ops {
  public:
-  detail::prepared_rows prepare(const resources& res, matrix_view x, detail::row_geometry geometry,
-                                detail::zero_row_policy zeros, const char* name) const override {
+  detail::prepared_rows prepare_covering(const resources& res, matrix_view x,
+                                         detail::row_geometry geometry,
+                                         detail::zero_row_policy zeros, const char* name,
+                                         matrix_view also_cover) const override {
     if (geometry == detail::row_geometry::cosine) return prepare_unit_rows(res, x, zeros, name);
-    std::optional<detail::row_frame> frame = fit_row_frame(res, x);
+    std::optional<detail::row_frame> frame = fit_row_frame(res, x, also_cover);
     if (!frame) {
       // Not finite (device rows) or empty: the staging check names the row.
       const call_scope call(res);
       (void)on_device(x, call.ctx().stream, name);
-      EM_EXPECTS(x.rows * x.cols == 0, name,
-                 " has a non-finite value: remove or replace NaN/Inf rows first");
+      EM_EXPECTS(x.rows * x.cols == 0, "the rows ", name,
+                 " must cover have a non-finite value: remove or replace NaN/Inf rows first");
       return {x, detail::row_frame{}, nullptr};
     }
-    auto rows = std::make_shared<prepared_device_rows>(res, x, *frame);
-    detail::prepared_rows out{rows->view(), std::move(*frame), nullptr};
+    return prepare_in(res, x, *frame, name);
+  }
+
+  detail::prepared_rows prepare_in(const resources& res, matrix_view y,
+                                   const detail::row_frame& frame,
+                                   const char* name) const override {
+    if (frame.geometry == detail::row_geometry::cosine)
+      return prepare_unit_rows(res, y, frame.zeros, name);
+    auto rows = std::make_shared<prepared_device_rows>(res, y, frame);
+    detail::prepared_rows out{rows->view(), frame, nullptr};
     out.storage = std::move(rows);
     return out;
   }

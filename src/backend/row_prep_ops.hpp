@@ -33,9 +33,23 @@ class row_prep_ops {
   /// A packed copy of @p x (finite) in its frame of @p geometry; an all-zero
   /// row under cosine is kept zero or rejected (invalid_argument naming
   /// @p name and the row) as @p zeros says.
-  [[nodiscard]] virtual prepared_rows prepare(const resources& res, matrix_view x,
-                                              row_geometry geometry, zero_row_policy zeros,
-                                              const char* name) const = 0;
+  [[nodiscard]] prepared_rows prepare(const resources& res, matrix_view x, row_geometry geometry,
+                                      zero_row_policy zeros, const char* name) const {
+    return prepare_covering(res, x, geometry, zeros, name, {});
+  }
+  /// As prepare, with the deviations of @p also_cover (same columns, in the
+  /// backend's memory; may be empty) in the euclidean scale, so that rows
+  /// moved into the frame later (prepare_in: initial centres, a second row
+  /// set) cannot overflow it.
+  [[nodiscard]] virtual prepared_rows prepare_covering(const resources& res, matrix_view x,
+                                                       row_geometry geometry, zero_row_policy zeros,
+                                                       const char* name,
+                                                       matrix_view also_cover) const = 0;
+  /// A packed copy of @p y (finite, the columns of the frame) in @p frame, a
+  /// frame of an earlier prepare, with its zero-row policy.
+  [[nodiscard]] virtual prepared_rows prepare_in(const resources& res, matrix_view y,
+                                                 const row_frame& frame,
+                                                 const char* name) const = 0;
   /// A host copy of @p labels (host or, on CUDA, device memory).
   [[nodiscard]] virtual std::vector<std::int64_t> labels_on_host(const resources& res,
                                                                  label_view labels,

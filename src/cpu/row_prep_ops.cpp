@@ -13,14 +13,24 @@ namespace {
 
 class row_prep final : public detail::row_prep_ops {
  public:
-  detail::prepared_rows prepare(const resources& res, matrix_view x, detail::row_geometry geometry,
-                                detail::zero_row_policy zeros, const char* name) const override {
+  detail::prepared_rows prepare_covering(const resources& res, matrix_view x,
+                                         detail::row_geometry geometry,
+                                         detail::zero_row_policy zeros, const char* name,
+                                         matrix_view also_cover) const override {
     detail::check_host(x, name, res);
-    detail::prepared_rows out;
-    out.frame = detail::fit_row_frame(x, geometry, zeros, res.threads());
-    auto rows =
-        std::make_shared<host_matrix>(detail::prepare_rows(x, out.frame, name, res.threads()));
-    out.view = rows->view();
+    detail::check_host(also_cover, name, res);
+    const detail::row_frame frame =
+        also_cover.empty() ? detail::fit_row_frame(x, geometry, zeros, res.threads())
+                           : detail::fit_row_frame(x, geometry, zeros, res.threads(), {also_cover});
+    return prepare_in(res, x, frame, name);
+  }
+
+  detail::prepared_rows prepare_in(const resources& res, matrix_view y,
+                                   const detail::row_frame& frame,
+                                   const char* name) const override {
+    detail::check_host(y, name, res);
+    auto rows = std::make_shared<host_matrix>(detail::prepare_rows(y, frame, name, res.threads()));
+    detail::prepared_rows out{rows->view(), frame, nullptr};
     out.storage = std::move(rows);
     return out;
   }

@@ -66,6 +66,31 @@ TEST(BackendTable, EuclideanPreparationIsTheCoreFrame) {
               static_cast<double>(v[static_cast<std::size_t>(3 * d + j)]));
 }
 
+TEST(BackendTable, AFrameCoveringOtherRowsTakesThemInItsScale) {
+  const em::resources res("cpu");
+  const std::vector<float> v = shifted_rows(30, 4);
+  std::vector<float> far = shifted_rows(2, 4);
+  for (float& e : far) e += 4096.0f;  // far outside x's spread
+  const em::matrix_view x(v.data(), 30, 4);
+  const em::matrix_view y(far.data(), 2, 4);
+  const auto& rows = *em::detail::backend_for(res).rows;
+  const auto alone = rows.prepare(res, x, em::detail::row_geometry::euclidean,
+                                  em::detail::zero_row_policy::keep, "x");
+  const auto covering = rows.prepare_covering(res, x, em::detail::row_geometry::euclidean,
+                                              em::detail::zero_row_policy::keep, "x", y);
+  const em::detail::row_frame want = em::detail::fit_row_frame(
+      x, em::detail::row_geometry::euclidean, em::detail::zero_row_policy::keep, res.threads(), {y});
+  EXPECT_EQ(covering.frame.exponent, want.exponent);
+  EXPECT_GT(covering.frame.exponent, alone.frame.exponent);
+  const auto py = rows.prepare_in(res, y, covering.frame, "y");
+  const em::host_matrix py_want = em::detail::prepare_rows(y, want, "y", res.threads());
+  for (std::int64_t i = 0; i < 2; ++i)
+    for (std::int64_t j = 0; j < 4; ++j) {
+      EXPECT_EQ(py.view.row(i)[j], py_want(i, j));
+      EXPECT_LT(std::fabs(py.view.row(i)[j]), 2.0f);  // in the frame's range
+    }
+}
+
 TEST(BackendTable, CosinePreparationAppliesTheZeroRowPolicy) {
   const em::resources res("cpu");
   const std::vector<float> v = {3, 4, 0, 0, 0, 0, 0, 5, 12};
