@@ -9,6 +9,7 @@
 #include <cstring>
 #include <numeric>
 
+#include "core/parallel_errors.hpp"
 #include "cpu/blas.hpp"
 #include "cpu/distance_tile.hpp"
 #include "cpu/kmeans_common.hpp"
@@ -24,12 +25,58 @@ using detail::kKmeansBlock;
 constexpr std::int64_t kTileFloats = std::int64_t{1} << 18;
 /// Columns summed together by one task of the sorted centroid update.
 constexpr std::int64_t kColumnChunk = 64;
-/// Rows per block of the streamed centroid update, and the most doubles its
-/// per-block partial sums may take (64 MiB).
+/// The sums stream blocks of rows where n / kUpdateRows blocks would number
+/// at least 4 and their partial sums would take at most
+/// kUpdatePartialDoubles (64 MiB) per run.
 constexpr std::int64_t kUpdateRows = 2048;
 constexpr std::int64_t kUpdatePartialDoubles = std::int64_t{1} << 23;
+/// Rows per block of the streamed sums (a whole number of tiles).
+constexpr std::int64_t kStreamRows = 1024;
 
-/// Sums (double, k x d) and counts of the rows of each cluster.
+/// How the cluster sums of a shape are ordered, chosen by the shape alone
+/// (never by the thread count or the number of runs): with room for several
+/// k x d partial sums, stream fixed blocks of rows (each block's sums in row
+/// order, then the blocks in block order); otherwise (blocks == 0) sort the
+/// rows by label and sum each cluster in row order. Blocks are whole tiles
+/// of the assignment (kKmeansBlock rows), so that one pass can assign a
+/// block's rows and add them up while they are in cache.
+struct sum_plan {
+  std::int64_t blocks = 0;
+  std::int64_t rows_per = 0;
+};
+
+sum_plan plan_sums(std::int64_t n, std::int64_t k, std::int64_t d) {
+  const std::int64_t cap = kUpdatePartialDoubles / std::max<std::int64_t>(1, k * d);
+  if (std::min((n + kUpdateRows - 1) / kUpdateRows, cap) < 4) return {};
+  const std::int64_t want = std::min((n + kStreamRows - 1) / kStreamRows, cap);
+  std::int64_t rows_per = (n + want - 1) / want;
+  rows_per = (rows_per + kKmeansBlock - 1) / kKmeansBlock * kKmeansBlock;
+  return {(n + rows_per - 1) / rows_per, rows_per};
+}
+
+/// sums[e] = the blocks' partial sums part[b * kd + e] added in block order.
+void merge_blocks(const double* part, std::int64_t blocks, std::int64_t kd, double* sums, int threads) {
+#pragma omp parallel for num_threads(detail::kmeans_team(threads, blocks * kd)) schedule(static)
+  for (std::int64_t e = 0; e < kd; ++e) {
+    double t = 0.0;
+    for (std::int64_t b = 0; b < blocks; ++b) t += part[b * kd + e];
+    sums[e] = t;
+  }
+}
+
+/// acc (k x d) += the rows [i0, i1) of x, each to the row of its label, in row order.
+void add_rows(matrix_view x, const std::int32_t* labels, std::int64_t i0, std::int64_t i1,
+              double* acc) {
+  const std::int64_t d = x.cols;
+  for (std::int64_t i = i0; i < i1; ++i) {
+    const float* r = x.row(i);
+    double* a = acc + static_cast<std::int64_t>(labels[i]) * d;
+    for (std::int64_t j = 0; j < d; ++j) a[j] += static_cast<double>(r[j]);
+  }
+}
+
+/// Sums (double, k x d) and counts of the rows of each cluster, in the
+/// order of plan_sums.
 std::vector<std::int64_t> cluster_sums(matrix_view x, const std::int32_t* labels, std::int64_t k,
                                        double* sums, int threads) {
   const std::int64_t n = x.rows;
@@ -37,30 +84,14 @@ std::vector<std::int64_t> cluster_sums(matrix_view x, const std::int32_t* labels
   std::vector<std::int64_t> counts(static_cast<std::size_t>(k), 0);
   for (std::int64_t i = 0; i < n; ++i) ++counts[static_cast<std::size_t>(labels[i])];
   std::fill(sums, sums + k * d, 0.0);
-  // Two fixed orders, chosen by the shape alone (never by the thread count):
-  // with room for several k x d partial sums, stream the rows in fixed blocks
-  // (each block's sums in row order) and add the blocks in block order;
-  // otherwise sort the rows by label and sum each cluster in row order.
-  const std::int64_t blocks = std::min((n + kUpdateRows - 1) / kUpdateRows,
-                                       kUpdatePartialDoubles / std::max<std::int64_t>(1, k * d));
-  if (blocks >= 4) {
-    const std::int64_t rows_per = (n + blocks - 1) / blocks;
-    std::vector<double> part(static_cast<std::size_t>(blocks * k * d), 0.0);
+  const sum_plan plan = plan_sums(n, k, d);
+  if (plan.blocks > 0) {
+    std::vector<double> part(static_cast<std::size_t>(plan.blocks * k * d), 0.0);
 #pragma omp parallel for num_threads(detail::kmeans_team(threads, n * d)) schedule(static)
-    for (std::int64_t b = 0; b < blocks; ++b) {
-      double* acc = part.data() + b * k * d;
-      for (std::int64_t i = b * rows_per; i < std::min(n, (b + 1) * rows_per); ++i) {
-        const float* r = x.row(i);
-        double* a = acc + static_cast<std::int64_t>(labels[i]) * d;
-        for (std::int64_t j = 0; j < d; ++j) a[j] += static_cast<double>(r[j]);
-      }
-    }
-#pragma omp parallel for num_threads(detail::kmeans_team(threads, blocks * k * d)) schedule(static)
-    for (std::int64_t e = 0; e < k * d; ++e) {
-      double t = 0.0;
-      for (std::int64_t b = 0; b < blocks; ++b) t += part[static_cast<std::size_t>(b * k * d + e)];
-      sums[e] = t;
-    }
+    for (std::int64_t b = 0; b < plan.blocks; ++b)
+      add_rows(x, labels, b * plan.rows_per, std::min(n, (b + 1) * plan.rows_per),
+               part.data() + b * k * d);
+    merge_blocks(part.data(), plan.blocks, k * d, sums, threads);
   } else {
     // Counting sort of the rows by label, stable (row order within a cluster).
     std::vector<std::int64_t> start(static_cast<std::size_t>(k) + 1, 0);
@@ -125,6 +156,89 @@ void assign_labels(matrix_view x, matrix_view centers, const float* cn, std::int
   }
 }
 
+/// Nearest centre of each run for the rows [r0, r0 + rows) of one tile (-2 x c^T in @p t).
+void argmin_tile(const float* t, std::int64_t rows, std::int64_t m, const float* cn,
+                 std::int64_t k, int runs, std::int32_t* const* labels, std::int64_t r0) {
+  for (std::int64_t i = 0; i < rows; ++i) {
+    const float* ti = t + i * m;
+    for (int r = 0; r < runs; ++r) {
+      const std::int64_t c0 = static_cast<std::int64_t>(r) * k;
+      std::int64_t best = 0;
+      float best_v = ti[c0] + cn[c0];
+      for (std::int64_t c = 1; c < k; ++c) {
+        const float v = ti[c0 + c] + cn[c0 + c];
+        if (v < best_v) {
+          best_v = v;
+          best = c;
+        }
+      }
+      labels[r][r0 + i] = static_cast<std::int32_t>(best);
+    }
+  }
+}
+
+/// The fused Lloyd pass: one read of x assigns every row and adds it to its
+/// cluster's sums. Each task takes one block of plan_sums: tile by tile
+/// (kKmeansBlock rows, the tiles of assign_labels, so the same distances),
+/// a single-threaded sgemm against all the centres, the argmin, then the
+/// tile's rows, still in cache, added to the block's partial sums of each
+/// run in row order; the blocks are merged in block order after.
+std::vector<std::vector<std::int64_t>> fused_pass(matrix_view x, matrix_view centers,
+                                                  const float* cn, std::int64_t k, int runs,
+                                                  std::int32_t* const* labels,
+                                                  double* const* sums, const sum_plan& plan,
+                                                  int threads) {
+  const std::int64_t n = x.rows;
+  const std::int64_t d = x.cols;
+  const std::int64_t m = centers.rows;
+  const std::int64_t kd = k * d;
+  std::vector<int> summed;
+  for (int a = 0; a < runs; ++a)
+    if (sums[a] != nullptr) summed.push_back(a);
+  const auto s_runs = static_cast<std::int64_t>(summed.size());
+  std::vector<double> part(static_cast<std::size_t>(s_runs * plan.blocks * kd), 0.0);
+  std::vector<std::int64_t> block_counts(static_cast<std::size_t>(s_runs * plan.blocks * k), 0);
+  {
+    const single_threaded_blas guard;
+    detail::region_errors errors;
+#pragma omp parallel num_threads(detail::kmeans_team(threads, n * (m + d)))
+    {
+      std::vector<float> tile;
+      errors.run([&] { tile.resize(static_cast<std::size_t>(kKmeansBlock * m)); });
+#pragma omp for schedule(dynamic, 1)
+      for (std::int64_t b = 0; b < plan.blocks; ++b) {
+        errors.run([&] {
+          const std::int64_t b1 = std::min(n, (b + 1) * plan.rows_per);
+          for (std::int64_t r0 = b * plan.rows_per; r0 < b1; r0 += kKmeansBlock) {
+            const std::int64_t rows = std::min(kKmeansBlock, b1 - r0);
+            sgemm_nt_tile(rows, m, d, -2.0f, x.row(r0), x.ld(), centers.data, centers.ld(), 0.0f,
+                          tile.data(), m);
+            argmin_tile(tile.data(), rows, m, cn, k, runs, labels, r0);
+            for (std::int64_t s = 0; s < s_runs; ++s) {
+              const std::int32_t* lab = labels[summed[static_cast<std::size_t>(s)]];
+              add_rows(x, lab, r0, r0 + rows, part.data() + (s * plan.blocks + b) * kd);
+              std::int64_t* cnt = block_counts.data() + (s * plan.blocks + b) * k;
+              for (std::int64_t i = r0; i < r0 + rows; ++i) ++cnt[lab[i]];
+            }
+          }
+        });
+      }
+    }
+    errors.rethrow_first();
+  }
+  std::vector<std::vector<std::int64_t>> counts(static_cast<std::size_t>(runs));
+  for (std::int64_t s = 0; s < s_runs; ++s) {
+    const int a = summed[static_cast<std::size_t>(s)];
+    merge_blocks(part.data() + s * plan.blocks * kd, plan.blocks, kd, sums[a], threads);
+    auto& c = counts[static_cast<std::size_t>(a)];
+    c.assign(static_cast<std::size_t>(k), 0);
+    for (std::int64_t b = 0; b < plan.blocks; ++b)
+      for (std::int64_t j = 0; j < k; ++j)
+        c[static_cast<std::size_t>(j)] += block_counts[static_cast<std::size_t>((s * plan.blocks + b) * k + j)];
+  }
+  return counts;
+}
+
 matrix_view view_of(detail::kmeans_rows x) { return matrix_view(x.data, x.n, x.d, x.ld); }
 
 }  // namespace
@@ -133,7 +247,15 @@ std::vector<std::vector<std::int64_t>> kmeans_host_ops::assign(
     const resources& res, rows x, const float* centers, const float* cn, std::int64_t k, int runs,
     std::int32_t* const* labels, double* const* sums) const {
   const int threads = res.threads();
-  assign_labels(view_of(x), matrix_view(centers, runs * k, x.d), cn, k, runs, labels, threads);
+  const matrix_view c(centers, runs * k, x.d);
+  const sum_plan plan = plan_sums(x.n, k, x.d);
+  const auto summed = std::count_if(sums, sums + runs, [](const double* p) { return p != nullptr; });
+  // Fused where the sums stream and the partial sums of every run fit the
+  // same bound as one run's; otherwise the labels first, then each run's
+  // sums in the same order.
+  if (plan.blocks > 0 && summed > 0 && summed * plan.blocks * k * x.d <= 2 * kUpdatePartialDoubles)
+    return fused_pass(view_of(x), c, cn, k, runs, labels, sums, plan, threads);
+  assign_labels(view_of(x), c, cn, k, runs, labels, threads);
   std::vector<std::vector<std::int64_t>> counts(static_cast<std::size_t>(runs));
   for (int a = 0; a < runs; ++a)
     if (sums[a] != nullptr) counts[static_cast<std::size_t>(a)] = cluster_sums(view_of(x), labels[a], k, sums[a], threads);
