@@ -11,25 +11,13 @@
 
 #include <algorithm>
 
-#include "cpu/kmeans.hpp"
+#include "backend/backend.hpp"
 #include "cpu/kmeans_common.hpp"
 #include "embed_metrics/resources.hpp"
-#ifdef EMBED_METRICS_HAS_CUDA
-#include "backend/cuda_kmeans.hpp"
-#endif
 
 namespace embed_metrics::detail {
 
-// Until the backend tables carry the k-means family, the one place that
-// picks a backend's primitives.
-const kmeans_ops& kmeans_ops_for(const resources& res) {
-#ifdef EMBED_METRICS_HAS_CUDA
-  if (res.is_cuda()) return gpu::kmeans_operations();
-#else
-  static_cast<void>(res);
-#endif
-  return cpu::kmeans_operations();
-}
+const kmeans_ops& kmeans_ops_for(const resources& res) { return *backend_for(res).kmeans; }
 
 namespace {
 
