@@ -12,9 +12,9 @@
 #include <vector>
 
 #include "cpu/distance_tile.hpp"
-#include "cpu/kmeans.hpp"
 #include "cpu/kmeans_common.hpp"
 #include "embed_metrics/kmeans.hpp"
+#include "metrics/kmeans_driver.hpp"
 #include "workloads.hpp"
 #ifdef EMBED_METRICS_HAS_CUDA
 #include <cuda_runtime.h>
@@ -77,12 +77,11 @@ void lloyd_iteration(benchmark::State& state, const em_bench::workload& w, const
 void BM_kmeans_plusplus_cpu(benchmark::State& state, const em_bench::workload& w) {
   const auto& ds = em_bench::data_for(w);
   em::resources res("cpu");
-  std::vector<float> xn(static_cast<std::size_t>(w.n));
-  em::cpu::row_sqnorms(ds.x.view(), xn.data(), res.threads());
   em::kmeans_params p;
   p.k = w.k;
   for (auto _ : state) {
-    const auto c = em::cpu::kmeans_init_centers(ds.x.view(), xn.data(), p, {0}, res.threads());
+    // The driver's seeding on the CPU primitives (with the row norms, n d reads).
+    const auto c = em::detail::kmeans_init_host(res, ds.x.view(), p, {0});
     benchmark::DoNotOptimize(c.data());
   }
   state.counters["flop/s"] = benchmark::Counter(plus_plus_flop(w), benchmark::Counter::kIsIterationInvariantRate);

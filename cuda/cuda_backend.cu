@@ -1,6 +1,7 @@
 // The CUDA backend's table (the families: cuda_ops.hpp).
 
 #include "cuda/cuda_ops.hpp"
+#include "backend/cuda_kmeans.hpp"
 
 namespace embed_metrics::gpu {
 
@@ -8,6 +9,7 @@ const detail::backend& backend_table() {
   static const detail::backend table = [] {
     detail::backend b;
     b.name = "cuda";
+    b.kmeans = &kmeans_operations();
     b.rows = &row_prep_operations();
     b.distance = &distance_operations();
     b.silhouette = &silhouette_operations();

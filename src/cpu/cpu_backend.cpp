@@ -1,6 +1,7 @@
 // The CPU backend's table (the families: cpu_ops.hpp).
 
 #include "cpu/cpu_ops.hpp"
+#include "cpu/kmeans.hpp"
 
 namespace embed_metrics::cpu {
 
@@ -8,6 +9,7 @@ const detail::backend& backend_table() {
   static const detail::backend table = [] {
     detail::backend b;
     b.name = "cpu";
+    b.kmeans = &kmeans_operations();
     b.rows = &row_prep_operations();
     b.distance = &distance_operations();
     b.silhouette = &silhouette_operations();

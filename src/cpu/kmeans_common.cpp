@@ -8,19 +8,6 @@
 #include "core/check.hpp"
 #include "core/philox.hpp"
 
-namespace embed_metrics {
-
-std::uint64_t kmeans_run_seed(std::uint64_t seed, int run) noexcept {
-  if (run == 0) return seed;
-  // SplitMix64 of the seed advanced by run steps of the golden-ratio gamma.
-  std::uint64_t z = seed + static_cast<std::uint64_t>(run) * 0x9E3779B97F4A7C15ull;
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
-
-}  // namespace embed_metrics
-
 namespace embed_metrics::detail {
 
 int kmeans_local_trials(std::int64_t k, int requested) {

@@ -1,18 +1,20 @@
-// Lloyd iterations on the CPU, batched over runs. Each iteration is one
-// sgemm per block of rows against the stacked centres of every run still
-// iterating, with the argmin taken block by block; the centroid sums are
-// accumulated in double, cluster by cluster in row order, so that the
-// result is the same whatever the thread count.
+// The CPU backend's Lloyd primitives. The assignment is one sgemm per
+// block of rows against the stacked centres of every run still iterating,
+// with the argmin taken block by block; the centroid sums are accumulated in
+// double in an order fixed by the shape alone, so that the result is the
+// same whatever the thread count.
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <numeric>
 
+#include "core/parallel_errors.hpp"
 #include "cpu/blas.hpp"
 #include "cpu/distance_tile.hpp"
-#include "cpu/kmeans.hpp"
 #include "cpu/kmeans_common.hpp"
+#include "cpu/kmeans_ops.hpp"
+#include "embed_metrics/resources.hpp"
 
 namespace embed_metrics::cpu {
 namespace {
@@ -23,57 +25,73 @@ using detail::kKmeansBlock;
 constexpr std::int64_t kTileFloats = std::int64_t{1} << 18;
 /// Columns summed together by one task of the sorted centroid update.
 constexpr std::int64_t kColumnChunk = 64;
-/// Rows per block of the streamed centroid update, and the most doubles its
-/// per-block partial sums may take (64 MiB).
+/// The sums stream blocks of rows where n / kUpdateRows blocks would number
+/// at least 4 and their partial sums would take at most
+/// kUpdatePartialDoubles (64 MiB) per run.
 constexpr std::int64_t kUpdateRows = 2048;
 constexpr std::int64_t kUpdatePartialDoubles = std::int64_t{1} << 23;
+/// Rows per block of the streamed sums (a whole number of tiles).
+constexpr std::int64_t kStreamRows = 1024;
 
-enum class run_state { iterating, finalizing, done };
-
-struct run {
-  std::vector<float> centers;        // k x d
-  std::vector<std::int32_t> labels;  // labels of the last assignment
-  std::vector<std::int32_t> next;    // the assignment being computed
-  run_state state = run_state::iterating;
-  int n_iter = 0;
-  bool converged = false;
+/// How the cluster sums of a shape are ordered, chosen by the shape alone
+/// (never by the thread count or the number of runs): with room for several
+/// k x d partial sums, stream fixed blocks of rows (each block's sums in row
+/// order, then the blocks in block order); otherwise (blocks == 0) sort the
+/// rows by label and sum each cluster in row order. Blocks are whole tiles
+/// of the assignment (kKmeansBlock rows), so that one pass can assign a
+/// block's rows and add them up while they are in cache.
+struct sum_plan {
+  std::int64_t blocks = 0;
+  std::int64_t rows_per = 0;
 };
 
-/// Sums (double) and counts of the rows of each cluster; then empty clusters
-/// take the rows farthest from their centres (scikit-learn's
-/// _relocate_empty_clusters_dense); then the means. @p old_centers are the
-/// centres @p labels were assigned to.
-void update_centers(matrix_view x, const std::int32_t* labels, std::int64_t k,
-                    const float* old_centers, bool spherical, float* new_centers, int threads) {
+sum_plan plan_sums(std::int64_t n, std::int64_t k, std::int64_t d) {
+  const std::int64_t cap = kUpdatePartialDoubles / std::max<std::int64_t>(1, k * d);
+  if (std::min((n + kUpdateRows - 1) / kUpdateRows, cap) < 4) return {};
+  const std::int64_t want = std::min((n + kStreamRows - 1) / kStreamRows, cap);
+  std::int64_t rows_per = (n + want - 1) / want;
+  rows_per = (rows_per + kKmeansBlock - 1) / kKmeansBlock * kKmeansBlock;
+  return {(n + rows_per - 1) / rows_per, rows_per};
+}
+
+/// sums[e] = the blocks' partial sums part[b * kd + e] added in block order.
+void merge_blocks(const double* part, std::int64_t blocks, std::int64_t kd, double* sums, int threads) {
+#pragma omp parallel for num_threads(detail::kmeans_team(threads, blocks * kd)) schedule(static)
+  for (std::int64_t e = 0; e < kd; ++e) {
+    double t = 0.0;
+    for (std::int64_t b = 0; b < blocks; ++b) t += part[b * kd + e];
+    sums[e] = t;
+  }
+}
+
+/// acc (k x d) += the rows [i0, i1) of x, each to the row of its label, in row order.
+void add_rows(matrix_view x, const std::int32_t* labels, std::int64_t i0, std::int64_t i1,
+              double* acc) {
+  const std::int64_t d = x.cols;
+  for (std::int64_t i = i0; i < i1; ++i) {
+    const float* r = x.row(i);
+    double* a = acc + static_cast<std::int64_t>(labels[i]) * d;
+    for (std::int64_t j = 0; j < d; ++j) a[j] += static_cast<double>(r[j]);
+  }
+}
+
+/// Sums (double, k x d) and counts of the rows of each cluster, in the
+/// order of plan_sums.
+std::vector<std::int64_t> cluster_sums(matrix_view x, const std::int32_t* labels, std::int64_t k,
+                                       double* sums, int threads) {
   const std::int64_t n = x.rows;
   const std::int64_t d = x.cols;
   std::vector<std::int64_t> counts(static_cast<std::size_t>(k), 0);
   for (std::int64_t i = 0; i < n; ++i) ++counts[static_cast<std::size_t>(labels[i])];
-  std::vector<double> sums(static_cast<std::size_t>(k * d), 0.0);
-  // Two fixed orders, chosen by the shape alone (never by the thread count):
-  // with room for several k x d partial sums, stream the rows in fixed blocks
-  // (each block's sums in row order) and add the blocks in block order;
-  // otherwise sort the rows by label and sum each cluster in row order.
-  const std::int64_t blocks = std::min((n + kUpdateRows - 1) / kUpdateRows,
-                                       kUpdatePartialDoubles / std::max<std::int64_t>(1, k * d));
-  if (blocks >= 4) {
-    const std::int64_t rows_per = (n + blocks - 1) / blocks;
-    std::vector<double> part(static_cast<std::size_t>(blocks * k * d), 0.0);
+  std::fill(sums, sums + k * d, 0.0);
+  const sum_plan plan = plan_sums(n, k, d);
+  if (plan.blocks > 0) {
+    std::vector<double> part(static_cast<std::size_t>(plan.blocks * k * d), 0.0);
 #pragma omp parallel for num_threads(detail::kmeans_team(threads, n * d)) schedule(static)
-    for (std::int64_t b = 0; b < blocks; ++b) {
-      double* acc = part.data() + b * k * d;
-      for (std::int64_t i = b * rows_per; i < std::min(n, (b + 1) * rows_per); ++i) {
-        const float* r = x.row(i);
-        double* a = acc + static_cast<std::int64_t>(labels[i]) * d;
-        for (std::int64_t j = 0; j < d; ++j) a[j] += static_cast<double>(r[j]);
-      }
-    }
-#pragma omp parallel for num_threads(detail::kmeans_team(threads, blocks * k * d)) schedule(static)
-    for (std::int64_t e = 0; e < k * d; ++e) {
-      double t = 0.0;
-      for (std::int64_t b = 0; b < blocks; ++b) t += part[static_cast<std::size_t>(b * k * d + e)];
-      sums[static_cast<std::size_t>(e)] = t;
-    }
+    for (std::int64_t b = 0; b < plan.blocks; ++b)
+      add_rows(x, labels, b * plan.rows_per, std::min(n, (b + 1) * plan.rows_per),
+               part.data() + b * k * d);
+    merge_blocks(part.data(), plan.blocks, k * d, sums, threads);
   } else {
     // Counting sort of the rows by label, stable (row order within a cluster).
     std::vector<std::int64_t> start(static_cast<std::size_t>(k) + 1, 0);
@@ -95,86 +113,18 @@ void update_centers(matrix_view x, const std::int32_t* labels, std::int64_t k,
         const float* r = x.row(order[static_cast<std::size_t>(m)]);
         for (std::int64_t j = j0; j < j1; ++j) acc[j - j0] += static_cast<double>(r[j]);
       }
-      std::copy(acc, acc + (j1 - j0), sums.data() + c * d + j0);
+      std::copy(acc, acc + (j1 - j0), sums + c * d + j0);
     }
   }
-
-  std::vector<std::int64_t> empty;
-  for (std::int64_t c = 0; c < k; ++c)
-    if (counts[static_cast<std::size_t>(c)] == 0) empty.push_back(c);
-  if (!empty.empty()) {
-    std::vector<double> dist(static_cast<std::size_t>(n));
-#pragma omp parallel for num_threads(detail::kmeans_team(threads, n * d)) schedule(static)
-    for (std::int64_t i = 0; i < n; ++i) {
-      const float* r = x.row(i);
-      const float* ctr = old_centers + static_cast<std::int64_t>(labels[i]) * d;
-      double s = 0.0;
-      for (std::int64_t j = 0; j < d; ++j) {
-        const double t = static_cast<double>(r[j]) - ctr[j];
-        s += t * t;
-      }
-      dist[static_cast<std::size_t>(i)] = s;
-    }
-    const std::vector<std::int64_t> far = detail::farthest_rows(dist, empty.size());
-    const auto n_empty = static_cast<std::int64_t>(far.size());
-    for (std::int64_t e = 0; e < n_empty; ++e) {
-      const std::int64_t to = empty[static_cast<std::size_t>(e)];
-      const std::int64_t row = far[static_cast<std::size_t>(e)];
-      const std::int64_t from = labels[row];
-      const float* r = x.row(row);
-      for (std::int64_t j = 0; j < d; ++j) {
-        sums[static_cast<std::size_t>(from * d + j)] -= r[j];
-        sums[static_cast<std::size_t>(to * d + j)] = r[j];
-      }
-      counts[static_cast<std::size_t>(to)] = 1;
-      counts[static_cast<std::size_t>(from)] -= 1;
-    }
-  }
-
-  for (std::int64_t c = 0; c < k; ++c) {
-    const auto cnt = counts[static_cast<std::size_t>(c)];
-    const double inv = cnt > 0 ? 1.0 / static_cast<double>(cnt) : 1.0;
-    double* s = sums.data() + c * d;
-    float* out = new_centers + c * d;
-    if (spherical) {
-      double nrm = 0.0;
-      for (std::int64_t j = 0; j < d; ++j) nrm += s[j] * s[j];
-      const double scale = nrm > 0.0 ? 1.0 / std::sqrt(nrm) : 1.0;
-      for (std::int64_t j = 0; j < d; ++j) out[j] = static_cast<float>(s[j] * scale);
-    } else {
-      for (std::int64_t j = 0; j < d; ++j) out[j] = static_cast<float>(s[j] * inv);
-    }
-  }
+  return counts;
 }
 
-/// Sum over rows of ||x_i - c_{l_i}||^2 in double, blocks of rows summed in
-/// block order.
-double inertia_of(matrix_view x, const std::int32_t* labels, const float* centers, int threads) {
-  const std::int64_t n = x.rows;
-  const std::int64_t d = x.cols;
-  const std::int64_t blocks = (n + kKmeansBlock - 1) / kKmeansBlock;
-  std::vector<double> part(static_cast<std::size_t>(blocks), 0.0);
-#pragma omp parallel for num_threads(detail::kmeans_team(threads, n * d)) schedule(static)
-  for (std::int64_t b = 0; b < blocks; ++b) {
-    double acc = 0.0;
-    for (std::int64_t i = b * kKmeansBlock; i < std::min(n, (b + 1) * kKmeansBlock); ++i) {
-      const float* r = x.row(i);
-      const float* ctr = centers + static_cast<std::int64_t>(labels[i]) * d;
-      for (std::int64_t j = 0; j < d; ++j) {
-        const double t = static_cast<double>(r[j]) - ctr[j];
-        acc += t * t;
-      }
-    }
-    part[static_cast<std::size_t>(b)] = acc;
-  }
-  double s = 0.0;
-  for (const double v : part) s += v;
-  return s;
-}
-
-}  // namespace
-
-void kmeans_assign(matrix_view x, matrix_view centers, const float* cn, std::int64_t k, int runs,
+/// For each row i of @p x and each of @p runs runs (the k-row segments of
+/// @p centers, squared norms @p cn), the nearest centre of that run (the
+/// first on ties): labels[r][i]. Distances come from one sgemm per block of
+/// rows against all the centres; the argmin is taken block by block, so the
+/// n x (runs k) matrix is never held whole.
+void assign_labels(matrix_view x, matrix_view centers, const float* cn, std::int64_t k, int runs,
                    std::int32_t* const* labels, int threads) {
   const std::int64_t n = x.rows;
   const std::int64_t m = centers.rows;
@@ -206,112 +156,200 @@ void kmeans_assign(matrix_view x, matrix_view centers, const float* cn, std::int
   }
 }
 
-std::vector<kmeans_result> kmeans_batch(matrix_view x_in, const kmeans_params& p_in,
-                                        const std::vector<std::uint64_t>& seeds, int threads) {
-  // x (and given centres) come prepared by core/row_prep: centred and
-  // scaled, or unit rows for cosine.
-  const bool spherical = p_in.metric == kmeans_metric::cosine;
-  const kmeans_params& p = p_in;
-  const matrix_view x = x_in;
-  const std::int64_t n = x.rows;
-  const std::int64_t d = x.cols;
-  const std::int64_t k = p.k;
-  const auto runs = static_cast<std::int64_t>(seeds.size());
-  const double tol = detail::kmeans_tolerance(x, p.tol, threads);
-
-  std::vector<float> xn(static_cast<std::size_t>(n));
-  row_sqnorms(x, xn.data(), detail::kmeans_team(threads, n * d));
-  const host_matrix init = kmeans_init_centers(x, xn.data(), p, seeds, threads);
-
-  std::vector<run> state(static_cast<std::size_t>(runs));
-  for (std::int64_t r = 0; r < runs; ++r) {
-    auto& s = state[static_cast<std::size_t>(r)];
-    s.centers.assign(init.data() + r * k * d, init.data() + (r + 1) * k * d);
-    s.labels.assign(static_cast<std::size_t>(n), -1);
-    s.next.assign(static_cast<std::size_t>(n), -1);
-  }
-
-  std::vector<float> stacked;
-  std::vector<float> cn;
-  std::vector<std::int32_t*> outs;
-  std::vector<std::int64_t> live;
-  std::vector<float> fresh(static_cast<std::size_t>(k * d));
-  for (;;) {
-    live.clear();
-    for (std::int64_t r = 0; r < runs; ++r)
-      if (state[static_cast<std::size_t>(r)].state != run_state::done) live.push_back(r);
-    if (live.empty()) break;
-    const auto m = static_cast<std::int64_t>(live.size()) * k;
-    stacked.resize(static_cast<std::size_t>(m * d));
-    outs.clear();
-    for (std::size_t a = 0; a < live.size(); ++a) {
-      auto& s = state[static_cast<std::size_t>(live[a])];
-      std::copy(s.centers.begin(), s.centers.end(), stacked.begin() + static_cast<std::ptrdiff_t>(a) * k * d);
-      outs.push_back(s.next.data());
-    }
-    cn.resize(static_cast<std::size_t>(m));
-    row_sqnorms(matrix_view(stacked.data(), m, d), cn.data(), detail::kmeans_team(threads, m * d));
-    kmeans_assign(x, matrix_view(stacked.data(), m, d), cn.data(), k, static_cast<int>(live.size()),
-                  outs.data(), threads);
-
-    for (const std::int64_t r : live) {
-      auto& s = state[static_cast<std::size_t>(r)];
-      if (s.state == run_state::finalizing) {
-        // The E-step against the final centres (scikit-learn does the same
-        // when it stops on tol or max_iter rather than on stable labels).
-        s.labels.swap(s.next);
-        s.state = run_state::done;
-        continue;
+/// Nearest centre of each run for the rows [r0, r0 + rows) of one tile (-2 x c^T in @p t).
+void argmin_tile(const float* t, std::int64_t rows, std::int64_t m, const float* cn,
+                 std::int64_t k, int runs, std::int32_t* const* labels, std::int64_t r0) {
+  for (std::int64_t i = 0; i < rows; ++i) {
+    const float* ti = t + i * m;
+    for (int r = 0; r < runs; ++r) {
+      const std::int64_t c0 = static_cast<std::int64_t>(r) * k;
+      std::int64_t best = 0;
+      float best_v = ti[c0] + cn[c0];
+      for (std::int64_t c = 1; c < k; ++c) {
+        const float v = ti[c0 + c] + cn[c0 + c];
+        if (v < best_v) {
+          best_v = v;
+          best = c;
+        }
       }
-      ++s.n_iter;
-      update_centers(x, s.next.data(), k, s.centers.data(), spherical, fresh.data(), threads);
-      double shift = 0.0;
-      for (std::int64_t i = 0; i < k * d; ++i) {
-        const double t = static_cast<double>(fresh[static_cast<std::size_t>(i)]) - s.centers[static_cast<std::size_t>(i)];
-        shift += t * t;
-      }
-      const bool stable = s.labels == s.next;
-      s.labels.swap(s.next);
-      s.centers.swap(fresh);
-      if (stable) {
-        s.converged = true;
-        s.state = run_state::done;
-      } else if (shift <= tol) {
-        s.converged = true;
-        s.state = run_state::finalizing;
-      } else if (s.n_iter >= p.max_iter) {
-        s.state = run_state::finalizing;
-      }
+      labels[r][r0 + i] = static_cast<std::int32_t>(best);
     }
   }
-
-  std::vector<kmeans_result> out(static_cast<std::size_t>(runs));
-  for (std::int64_t r = 0; r < runs; ++r) {
-    auto& s = state[static_cast<std::size_t>(r)];
-    auto& res = out[static_cast<std::size_t>(r)];
-    res.centers = host_matrix(std::move(s.centers), k, d);
-    res.labels.assign(s.labels.begin(), s.labels.end());
-    res.inertia = inertia_of(x, s.labels.data(), res.centers.data(), threads);
-    if (spherical) res.inertia *= 0.5;  // ||a - b||^2 / 2 = 1 - cos for unit rows
-    res.n_iter = s.n_iter;
-    res.converged = s.converged;
-    res.seed = seeds[static_cast<std::size_t>(r)];
-  }
-  return out;
 }
 
-std::vector<std::int64_t> kmeans_predict(matrix_view x_in, matrix_view centers_in,
-                                         kmeans_metric metric, int threads) {
-  // Both prepared in one frame by core/row_prep (unit rows for cosine).
-  static_cast<void>(metric);
-  const matrix_view x = x_in;
-  const matrix_view centers = centers_in;
-  std::vector<float> cn(static_cast<std::size_t>(centers.rows));
-  row_sqnorms(centers, cn.data(), detail::kmeans_team(threads, centers.rows * centers.cols));
-  std::vector<std::int32_t> labels(static_cast<std::size_t>(x.rows));
-  std::int32_t* out = labels.data();
-  kmeans_assign(x, centers, cn.data(), centers.rows, 1, &out, threads);
-  return {labels.begin(), labels.end()};
+/// The fused Lloyd pass: one read of x assigns every row and adds it to its
+/// cluster's sums. Each task takes one block of plan_sums: tile by tile
+/// (kKmeansBlock rows, the tiles of assign_labels, so the same distances),
+/// a single-threaded sgemm against all the centres, the argmin, then the
+/// tile's rows, still in cache, added to the block's partial sums of each
+/// run in row order; the blocks are merged in block order after.
+std::vector<std::vector<std::int64_t>> fused_pass(matrix_view x, matrix_view centers,
+                                                  const float* cn, std::int64_t k, int runs,
+                                                  std::int32_t* const* labels,
+                                                  double* const* sums, const sum_plan& plan,
+                                                  int threads) {
+  const std::int64_t n = x.rows;
+  const std::int64_t d = x.cols;
+  const std::int64_t m = centers.rows;
+  const std::int64_t kd = k * d;
+  std::vector<int> summed;
+  for (int a = 0; a < runs; ++a)
+    if (sums[a] != nullptr) summed.push_back(a);
+  const auto s_runs = static_cast<std::int64_t>(summed.size());
+  std::vector<double> part(static_cast<std::size_t>(s_runs * plan.blocks * kd), 0.0);
+  std::vector<std::int64_t> block_counts(static_cast<std::size_t>(s_runs * plan.blocks * k), 0);
+  {
+    const single_threaded_blas guard;
+    detail::region_errors errors;
+#pragma omp parallel num_threads(detail::kmeans_team(threads, n * (m + d)))
+    {
+      std::vector<float> tile;
+      errors.run([&] { tile.resize(static_cast<std::size_t>(kKmeansBlock * m)); });
+#pragma omp for schedule(dynamic, 1)
+      for (std::int64_t b = 0; b < plan.blocks; ++b) {
+        errors.run([&] {
+          const std::int64_t b1 = std::min(n, (b + 1) * plan.rows_per);
+          for (std::int64_t r0 = b * plan.rows_per; r0 < b1; r0 += kKmeansBlock) {
+            const std::int64_t rows = std::min(kKmeansBlock, b1 - r0);
+            sgemm_nt_tile(rows, m, d, -2.0f, x.row(r0), x.ld(), centers.data, centers.ld(), 0.0f,
+                          tile.data(), m);
+            argmin_tile(tile.data(), rows, m, cn, k, runs, labels, r0);
+            for (std::int64_t s = 0; s < s_runs; ++s) {
+              const std::int32_t* lab = labels[summed[static_cast<std::size_t>(s)]];
+              add_rows(x, lab, r0, r0 + rows, part.data() + (s * plan.blocks + b) * kd);
+              std::int64_t* cnt = block_counts.data() + (s * plan.blocks + b) * k;
+              for (std::int64_t i = r0; i < r0 + rows; ++i) ++cnt[lab[i]];
+            }
+          }
+        });
+      }
+    }
+    errors.rethrow_first();
+  }
+  std::vector<std::vector<std::int64_t>> counts(static_cast<std::size_t>(runs));
+  for (std::int64_t s = 0; s < s_runs; ++s) {
+    const int a = summed[static_cast<std::size_t>(s)];
+    merge_blocks(part.data() + s * plan.blocks * kd, plan.blocks, kd, sums[a], threads);
+    auto& c = counts[static_cast<std::size_t>(a)];
+    c.assign(static_cast<std::size_t>(k), 0);
+    for (std::int64_t b = 0; b < plan.blocks; ++b)
+      for (std::int64_t j = 0; j < k; ++j)
+        c[static_cast<std::size_t>(j)] += block_counts[static_cast<std::size_t>((s * plan.blocks + b) * k + j)];
+  }
+  return counts;
+}
+
+matrix_view view_of(detail::kmeans_rows x) { return matrix_view(x.data, x.n, x.d, x.ld); }
+
+}  // namespace
+
+std::vector<std::vector<std::int64_t>> kmeans_host_ops::assign(
+    const resources& res, rows x, const float* centers, const float* cn, std::int64_t k, int runs,
+    std::int32_t* const* labels, double* const* sums) const {
+  const int threads = res.threads();
+  const matrix_view c(centers, runs * k, x.d);
+  const sum_plan plan = plan_sums(x.n, k, x.d);
+  const auto summed = std::count_if(sums, sums + runs, [](const double* p) { return p != nullptr; });
+  // Fused where the sums stream and the partial sums of every run fit the
+  // same bound as one run's; otherwise the labels first, then each run's
+  // sums in the same order.
+  if (plan.blocks > 0 && summed > 0 && summed * plan.blocks * k * x.d <= 2 * kUpdatePartialDoubles)
+    return fused_pass(view_of(x), c, cn, k, runs, labels, sums, plan, threads);
+  assign_labels(view_of(x), c, cn, k, runs, labels, threads);
+  std::vector<std::vector<std::int64_t>> counts(static_cast<std::size_t>(runs));
+  for (int a = 0; a < runs; ++a)
+    if (sums[a] != nullptr) counts[static_cast<std::size_t>(a)] = cluster_sums(view_of(x), labels[a], k, sums[a], threads);
+  return counts;
+}
+
+std::vector<double> kmeans_host_ops::center_distances(const resources& res, rows x,
+                                                      const std::int32_t* labels,
+                                                      const float* centers) const {
+  const std::int64_t n = x.n;
+  const std::int64_t d = x.d;
+  std::vector<double> dist(static_cast<std::size_t>(n));
+#pragma omp parallel for num_threads(detail::kmeans_team(res.threads(), n * d)) schedule(static)
+  for (std::int64_t i = 0; i < n; ++i) {
+    const float* r = x.data + i * x.ld;
+    const float* ctr = centers + static_cast<std::int64_t>(labels[i]) * d;
+    double s = 0.0;
+    for (std::int64_t j = 0; j < d; ++j) {
+      const double t = static_cast<double>(r[j]) - ctr[j];
+      s += t * t;
+    }
+    dist[static_cast<std::size_t>(i)] = s;
+  }
+  return dist;
+}
+
+void kmeans_host_ops::relocate(const resources&, rows x, const std::vector<detail::kmeans_move>& moves,
+                               double* sums) const {
+  const std::int64_t d = x.d;
+  for (const auto& mv : moves) {
+    const float* r = x.data + mv.row * x.ld;
+    for (std::int64_t j = 0; j < d; ++j) {
+      sums[mv.from * d + j] -= r[j];
+      sums[mv.to * d + j] = r[j];
+    }
+  }
+}
+
+double kmeans_host_ops::finish_centers(const resources&, const double* sums,
+                                       const std::vector<std::int64_t>& counts, std::int64_t d,
+                                       bool spherical, const float* old_centers,
+                                       float* centers) const {
+  const auto k = static_cast<std::int64_t>(counts.size());
+  for (std::int64_t c = 0; c < k; ++c) {
+    const auto cnt = counts[static_cast<std::size_t>(c)];
+    const double inv = cnt > 0 ? 1.0 / static_cast<double>(cnt) : 1.0;
+    const double* s = sums + c * d;
+    float* out = centers + c * d;
+    if (spherical) {
+      double nrm = 0.0;
+      for (std::int64_t j = 0; j < d; ++j) nrm += s[j] * s[j];
+      const double scale = nrm > 0.0 ? 1.0 / std::sqrt(nrm) : 1.0;
+      for (std::int64_t j = 0; j < d; ++j) out[j] = static_cast<float>(s[j] * scale);
+    } else {
+      for (std::int64_t j = 0; j < d; ++j) out[j] = static_cast<float>(s[j] * inv);
+    }
+  }
+  double shift = 0.0;
+  for (std::int64_t i = 0; i < k * d; ++i) {
+    const double t = static_cast<double>(centers[i]) - old_centers[i];
+    shift += t * t;
+  }
+  return shift;
+}
+
+bool kmeans_host_ops::labels_differ(const resources&, const std::int32_t* a, const std::int32_t* b,
+                                    std::int64_t n) const {
+  return !std::equal(a, a + n, b);
+}
+
+/// Sum over rows of ||x_i - c_{l_i}||^2 in double, blocks of rows summed in
+/// block order.
+double kmeans_host_ops::inertia(const resources& res, rows x, const std::int32_t* labels,
+                                const float* centers) const {
+  const std::int64_t n = x.n;
+  const std::int64_t d = x.d;
+  const std::int64_t blocks = (n + kKmeansBlock - 1) / kKmeansBlock;
+  std::vector<double> part(static_cast<std::size_t>(blocks), 0.0);
+#pragma omp parallel for num_threads(detail::kmeans_team(res.threads(), n * d)) schedule(static)
+  for (std::int64_t b = 0; b < blocks; ++b) {
+    double acc = 0.0;
+    for (std::int64_t i = b * kKmeansBlock; i < std::min(n, (b + 1) * kKmeansBlock); ++i) {
+      const float* r = x.data + i * x.ld;
+      const float* ctr = centers + static_cast<std::int64_t>(labels[i]) * d;
+      for (std::int64_t j = 0; j < d; ++j) {
+        const double t = static_cast<double>(r[j]) - ctr[j];
+        acc += t * t;
+      }
+    }
+    part[static_cast<std::size_t>(b)] = acc;
+  }
+  double s = 0.0;
+  for (const double v : part) s += v;
+  return s;
 }
 
 }  // namespace embed_metrics::cpu

@@ -1,6 +1,7 @@
 // k-means: argument checks, the rows moved into a centred, power-of-two
-// scaled frame (core/row_prep.hpp), then the CUDA or the CPU backend; the
-// centres and the inertia go back to the caller's units.
+// scaled frame (core/row_prep.hpp), then the driver (kmeans_driver.cpp) on
+// the backend of the resources; the centres and the inertia go back to the
+// caller's units.
 
 #include "embed_metrics/kmeans.hpp"
 
@@ -12,13 +13,22 @@
 #include "core/check.hpp"
 #include "core/row_prep.hpp"
 #include "core/validate.hpp"
-#include "cpu/kmeans.hpp"
+#include "metrics/kmeans_driver.hpp"
 #ifdef EMBED_METRICS_HAS_CUDA
-#include "backend/cuda_kmeans.hpp"
 #include "backend/cuda_row_prep.hpp"
 #endif
 
 namespace embed_metrics {
+
+std::uint64_t kmeans_run_seed(std::uint64_t seed, int run) noexcept {
+  if (run == 0) return seed;
+  // SplitMix64 of the seed advanced by run steps of the golden-ratio gamma.
+  std::uint64_t z = seed + static_cast<std::uint64_t>(run) * 0x9E3779B97F4A7C15ull;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
 namespace {
 
 void check_inputs(const resources& res, matrix_view x, const kmeans_params& p) {
@@ -61,15 +71,15 @@ void to_caller_units(std::vector<kmeans_result>& runs, const detail::row_frame& 
 }
 
 #ifdef EMBED_METRICS_HAS_CUDA
-// The CUDA backend normalises cosine rows itself; euclidean rows are
+// Cosine rows are normalised by the driver on the device; euclidean rows are
 // prepared on the device (cuda/row_prep.cu).
 std::vector<kmeans_result> kmeans_batch_cuda(const resources& res, matrix_view x,
                                              const kmeans_params& params,
                                              const std::vector<std::uint64_t>& seeds) {
-  if (params.metric == kmeans_metric::cosine) return gpu::kmeans_batch(res, x, params, seeds);
+  if (params.metric == kmeans_metric::cosine) return detail::kmeans_lloyd(res, x, params, seeds, true);
   const bool given = params.init == kmeans_init::given;
   const auto frame = gpu::fit_row_frame(res, x, given ? params.initial_centers : matrix_view{});
-  if (!frame) return gpu::kmeans_batch(res, x, params, seeds);  // non-finite: the backend says where
+  if (!frame) return detail::kmeans_lloyd(res, x, params, seeds, true);  // non-finite: staging says where
   const gpu::prepared_device_rows px(res, x, *frame);
   kmeans_params p = params;
   std::optional<gpu::prepared_device_rows> pinit;
@@ -77,7 +87,7 @@ std::vector<kmeans_result> kmeans_batch_cuda(const resources& res, matrix_view x
     pinit.emplace(res, params.initial_centers, *frame);
     p.initial_centers = pinit->view();
   }
-  auto runs = gpu::kmeans_batch(res, px.view(), p, seeds);
+  auto runs = detail::kmeans_lloyd(res, px.view(), p, seeds, false);
   to_caller_units(runs, *frame);
   return runs;
 }
@@ -106,7 +116,7 @@ std::vector<kmeans_result> kmeans_batch(const resources& res, matrix_view x,
     pinit = detail::prepare_rows(params.initial_centers, frame, "initial_centers", res.threads());
     p.initial_centers = pinit.view();
   }
-  auto runs = cpu::kmeans_batch(px.view(), p, seeds, res.threads());
+  auto runs = detail::kmeans_lloyd(res, px.view(), p, seeds, false);
   to_caller_units(runs, frame);
   return runs;
 }
@@ -138,10 +148,10 @@ std::vector<std::int64_t> kmeans_predict(const resources& res, matrix_view x, ma
       if (const auto frame = gpu::fit_row_frame(res, x, centers)) {
         const gpu::prepared_device_rows px(res, x, *frame);
         const gpu::prepared_device_rows pc(res, centers, *frame);
-        return gpu::kmeans_predict(res, px.view(), pc.view(), metric);
+        return detail::kmeans_nearest(res, px.view(), pc.view(), false);
       }
     }
-    return gpu::kmeans_predict(res, x, centers, metric);
+    return detail::kmeans_nearest(res, x, centers, metric == kmeans_metric::cosine);
 #endif
   }
   detail::check_host(x, "x", res);
@@ -151,7 +161,7 @@ std::vector<std::int64_t> kmeans_predict(const resources& res, matrix_view x, ma
       x, geometry_of(metric), detail::zero_row_policy::reject, res.threads(), {centers});
   const host_matrix px = detail::prepare_rows(x, frame, "x", res.threads());
   const host_matrix pc = detail::prepare_rows(centers, frame, "centers", res.threads());
-  return cpu::kmeans_predict(px.view(), pc.view(), metric, res.threads());
+  return detail::kmeans_nearest(res, px.view(), pc.view(), false);
 }
 
 }  // namespace embed_metrics

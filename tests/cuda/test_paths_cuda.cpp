@@ -14,7 +14,7 @@
 #include "backend/cuda_kmeans.hpp"
 #include "common/test_util.hpp"
 #include "cpu/distance_tile.hpp"
-#include "cpu/kmeans.hpp"
+#include "metrics/kmeans_driver.hpp"
 #include "cuda/device_data.hpp"
 #include "embed_metrics/agreement.hpp"
 #include "embed_metrics/distance.hpp"
@@ -108,10 +108,8 @@ TEST(KmeansPathsCuda, PlusPlusEntryMatchesCpuSeeding) {
   std::vector<float> got(2 * 8 * 6);
   ASSERT_EQ(cudaMemcpy(got.data(), centers, sizeof(float) * got.size(), cudaMemcpyDeviceToHost), cudaSuccess);
   cudaFree(centers);
-  std::vector<float> xn(5000);
-  em::cpu::row_sqnorms(b.x.view(), xn.data(), 1);
-  const auto want = em::cpu::kmeans_init_centers(b.x.view(), xn.data(), p, seeds, 1);
   em::resources cpu("cpu");
+  const auto want = em::detail::kmeans_init_host(cpu, b.x.view(), p, seeds);
   for (std::size_t r = 0; r < seeds.size(); ++r) {
     em::host_matrix mine(8, 6);
     for (std::int64_t c = 0; c < 8; ++c) {

@@ -1,0 +1,46 @@
+#pragma once
+// The k-means driver, written once for every backend: seeding
+// (kmeans_init_driver.cpp) and batched Lloyd iterations
+// (kmeans_driver.cpp) over the primitives of backend/kmeans_ops.hpp. The
+// public functions (kmeans.cpp) check the inputs and move the rows into
+// their frame before these are called.
+
+#include <cstdint>
+#include <vector>
+
+#include "backend/kmeans_ops.hpp"
+#include "embed_metrics/kmeans.hpp"
+
+namespace embed_metrics::detail {
+
+/// The k-means primitives of the backend that runs work for @p res.
+[[nodiscard]] const kmeans_ops& kmeans_ops_for(const resources& res);
+
+/// The initial centres of every run, stacked (seeds.size() * k rows of x.d
+/// floats, packed) in @p centers (backend memory): greedy k-means++, random
+/// rows, or @p given (k x d, packed, backend memory) for every run.
+/// @p xn: the squared row norms of x (backend memory).
+void kmeans_init_centers(const resources& res, const kmeans_ops& ops, kmeans_rows x,
+                         const float* xn, const kmeans_params& p, const float* given,
+                         const std::vector<std::uint64_t>& seeds, float* centers);
+
+/// The initial centres of every run for host rows @p x (as prepared by
+/// kmeans()), on the host: for benchmarks and tests of the seeding alone.
+[[nodiscard]] host_matrix kmeans_init_host(const resources& res, matrix_view x,
+                                           const kmeans_params& p,
+                                           const std::vector<std::uint64_t>& seeds);
+
+/// Lloyd iterations for every seed together (see kmeans_batch in
+/// kmeans.hpp). @p normalize: scale the rows (and given centres) of the
+/// cosine metric to unit length here (false when they come so prepared).
+[[nodiscard]] std::vector<kmeans_result> kmeans_lloyd(const resources& res, matrix_view x,
+                                                      const kmeans_params& p,
+                                                      const std::vector<std::uint64_t>& seeds,
+                                                      bool normalize);
+
+/// The nearest of @p centers for each row of @p x (the first on ties); both
+/// scaled to unit length first when @p normalize.
+[[nodiscard]] std::vector<std::int64_t> kmeans_nearest(const resources& res, matrix_view x,
+                                                       matrix_view centers, bool normalize);
+
+}  // namespace embed_metrics::detail
