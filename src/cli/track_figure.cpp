@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "cli/report_output.hpp"
 
@@ -49,7 +50,12 @@ small_multiples track_figure(const std::string& title, const std::vector<std::st
   fig.x_labels = x_labels;
   fig.skip_first = skip_first;
   for (const auto& key : metrics) {
-    fig.metrics.push_back({key, metric_unit(key), column(rows, key)});
+    const bool has_spread = std::any_of(rows.begin(), rows.end(), [&](const json& r) {
+      const auto it = r.find(key + "_std");
+      return it != r.end() && it->is_number();
+    });
+    fig.metrics.push_back({key, metric_unit(key), column(rows, key),
+                           has_spread ? column(rows, key + "_std") : std::vector<double>{}});
     std::vector<panel_correlation> cs;
     if (correlations.contains(key)) {
       const auto& c = correlations[key];
@@ -62,8 +68,15 @@ small_multiples track_figure(const std::string& title, const std::vector<std::st
     fig.correlations.push_back(std::move(cs));
   }
   if (!reference_key.empty())
-    fig.reference = {reference_key, metric_unit(reference_key), column(rows, reference_key)};
+    fig.reference = {reference_key, metric_unit(reference_key), column(rows, reference_key), {}};
   return fig;
+}
+
+std::string interval_text(const json& ci) {
+  if (!ci.is_array() || ci.size() != 2 || !ci[0].is_number() || !ci[1].is_number()) return "n/a";
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "[%+.2f, %+.2f]", ci[0].get<double>(), ci[1].get<double>());
+  return buf;
 }
 
 }  // namespace embed_metrics::cli
