@@ -2,7 +2,8 @@
 // The SVG written by `track --plot` (and inlined in the HTML report): small
 // multiples, one panel per metric with its own y axis in its own units, the
 // reference series (LP accuracy, or AMI against the labels) on a second axis
-// in every panel, the correlations in each panel's title, and the checkpoints
+// in every panel, a metric's spread as a band around it where given, the
+// correlations in each panel's title, and the checkpoints
 // left out of the correlations (--skip-first) shaded. Drawing only: writing
 // the file is the caller's business.
 
@@ -16,6 +17,9 @@ struct plot_series {
   std::string name;
   std::string unit;  ///< shown beside the name ("nats"); may be empty
   std::vector<double> values;
+  /// Standard deviation per checkpoint (the spread over k-means seeds: a
+  /// `<name>_std` column), drawn as a band values +- spread; empty or NaN = none.
+  std::vector<double> spread;
 };
 
 /// A correlation printed in a panel title ("Spearman", 0.93).
