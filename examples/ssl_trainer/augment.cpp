@@ -5,12 +5,15 @@
 namespace ssl_trainer {
 namespace F = torch::nn::functional;
 
-torch::Tensor augment(const torch::Tensor& images, const augment_params& params) {
+torch::Tensor augment(const torch::Tensor& images, const augment_params& params,
+                      c10::optional<at::Generator> generator) {
   const std::int64_t b = images.size(0);
   const double pixel = 2.0 / static_cast<double>(images.size(3));  // one pixel in [-1, 1] units
   // Drawn on the images' device (on the CPU, the same draws as torch::rand({b})).
   const auto opts = images.options();
-  auto uniform = [b, opts](double lo, double hi) { return torch::rand({b}, opts) * (hi - lo) + lo; };
+  auto uniform = [b, opts, &generator](double lo, double hi) {
+    return torch::rand({b}, generator, opts) * (hi - lo) + lo;
+  };
 
   const auto angle = uniform(-params.max_rotation_deg, params.max_rotation_deg) * (M_PI / 180.0);
   const auto zoom = uniform(params.min_zoom, params.max_zoom);
@@ -28,7 +31,10 @@ torch::Tensor augment(const torch::Tensor& images, const augment_params& params)
                                  .padding_mode(torch::kZeros)
                                  .align_corners(false));
   view = view * uniform(params.min_contrast, 1.0).view({b, 1, 1, 1});
-  if (params.noise_std > 0) view = view + torch::randn_like(view) * params.noise_std;
+  if (params.noise_std > 0)
+    view = view + (generator ? torch::randn(view.sizes(), generator, view.options())
+                             : torch::randn_like(view)) *
+                      params.noise_std;
   return view;
 }
 

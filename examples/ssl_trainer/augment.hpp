@@ -19,7 +19,10 @@ struct augment_params {
 };
 
 /// @brief One random view of each image of @p images ([B, 1, 8, 8]); draws
-/// from the global torch generator, so torch::manual_seed makes it repeatable.
-[[nodiscard]] torch::Tensor augment(const torch::Tensor& images, const augment_params& params);
+/// from @p generator, or from the global torch generator when none is given
+/// (torch::manual_seed makes it repeatable). A generator of its own keeps
+/// extra draws (the saved views) out of the training's stream.
+[[nodiscard]] torch::Tensor augment(const torch::Tensor& images, const augment_params& params,
+                                    c10::optional<at::Generator> generator = c10::nullopt);
 
 }  // namespace ssl_trainer

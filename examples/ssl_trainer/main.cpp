@@ -74,6 +74,20 @@ int main(int argc, char** argv) {
   app.add_option("--save-dtype", o.save_dtype, "dtype of the saved embeddings: f16 or f32")
       ->check(CLI::IsMember({"f16", "f32"}))
       ->capture_default_str();
+  app.add_option("--view-images", o.view_images,
+                 "with --out-dir, also save view1_NNN.npy and view2_NNN.npy: the embeddings of two "
+                 "fixed augmented views of the first N images (alignment); 0: none")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  app.add_option("--group-images", o.group_images,
+                 "with --out-dir, also save augs_NNN.npy: --group-views fixed augmented views of "
+                 "each of the first M images, image-major, and augs_groups.npy, the image of each "
+                 "row (LiDAR); 0: none")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  app.add_option("--group-views", o.group_views, "augmented views per image in augs_NNN.npy")
+      ->check(CLI::Range(2, 1 << 16))
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   o.report = !no_report;
 

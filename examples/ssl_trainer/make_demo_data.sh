@@ -2,7 +2,9 @@
 # Remakes the bundled demo trajectories in data/demo/: one SimCLR and one
 # SimSiam run of the example trainer (15 epochs, seed 0, one thread, so the
 # files are the same on every run of the same build), each epoch's encoder
-# outputs saved as float16 .npy with the linear-probe accuracy per epoch.
+# outputs saved as float16 .npy with the linear-probe accuracy per epoch, and
+# the embeddings of the fixed augmented views (view1/view2_NNN.npy for
+# alignment, augs_NNN.npy with augs_groups.npy for LiDAR).
 # Extra arguments go to both runs (e.g. --no-report). BUILD_DIR (default
 # build) is the CMake build folder to use.
 set -euo pipefail

@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
 #include "augment.hpp"
@@ -137,6 +138,52 @@ void check_options(const run_options& o) {
   if (o.batch_size < 2) throw std::invalid_argument("--batch-size must be >= 2");
   if (o.threads < 1) throw std::invalid_argument("--threads must be >= 1");
   if (o.temperature <= 0) throw std::invalid_argument("--temperature must be > 0");
+  if (o.view_images < 0) throw std::invalid_argument("--view-images must be >= 0");
+  if (o.group_images < 0) throw std::invalid_argument("--group-images must be >= 0");
+  if (o.group_images > 0 && o.group_views < 2)
+    throw std::invalid_argument("--group-views must be >= 2 (a group needs several views)");
+}
+
+/// The fixed augmented views whose embeddings are saved every epoch: drawn
+/// once, on the CPU, from a generator of their own, so that the training's
+/// draws (and with them the saved epoch embeddings) are the same with or
+/// without them, and the views the same on every device and every epoch.
+struct saved_views {
+  torch::Tensor view1, view2;  // two views of images [0, view_images)
+  torch::Tensor augs;          // group_views views of each of images [0, group_images), image-major
+  std::vector<std::int64_t> groups;  // the image of each row of augs
+};
+
+saved_views make_saved_views(const torch::Tensor& cpu_images, const run_options& o,
+                             const augment_params& aug, const torch::Device& device) {
+  saved_views v;
+  const std::int64_t n = cpu_images.size(0);
+  // An odd constant away from the training seed: a stream of its own.
+  at::Generator gen = at::detail::createCPUGenerator(o.seed ^ 0x9E3779B97F4A7C15ULL);
+  const std::int64_t m = std::min(o.view_images, n);
+  if (m > 0) {
+    const auto sub = cpu_images.slice(0, 0, m);
+    v.view1 = augment(sub, aug, gen).to(device);
+    v.view2 = augment(sub, aug, gen).to(device);
+  }
+  const std::int64_t g = std::min(o.group_images, n);
+  if (g > 0) {
+    const auto repeated = cpu_images.slice(0, 0, g).repeat_interleave(o.group_views, 0);
+    v.augs = augment(repeated, aug, gen).to(device);
+    for (std::int64_t i = 0; i < g; ++i)
+      for (std::int64_t q = 0; q < o.group_views; ++q) v.groups.push_back(i);
+  }
+  return v;
+}
+
+void save_embeddings(const std::string& path, const torch::Tensor& emb, const std::string& dtype) {
+  const torch::Tensor host = emb.to(torch::kCPU).contiguous();
+  if (dtype == "f16") {
+    save_npy_f16(path, host);
+  } else {
+    embed_metrics::save_npy(path, embed_metrics::matrix_view(host.data_ptr<float>(), host.size(0),
+                                                             host.size(1)));
+  }
 }
 
 }  // namespace
@@ -158,6 +205,9 @@ int run(const run_options& o) {
   const torch::Device device = training_device(o.device);
   const torch::Tensor images = data.images.to(device);
   const torch::Tensor labels_on_device = torch::tensor(data.labels, torch::kLong).to(device);
+  const augment_params aug;
+  const saved_views views = o.out_dir.empty() ? saved_views{}
+                                              : make_saved_views(data.images, o, aug, device);
 
   std::optional<embed_metrics::resources> res;
   std::optional<embed_metrics::resources> cpu_res;
@@ -174,6 +224,7 @@ int run(const run_options& o) {
   if (!o.out_dir.empty()) {
     std::filesystem::create_directories(o.out_dir);
     embed_metrics::save_npy(o.out_dir + "/labels.npy", data.labels);
+    if (!views.groups.empty()) embed_metrics::save_npy(o.out_dir + "/augs_groups.npy", views.groups);
     lp_file.open(o.out_dir + "/lp_acc.txt");
     csv_file.open(o.out_dir + "/metrics.csv");
     if (!lp_file || !csv_file) throw std::runtime_error("cannot write in " + o.out_dir);
@@ -185,7 +236,6 @@ int run(const run_options& o) {
   model.to(device);
   torch::optim::Adam opt(model.parameters(),
                          torch::optim::AdamOptions(o.lr).weight_decay(o.weight_decay));
-  const augment_params aug;
 
   std::printf("# %s on %lld digits images (training on %s), %d epochs, batch %lld, seed %llu, %d thread(s), report %s\n",
               o.method.c_str(), static_cast<long long>(n), device.str().c_str(), o.epochs,
@@ -237,15 +287,17 @@ int run(const run_options& o) {
     }
 
     if (!o.out_dir.empty()) {
-      char name[32];
-      std::snprintf(name, sizeof(name), "/epoch_%03d.npy", epoch);
-      if (o.save_dtype == "f16") {
-        save_npy_f16(o.out_dir + name, emb_host);
-      } else {
-        embed_metrics::save_npy(o.out_dir + name,
-                                embed_metrics::matrix_view(emb_host.data_ptr<float>(), emb_host.size(0),
-                                                           emb_host.size(1)));
+      auto path = [&](const char* prefix) {
+        char name[48];
+        std::snprintf(name, sizeof(name), "/%s_%03d.npy", prefix, epoch);
+        return o.out_dir + name;
+      };
+      save_embeddings(path("epoch"), emb_host, o.save_dtype);
+      if (views.view1.defined()) {
+        save_embeddings(path("view1"), model.embed(views.view1), o.save_dtype);
+        save_embeddings(path("view2"), model.embed(views.view2), o.save_dtype);
       }
+      if (views.augs.defined()) save_embeddings(path("augs"), model.embed(views.augs), o.save_dtype);
       lp_file << csv(f.lp_acc) << '\n' << std::flush;
       csv_file << epoch << ',' << csv(f.loss) << ',' << csv(f.lp_acc) << ','
                << csv(f.report.silhouette) << ',' << csv(f.report.ami_c1_c2) << ','

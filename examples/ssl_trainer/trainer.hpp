@@ -36,6 +36,14 @@ struct run_options {
   std::int64_t k = 10;             ///< clusters of the report
   std::string out_dir;             ///< where to save embeddings, labels, lp_acc.txt; "" = nowhere
   std::string save_dtype = "f16";  ///< "f16" or "f32" for the saved embeddings
+  /// Also save view1_NNN.npy and view2_NNN.npy: the embeddings of two
+  /// augmented views of images [0, view_images) (alignment); 0 = none.
+  std::int64_t view_images = 256;
+  /// Also save augs_NNN.npy, group_views augmented views of each of images
+  /// [0, group_images), and augs_groups.npy, the image of each row (LiDAR);
+  /// 0 = none.
+  std::int64_t group_images = 128;
+  std::int64_t group_views = 8;  ///< augmented views per image in augs_NNN.npy
 };
 
 /// @brief Train, evaluating every epoch; prints one line per epoch to stdout.

@@ -181,6 +181,7 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
     const bool have_ref = !ref_key.empty();
     const auto keys = from_log ? plotted_metrics(rows, ref_key) : metric_keys(with_labels);
     json corr = json::object();
+    const bootstrap_params bootstrap;
     const int first = std::min(a->skip_first, n_ckpt);
     if (have_ref && n_ckpt - first < 2)
       std::cerr << "embed-metrics: fewer than 2 checkpoints left after --skip-first " << a->skip_first
@@ -203,10 +204,16 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
         }
         if (xs.size() != ref.size()) continue;
         const auto r = correlate(xs, ref);
+        // The same resamples of the checkpoints for every metric (one key).
+        const auto ci = bootstrap_correlations(xs, ref, bootstrap);
         auto num_or_null = [](double v) { return std::isfinite(v) ? json(v) : json(nullptr); };
+        auto range_of = [&](const interval& i) { return json::array({num_or_null(i.low), num_or_null(i.high)}); };
         corr[key] = {{"spearman", num_or_null(r.spearman)},
                      {"pearson", num_or_null(r.pearson)},
-                     {"kendall", num_or_null(r.kendall)}};
+                     {"kendall", num_or_null(r.kendall)},
+                     {"spearman_ci", range_of(ci.spearman)},
+                     {"pearson_ci", range_of(ci.pearson)},
+                     {"kendall_ci", range_of(ci.kendall)}};
       }
     }
 
@@ -267,6 +274,10 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
       out["reference"] = have_ref ? json(ref_key) : json(nullptr);
       out["skip_first"] = a->skip_first;
       out["correlations"] = corr;
+      out["bootstrap"] = {{"resamples", bootstrap.resamples},
+                          {"confidence", bootstrap.confidence},
+                          {"seed", bootstrap.seed},
+                          {"method", "percentile interval; checkpoints resampled with replacement"}};
       std::cout << out.dump(2) << '\n';
     } else if (common.format == "csv") {
       print_records(std::cout, rows, "csv");
@@ -289,12 +300,17 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
         for (auto& [k, v] : corr.items()) {
           json r;
           r["metric"] = k;
-          r["spearman"] = v["spearman"];
-          r["pearson"] = v["pearson"];
-          r["kendall"] = v["kendall"];
+          for (const char* m : {"spearman", "pearson", "kendall"}) {
+            r[m] = v[m];
+            r[std::string(m) + "_95ci"] = interval_text(v[std::string(m) + "_ci"]);
+          }
           ct.push_back(std::move(r));
         }
         print_records(std::cout, ct, "table");
+        std::cout << "95ci: 95 % bootstrap interval over the " << n_ckpt - first << " checkpoints ("
+                  << bootstrap.resamples
+                  << " resamples with replacement, percentile); one that holds 0 means these "
+                     "checkpoints cannot tell the sign\n";
       }
       if (a->opts.explain) print_explanations(std::cout, metric_keys(with_labels));
     }

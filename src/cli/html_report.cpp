@@ -9,6 +9,7 @@
 #include "cli/svg_cluster_sizes.hpp"
 #include "cli/svg_spectrum.hpp"
 #include "cli/svg_util.hpp"
+#include "cli/track_figure.hpp"
 
 namespace embed_metrics::cli {
 namespace {
@@ -19,6 +20,7 @@ const char* const kStyle = R"css(
 body{font-family:sans-serif;margin:16px 20px;color:#222;max-width:1400px}
 h1{font-size:20px;margin:0 0 4px}h2{font-size:16px;margin:22px 0 6px}
 p.note{color:#555;font-size:13px;margin:2px 0 8px;max-width:900px}
+.ci{font-size:11px;opacity:.85}
 table{border-collapse:collapse;font-size:12px}
 th,td{border:1px solid #ddd;padding:3px 7px;text-align:right;white-space:nowrap}
 th{background:#f3f3f3;position:sticky;top:0}
@@ -137,7 +139,9 @@ void write_correlations(std::ostringstream& os, const html_report_input& in) {
      << in.checkpoints.size() - 1 << " (the first " << in.skip_first
      << R"( left out). Colour scale: <span class="key" style="background:)" << corr_colour(-1)
      << R"("></span> -1 <span class="key" style="background:#fff;border:1px solid #ddd"></span> 0 <span class="key" style="background:)"
-     << corr_colour(1) << R"("></span> +1.</p>)" << '\n';
+     << corr_colour(1) << R"("></span> +1. In brackets: the 95 % bootstrap interval over )"
+     << R"(these checkpoints (resampled with replacement, percentile); one that holds 0 means )"
+     << R"(they cannot tell the sign.</p>)" << '\n';
   os << R"(<table id="correlations"><thead><tr><th class="text">metric</th><th>Spearman</th><th>Pearson</th><th>Kendall</th><th class="text">meaning</th></tr></thead><tbody>)"
      << '\n';
   for (const auto& [key, v] : in.correlations.items()) {
@@ -148,7 +152,11 @@ void write_correlations(std::ostringstream& os, const html_report_input& in) {
       char buf[16];
       std::snprintf(buf, sizeof buf, std::isfinite(d) ? "%+.3f" : "n/a", d);
       os << R"(<td style="background:)" << corr_colour(d)
-         << (std::fabs(d) > 0.6 ? ";color:#fff" : "") << R"(">)" << buf << "</td>";
+         << (std::fabs(d) > 0.6 ? ";color:#fff" : "") << R"(">)" << buf;
+      const std::string ci_key = std::string(m) + "_ci";
+      if (v.contains(ci_key))
+        os << R"(<br><span class="ci">)" << escape(interval_text(v[ci_key])) << "</span>";
+      os << "</td>";
     }
     std::string meaning;
     for (const auto& [k, text] : metric_explanations())

@@ -36,6 +36,23 @@ range finite_range(const std::vector<double>& v) {
   return r;
 }
 
+// The band's value at checkpoint i (NaN where it has none): v + sign * spread.
+double band_edge(const plot_series& s, std::size_t i, double sign) {
+  if (i >= s.spread.size() || !std::isfinite(s.spread[i]) || !std::isfinite(s.values[i])) return NAN;
+  return s.values[i] + sign * std::fabs(s.spread[i]);
+}
+
+// The values and, where drawn, the band's edges: the panel's y range.
+range series_range(const plot_series& s) {
+  range r = finite_range(s.values);
+  for (std::size_t i = 0; i < s.values.size(); ++i)
+    for (double sign : {-1.0, 1.0}) {
+      const double e = band_edge(s, i, sign);
+      if (std::isfinite(e)) r.lo = std::min(r.lo, e), r.hi = std::max(r.hi, e);
+    }
+  return r;
+}
+
 std::string corr_text(const std::vector<panel_correlation>& cs) {
   std::string s;
   for (const auto& c : cs) {
@@ -75,7 +92,7 @@ class panel_writer {
           << escape(svg::fit(corr_text(fig_.correlations[m]), kPanelW - 16, kSubFont * 1.08))
           << "</text>\n";
     write_skip_shade();
-    const range r = finite_range(ser.values);
+    const range r = series_range(ser);
     if (r.empty()) {
       os_ << R"(<text x=")" << px((kPlotLeft + kPlotRight) / 2) << R"(" y=")"
           << px((kPlotTop + kPlotBottom) / 2)
@@ -83,6 +100,7 @@ class panel_writer {
     } else {
       const auto t = svg::nice_ticks(r.lo, r.hi, 5);
       write_axis(t, /*left=*/true);
+      write_band(ser, t);
       write_series(ser, t, kMetricColour, false);
     }
     const range rr = finite_range(fig_.reference.values);
@@ -130,6 +148,31 @@ class panel_writer {
           << px(y + 3.5) << R"(">)" << escape(t.labels[i]) << "</text>";
     }
     os_ << "</g>\n";
+  }
+
+  // One polygon per run of checkpoints with a spread: the upper edge left to
+  // right, the lower one back; a missing value or spread breaks the band.
+  void write_band(const plot_series& ser, const svg::ticks& t) {
+    std::vector<std::size_t> run;
+    auto flush = [&] {
+      if (run.empty()) return;
+      std::string points;
+      for (std::size_t i : run) points += px(x_of(i)) + "," + px(y_of(band_edge(ser, i, 1), t)) + " ";
+      for (auto it = run.rbegin(); it != run.rend(); ++it)
+        points += px(x_of(*it)) + "," + px(y_of(band_edge(ser, *it, -1), t)) + " ";
+      os_ << R"(<polygon class="band" data-metric=")" << escape(ser.name) << R"(" fill=")"
+          << kMetricColour << R"(" fill-opacity="0.18" stroke="none" points=")" << points
+          << R"("><title>)" << escape(ser.name) << R"( +- its standard deviation</title></polygon>)"
+          << '\n';
+      run.clear();
+    };
+    for (std::size_t i = 0; i < ser.values.size() && i < n_; ++i) {
+      if (std::isfinite(band_edge(ser, i, 1)))
+        run.push_back(i);
+      else
+        flush();
+    }
+    flush();
   }
 
   void write_series(const plot_series& ser, const svg::ticks& t, const char* colour,
@@ -199,6 +242,16 @@ void write_legend(std::ostringstream& os, const small_multiples& fig) {
        << R"(" stroke-width="1.6" stroke-dasharray="5 3"/>)";
     x += 28;
     item_text(fig.reference.name + " (right axis)");
+  }
+  const bool any_band = std::any_of(fig.metrics.begin(), fig.metrics.end(), [](const plot_series& m) {
+    return !series_range(m).empty() && std::any_of(m.spread.begin(), m.spread.end(),
+                                                  [](double v) { return std::isfinite(v); });
+  });
+  if (any_band) {
+    os << R"(<rect x=")" << px(x) << R"(" y=")" << px(y - 6) << R"(" width="22" height="12" fill=")"
+       << kMetricColour << R"(" fill-opacity="0.18"/>)";
+    x += 28;
+    item_text("\xC2\xB1 its standard deviation over seeds");
   }
   if (fig.skip_first > 0) {
     os << R"(<rect x=")" << px(x) << R"(" y=")" << px(y - 6)

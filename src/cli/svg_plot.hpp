@@ -2,7 +2,8 @@
 // The SVG written by `track --plot` (and inlined in the HTML report): small
 // multiples, one panel per metric with its own y axis in its own units, the
 // reference series (LP accuracy, or AMI against the labels) on a second axis
-// in every panel, the correlations in each panel's title, and the checkpoints
+// in every panel, a metric's spread as a band around it where given, the
+// correlations in each panel's title, and the checkpoints
 // left out of the correlations (--skip-first) shaded. Drawing only: writing
 // the file is the caller's business.
 
@@ -16,8 +17,8 @@ struct plot_series {
   std::string name;
   std::string unit;  ///< shown beside the name ("nats"); may be empty
   std::vector<double> values;
-  /// Standard deviation per checkpoint over the k-means seed pairs (the KEY_std
-  /// column, eval/track --seeds); empty or NaN = none.
+  /// Standard deviation per checkpoint (the spread over k-means seeds: a
+  /// `<name>_std` column), drawn as a band values +- spread; empty or NaN = none.
   std::vector<double> spread;
 };
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "cli/report_output.hpp"
 
@@ -67,6 +68,13 @@ small_multiples track_figure(const std::string& title, const std::vector<std::st
   if (!reference_key.empty())
     fig.reference = {reference_key, metric_unit(reference_key), column(rows, reference_key), {}};
   return fig;
+}
+
+std::string interval_text(const json& ci) {
+  if (!ci.is_array() || ci.size() != 2 || !ci[0].is_number() || !ci[1].is_number()) return "n/a";
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "[%+.2f, %+.2f]", ci[0].get<double>(), ci[1].get<double>());
+  return buf;
 }
 
 }  // namespace embed_metrics::cli

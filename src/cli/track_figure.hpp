@@ -24,4 +24,9 @@ small_multiples track_figure(const std::string& title, const std::vector<std::st
                              const std::string& reference_key, const json& correlations,
                              const std::string& chosen, int skip_first);
 
+/// A correlation's bootstrap interval ([low, high] in the JSON, null ends
+/// when undefined) as the table and the HTML page print it: "[+0.51, +0.97]",
+/// or "n/a".
+std::string interval_text(const json& ci);
+
 }  // namespace embed_metrics::cli
