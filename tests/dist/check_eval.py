@@ -96,7 +96,7 @@ else:
 # correlations with the LP accuracy within 1e-6 (Spearman and Kendall
 # identical: the metrics keep their order).
 traj = sorted(os.path.join(a.data, "simclr", f) for f in os.listdir(os.path.join(a.data, "simclr"))
-              if f.endswith(".npy"))
+              if f.startswith("epoch_") and f.endswith(".npy"))
 lp = os.path.join(a.data, "simclr", "lp_acc.txt")
 track = [a.tool, "--device", "cpu", "--format", "json", "track", *traj, "--k", "10", "--lp-acc", lp]
 t1 = json.loads(run(track))
