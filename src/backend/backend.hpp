@@ -26,3 +26,14 @@ struct backend {
 [[nodiscard]] const backend& backend_for(const resources& res);
 
 }  // namespace embed_metrics::detail
+
+namespace embed_metrics::cpu {
+/// The CPU backend's table (src/cpu/cpu_backend.cpp).
+[[nodiscard]] const detail::backend& backend_table();
+}  // namespace embed_metrics::cpu
+
+namespace embed_metrics::gpu {
+/// The CUDA backend's table (cuda/cuda_backend.cu), the one entry point of
+/// the CUDA part.
+[[nodiscard]] const detail::backend& backend_table();
+}  // namespace embed_metrics::gpu
