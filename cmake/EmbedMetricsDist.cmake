@@ -7,9 +7,21 @@ set_property(CACHE EMBED_METRICS_MPI PROPERTY STRINGS AUTO ON OFF)
 set(EMBED_METRICS_NCCL AUTO CACHE STRING "Build the NCCL communicator: AUTO (when NCCL and CUDA are found), ON, OFF")
 set_property(CACHE EMBED_METRICS_NCCL PROPERTY STRINGS AUTO ON OFF)
 
-file(GLOB _em_dist_common CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/src/dist/*.cpp)
-list(FILTER _em_dist_common EXCLUDE REGEX "(no_)?(mpi|nccl)_communicator\\.cpp$")
-target_sources(embed_metrics PRIVATE ${_em_dist_common})
+# The communicator-neutral sources (the NCCL one is part of the CUDA module,
+# reached through cuda/core/nccl.hpp; nccl_dispatch.cpp loads it).
+set(_em_dist_common
+  src/dist/agreement.cpp
+  src/dist/gram_metrics.cpp
+  src/dist/host_staging.cpp
+  src/dist/kmeans.cpp
+  src/dist/nccl_dispatch.cpp
+  src/dist/pair_metrics.cpp
+  src/dist/report.cpp
+  src/dist/ring.cpp
+  src/dist/row_layout.cpp
+  src/dist/single_process_communicator.cpp)
+list(TRANSFORM _em_dist_common PREPEND ${PROJECT_SOURCE_DIR}/)
+target_sources(embed_metrics_objects PRIVATE ${_em_dist_common})
 
 set(EMBED_METRICS_HAS_MPI OFF)
 if(NOT EMBED_METRICS_MPI STREQUAL "OFF")
@@ -23,14 +35,15 @@ if(NOT EMBED_METRICS_MPI STREQUAL "OFF")
   endif()
 endif()
 if(EMBED_METRICS_HAS_MPI)
-  target_sources(embed_metrics PRIVATE ${PROJECT_SOURCE_DIR}/src/dist/mpi_communicator.cpp)
+  target_sources(embed_metrics_objects PRIVATE ${PROJECT_SOURCE_DIR}/src/dist/mpi_communicator.cpp)
+  target_link_libraries(embed_metrics_objects PUBLIC MPI::MPI_CXX)
   target_link_libraries(embed_metrics PRIVATE MPI::MPI_CXX)
   find_program(EM_MPIEXEC NAMES mpirun mpiexec HINTS ${MPI_CXX_COMPILER_INCLUDE_DIRS}/../bin)
   if(MPIEXEC_EXECUTABLE)
     set(EM_MPIEXEC ${MPIEXEC_EXECUTABLE})
   endif()
 else()
-  target_sources(embed_metrics PRIVATE ${PROJECT_SOURCE_DIR}/src/dist/no_mpi_communicator.cpp)
+  target_sources(embed_metrics_objects PRIVATE ${PROJECT_SOURCE_DIR}/src/dist/no_mpi_communicator.cpp)
 endif()
 
 set(EMBED_METRICS_HAS_NCCL OFF)
@@ -45,12 +58,5 @@ if(EMBED_METRICS_NCCL STREQUAL "ON" AND NOT EMBED_METRICS_HAS_NCCL)
   message(FATAL_ERROR "EMBED_METRICS_NCCL=ON but NCCL (nccl.h, libnccl) and the CUDA backend were not "
                       "both found; set NCCL_ROOT to the NCCL installation (e.g. the nvidia-nccl-cu13 "
                       "wheel's nvidia/nccl folder) or use AUTO")
-endif()
-if(EMBED_METRICS_HAS_NCCL)
-  target_sources(embed_metrics PRIVATE ${PROJECT_SOURCE_DIR}/src/dist/nccl_communicator.cpp)
-  target_include_directories(embed_metrics PRIVATE ${EM_NCCL_INCLUDE_DIR})
-  target_link_libraries(embed_metrics PRIVATE ${EM_NCCL_LIBRARY} CUDA::cudart)
-else()
-  target_sources(embed_metrics PRIVATE ${PROJECT_SOURCE_DIR}/src/dist/no_nccl_communicator.cpp)
 endif()
 message(STATUS "embed_metrics communicators: MPI ${EMBED_METRICS_HAS_MPI}, NCCL ${EMBED_METRICS_HAS_NCCL}")

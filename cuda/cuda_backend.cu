@@ -1,7 +1,9 @@
-// The CUDA backend's table (the families: cuda_ops.hpp).
+// The CUDA backend's table (the families: cuda_ops.hpp; the device family,
+// contexts, streams and memory: cuda/core/device_ops.hpp).
 
 #include "cuda/cuda_ops.hpp"
 #include "backend/cuda_kmeans.hpp"
+#include "cuda/core/device_ops.hpp"
 
 namespace embed_metrics::gpu {
 
@@ -16,6 +18,7 @@ const detail::backend& backend_table() {
     b.knn = &knn_operations();
     b.agreement = &agreement_operations();
     b.entropy = &entropy_operations();
+    b.device = &device_family();
     return b;
   }();
   return table;

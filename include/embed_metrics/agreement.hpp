@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "embed_metrics/export.hpp"
 #include "embed_metrics/matrix.hpp"
 #include "embed_metrics/resources.hpp"
 
@@ -25,10 +26,10 @@ enum class average_method {
 
 /// @brief Parse "arithmetic", "geometric", "min" or "max".
 /// @throws invalid_argument for any other string.
-[[nodiscard]] average_method parse_average_method(std::string_view name);
+[[nodiscard]] EMBED_METRICS_API average_method parse_average_method(std::string_view name);
 
 /// @brief The name of @p m, as parse_average_method accepts it.
-[[nodiscard]] std::string to_string(average_method m);
+[[nodiscard]] EMBED_METRICS_API std::string to_string(average_method m);
 
 /// @brief Parameters of agreement().
 struct agreement_params {
@@ -84,7 +85,8 @@ struct agreement_result {
 ///        device views (device labels are not copied to the host; the table is
 ///        returned in host memory).
 /// @throws invalid_argument when the sizes differ or the labels are empty.
-[[nodiscard]] contingency_table contingency(const resources& res, label_view a, label_view b);
+[[nodiscard]] EMBED_METRICS_API contingency_table contingency(const resources& res, label_view a,
+                                                              label_view b);
 
 /// @brief All agreement scores of two labelings of the same n points.
 /// @param a  labels of the first clustering ("labels_true" in scikit-learn)
@@ -92,15 +94,17 @@ struct agreement_result {
 /// @param params averaging of AMI/NMI, V-measure beta, whether to match clusters
 /// @throws invalid_argument when the sizes differ, the labels are empty, or a
 ///         CPU backend is given device memory.
-[[nodiscard]] agreement_result agreement(const resources& res, label_view a, label_view b,
-                                         const agreement_params& params = {});
+[[nodiscard]] EMBED_METRICS_API agreement_result agreement(const resources& res, label_view a,
+                                                           label_view b,
+                                                           const agreement_params& params = {});
 
 /// @brief The same scores from a contingency table (host memory; computed on
 /// the CPU whatever @p res says, except for the thread count). Counts may sum
 /// to more than 2^32: every count and pair count is kept exact in 64 or 128 bits.
 /// @throws invalid_argument when the table is inconsistent (a cell out of
 ///         range or not positive, sums that differ from the sizes, n = 0).
-[[nodiscard]] agreement_result agreement(const resources& res, const contingency_table& table,
-                                         const agreement_params& params = {});
+[[nodiscard]] EMBED_METRICS_API agreement_result agreement(const resources& res,
+                                                           const contingency_table& table,
+                                                           const agreement_params& params = {});
 
 }  // namespace embed_metrics

@@ -9,17 +9,22 @@
 #include <cstdint>
 #include <vector>
 
+#include "embed_metrics/export.hpp"
+
 namespace embed_metrics {
 
 /// @brief Pearson's r of @p x and @p y (same length >= 2), computed in double.
 /// @throws invalid_argument on different lengths or fewer than 2 values.
-[[nodiscard]] double pearson(const std::vector<double>& x, const std::vector<double>& y);
+[[nodiscard]] EMBED_METRICS_API double pearson(const std::vector<double>& x,
+                                               const std::vector<double>& y);
 
 /// @brief Spearman's rho: Pearson's r of the average ranks.
-[[nodiscard]] double spearman(const std::vector<double>& x, const std::vector<double>& y);
+[[nodiscard]] EMBED_METRICS_API double spearman(const std::vector<double>& x,
+                                                const std::vector<double>& y);
 
 /// @brief Kendall's tau-b (ties in either variable corrected), O(n^2).
-[[nodiscard]] double kendall(const std::vector<double>& x, const std::vector<double>& y);
+[[nodiscard]] EMBED_METRICS_API double kendall(const std::vector<double>& x,
+                                               const std::vector<double>& y);
 
 /// @brief The three at once.
 struct correlations {
@@ -29,7 +34,8 @@ struct correlations {
 };
 
 /// @brief Pearson, Spearman and Kendall of @p x against @p y.
-[[nodiscard]] correlations correlate(const std::vector<double>& x, const std::vector<double>& y);
+[[nodiscard]] EMBED_METRICS_API correlations correlate(const std::vector<double>& x,
+                                                       const std::vector<double>& y);
 
 /// @brief How the bootstrap over checkpoints resamples.
 struct bootstrap_params {

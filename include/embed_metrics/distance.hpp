@@ -3,6 +3,7 @@
 /// @brief Pairwise squared Euclidean distances between two row sets: the
 /// building block of k-means, silhouette and kNN.
 
+#include "embed_metrics/export.hpp"
 #include "embed_metrics/matrix.hpp"
 #include "embed_metrics/resources.hpp"
 
@@ -21,10 +22,11 @@ namespace embed_metrics {
 /// @param out m x n result, in the same memory space as the computation's
 ///        inputs (host for CPU; host or device for CUDA).
 /// @throws invalid_argument on mismatched shapes or memory spaces.
-void pairwise_sqeuclidean(const resources& res, matrix_view x, matrix_view y,
+EMBED_METRICS_API void pairwise_sqeuclidean(const resources& res, matrix_view x, matrix_view y,
                           mutable_matrix_view out);
 
 /// @brief As above, returning a new m x n host matrix.
-[[nodiscard]] host_matrix pairwise_sqeuclidean(const resources& res, matrix_view x, matrix_view y);
+[[nodiscard]] EMBED_METRICS_API host_matrix pairwise_sqeuclidean(const resources& res,
+                                                                 matrix_view x, matrix_view y);
 
 }  // namespace embed_metrics

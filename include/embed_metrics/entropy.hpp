@@ -10,6 +10,7 @@
 #include <optional>
 #include <vector>
 
+#include "embed_metrics/export.hpp"
 #include "embed_metrics/matrix.hpp"
 #include "embed_metrics/resources.hpp"
 
@@ -61,7 +62,7 @@ struct knn_entropy_result {
 /// @param x   n x d rows, n >= 2.
 /// @param params k and unit.
 /// @throws invalid_argument for k out of range or fully duplicated data.
-[[nodiscard]] knn_entropy_result knn_entropy(const resources& res, matrix_view x,
+[[nodiscard]] EMBED_METRICS_API knn_entropy_result knn_entropy(const resources& res, matrix_view x,
                                              const knn_entropy_params& params = {});
 
 // ------------------------------------------------------------- histogram ---
@@ -103,8 +104,8 @@ struct histogram_entropy_result {
 /// the CPU backend; the CUDA backend copies device views to the host, the
 /// work being O(n d)).
 /// @throws invalid_argument for an empty matrix or bins < 1.
-[[nodiscard]] histogram_entropy_result histogram_entropy(const resources& res, matrix_view x,
-                                                         const histogram_params& params = {});
+[[nodiscard]] EMBED_METRICS_API histogram_entropy_result
+histogram_entropy(const resources& res, matrix_view x, const histogram_params& params = {});
 
 // -------------------------------------------------------------- Gaussian ---
 
@@ -159,8 +160,8 @@ struct gaussian_entropy_result {
 /// O(n^2 + n d) memory; the other d - n eigenvalues are zero.
 /// @throws invalid_argument when n < 2, rel_tol is not in (0, 1), or every
 /// column is constant (Sigma = 0: the entropy is -infinity).
-[[nodiscard]] gaussian_entropy_result gaussian_entropy(const resources& res, matrix_view x,
-                                                       const gaussian_entropy_params& params = {});
+[[nodiscard]] EMBED_METRICS_API gaussian_entropy_result
+gaussian_entropy(const resources& res, matrix_view x, const gaussian_entropy_params& params = {});
 
 // --------------------------------------------------------- effective rank ---
 
@@ -189,7 +190,7 @@ struct effective_rank_result {
 /// accumulated in double: s_i = sqrt(lambda_i), with lambda_i at or below
 /// rel_tol * lambda_max taken as 0.
 /// @throws invalid_argument for an empty or all-zero matrix, or rel_tol out of range.
-[[nodiscard]] effective_rank_result effective_rank(const resources& res, matrix_view x,
-                                                   const effective_rank_params& params = {});
+[[nodiscard]] EMBED_METRICS_API effective_rank_result
+effective_rank(const resources& res, matrix_view x, const effective_rank_params& params = {});
 
 }  // namespace embed_metrics

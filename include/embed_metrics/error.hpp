@@ -6,41 +6,43 @@
 #include <stdexcept>
 #include <string>
 
+#include "embed_metrics/export.hpp"
+
 namespace embed_metrics {
 
 /// @brief Base of every exception thrown by the library.
-class error : public std::runtime_error {
+class EMBED_METRICS_API error : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
 
 /// @brief A parameter or input has the wrong shape, value or placement.
-class invalid_argument : public error {
+class EMBED_METRICS_API invalid_argument : public error {
  public:
   using error::error;
 };
 
 /// @brief A file could not be opened, read or written.
-class io_error : public error {
+class EMBED_METRICS_API io_error : public error {
  public:
   using error::error;
 };
 
 /// @brief A file was read but its content is malformed or unsupported.
-class format_error : public io_error {
+class EMBED_METRICS_API format_error : public io_error {
  public:
   using io_error::io_error;
 };
 
 /// @brief A backend was asked for that this build or machine does not have
 /// (for example "cuda" in a build without CUDA, or on a machine without a GPU).
-class backend_unavailable : public error {
+class EMBED_METRICS_API backend_unavailable : public error {
  public:
   using error::error;
 };
 
 /// @brief A CUDA runtime or cuBLAS call failed; the message gives file:line.
-class cuda_error : public error {
+class EMBED_METRICS_API cuda_error : public error {
  public:
   using error::error;
 };
@@ -50,13 +52,13 @@ class cuda_error : public error {
 /// machine has. The message says how many bytes were needed and for what.
 /// The call's memory is returned, so a later call may succeed once memory is
 /// freed (for example a framework's cache).
-class out_of_memory : public error {
+class EMBED_METRICS_API out_of_memory : public error {
  public:
   using error::error;
 };
 
 /// @brief A long computation was stopped by the caller (for example Ctrl-C).
-class interrupted : public error {
+class EMBED_METRICS_API interrupted : public error {
  public:
   using error::error;
 };

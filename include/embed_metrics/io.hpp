@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "embed_metrics/error.hpp"
+#include "embed_metrics/export.hpp"
 #include "embed_metrics/matrix.hpp"
 
 namespace embed_metrics {
@@ -50,7 +51,7 @@ struct loaded_embeddings {
 /// dropped with drop_nonfinite), never as 0.
 /// @throws io_error, format_error with the file name and the problem;
 ///         invalid_argument for NaN/Inf (first offending row) unless drop_nonfinite.
-[[nodiscard]] loaded_embeddings load_embeddings(const std::string& path,
+[[nodiscard]] EMBED_METRICS_API loaded_embeddings load_embeddings(const std::string& path,
                                                 const load_options& options = {});
 
 /// @brief Read integer labels: a 1-D integer .npy/.npz/.safetensors array, or
@@ -58,7 +59,7 @@ struct loaded_embeddings {
 /// are allowed). A whole number in float notation, as np.savetxt writes a
 /// float array ("3.000000000000000000e+00"), is read as that integer; any
 /// other fraction is an error.
-[[nodiscard]] std::vector<std::int64_t> load_labels(const std::string& path,
+[[nodiscard]] EMBED_METRICS_API std::vector<std::int64_t> load_labels(const std::string& path,
                                                     const load_options& options = {});
 
 /// @brief What a file holds, without converting it.
@@ -74,7 +75,8 @@ struct file_info {
 /// @brief Inspect @p path (the array named by options.array for archives).
 /// For an archive holding several arrays and no options.array, only format,
 /// arrays and bytes (the file size) are filled: dtype is "" and shape empty.
-[[nodiscard]] file_info inspect_file(const std::string& path, const load_options& options = {});
+[[nodiscard]] EMBED_METRICS_API file_info inspect_file(const std::string& path,
+                                                       const load_options& options = {});
 
 /// @brief Write a 2-D float32 .npy (version 1.0, little endian, C order).
 /// Every save_npy (and every output of the tool) writes to a temporary file
@@ -89,10 +91,10 @@ struct file_info {
 ///  - anything else (a directory, FIFO, socket, block device, a dangling
 ///    link, a read-only file) is refused with io_error and left untouched.
 /// The rules are checked again just before the rename.
-void save_npy(const std::string& path, matrix_view m);
+EMBED_METRICS_API void save_npy(const std::string& path, matrix_view m);
 /// @brief Write a 1-D int64 .npy.
-void save_npy(const std::string& path, const std::vector<std::int64_t>& values);
+EMBED_METRICS_API void save_npy(const std::string& path, const std::vector<std::int64_t>& values);
 /// @brief Write a 1-D float64 .npy.
-void save_npy(const std::string& path, const std::vector<double>& values);
+EMBED_METRICS_API void save_npy(const std::string& path, const std::vector<double>& values);
 
 }  // namespace embed_metrics

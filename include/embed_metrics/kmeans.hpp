@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "embed_metrics/distance_metric.hpp"
+#include "embed_metrics/export.hpp"
 #include "embed_metrics/matrix.hpp"
 #include "embed_metrics/resources.hpp"
 
@@ -62,7 +63,8 @@ struct kmeans_result {
 /// @param params see kmeans_params.
 /// @throws invalid_argument for k < 1, k > n, empty or non-finite input, a
 ///         zero row with the cosine metric, or bad initial_centers.
-[[nodiscard]] kmeans_result kmeans(const resources& res, matrix_view x, const kmeans_params& params);
+[[nodiscard]] EMBED_METRICS_API kmeans_result kmeans(const resources& res, matrix_view x,
+                                                     const kmeans_params& params);
 
 /// @brief One independent run per seed of @p seeds, computed together: each
 /// Lloyd iteration is one distance GEMM against the stacked centres of all
@@ -70,19 +72,19 @@ struct kmeans_result {
 /// result for seed s equals kmeans() with seed s and n_init 1.
 /// @return one result per seed, in the order of @p seeds.
 /// @throws invalid_argument as kmeans(), and for an empty @p seeds.
-[[nodiscard]] std::vector<kmeans_result> kmeans_batch(const resources& res, matrix_view x,
-                                                      const kmeans_params& params,
-                                                      const std::vector<std::uint64_t>& seeds);
+[[nodiscard]] EMBED_METRICS_API std::vector<kmeans_result> kmeans_batch(
+    const resources& res, matrix_view x, const kmeans_params& params,
+    const std::vector<std::uint64_t>& seeds);
 
 /// @brief The nearest of @p centers for each row of @p x (the first on ties).
 /// @param metric euclidean, or cosine (rows and centres compared after L2 normalisation).
 /// @throws invalid_argument on mismatched dimensions, no centres, or non-finite input.
-[[nodiscard]] std::vector<std::int64_t> kmeans_predict(const resources& res, matrix_view x,
-                                                       matrix_view centers,
-                                                       kmeans_metric metric = kmeans_metric::euclidean);
+[[nodiscard]] EMBED_METRICS_API std::vector<std::int64_t> kmeans_predict(
+    const resources& res, matrix_view x, matrix_view centers,
+    kmeans_metric metric = kmeans_metric::euclidean);
 
 /// @brief The seed of run @p run of kmeans() with n_init runs from @p seed:
 /// @p seed itself for run 0, a SplitMix64 mix of (seed, run) after it.
-[[nodiscard]] std::uint64_t kmeans_run_seed(std::uint64_t seed, int run) noexcept;
+[[nodiscard]] EMBED_METRICS_API std::uint64_t kmeans_run_seed(std::uint64_t seed, int run) noexcept;
 
 }  // namespace embed_metrics

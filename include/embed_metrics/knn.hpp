@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "embed_metrics/distance_metric.hpp"
+#include "embed_metrics/export.hpp"
 #include "embed_metrics/matrix.hpp"
 #include "embed_metrics/resources.hpp"
 
@@ -59,7 +60,8 @@ struct knn_result {
 /// @throws invalid_argument when k is out of range, on a bad view, or when a
 ///         distance cannot be returned as float32 (beyond its range, or below
 ///         its normal range where it keeps only a few bits): rescale x.
-[[nodiscard]] knn_result knn(const resources& res, matrix_view x, const knn_params& params = {});
+[[nodiscard]] EMBED_METRICS_API knn_result knn(const resources& res, matrix_view x,
+                                               const knn_params& params = {});
 
 /// @brief knn() with k and the metric given directly.
 [[nodiscard]] inline knn_result knn(const resources& res, matrix_view x, std::int64_t k,
@@ -78,11 +80,13 @@ struct knn_result {
 /// @param metric distance.
 /// @return accuracy in [0, 1].
 /// @throws invalid_argument on mismatched sizes or k out of range.
-[[nodiscard]] double knn_accuracy(const resources& res, matrix_view x, label_view labels,
-                                  std::int64_t k = 20, knn_metric metric = knn_metric::euclidean);
+[[nodiscard]] EMBED_METRICS_API double knn_accuracy(const resources& res, matrix_view x,
+                                                    label_view labels, std::int64_t k = 20,
+                                                    knn_metric metric = knn_metric::euclidean);
 
 /// @brief Majority vote of a finished kNN search against @p labels (see
 /// knn_accuracy()); lets a caller reuse one search for several purposes.
-[[nodiscard]] double knn_accuracy(const knn_result& neighbours, label_view labels);
+[[nodiscard]] EMBED_METRICS_API double knn_accuracy(const knn_result& neighbours,
+                                                    label_view labels);
 
 }  // namespace embed_metrics

@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "embed_metrics/export.hpp"
+
 namespace embed_metrics {
 
 /// @brief Where a view's memory lives.
@@ -115,7 +117,7 @@ using float_storage = std::vector<float, detail::default_init_allocator<float>>;
 /// @brief An owning, contiguous, row-major float32 matrix in host memory. Its
 /// storage is its own, or (for a file loaded without conversion) a private,
 /// copy-on-write memory mapping kept alive by the matrix.
-class host_matrix {
+class EMBED_METRICS_API host_matrix {
  public:
   host_matrix() = default;
   /// @brief A @p rows x @p cols matrix filled with zeros.

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "embed_metrics/distance_metric.hpp"
+#include "embed_metrics/export.hpp"
 #include "embed_metrics/matrix.hpp"
 #include "embed_metrics/resources.hpp"
 
@@ -85,7 +86,7 @@ struct report_result {
 
 /// @brief Compute the report for @p embeddings (host or device memory).
 /// @param labels optional ground-truth labels, one per row (empty view = none).
-[[nodiscard]] report_result evaluate(const resources& res, matrix_view embeddings,
+[[nodiscard]] EMBED_METRICS_API report_result evaluate(const resources& res, matrix_view embeddings,
                                      label_view labels = {}, const report_params& params = {});
 
 }  // namespace embed_metrics

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <utility>
 
+#include "embed_metrics/export.hpp"
+
 namespace embed_metrics {
 
 class communicator;  // communicator.hpp
@@ -27,7 +29,7 @@ enum class device_kind {
 /// @brief Execution resources. Cheap to create; the CUDA context (stream,
 /// cuBLAS handle, scratch memory) is made on first use. Not thread-safe: use
 /// one handle per host thread.
-class resources {
+class EMBED_METRICS_API resources {
  public:
   /// @brief Resources on @p device: "cpu", "cuda", "cuda:N", or "auto" (CUDA
   /// when this build has it and a device is present, else the CPU).
@@ -109,13 +111,13 @@ class resources {
 
 /// @brief The most CPU threads that run at once here: the hardware threads,
 /// or the OpenMP thread limit where that is lower (at least 1).
-[[nodiscard]] int max_cpu_threads() noexcept;
+[[nodiscard]] EMBED_METRICS_API int max_cpu_threads() noexcept;
 
 /// @brief True when this build contains the CUDA backend.
-[[nodiscard]] bool cuda_compiled() noexcept;
+[[nodiscard]] EMBED_METRICS_API bool cuda_compiled() noexcept;
 
 /// @brief Number of usable CUDA devices; 0 when the build has no CUDA or any
 /// CUDA call fails (no driver, no device). Never throws.
-[[nodiscard]] int cuda_device_count() noexcept;
+[[nodiscard]] EMBED_METRICS_API int cuda_device_count() noexcept;
 
 }  // namespace embed_metrics

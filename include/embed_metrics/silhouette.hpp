@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "embed_metrics/distance_metric.hpp"
+#include "embed_metrics/export.hpp"
 #include "embed_metrics/matrix.hpp"
 #include "embed_metrics/resources.hpp"
 
@@ -20,7 +21,7 @@ using silhouette_metric = distance_metric;
 
 /// @brief Parse "euclidean", "cosine" or "sqeuclidean".
 /// @throws invalid_argument for any other name.
-[[nodiscard]] silhouette_metric parse_silhouette_metric(std::string_view name);
+[[nodiscard]] EMBED_METRICS_API silhouette_metric parse_silhouette_metric(std::string_view name);
 
 /// @brief Parameters of the silhouette functions.
 struct silhouette_params {
@@ -65,8 +66,9 @@ struct silhouette_result {
 /// @param params metric and whether to return per-point values.
 /// @throws invalid_argument when labels and rows differ in number, when there
 ///         are fewer than 2 or more than n - 1 distinct labels, or for NaN/Inf.
-[[nodiscard]] silhouette_result silhouette(const resources& res, matrix_view x, label_view labels,
-                                           const silhouette_params& params = {});
+[[nodiscard]] EMBED_METRICS_API silhouette_result silhouette(const resources& res, matrix_view x,
+                                                             label_view labels,
+                                                             const silhouette_params& params = {});
 
 /// @brief APPROXIMATION: the exact silhouette of a random sample of
 /// @p sample_size points (drawn without replacement with @p seed), as
@@ -75,10 +77,9 @@ struct silhouette_result {
 /// whole set; result.sample_rows lists the rows drawn.
 /// @throws invalid_argument when sample_size is not in [2, n] or the sample
 ///         holds fewer than 2 or more than sample_size - 1 distinct labels.
-[[nodiscard]] silhouette_result silhouette_sampled(const resources& res, matrix_view x,
-                                                   label_view labels, std::int64_t sample_size,
-                                                   std::uint64_t seed,
-                                                   const silhouette_params& params = {});
+[[nodiscard]] EMBED_METRICS_API silhouette_result
+silhouette_sampled(const resources& res, matrix_view x, label_view labels, std::int64_t sample_size,
+                   std::uint64_t seed, const silhouette_params& params = {});
 
 /// @brief APPROXIMATION: the simplified silhouette, with a = the distance to
 /// the point's own centroid and b = the distance to the nearest other
@@ -86,8 +87,7 @@ struct silhouette_result {
 /// rows). O(n k d) work. A point alone in its cluster scores 0.
 /// result.exact is false.
 /// @throws invalid_argument as silhouette().
-[[nodiscard]] silhouette_result silhouette_simplified(const resources& res, matrix_view x,
-                                                      label_view labels,
-                                                      const silhouette_params& params = {});
+[[nodiscard]] EMBED_METRICS_API silhouette_result silhouette_simplified(
+    const resources& res, matrix_view x, label_view labels, const silhouette_params& params = {});
 
 }  // namespace embed_metrics

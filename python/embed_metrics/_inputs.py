@@ -170,7 +170,9 @@ def core_for(device: str):
     if device == "auto":
         if cuda is not None and cuda.cuda_device_count() > 0:
             return cuda, "cuda"
-        return _core, "cpu"
+        # One module: _core's "auto" asks the driver, and loads the CUDA
+        # backend module only when a device exists.
+        return _core, "auto" if cuda is None else "cpu"
     # "cuda" / "cuda:N": without the CUDA build, _core itself says why it cannot.
     return (cuda if cuda is not None else _core), device
 

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "embed_metrics/error.hpp"
+#include "core/internal_api.hpp"
 
 namespace embed_metrics::detail {
 
@@ -18,17 +19,20 @@ namespace embed_metrics::detail {
 [[nodiscard]] std::uint64_t physical_memory_bytes() noexcept;
 
 /// @p count items of @p item_bytes each, saturating at UINT64_MAX instead of wrapping.
-[[nodiscard]] std::uint64_t bytes_for(std::uint64_t count, std::uint64_t item_bytes) noexcept;
+[[nodiscard]] EMBED_METRICS_INTERNAL_API std::uint64_t bytes_for(std::uint64_t count,
+                                                                 std::uint64_t item_bytes) noexcept;
 /// a + b, saturating.
-[[nodiscard]] std::uint64_t add_bytes(std::uint64_t a, std::uint64_t b) noexcept;
+[[nodiscard]] EMBED_METRICS_INTERNAL_API std::uint64_t add_bytes(std::uint64_t a,
+                                                                 std::uint64_t b) noexcept;
 
 /// "out of memory: needed N bytes (about X GiB) for <what>".
-[[nodiscard]] std::string out_of_memory_message(std::uint64_t bytes, std::string_view what);
+[[nodiscard]] EMBED_METRICS_INTERNAL_API std::string out_of_memory_message(std::uint64_t bytes,
+                                                                           std::string_view what);
 
 /// Throw out_of_memory, before anything is allocated, when @p bytes is more
 /// than the machine's physical memory: "<what> needs N bytes (X GiB), but
 /// this machine has M bytes (Y GiB) of memory".
-void require_memory(std::uint64_t bytes, std::string_view what);
+EMBED_METRICS_INTERNAL_API void require_memory(std::uint64_t bytes, std::string_view what);
 
 /// Run @p allocate; a std::bad_alloc or std::length_error from it becomes
 /// out_of_memory with @p bytes and @p what.

@@ -7,26 +7,36 @@
 #include <string>
 #include <thread>
 
+#include "backend/backend.hpp"
+#include "backend/cuda_module.hpp"
 #include "core/check.hpp"
-#ifdef EMBED_METRICS_HAS_CUDA
-#include "backend/cuda_backend.hpp"
-#endif
 
 namespace embed_metrics {
 namespace {
 
 void no_context(detail::cuda_context* /*unused*/) {}
 
-#ifdef EMBED_METRICS_HAS_CUDA
-void free_context(detail::cuda_context* ctx) { gpu::destroy_context(ctx); }
-#endif
+// Only called for a context made by the CUDA module, which is loaded then.
+void free_context(detail::cuda_context* ctx) {
+  detail::cuda_backend().device->destroy_context(ctx);
+}
+
+// The CUDA module's device family; throws backend_unavailable, naming
+// @p device, when the module cannot be loaded.
+const detail::device_ops& cuda_device_ops(std::string_view device) {
+  try {
+    return *detail::cuda_backend().device;
+  } catch (const backend_unavailable& e) {
+    throw backend_unavailable(detail::cat("device '", device, "' asked for, but ", e.what()));
+  }
+}
 
 int parse_index(std::string_view s, std::string_view whole) {
   int value = -1;
   const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
   if (ec != std::errc() || ptr != s.data() + s.size() || value < 0)
-    throw invalid_argument(detail::cat("device '", whole,
-                                       "': the CUDA device index must be a number >= 0, as in cuda:0"));
+    throw invalid_argument(detail::cat(
+        "device '", whole, "': the CUDA device index must be a number >= 0, as in cuda:0"));
   return value;
 }
 
@@ -39,20 +49,17 @@ int max_cpu_threads() noexcept {
   return std::max(1, most);
 }
 
-bool cuda_compiled() noexcept {
-#ifdef EMBED_METRICS_HAS_CUDA
-  return true;
-#else
-  return false;
-#endif
-}
+bool cuda_compiled() noexcept { return detail::cuda_module_found(); }
 
 int cuda_device_count() noexcept {
-#ifdef EMBED_METRICS_HAS_CUDA
-  return gpu::device_count();
-#else
-  return 0;
-#endif
+  // The driver is asked first, so that a machine without a GPU never loads
+  // the module (and with it the CUDA runtime and cuBLAS).
+  if (detail::cuda_driver_device_count() == 0) return 0;
+  try {
+    return detail::cuda_backend().device->device_count();
+  } catch (...) {
+    return 0;
+  }
 }
 
 resources::resources(std::string_view device, int threads) : ctx_(nullptr, &no_context) {
@@ -65,7 +72,7 @@ resources::resources(std::string_view device, int threads) : ctx_(nullptr, &no_c
     return;
   }
   if (device == "auto") {
-    if (cuda_device_count() > 0) {
+    if (cuda_device_count() > 0) {  // loads the module only when a device exists
       kind_ = device_kind::cuda;
       device_index_ = 0;
     }
@@ -73,20 +80,17 @@ resources::resources(std::string_view device, int threads) : ctx_(nullptr, &no_c
   }
   if (device == "cuda" || device.substr(0, 5) == "cuda:") {
     const int index = device == "cuda" ? 0 : parse_index(device.substr(5), device);
-    if (!cuda_compiled())
-      throw backend_unavailable(detail::cat(
-          "device '", device,
-          "' asked for, but this build of embed_metrics has no CUDA backend; rebuild with "
-          "-DEMBED_METRICS_CUDA=ON or use --device cpu"));
-    const int count = cuda_device_count();
+    const int count = cuda_device_ops(device).device_count();
     if (count == 0)
       throw backend_unavailable(detail::cat(
           "device '", device,
-          "' asked for, but no CUDA device is usable on this machine (no GPU or no driver); "
+          "' asked for: the CUDA backend is loaded, but no CUDA device is usable on this "
+          "machine (no GPU or no driver); "
           "use --device cpu or auto"));
     if (index >= count)
-      throw backend_unavailable(detail::cat("device '", device, "' asked for, but this machine has ",
-                                            count, " CUDA device(s): use cuda:0..cuda:", count - 1));
+      throw backend_unavailable(detail::cat("device '", device,
+                                            "' asked for, but this machine has ", count,
+                                            " CUDA device(s): use cuda:0..cuda:", count - 1));
     kind_ = device_kind::cuda;
     device_index_ = index;
     return;
@@ -104,47 +108,36 @@ std::string resources::device_string() const {
 }
 
 std::string resources::describe() const {
-#ifdef EMBED_METRICS_HAS_CUDA
-  if (is_cuda()) return detail::cat(device_string(), " (", gpu::device_name(device_index_), ")");
-#endif
+  if (is_cuda())
+    return detail::cat(device_string(), " (",
+                       detail::backend_for(*this).device->device_name(device_index_), ")");
   return detail::cat("cpu (", threads_, threads_ == 1 ? " thread)" : " threads)");
 }
 
 detail::cuda_context& resources::cuda_context() const {
-#ifdef EMBED_METRICS_HAS_CUDA
   EM_EXPECTS(is_cuda(), "a CUDA context was asked of CPU resources");
-  if (!ctx_) ctx_ = {gpu::create_context(device_index_, user_stream_), &free_context};
+  if (!ctx_)
+    ctx_ = {detail::backend_for(*this).device->create_context(device_index_, user_stream_),
+            &free_context};
   return *ctx_;
-#else
-  throw backend_unavailable("this build of embed_metrics has no CUDA backend");
-#endif
 }
 
 void* resources::stream() const {
-#ifdef EMBED_METRICS_HAS_CUDA
-  if (is_cuda()) return gpu::stream_of(cuda_context());
-#endif
-  return nullptr;
+  return is_cuda() ? detail::backend_for(*this).device->stream_of(cuda_context()) : nullptr;
 }
 
 void resources::set_stream(void* cuda_stream) {
   EM_EXPECTS(is_cuda(), "set_stream: these resources run on the CPU; create them with \"cuda\"");
   user_stream_ = cuda_stream;
-#ifdef EMBED_METRICS_HAS_CUDA
-  if (ctx_) gpu::set_stream(*ctx_, cuda_stream);
-#endif
+  if (ctx_) detail::backend_for(*this).device->set_stream(*ctx_, cuda_stream);
 }
 
 void resources::release_memory() {
-#ifdef EMBED_METRICS_HAS_CUDA
-  if (is_cuda() && ctx_) gpu::release_memory(*ctx_);
-#endif
+  if (is_cuda() && ctx_) detail::backend_for(*this).device->release_memory(*ctx_);
 }
 
 void resources::synchronize() const {
-#ifdef EMBED_METRICS_HAS_CUDA
-  if (is_cuda() && ctx_) gpu::synchronize(*ctx_);
-#endif
+  if (is_cuda() && ctx_) detail::backend_for(*this).device->synchronize(*ctx_);
 }
 
 }  // namespace embed_metrics

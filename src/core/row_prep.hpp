@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "embed_metrics/matrix.hpp"
+#include "core/internal_api.hpp"
 
 namespace embed_metrics::detail {
 
@@ -55,15 +56,16 @@ struct row_frame {
 /// @p also_cover (for example initial centres, which must fit the same
 /// frame without overflow) in the exponent. With @p only_rows, the frame of
 /// those rows of @p x alone (a sample).
-[[nodiscard]] row_frame fit_row_frame(matrix_view x, row_geometry geometry, zero_row_policy zeros,
-                                      int threads, std::initializer_list<matrix_view> also_cover = {},
-                                      const std::vector<std::int64_t>* only_rows = nullptr);
+[[nodiscard]] EMBED_METRICS_INTERNAL_API row_frame
+fit_row_frame(matrix_view x, row_geometry geometry, zero_row_policy zeros, int threads,
+              std::initializer_list<matrix_view> also_cover = {},
+              const std::vector<std::int64_t>* only_rows = nullptr);
 
 /// What the euclidean frame is computed from, on the host or (the CUDA
 /// backend) on the device: per block of rows (row_frame_block_rows) and
 /// column the minimum and the maximum (blocks x cols, row-major), and the
 /// sample rows (sample_rows x cols, row-major).
-struct column_stats {
+struct EMBED_METRICS_INTERNAL_API column_stats {
   std::int64_t rows = 0;
   std::int64_t cols = 0;
   std::int64_t blocks = 0;
@@ -76,7 +78,7 @@ struct column_stats {
 };
 
 /// Rows per block of column_stats for @p n rows (from the shape alone).
-[[nodiscard]] std::int64_t row_frame_block_rows(std::int64_t n) noexcept;
+[[nodiscard]] EMBED_METRICS_INTERNAL_API std::int64_t row_frame_block_rows(std::int64_t n) noexcept;
 
 /// Row index of sample row @p t of column_stats for @p n rows: evenly
 /// spread, from the shape alone (at most 1023 rows, so the medians cost
@@ -85,8 +87,9 @@ struct column_stats {
 
 /// The euclidean frame from column statistics of at least one row, with
 /// @p also_cover (host views) as in fit_row_frame.
-[[nodiscard]] row_frame finish_row_frame(const column_stats& stats, zero_row_policy zeros,
-                                         std::initializer_list<matrix_view> also_cover = {});
+[[nodiscard]] EMBED_METRICS_INTERNAL_API row_frame
+finish_row_frame(const column_stats& stats, zero_row_policy zeros,
+                 std::initializer_list<matrix_view> also_cover = {});
 
 /// One row of @p d floats into the frame: dst = (src - offset) * 2^-exponent,
 /// or src / ||src|| for cosine (zero rows stay zero; the policy is applied

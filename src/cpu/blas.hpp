@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include "core/internal_api.hpp"
 
 namespace embed_metrics::cpu {
 
@@ -38,14 +39,15 @@ struct blas_info {
   std::string kernel;   ///< openblas_get_corename(): the kernel set chosen for this CPU
   int threads = 1;      ///< OpenBLAS's own threads (the library's calls use one)
 };
-[[nodiscard]] blas_info blas_in_use();
+[[nodiscard]] EMBED_METRICS_INTERNAL_API blas_info blas_in_use();
 
 /// The OpenBLAS kernel set (a name for OPENBLAS_CORETYPE) that this CPU's
 /// features call for when OpenBLAS chose a generic one (@p current: an
 /// older OpenBLAS falls back to SSE3 kernels on a CPU model it does not know):
 /// "SkylakeX" with AVX-512 (F, BW, VL, DQ, CD), "Haswell" with AVX2 and FMA;
 /// empty when @p current is not generic or the CPU has neither.
-[[nodiscard]] std::string kernel_for_cpu_features(const std::string& current);
+[[nodiscard]] EMBED_METRICS_INTERNAL_API std::string kernel_for_cpu_features(
+    const std::string& current);
 
 /// C (m x n) = alpha * A (m x k) * B (n x k)^T + beta * C, all row-major.
 void sgemm_nt(std::int64_t m, std::int64_t n, std::int64_t k, float alpha, const float* a,

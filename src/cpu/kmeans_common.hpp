@@ -9,6 +9,7 @@
 
 #include "embed_metrics/kmeans.hpp"
 #include "embed_metrics/matrix.hpp"
+#include "core/internal_api.hpp"
 
 namespace embed_metrics::detail {
 
@@ -31,10 +32,10 @@ inline int kmeans_team(int threads, std::int64_t work) {
 }
 
 /// 2 + floor(ln k) when @p requested is 0, else @p requested.
-int kmeans_local_trials(std::int64_t k, int requested);
+EMBED_METRICS_INTERNAL_API int kmeans_local_trials(std::int64_t k, int requested);
 
 /// The first k-means++ centre of the run with @p seed among @p n rows.
-std::int64_t kmeans_first_center(std::uint64_t seed, std::int64_t n);
+EMBED_METRICS_INTERNAL_API std::int64_t kmeans_first_center(std::uint64_t seed, std::int64_t n);
 
 /// The row drawn for target potential u * total: the first index whose
 /// inclusive prefix sum reaches it, clipped to n - 1 (as numpy's searchsorted
@@ -46,12 +47,15 @@ std::int64_t kmeans_sample_index(const float* values, std::int64_t n, const doub
 
 /// k distinct rows of n, drawn uniformly from the Philox stream of @p seed
 /// (each draw a uniform index, redrawn while it repeats an earlier one).
-std::vector<std::int64_t> kmeans_random_rows(std::uint64_t seed, std::int64_t n, std::int64_t k);
+EMBED_METRICS_INTERNAL_API std::vector<std::int64_t> kmeans_random_rows(std::uint64_t seed,
+                                                                        std::int64_t n,
+                                                                        std::int64_t k);
 
 /// The @p count rows farthest from their centres (largest @p dist first,
 /// ties to the smaller index): where empty clusters are re-seeded, as
 /// scikit-learn's _relocate_empty_clusters. count is clipped to dist.size().
-std::vector<std::int64_t> farthest_rows(const std::vector<double>& dist, std::size_t count);
+EMBED_METRICS_INTERNAL_API std::vector<std::int64_t> farthest_rows(const std::vector<double>& dist,
+                                                                   std::size_t count);
 
 /// tol * mean over columns of the column variance (numpy's var, ddof 0),
 /// accumulated in double: scikit-learn's _tolerance. Host rows.

@@ -7,10 +7,11 @@
 #include <string>
 
 #include "io/bytes.hpp"
+#include "core/internal_api.hpp"
 
 namespace embed_metrics::io {
 
-class mapped_file {
+class EMBED_METRICS_INTERNAL_API mapped_file {
  public:
   /// Map @p path; throws io_error naming the file when it cannot be opened.
   explicit mapped_file(std::string path);

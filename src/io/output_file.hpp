@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include "core/internal_api.hpp"
 
 namespace embed_metrics::io {
 
@@ -31,7 +32,7 @@ struct output_target {
 
 /// Check @p path against the rules above, without touching anything.
 /// @throws io_error naming the path and what it is.
-output_target check_output_target(const std::string& path);
+EMBED_METRICS_INTERNAL_API output_target check_output_target(const std::string& path);
 
 /// An output being written; commit() puts it in place, the destructor of an
 /// uncommitted one removes the temporary file and leaves the target as it was.
@@ -54,6 +55,6 @@ class output_file {
 };
 
 /// Write @p bytes to @p path through output_file.
-void write_output_file(const std::string& path, std::string_view bytes);
+EMBED_METRICS_INTERNAL_API void write_output_file(const std::string& path, std::string_view bytes);
 
 }  // namespace embed_metrics::io

@@ -1,5 +1,5 @@
-// The NCCL communicator (device memory), built when CMake finds NCCL and
-// the CUDA toolkit. It wraps the caller's ncclComm_t (a trainer's, e.g.
+// The NCCL communicator (device memory), part of the CUDA module when CMake
+// finds NCCL (make_nccl_communicator reaches it through the device family). It wraps the caller's ncclComm_t (a trainer's, e.g.
 // PyTorch's process group) and orders its work on the caller's stream; each
 // call waits for the stream, because the distributed metrics use the result
 // on the host at once.
@@ -10,7 +10,7 @@
 #include <string>
 
 #include "core/check.hpp"
-#include "dist/host_staging.hpp"
+#include "cuda/core/nccl.hpp"
 #include "embed_metrics/communicator.hpp"
 #include "embed_metrics/error.hpp"
 
@@ -72,7 +72,9 @@ class nccl_communicator final : public communicator {
 
 }  // namespace
 
-bool nccl_compiled() noexcept { return true; }
+namespace gpu {
+
+bool nccl_built() noexcept { return true; }
 
 std::shared_ptr<communicator> make_nccl_communicator(void* nccl_comm, void* cuda_stream) {
   EM_EXPECTS(nccl_comm != nullptr, "make_nccl_communicator: nccl_comm is null; pass the ncclComm_t "
@@ -81,19 +83,5 @@ std::shared_ptr<communicator> make_nccl_communicator(void* nccl_comm, void* cuda
                                              static_cast<cudaStream_t>(cuda_stream));
 }
 
-namespace detail {
-
-void* staging_allocate(std::size_t bytes) {
-  void* p = nullptr;
-  check_cuda(cudaMalloc(&p, bytes == 0 ? 1 : bytes), "cudaMalloc of the staging buffer");
-  return p;
-}
-void staging_free(void* p) noexcept { cudaFree(p); }
-void staging_copy(void* dst, const void* src, std::size_t bytes, bool to_device) {
-  if (bytes == 0) return;
-  check_cuda(cudaMemcpy(dst, src, bytes, to_device ? cudaMemcpyHostToDevice : cudaMemcpyDeviceToHost),
-             "cudaMemcpy of the staging buffer");
-}
-
-}  // namespace detail
+}  // namespace gpu
 }  // namespace embed_metrics
