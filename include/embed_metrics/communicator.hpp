@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 
+#include "embed_metrics/export.hpp"
 #include "embed_metrics/matrix.hpp"
 
 namespace embed_metrics {
@@ -18,7 +19,7 @@ namespace embed_metrics {
 /// job. Every collective must be called by every rank in the same order (as
 /// in MPI). Buffers live in space(): host memory for MPI, device memory for
 /// NCCL.
-class communicator {
+class EMBED_METRICS_API communicator {
  public:
   virtual ~communicator() = default;
   /// @brief This process's rank, in [0, size()).
@@ -60,25 +61,25 @@ class communicator {
 
 /// @brief One rank alone (size 1): the distributed code path without any
 /// exchange, e.g. to compare it with a run over many ranks.
-[[nodiscard]] std::shared_ptr<communicator> make_single_process_communicator();
+[[nodiscard]] EMBED_METRICS_API std::shared_ptr<communicator> make_single_process_communicator();
 
 /// @brief True when this build has the MPI communicator.
-[[nodiscard]] bool mpi_compiled() noexcept;
+[[nodiscard]] EMBED_METRICS_API bool mpi_compiled() noexcept;
 /// @brief True when this build has the NCCL communicator.
-[[nodiscard]] bool nccl_compiled() noexcept;
+[[nodiscard]] EMBED_METRICS_API bool nccl_compiled() noexcept;
 
 /// @brief The MPI communicator over @p mpi_comm, a pointer to the caller's
 /// MPI_Comm (not duplicated; it must outlive the result), or over
 /// MPI_COMM_WORLD when null. MPI is initialised here when the caller has not
 /// (and finalised at exit then).
 /// @throws backend_unavailable when this build has no MPI.
-[[nodiscard]] std::shared_ptr<communicator> make_mpi_communicator(const void* mpi_comm = nullptr);
+[[nodiscard]] EMBED_METRICS_API std::shared_ptr<communicator> make_mpi_communicator(const void* mpi_comm = nullptr);
 
 /// @brief The NCCL communicator over the caller's ncclComm_t (passed as its
 /// pointer value), ordering its work on @p cuda_stream (a cudaStream_t; null
 /// for the legacy default stream). Buffers are device memory.
 /// @throws backend_unavailable when this build has no NCCL.
-[[nodiscard]] std::shared_ptr<communicator> make_nccl_communicator(void* nccl_comm,
+[[nodiscard]] EMBED_METRICS_API std::shared_ptr<communicator> make_nccl_communicator(void* nccl_comm,
                                                                    void* cuda_stream = nullptr);
 
 }  // namespace embed_metrics

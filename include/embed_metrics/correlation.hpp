@@ -72,7 +72,7 @@ struct correlation_intervals {
 /// [0, n) drawn with replacement, index j from the Philox4x32-10 block at
 /// counter (resample, j, 0x62747370, 0) under key @p seed (its first two words
 /// as a 64-bit integer u, the index (u * n) >> 64).
-[[nodiscard]] std::vector<std::size_t> bootstrap_indices(std::size_t n, std::uint32_t resample,
+[[nodiscard]] EMBED_METRICS_API std::vector<std::size_t> bootstrap_indices(std::size_t n, std::uint32_t resample,
                                                          std::uint64_t seed);
 
 /// @brief 95 % (params.confidence) percentile bootstrap intervals of Pearson,
@@ -84,7 +84,7 @@ struct correlation_intervals {
 /// percentile). Deterministic for a seed, whatever the thread count.
 /// @throws invalid_argument as correlate(), or on resamples < 1 or a
 /// confidence outside (0, 1).
-[[nodiscard]] correlation_intervals bootstrap_correlations(const std::vector<double>& x,
+[[nodiscard]] EMBED_METRICS_API correlation_intervals bootstrap_correlations(const std::vector<double>& x,
                                                            const std::vector<double>& y,
                                                            const bootstrap_params& params = {});
 

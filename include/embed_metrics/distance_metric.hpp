@@ -1,4 +1,5 @@
 #pragma once
+#include "embed_metrics/export.hpp"
 /// @file distance_metric.hpp
 /// @brief The one distance enum of the library: k-means, kNN, silhouette and
 /// the report all take a distance_metric (silhouette_metric, knn_metric and
@@ -17,10 +18,10 @@ enum class distance_metric {
 };
 
 /// @brief "euclidean", "cosine" or "sqeuclidean".
-[[nodiscard]] std::string_view to_string(distance_metric m) noexcept;
+[[nodiscard]] EMBED_METRICS_API std::string_view to_string(distance_metric m) noexcept;
 
 /// @brief The metric named @p name ("euclidean", "cosine", "sqeuclidean");
 /// throws invalid_argument naming it and the accepted names otherwise.
-[[nodiscard]] distance_metric parse_distance_metric(std::string_view name);
+[[nodiscard]] EMBED_METRICS_API distance_metric parse_distance_metric(std::string_view name);
 
 }  // namespace embed_metrics

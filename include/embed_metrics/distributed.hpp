@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "embed_metrics/export.hpp"
 #include "embed_metrics/agreement.hpp"
 #include "embed_metrics/entropy.hpp"
 #include "embed_metrics/kmeans.hpp"
@@ -30,42 +31,42 @@ namespace embed_metrics::distributed {
 
 /// @brief The contingency table of the labels of all ranks (the same on every
 /// rank): label values united over ranks, the table all-reduced.
-[[nodiscard]] contingency_table contingency(const resources& res, label_view a, label_view b);
+[[nodiscard]] EMBED_METRICS_API contingency_table contingency(const resources& res, label_view a, label_view b);
 
 /// @brief agreement() of the labels of all ranks: exactly the single-process scores.
-[[nodiscard]] agreement_result agreement(const resources& res, label_view a, label_view b,
+[[nodiscard]] EMBED_METRICS_API agreement_result agreement(const resources& res, label_view a, label_view b,
                                          const agreement_params& params = {});
 
 /// @brief gaussian_entropy() of the rows of all ranks (d x d covariance all-reduced; needs n >= d).
-[[nodiscard]] gaussian_entropy_result gaussian_entropy(const resources& res, matrix_view x,
+[[nodiscard]] EMBED_METRICS_API gaussian_entropy_result gaussian_entropy(const resources& res, matrix_view x,
                                                        const gaussian_entropy_params& params = {});
 
 /// @brief effective_rank() of the rows of all ranks (d x d Gram all-reduced; needs n >= d).
-[[nodiscard]] effective_rank_result effective_rank(const resources& res, matrix_view x,
+[[nodiscard]] EMBED_METRICS_API effective_rank_result effective_rank(const resources& res, matrix_view x,
                                                    const effective_rank_params& params = {});
 
 /// @brief k-means of the rows of all ranks (euclidean; init k-means++,
 /// random or given; n_init runs, the lowest inertia kept). The result's
 /// labels are those of this rank's rows; centres and inertia are global.
 /// The k-means++ draws use the single-process seeds and stream.
-[[nodiscard]] kmeans_result kmeans(const resources& res, matrix_view x, const kmeans_params& params);
+[[nodiscard]] EMBED_METRICS_API kmeans_result kmeans(const resources& res, matrix_view x, const kmeans_params& params);
 
 /// @brief Exact silhouette of the rows of all ranks: score and clusters
 /// global, samples (when asked) those of this rank's rows. Each pair of rows
 /// is measured once: row blocks travel half way round a ring with their sums.
-[[nodiscard]] silhouette_result silhouette(const resources& res, matrix_view x, label_view labels,
+[[nodiscard]] EMBED_METRICS_API silhouette_result silhouette(const resources& res, matrix_view x, label_view labels,
                                            const silhouette_params& params = {});
 
 /// @brief Kozachenko-Leonenko entropy of the rows of all ranks (the k
 /// nearest neighbours found on the same ring, each pair once).
-[[nodiscard]] knn_entropy_result knn_entropy(const resources& res, matrix_view x,
+[[nodiscard]] EMBED_METRICS_API knn_entropy_result knn_entropy(const resources& res, matrix_view x,
                                              const knn_entropy_params& params = {});
 
 /// @brief The report of evaluate() over the rows of all ranks (euclidean;
 /// no kNN classifier accuracy): silhouette, C1/C2 agreement, inertia, kNN and
 /// Gaussian entropy, effective rank, and with labels the agreement of C1
 /// with them.
-[[nodiscard]] report_result evaluate(const resources& res, matrix_view x, label_view labels = {},
+[[nodiscard]] EMBED_METRICS_API report_result evaluate(const resources& res, matrix_view x, label_view labels = {},
                                      const report_params& params = {});
 
 }  // namespace embed_metrics::distributed

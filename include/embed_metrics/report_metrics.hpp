@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "embed_metrics/export.hpp"
 #include "embed_metrics/report.hpp"
 
 namespace embed_metrics {
@@ -26,18 +27,18 @@ struct report_metric {
 };
 
 /// @brief Every scalar metric of the report, in output order.
-[[nodiscard]] const std::vector<report_metric>& report_metrics();
+[[nodiscard]] EMBED_METRICS_API const std::vector<report_metric>& report_metrics();
 
 /// @brief The registry entry of @p key, or nullptr when no metric has that key.
-[[nodiscard]] const report_metric* find_report_metric(std::string_view key);
+[[nodiscard]] EMBED_METRICS_API const report_metric* find_report_metric(std::string_view key);
 
 /// @brief The value of metric @p key in @p r (the mean over the seed pairs for
 /// a seed-dependent one); std::nullopt when it was not computed or is undefined.
 /// @throws invalid_argument for a key that is not in report_metrics().
-[[nodiscard]] std::optional<double> metric_value(const report_result& r, std::string_view key);
+[[nodiscard]] EMBED_METRICS_API std::optional<double> metric_value(const report_result& r, std::string_view key);
 
 /// @brief The key under which the outputs give the standard deviation of @p key
 /// over the seed pairs ("silhouette" -> "silhouette_std").
-[[nodiscard]] std::string spread_key(std::string_view key);
+[[nodiscard]] EMBED_METRICS_API std::string spread_key(std::string_view key);
 
 }  // namespace embed_metrics

@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/internal_api.hpp"
+
 namespace embed_metrics::io {
 
 enum class dtype_kind { floating, bfloat16, signed_int, unsigned_int, boolean };
@@ -37,7 +39,7 @@ dtype parse_numpy_descr(std::string_view descr, const std::string& file);
 dtype parse_dtype_option(std::string_view text, const std::string& file);
 
 /// Convert @p n elements at @p src (type @p t, any alignment) to float32.
-void convert_to_float(const std::uint8_t* src, const dtype& t, std::uint64_t n, float* dst) noexcept;
+EMBED_METRICS_INTERNAL_API void convert_to_float(const std::uint8_t* src, const dtype& t, std::uint64_t n, float* dst) noexcept;
 
 /// Convert @p n elements to int64. Floating values must be finite integers
 /// that fit; returns the index of the first element that is not (and stops),

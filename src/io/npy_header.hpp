@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "core/internal_api.hpp"
+
 #include "io/bytes.hpp"
 #include "io/dtype.hpp"
 
@@ -31,16 +33,16 @@ struct npy_header {
 };
 
 /// True when @p bytes starts with the .npy magic.
-bool is_npy(byte_span bytes) noexcept;
+EMBED_METRICS_INTERNAL_API bool is_npy(byte_span bytes) noexcept;
 
 /// Parse the header of the .npy held in @p bytes and check that exactly
 /// data_bytes bytes of data follow it.
-npy_header parse_npy(byte_span bytes, const std::string& file);
+EMBED_METRICS_INTERNAL_API npy_header parse_npy(byte_span bytes, const std::string& file);
 
 /// The header bytes save_npy writes (version 1.0, padded to 64 bytes).
 std::string make_npy_header(const std::string& descr, const std::vector<std::int64_t>& shape);
 
 /// "(3, 4)" / "(5,)" style, for messages.
-std::string shape_string(const std::vector<std::int64_t>& shape);
+EMBED_METRICS_INTERNAL_API std::string shape_string(const std::vector<std::int64_t>& shape);
 
 }  // namespace embed_metrics::io
