@@ -43,6 +43,8 @@ std::string eval_page(const eval_args& a, const report_result& r, const json& j,
                  {"seed", std::to_string(common.seed)},
                  {"device", r.device},
                  {"embed-metrics", version_string}};
+  if (a.opts.seeds > 1)  // --seeds: the seed pairs, beside the first seed
+    page.inputs.insert(page.inputs.begin() + 5, {"seeds", std::to_string(a.opts.seeds)});
   return html_report(page);
 }
 

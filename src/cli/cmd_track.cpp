@@ -244,6 +244,8 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
                      {"device", from_log ? "-" : results.front().device},
                      {"skip first", std::to_string(first)},
                      {"embed-metrics", version_string}};
+      if (a->opts.seeds > 1)  // --seeds: the seed pairs, beside the first seed
+        page.inputs.insert(page.inputs.begin() + 6, {"seeds", std::to_string(a->opts.seeds)});
       write_text_output(a->html_path, html_report(page), "--html");
     }
 
