@@ -244,3 +244,26 @@ TEST(ToolExplain, EveryMetricWithItsSource) {
     EXPECT_NE(r.out.substr(at, end - at).find(std::string(m.source)), std::string::npos) << m.key;
   }
 }
+
+// The inputs of the two-view and group metrics are checked where the report
+// starts, whichever step reads them.
+TEST(ReportInputs, SecondViewAndGroupsMustMatchTheEmbeddings) {
+  const auto b = em_test::make_blobs(60, 4, 3, 5.0, 10);
+  const auto other = em_test::make_blobs(59, 4, 3, 5.0, 11);
+  em::resources res("cpu");
+  em::report_params p;
+  p.k = 3;
+  p.second_view = other.x.view();
+  try {
+    (void)em::evaluate(res, b.x.view(), {}, p);
+    ADD_FAILURE() << "a second view of 59 rows for 60 was accepted";
+  } catch (const em::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("second view"), std::string::npos) << e.what();
+  }
+  const auto same = em_test::make_blobs(60, 4, 3, 5.0, 12);
+  p.second_view = same.x.view();
+  EXPECT_NO_THROW((void)em::evaluate(res, b.x.view(), {}, p));
+  const std::vector<std::int64_t> groups(59, 0);
+  p.groups = groups;
+  EXPECT_THROW((void)em::evaluate(res, b.x.view(), {}, p), em::invalid_argument);
+}
