@@ -109,6 +109,7 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
     if (from_log) inputs.push_back(a->from_log);
     if (!a->lp_path.empty()) inputs.push_back(a->lp_path);
     if (!a->opts.labels_path.empty()) inputs.push_back(a->opts.labels_path);
+    if (!a->opts.groups_path.empty()) inputs.push_back(a->opts.groups_path);
     check_output(a->plot_path, inputs, "--plot");
     check_output(a->html_path, inputs, "--html");
 
@@ -142,6 +143,8 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
       // Each checkpoint drops its own NaN/Inf rows: its labels follow them.
       const auto labels = with_labels ? labels_of_kept_rows(all_labels, emb, ckpts[c], a->opts.labels_path)
                                       : std::vector<std::int64_t>{};
+      const auto groups = a->opts.load_groups_if_any(emb, ckpts[c]);
+      params.groups = groups;
       params.progress = [&bar, c, &ckpts](const std::string& step, int, int) {
         bar.update(c, "checkpoint " + std::to_string(c + 1) + " (" + base_name(ckpts[c]) + "): " + step);
       };

@@ -267,3 +267,26 @@ TEST(ReportInputs, SecondViewAndGroupsMustMatchTheEmbeddings) {
   p.groups = groups;
   EXPECT_THROW((void)em::evaluate(res, b.x.view(), {}, p), em::invalid_argument);
 }
+
+TEST(ToolInputs, ViewsAndGroupsAreReadAndChecked) {
+  const auto b = em_test::make_blobs(60, 4, 3, 5.0, 13);
+  const auto short_view = em_test::make_blobs(50, 4, 3, 5.0, 14);
+  const auto dir = em_test::temp_dir("views").string();
+  em::save_npy(dir + "/a.npy", b.x.view());
+  em::save_npy(dir + "/b.npy", b.x.view());
+  em::save_npy(dir + "/short.npy", short_view.x.view());
+  em::save_npy(dir + "/groups.npy", std::vector<std::int64_t>(60, 1));
+  em::save_npy(dir + "/groups_short.npy", std::vector<std::int64_t>(50, 1));
+  const std::string eval = "eval '" + dir + "/a.npy' --k 3 --device cpu --format json ";
+  auto r = em_test::run_tool(eval + "--views '" + dir + "/b.npy' --groups '" + dir + "/groups.npy'");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  r = em_test::run_tool(eval + "--views '" + dir + "/short.npy'");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("short.npy"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("a.npy"), std::string::npos) << r.err;
+  r = em_test::run_tool(eval + "--groups '" + dir + "/groups_short.npy'");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("groups_short.npy"), std::string::npos) << r.err;
+  r = em_test::run_tool("track '" + dir + "/a.npy' --views '" + dir + "/b.npy' --k 3 --device cpu");
+  EXPECT_NE(r.exit_code, 0) << "track has no --views (one file is not every checkpoint's second view)";
+}
