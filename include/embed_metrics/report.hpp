@@ -2,7 +2,7 @@
 /// @file report.hpp
 /// @brief The label-free report of "Label-free Monitoring of Self-Supervised
 /// Learning Progress" (Xu, Lowe, Trappenberg): two k-means runs C1, C2 (seeds
-/// s and s+1, one batched call), silhouette of C1, agreement AMI/ARI(C1; C2),
+/// s and s+1, one batched call; or N such pairs), silhouette of C1, agreement AMI/ARI(C1; C2),
 /// entropy and spectrum of the embeddings; with labels, AMI/ARI(C1; labels)
 /// and the leave-one-out kNN classifier accuracy. The list of its metrics is
 /// the registry of report_metrics.hpp.
@@ -60,6 +60,8 @@ struct report_result {
   std::int64_t n = 0;                        ///< rows
   std::int64_t d = 0;                        ///< dimensions
   std::int64_t k = 0;                        ///< clusters used
+  // The seed-dependent ones (silhouette, AMI/ARI, inertia) are means over
+  // the report_params::seeds pairs (the one pair s, s + 1 by default).
   std::optional<double> silhouette;          ///< S1: silhouette of C1 (exact)
   std::optional<double> ami_c1_c2;           ///< AMI between the two k-means runs
   std::optional<double> ari_c1_c2;           ///< ARI between the two k-means runs

@@ -116,3 +116,13 @@ def test_the_report_metric_is_parsed_by_the_library():
         em.evaluate(x, k=3, metric="manhattan")
     with pytest.raises(ValueError, match="sqeuclidean"):
         em.evaluate(x, k=3, metric="sqeuclidean")
+
+
+def test_views_and_groups_reach_the_report_and_are_checked():
+    x, y = blobs(n=100)
+    r = em.evaluate(x, k=3, views=x + 0.01, groups=y)
+    assert r.silhouette == em.evaluate(x, k=3).silhouette
+    with pytest.raises(ValueError, match="second view"):
+        em.evaluate(x, k=3, views=x[:90])
+    with pytest.raises(ValueError, match="groups"):
+        em.evaluate(x, k=3, groups=y[:90])

@@ -76,6 +76,9 @@ report_result evaluate(const resources& res, matrix_view embeddings, label_view 
              "k is not given and there are no labels to take it from: give k (--k)");
   if (params.second_view.rows > 0) {
     detail::check_matrix(params.second_view, "second view");
+    EM_EXPECTS(params.second_view.space == embeddings.space,
+               "second view and embeddings are in different memory (host and device): give both "
+               "in the memory of the embeddings");
     if (!res.is_cuda()) detail::check_host(params.second_view, "second view", res);
     EM_EXPECTS(params.second_view.rows == embeddings.rows && params.second_view.cols == embeddings.cols,
                "second view is ", params.second_view.rows, " x ", params.second_view.cols,
