@@ -43,6 +43,7 @@ std::vector<float> random_floats(std::int64_t count, unsigned seed) {
   benchmark::AddCustomContext("openblas_corename", blas.kernel);
   benchmark::AddCustomContext("openblas_config", blas.config);
   benchmark::AddCustomContext("blas_library", blas.library);
+  benchmark::AddCustomContext("blas_choice", blas.choice);
   benchmark::AddCustomContext("cpu_threads", std::to_string(em::resources("cpu").threads()));
   return true;
 }();

@@ -10,6 +10,11 @@ with the kernel each library reports (openblas_get_corename).
 
     /usr/bin/python3 bench/sgemm_rate.py                 # Debian's OpenBLAS, native and generic
     /usr/bin/python3 bench/sgemm_rate.py --wheel-python build/peer-venv/bin/python
+    /usr/bin/python3 bench/sgemm_rate.py --threads 1,2 --coretypes Prescott,Haswell,SkylakeX
+
+--coretypes names the kernel sets forced with OPENBLAS_CORETYPE beside each
+library's own choice (default Prescott, OpenBLAS's generic x86-64 kernels:
+what an older OpenBLAS falls back to on a CPU model it does not know).
 
 --wheel-python names a Python whose site-packages holds scipy_openblas32
 (PyPI; libscipy_openblas.so, symbols prefixed scipy_): that library is timed
@@ -66,47 +71,60 @@ def wheel_library(python):
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--size", type=int, default=2048)
-    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--threads", default="2", help="thread counts, comma-separated (e.g. 1,2)")
+    p.add_argument("--coretypes", default="Prescott", help="OPENBLAS_CORETYPE values to force, comma-separated")
+    p.add_argument("--json", default=None, help="also write the medians here")
     p.add_argument("--rounds", type=int, default=5, help="interleaved rounds (one process each)")
     p.add_argument("--repeats", type=int, default=3, help="timed calls per process")
     p.add_argument("--wheel-python", default=None)
     p.add_argument("--child", nargs=2, metavar=("LIB", "PREFIX"), help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.child:
-        child(args.child[0], "" if args.child[1] == "-" else args.child[1], args.size, args.threads,
+        child(args.child[0], "" if args.child[1] == "-" else args.child[1], args.size, int(args.threads),
               args.repeats)
         return 0
 
-    configs = [("Debian OpenBLAS, native", DEBIAN, "-", {}),
-               ("Debian OpenBLAS, OPENBLAS_CORETYPE=Prescott", DEBIAN, "-", {"OPENBLAS_CORETYPE": "Prescott"})]
+    cores = [c.strip() for c in args.coretypes.split(",") if c.strip()]
+    libs = [("Debian OpenBLAS", DEBIAN, "-")]
     if args.wheel_python:
-        lib = wheel_library(args.wheel_python)
-        configs += [("scipy-openblas32 (PyPI), native", lib, "scipy_", {}),
-                    ("scipy-openblas32 (PyPI), OPENBLAS_CORETYPE=Prescott", lib, "scipy_",
-                     {"OPENBLAS_CORETYPE": "Prescott"})]
-    rates = {name: [] for name, *_ in configs}
+        libs.append(("scipy-openblas32 (PyPI)", wheel_library(args.wheel_python), "scipy_"))
+    configs = []
+    for lib_name, lib, prefix in libs:
+        configs.append((f"{lib_name}, native", lib, prefix, {}))
+        configs += [(f"{lib_name}, OPENBLAS_CORETYPE={c}", lib, prefix, {"OPENBLAS_CORETYPE": c}) for c in cores]
+    thread_counts = [int(t) for t in str(args.threads).split(",") if t.strip()]
+    rates = {(name, t): [] for name, *_ in configs for t in thread_counts}
     about = {}
     for _ in range(args.rounds):
-        for name, lib, prefix, extra in configs:
-            env = dict(os.environ, **extra)
-            env.pop("OPENBLAS_NUM_THREADS", None)
-            if not extra:
-                env.pop("OPENBLAS_CORETYPE", None)
-            out = subprocess.run([sys.executable, os.path.abspath(__file__), "--child", lib, prefix,
-                                  "--size", str(args.size), "--threads", str(args.threads),
-                                  "--repeats", str(args.repeats)],
-                                 env=env, capture_output=True, text=True, check=True)
-            rec = json.loads(out.stdout.strip().splitlines()[-1])
-            rates[name] += rec["flop_per_s"]
-            about[name] = rec
+        for t in thread_counts:
+            for name, lib, prefix, extra in configs:
+                env = dict(os.environ, **extra)
+                env.pop("OPENBLAS_NUM_THREADS", None)
+                if not extra:
+                    env.pop("OPENBLAS_CORETYPE", None)
+                out = subprocess.run([sys.executable, os.path.abspath(__file__), "--child", lib, prefix,
+                                      "--size", str(args.size), "--threads", str(t),
+                                      "--repeats", str(args.repeats)],
+                                     env=env, capture_output=True, text=True, check=True)
+                rec = json.loads(out.stdout.strip().splitlines()[-1])
+                rates[(name, t)] += rec["flop_per_s"]
+                about[name] = rec
     load = os.getloadavg()
-    print(f"SGEMM {args.size}^3, {args.threads} threads, {args.rounds} interleaved rounds x "
-          f"{args.repeats} calls; load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}")
-    base = statistics.median(rates[configs[0][0]])
-    for name, *_ in configs:
-        med = statistics.median(rates[name])
-        print(f"  {name}: {med / 1e9:.1f} GFLOP/s (x{med / base:.2f}), kernel {about[name]['corename']}; "
-              f"{about[name]['config']}")
+    print(f"SGEMM {args.size}^3, {args.rounds} interleaved rounds x {args.repeats} calls; "
+          f"load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}")
+    doc = []
+    for t in thread_counts:
+        base = statistics.median(rates[(configs[0][0], t)])
+        print(f" {t} thread{'s' if t > 1 else ''}:")
+        for name, *_ in configs:
+            med = statistics.median(rates[(name, t)])
+            print(f"  {name}: {med / 1e9:.1f} GFLOP/s (x{med / base:.2f}), kernel {about[name]['corename']}; "
+                  f"{about[name]['config']}")
+            doc.append({"config": name, "threads": t, "flop_per_s": med, "kernel": about[name]["corename"],
+                        "openblas_config": about[name]["config"]})
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"size": args.size, "load_average": load, "rates": doc}, f, indent=1)
     return 0
 
 

@@ -16,13 +16,13 @@
 #include <limits>
 #include <vector>
 
-#include "backend/cuda_agreement.hpp"
 #include "core/check.hpp"
 #include "cpu/emi_pair.hpp"
 #include "cuda/core/buffer.cuh"
 #include "cuda/core/check.cuh"
 #include "cuda/core/context.cuh"
 #include "cuda/core/staging.cuh"
+#include "cuda/cuda_ops.hpp"
 
 namespace embed_metrics::gpu {
 namespace {
@@ -204,23 +204,32 @@ device_table build_table(const resources& res, label_view a, label_view b) {
   return t;
 }
 
+class agreement final : public detail::agreement_ops {
+ public:
+  contingency_table contingency(const resources& res, label_view a, label_view b) const override {
+    const call_scope call(res);
+    return build_table(res, a, b).host;
+  }
+
+  detail::table_and_emi contingency_and_emi(const resources& res, label_view a,
+                                            label_view b) const override {
+    const call_scope call(res);
+    device_table t = build_table(res, a, b);
+    cudaStream_t s = context(res).stream;
+    detail::table_and_emi out;
+    out.expected_mi =
+        expected_mi(t.sizes_a.data(), static_cast<i64>(t.host.sizes_a.size()), t.sizes_b.data(),
+                    static_cast<i64>(t.host.sizes_b.size()), t.host.n, s);
+    out.table = std::move(t.host);
+    return out;
+  }
+};
+
 }  // namespace
 
-contingency_table contingency(const resources& res, label_view a, label_view b) {
-  const call_scope call(res);
-  return build_table(res, a, b).host;
-}
-
-table_and_emi contingency_and_emi(const resources& res, label_view a, label_view b) {
-  const call_scope call(res);
-  device_table t = build_table(res, a, b);
-  cudaStream_t s = context(res).stream;
-  table_and_emi out;
-  out.expected_mi = expected_mi(t.sizes_a.data(), static_cast<i64>(t.host.sizes_a.size()),
-                                t.sizes_b.data(), static_cast<i64>(t.host.sizes_b.size()),
-                                t.host.n, s);
-  out.table = std::move(t.host);
-  return out;
+const detail::agreement_ops& agreement_operations() {
+  static const agreement ops;
+  return ops;
 }
 
 }  // namespace embed_metrics::gpu

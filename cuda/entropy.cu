@@ -5,11 +5,13 @@
 
 #include <algorithm>
 
-#include "backend/cuda_entropy.hpp"
+#include "backend/cuda_backend.hpp"
+#include "core/validate.hpp"
 #include "cuda/core/buffer.cuh"
 #include "cuda/core/check.cuh"
 #include "cuda/core/context.cuh"
 #include "cuda/core/staging.cuh"
+#include "cuda/cuda_ops.hpp"
 
 namespace embed_metrics::gpu {
 namespace {
@@ -65,10 +67,8 @@ unsigned grid_for(std::int64_t count) {
   return static_cast<unsigned>(std::clamp<std::int64_t>((count + 255) / 256, 1, 4096));
 }
 
-}  // namespace
-
-void gram(const resources& res, matrix_view x, bool shift_by_first_row, std::vector<double>& g,
-          std::vector<double>& colsum) {
+void device_gram(const resources& res, matrix_view x, bool shift_by_first_row,
+                 std::vector<double>& g, std::vector<double>& colsum) {
   auto& ctx = context(res);
   cudaStream_t s = ctx.stream;
   const std::int64_t n = x.rows;
@@ -100,7 +100,7 @@ void gram(const resources& res, matrix_view x, bool shift_by_first_row, std::vec
   colsum = dsum.to_host();
 }
 
-void row_gram(const resources& res, matrix_view x, bool centre, std::vector<double>& k) {
+void device_row_gram(const resources& res, matrix_view x, bool centre, std::vector<double>& k) {
   auto& ctx = context(res);
   cudaStream_t s = ctx.stream;
   const std::int64_t n = x.rows;
@@ -132,16 +132,27 @@ void row_gram(const resources& res, matrix_view x, bool centre, std::vector<doub
   k = dk.to_host();
 }
 
-host_matrix download(const resources& res, matrix_view x) {
-  host_matrix h(x.rows, x.cols);
-  if (x.rows * x.cols == 0) return h;
-  auto& ctx = context(res);
-  const cudaMemcpyKind kind =
-      x.space == memory_space::device ? cudaMemcpyDeviceToHost : cudaMemcpyHostToHost;
-  EM_CUDA_TRY(cudaMemcpy2DAsync(h.data(), x.cols * sizeof(float), x.data, x.ld() * sizeof(float),
-                                x.cols * sizeof(float), x.rows, kind, ctx.stream));
-  EM_CUDA_TRY(cudaStreamSynchronize(ctx.stream));
-  return h;
+// Host views are checked finite here, device views by their staging.
+class moments final : public detail::entropy_ops {
+ public:
+  void gram(const resources& res, matrix_view x, bool shift_by_first_row, std::vector<double>& g,
+            std::vector<double>& colsum) const override {
+    detail::check_finite(x, "x");
+    device_gram(res, x, shift_by_first_row, g, colsum);
+    trim_memory(res);
+  }
+  void row_gram(const resources& res, matrix_view x, bool centre,
+                std::vector<double>& k) const override {
+    detail::check_finite(x, "x");
+    device_row_gram(res, x, centre, k);
+  }
+};
+
+}  // namespace
+
+const detail::entropy_ops& entropy_operations() {
+  static const moments ops;
+  return ops;
 }
 
 }  // namespace embed_metrics::gpu

@@ -4,15 +4,17 @@
 
 #include <algorithm>
 #include <climits>
+#include <cmath>
 #include <cstdint>
 
-#include "backend/cuda_knn.hpp"
 #include "cpu/knn.hpp"
 #include "cuda/core/buffer.cuh"
 #include "cuda/core/check.cuh"
 #include "cuda/core/context.cuh"
 #include "cuda/core/distance_tile.cuh"
 #include "cuda/core/staging.cuh"
+#include "cuda/cuda_ops.hpp"
+#include "cuda/row_prep.cuh"
 
 namespace embed_metrics::gpu {
 namespace {
@@ -56,20 +58,6 @@ __global__ void fill_kernel(float* v, int* i, std::int64_t count) {
     v[t] = __int_as_float(0x7f800000);  // +inf
     i[t] = kNoIndex;
   }
-}
-
-// Rows scaled to unit length (zero rows stay zero), one warp per row.
-__global__ void normalize_kernel(const float* __restrict__ x, std::int64_t n, std::int64_t d,
-                                 std::int64_t ldx, float* __restrict__ out) {
-  const std::int64_t row = static_cast<std::int64_t>(blockIdx.x) * kWarpsPerBlock + threadIdx.x / kWarp;
-  const int lane = static_cast<int>(threadIdx.x % kWarp);
-  if (row >= n) return;
-  const float* r = x + row * ldx;
-  double s = 0.0;
-  for (std::int64_t j = lane; j < d; j += kWarp) s += static_cast<double>(r[j]) * r[j];
-  for (int off = kWarp / 2; off > 0; off /= 2) s += __shfl_xor_sync(kFull, s, off);
-  const double inv = s > 0.0 ? 1.0 / sqrt(s) : 0.0;
-  for (std::int64_t j = lane; j < d; j += kWarp) out[row * d + j] = static_cast<float>(r[j] * inv);
 }
 
 // One warp per tile row: merge the row's running list (best_*, Cap entries,
@@ -247,9 +235,7 @@ void select_candidates(detail::cuda_context& ctx, const float* y, std::int64_t n
   }
 }
 
-}  // namespace
-
-knn_result knn(const resources& res, matrix_view x, std::int64_t k, knn_metric metric) {
+knn_result device_knn(const resources& res, matrix_view x, std::int64_t k, knn_metric metric) {
   const call_scope call(res);
   auto& ctx = call.ctx();
   cudaStream_t s = ctx.stream;
@@ -265,9 +251,7 @@ knn_result knn(const resources& res, matrix_view x, std::int64_t k, knn_metric m
   device_buffer<float> norms;
   if (cosine) {
     normed = device_buffer<float>(static_cast<std::size_t>(n * d), s);
-    normalize_kernel<<<warp_blocks(n), kWarpsPerBlock * kWarp, 0, s>>>(dx.data, n, d, dx.ld,
-                                                                       normed.data());
-    EM_CUDA_CHECK_LAUNCH();
+    unit_rows(dx.data, dx.ld, n, d, normed.data(), nullptr, nullptr, s);
     y = normed.data();
     ldy = d;
   } else {
@@ -300,6 +284,32 @@ knn_result knn(const resources& res, matrix_view x, std::int64_t k, knn_metric m
   r.indices = out_idx.to_host();
   r.distances = out_dist.to_host();
   return r;
+}
+
+// Cosine rows are normalised by the search itself; euclidean rows are
+// searched in the frame of core/row_prep.hpp, the distances scaled back.
+class knn_search final : public detail::knn_ops {
+ public:
+  // The per-row candidate buffer holds 128: k plus the refinement margin.
+  std::int64_t max_k() const noexcept override { return 128 - cpu::kKnnMargin; }
+
+  knn_result search(const resources& res, matrix_view x, std::int64_t k,
+                    knn_metric metric) const override {
+    if (metric == knn_metric::cosine) return device_knn(res, x, k, metric);
+    const detail::prepared_rows px = row_prep_operations().prepare(
+        res, x, detail::row_geometry::euclidean, detail::zero_row_policy::keep, "x");
+    knn_result r = device_knn(res, px.view, k, metric);
+    for (float& v : r.distances)
+      v = static_cast<float>(std::ldexp(static_cast<double>(v), px.frame.exponent));
+    return r;
+  }
+};
+
+}  // namespace
+
+const detail::knn_ops& knn_operations() {
+  static const knn_search ops;
+  return ops;
 }
 
 }  // namespace embed_metrics::gpu

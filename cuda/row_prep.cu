@@ -1,10 +1,12 @@
 // Row preparation on the device (see core/row_prep.hpp): the column ranges
 // and the sample rows of a device view, the same as the host takes, so both
 // backends find the same frame, and the packed copy of rows moved into it,
-// (x - offset) * 2^-exponent.
+// (x - offset) * 2^-exponent; unit rows for cosine; the CUDA backend's
+// row_prep_ops, with host copies of device inputs.
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 
 #include "backend/cuda_backend.hpp"
 #include "backend/cuda_row_prep.hpp"
@@ -12,7 +14,10 @@
 #include "cuda/core/buffer.cuh"
 #include "cuda/core/check.cuh"
 #include "cuda/core/context.cuh"
+#include "cuda/core/device_checks.cuh"
 #include "cuda/core/staging.cuh"
+#include "cuda/cuda_ops.hpp"
+#include "cuda/row_prep.cuh"
 
 namespace embed_metrics::gpu {
 namespace {
@@ -57,6 +62,25 @@ __global__ void apply_frame_kernel(const float* __restrict__ x, std::int64_t ldx
     const std::int64_t j = t - i * d;
     out[t] = static_cast<float>((static_cast<double>(x[i * ldx + j]) - offset[j]) * scale);
   }
+}
+
+constexpr int kWarp = 32;
+
+// One warp per row (see unit_rows). Not __restrict__: out may be x.
+__global__ void unit_rows_kernel(const float* x, std::int64_t ldx, std::int64_t n, std::int64_t d,
+                                 float* out, unsigned long long* first_zero, float* ones) {
+  const std::int64_t i = (static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x) / kWarp;
+  const int lane = static_cast<int>(threadIdx.x % kWarp);
+  if (i >= n) return;
+  const float* r = x + i * ldx;
+  double s = 0.0;
+  for (std::int64_t j = lane; j < d; j += kWarp) s += static_cast<double>(r[j]) * r[j];
+  for (int off = kWarp / 2; off > 0; off /= 2) s += __shfl_xor_sync(0xffffffffu, s, off);
+  if (lane == 0 && ones != nullptr) ones[i] = 1.0f;
+  if (s == 0.0 && lane == 0 && first_zero != nullptr)
+    atomicMin(first_zero, static_cast<unsigned long long>(i));
+  const double inv = s > 0.0 ? 1.0 / sqrt(s) : 0.0;
+  for (std::int64_t j = lane; j < d; j += kWarp) out[i * d + j] = static_cast<float>(r[j] * inv);
 }
 
 // A host copy of a (small) view, for the spread of initial centres.
@@ -142,6 +166,84 @@ prepared_device_rows::prepared_device_rows(const resources& res, matrix_view x,
   }
 }
 
+void unit_rows(const float* x, std::int64_t ldx, std::int64_t n, std::int64_t d, float* out,
+               unsigned long long* first_zero, float* ones, cudaStream_t stream) {
+  if (n == 0) return;
+  const auto blocks = static_cast<unsigned>((n * kWarp + kThreads - 1) / kThreads);
+  unit_rows_kernel<<<blocks, kThreads, 0, stream>>>(x, ldx, n, d, out, first_zero, ones);
+  EM_CUDA_CHECK_LAUNCH();
+}
+
 prepared_device_rows::~prepared_device_rows() { device_free(*res_, data_); }
+
+namespace {
+
+// Unit rows in packed device memory; the lowest all-zero row, if any, is
+// left zero or rejected as the policy says.
+detail::prepared_rows prepare_unit_rows(const resources& res, matrix_view x,
+                                        detail::zero_row_policy zeros, const char* name) {
+  const call_scope call(res);
+  auto& ctx = call.ctx();
+  const device_matrix dx = on_device(x, ctx.stream, name);
+  const std::size_t bytes = sizeof(float) * static_cast<std::size_t>(x.rows * x.cols);
+  std::shared_ptr<void> data(device_allocate(res, bytes), [&res](void* p) { device_free(res, p); });
+  device_buffer<unsigned long long> first_zero(1, ctx.stream);
+  const unsigned long long none = ~0ull;
+  first_zero.upload(&none, 1);
+  unit_rows(dx.data, dx.ld, dx.rows, dx.cols, static_cast<float*>(data.get()), first_zero.data(),
+            nullptr, ctx.stream);
+  const auto zero_row = first_zero.to_host()[0];
+  EM_EXPECTS(zero_row == none || zeros == detail::zero_row_policy::keep, name, " row ", zero_row,
+             " is all zeros: the cosine metric needs non-zero rows (drop them or use euclidean)");
+  detail::prepared_rows out;
+  out.frame.geometry = detail::row_geometry::cosine;
+  out.frame.zeros = zeros;
+  out.view =
+      matrix_view(static_cast<const float*>(data.get()), x.rows, x.cols, 0, memory_space::device);
+  out.storage = std::move(data);
+  return out;
+}
+
+class row_prep final : public detail::row_prep_ops {
+ public:
+  detail::prepared_rows prepare(const resources& res, matrix_view x, detail::row_geometry geometry,
+                                detail::zero_row_policy zeros, const char* name) const override {
+    if (geometry == detail::row_geometry::cosine) return prepare_unit_rows(res, x, zeros, name);
+    std::optional<detail::row_frame> frame = fit_row_frame(res, x);
+    if (!frame) {
+      // Not finite (device rows) or empty: the staging check names the row.
+      const call_scope call(res);
+      (void)on_device(x, call.ctx().stream, name);
+      EM_EXPECTS(x.rows * x.cols == 0, name,
+                 " has a non-finite value: remove or replace NaN/Inf rows first");
+      return {x, detail::row_frame{}, nullptr};
+    }
+    auto rows = std::make_shared<prepared_device_rows>(res, x, *frame);
+    detail::prepared_rows out{rows->view(), std::move(*frame), nullptr};
+    out.storage = std::move(rows);
+    return out;
+  }
+
+  std::vector<std::int64_t> labels_on_host(const resources& res, label_view labels,
+                                           const char* name) const override {
+    const call_scope call(res);
+    check_pointer(labels.data, labels.space, name);
+    if (labels.space == memory_space::host) return {labels.data, labels.data + labels.size};
+    return to_host(labels.data, static_cast<std::size_t>(labels.size), call.ctx().stream);
+  }
+
+  host_matrix matrix_on_host(const resources& res, matrix_view x, const char* name) const override {
+    const call_scope call(res);
+    check_pointer(x.data, x.space, name);
+    return to_host_rows(x, call.ctx().stream);
+  }
+};
+
+}  // namespace
+
+const detail::row_prep_ops& row_prep_operations() {
+  static const row_prep ops;
+  return ops;
+}
 
 }  // namespace embed_metrics::gpu

@@ -1,6 +1,6 @@
 // Exact silhouette on the GPU.
 //
-// The points are gathered in cluster order (prepare_points), so each cluster
+// The points are gathered in cluster order (device_points), so each cluster
 // is a contiguous range of positions, and cut into blocks of kBlock points.
 // Only the tiles (I, J) with J >= I are computed, strip by strip (I in
 // increasing order, then J in increasing order), each with one cuBLAS SGEMM
@@ -43,6 +43,7 @@
 #include "cuda/core/context.cuh"
 #include "cuda/core/distance_tile.cuh"
 #include "cuda/core/staging.cuh"
+#include "cuda/cuda_ops.hpp"
 #include "cuda/silhouette_prep.cuh"
 
 namespace embed_metrics::gpu {
@@ -257,14 +258,6 @@ __global__ void fill_kernel(double* __restrict__ v, std::int64_t n, double value
 
 }  // namespace
 
-std::vector<std::int64_t> labels_to_host(const resources& res, label_view labels) {
-  const call_scope call(res);
-  auto& ctx = call.ctx();
-  check_pointer(labels.data, labels.space, "labels");
-  if (labels.space == memory_space::host) return {labels.data, labels.data + labels.size};
-  return to_host(labels.data, static_cast<std::size_t>(labels.size), ctx.stream);
-}
-
 void silhouette_sums(const resources& res, matrix_view x, const detail::silhouette_plan& plan,
                      silhouette_metric metric, std::vector<double>& own_sum,
                      std::vector<double>& b, std::int64_t block) {
@@ -276,21 +269,12 @@ void silhouette_sums(const resources& res, matrix_view x, const detail::silhouet
   check_int32_rows(n, "embeddings", "silhouette");
   const device_matrix dx = on_device(x, s, "embeddings");
 
-  device_buffer<std::int64_t> src(static_cast<std::size_t>(n), s);
-  src.upload(plan.source_row.data(), static_cast<std::size_t>(n));
-  device_buffer<std::int32_t> cluster(static_cast<std::size_t>(n), s);
-  cluster.upload(plan.cluster.data(), static_cast<std::size_t>(n));
-  device_buffer<std::int64_t> start(plan.start.size(), s);
-  start.upload(plan.start.data(), plan.start.size());
+  device_points pts(res, dx, plan, metric, s);
   std::vector<double> inv(static_cast<std::size_t>(plan.k));
   for (std::int64_t c = 0; c < plan.k; ++c)
     inv[static_cast<std::size_t>(c)] = 1.0 / static_cast<double>(plan.size_of(c));
   device_buffer<double> inv_size(inv.size(), s);
   inv_size.upload(inv.data(), inv.size());
-
-  device_buffer<float> xp(static_cast<std::size_t>(n * d), s, "the points in cluster order");
-  device_buffer<float> norms(static_cast<std::size_t>(n), s);
-  prepare_points(dx.data, dx.ld, d, src.data(), n, metric, xp.data(), norms.data(), s);
 
   device_buffer<double> own(static_cast<std::size_t>(n), s);
   device_buffer<double> best(static_cast<std::size_t>(n), s);
@@ -305,11 +289,11 @@ void silhouette_sums(const resources& res, matrix_view x, const detail::silhouet
   device_buffer<float> tile(static_cast<std::size_t>(bs * bs), s, "the silhouette's distance tile");
   tile_args a{};
   a.g = tile.data();
-  a.xp = xp.data();
+  a.xp = pts.xp.data();
   a.d = d;
-  a.norms = norms.data();
-  a.cluster = cluster.data();
-  a.start = start.data();
+  a.norms = pts.norms.data();
+  a.cluster = pts.cluster.data();
+  a.start = pts.start.data();
   a.inv_size = inv_size.data();
   a.metric = static_cast<int>(metric);
   a.own = own.data();
@@ -319,8 +303,8 @@ void silhouette_sums(const resources& res, matrix_view x, const detail::silhouet
     const std::int64_t rows = std::min(bs, n - r0);
     for (std::int64_t c0 = r0; c0 < n; c0 += bs) {
       const std::int64_t cols = std::min(bs, n - c0);
-      sgemm_nt(ctx.cublas, rows, cols, d, -2.0f, xp.data() + r0 * d, d, xp.data() + c0 * d, d,
-               0.0f, tile.data(), cols);
+      sgemm_nt(ctx.cublas, rows, cols, d, -2.0f, pts.xp.data() + r0 * d, d, pts.xp.data() + c0 * d,
+               d, 0.0f, tile.data(), cols);
       a.row0 = r0;
       a.rows = rows;
       a.col0 = c0;
@@ -337,6 +321,31 @@ void silhouette_sums(const resources& res, matrix_view x, const detail::silhouet
   }
   own_sum = own.to_host();
   b = best.to_host();
+}
+
+namespace {
+
+// The passes gather the points into the CPU backend's frame themselves
+// (silhouette_prep.cuh).
+class silhouette final : public detail::silhouette_ops {
+ public:
+  void sums(const resources& res, matrix_view x, const detail::silhouette_plan& plan,
+            silhouette_metric metric, std::vector<double>& own_sum,
+            std::vector<double>& b) const override {
+    silhouette_sums(res, x, plan, metric, own_sum, b);
+  }
+  void centroid_distances(const resources& res, matrix_view x, const detail::silhouette_plan& plan,
+                          silhouette_metric metric, std::vector<double>& a,
+                          std::vector<double>& b) const override {
+    silhouette_centroid_distances(res, x, plan, metric, a, b);
+  }
+};
+
+}  // namespace
+
+const detail::silhouette_ops& silhouette_operations() {
+  static const silhouette ops;
+  return ops;
 }
 
 }  // namespace embed_metrics::gpu

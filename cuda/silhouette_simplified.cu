@@ -124,25 +124,18 @@ void silhouette_centroid_distances(const resources& res, matrix_view x,
   const std::int64_t k = plan.k;
   check_int32_rows(n, "embeddings", "silhouette_simplified");
   const device_matrix dx = on_device(x, s, "embeddings");
-  device_buffer<std::int64_t> src(static_cast<std::size_t>(n), s);
-  src.upload(plan.source_row.data(), static_cast<std::size_t>(n));
-  device_buffer<std::int32_t> cluster(static_cast<std::size_t>(n), s);
-  cluster.upload(plan.cluster.data(), static_cast<std::size_t>(n));
-  device_buffer<std::int64_t> start(plan.start.size(), s);
-  start.upload(plan.start.data(), plan.start.size());
-
-  // Unit rows for cosine, centred rows otherwise (distances to the centroids,
-  // which move with the points, do not change).
-  device_buffer<float> xp(static_cast<std::size_t>(n * d), s);
-  device_buffer<float> xn(static_cast<std::size_t>(n), s);
-  prepare_points(dx.data, dx.ld, d, src.data(), n, metric, xp.data(), xn.data(), s);
-  if (metric == silhouette_metric::cosine) row_sqnorms(xp.data(), n, d, d, xn.data(), s);
+  // Unit rows for cosine, rows in the CPU backend's frame otherwise (the
+  // centroids move with the points; a uniform scale changes no silhouette).
+  device_points pts(res, dx, plan, metric, s);
+  const float* xp = pts.xp.data();
+  float* xn = pts.norms.data();
+  if (metric == silhouette_metric::cosine) row_sqnorms(xp, n, d, d, xn, s);
 
   device_buffer<double> cd(static_cast<std::size_t>(k * d), s);
   device_buffer<float> cf(static_cast<std::size_t>(k * d), s);
   device_buffer<float> cn(static_cast<std::size_t>(k), s);
   centroid_kernel<<<static_cast<unsigned>(k), kThreads, 0, s>>>(
-      xp.data(), d, start.data(), metric == silhouette_metric::cosine, cd.data(), cf.data());
+      xp, d, pts.start.data(), metric == silhouette_metric::cosine, cd.data(), cf.data());
   EM_CUDA_CHECK_LAUNCH();
   row_sqnorms(cf.data(), k, d, d, cn.data(), s);
 
@@ -153,12 +146,12 @@ void silhouette_centroid_distances(const resources& res, matrix_view x,
   constexpr int kWarpsPerBlock = kThreads / kWarp;
   for (std::int64_t r0 = 0; r0 < n; r0 += rb) {
     const std::int64_t rows = std::min(rb, n - r0);
-    sqdist_tile(ctx.cublas, xp.data() + r0 * d, rows, xn.data() + r0, d, cf.data(), k, cn.data(),
-                d, d, tile.data(), k, false, 0, 0, s);
+    sqdist_tile(ctx.cublas, xp + r0 * d, rows, xn + r0, d, cf.data(), k, cn.data(), d, d,
+                tile.data(), k, false, 0, 0, s);
     const auto blocks = static_cast<unsigned>((rows + kWarpsPerBlock - 1) / kWarpsPerBlock);
-    nearest_kernel<<<blocks, kThreads, 0, s>>>(tile.data(), rows, k, r0, xp.data(), d, xn.data(),
-                                              cd.data(), cluster.data(), static_cast<int>(metric),
-                                              da.data(), db.data());
+    nearest_kernel<<<blocks, kThreads, 0, s>>>(tile.data(), rows, k, r0, xp, d, xn, cd.data(),
+                                               pts.cluster.data(), static_cast<int>(metric),
+                                               da.data(), db.data());
     EM_CUDA_CHECK_LAUNCH();
   }
   a = da.to_host();

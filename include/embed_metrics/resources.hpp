@@ -8,8 +8,11 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace embed_metrics {
+
+class communicator;  // communicator.hpp
 
 namespace detail {
 struct cuda_context;  // defined by the CUDA backend; opaque here
@@ -88,7 +91,15 @@ class resources {
   /// For the library's own use; its type is opaque outside the CUDA backend.
   [[nodiscard]] detail::cuda_context& cuda_context() const;
 
+  /// @brief The ranks the distributed metrics (distributed.hpp) run over;
+  /// null (the default) for one process. Shared, so that a trainer's own
+  /// communicator can be handed in and outlive the handle.
+  void set_communicator(std::shared_ptr<communicator> comm) noexcept { comm_ = std::move(comm); }
+  /// @brief The communicator set, or null.
+  [[nodiscard]] const std::shared_ptr<communicator>& comm() const noexcept { return comm_; }
+
  private:
+  std::shared_ptr<communicator> comm_;
   device_kind kind_ = device_kind::cpu;
   int device_index_ = -1;
   int threads_ = 1;

@@ -4,8 +4,14 @@
 // same resources-first signatures, grouped by family; the drivers in
 // src/metrics are written once and call them through backend_for(res).
 
+#include "backend/agreement_ops.hpp"
 #include "backend/device_ops.hpp"
+#include "backend/distance_ops.hpp"
+#include "backend/entropy_ops.hpp"
 #include "backend/kmeans_ops.hpp"
+#include "backend/knn_ops.hpp"
+#include "backend/row_prep_ops.hpp"
+#include "backend/silhouette_ops.hpp"
 
 namespace embed_metrics {
 class resources;
@@ -19,6 +25,12 @@ struct backend {
   const char* name = nullptr;         ///< "cpu" or "cuda"
   const device_ops* device = nullptr; ///< contexts, streams, memory (CUDA); probes
   const kmeans_ops* kmeans = nullptr; ///< the primitives of the k-means driver
+  const row_prep_ops* rows = nullptr;          ///< row preparation; host copies of inputs
+  const distance_ops* distance = nullptr;      ///< pairwise distances
+  const silhouette_ops* silhouette = nullptr;  ///< the silhouette's distance passes
+  const knn_ops* knn = nullptr;                ///< exact kNN search
+  const agreement_ops* agreement = nullptr;    ///< contingency table, expected MI
+  const entropy_ops* entropy = nullptr;        ///< second moments (Gram matrices)
 };
 
 /// The backend that runs work for @p res: the CPU backend, or the CUDA
@@ -26,3 +38,14 @@ struct backend {
 [[nodiscard]] const backend& backend_for(const resources& res);
 
 }  // namespace embed_metrics::detail
+
+namespace embed_metrics::cpu {
+/// The CPU backend's table (src/cpu/cpu_backend.cpp).
+[[nodiscard]] const detail::backend& backend_table();
+}  // namespace embed_metrics::cpu
+
+namespace embed_metrics::gpu {
+/// The CUDA backend's table (cuda/cuda_backend.cu), the one entry point of
+/// the CUDA part.
+[[nodiscard]] const detail::backend& backend_table();
+}  // namespace embed_metrics::gpu

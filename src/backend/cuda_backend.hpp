@@ -30,10 +30,6 @@ std::size_t reserved_bytes(const resources& res);
 /// where its memory space says (for dispatch paths that copy a view as is).
 void check_view(const resources& res, matrix_view x, const char* name);
 
-// --- distances (cuda/distance.cu) ---
-void pairwise_sqeuclidean(const resources& res, matrix_view x, matrix_view y,
-                          mutable_matrix_view out, bool same_rows);
-
 }  // namespace embed_metrics::gpu
 
 namespace embed_metrics::gpu {
@@ -41,9 +37,5 @@ namespace embed_metrics::gpu {
 // --- device scratch for C++ callers (cuda/core/context.cu) ---
 void* device_allocate(const resources& res, std::size_t bytes);
 void device_free(const resources& res, void* p) noexcept;
-
-// --- rows scaled to unit L2 norm into packed device memory (cuda/normalize.cu);
-// throws invalid_argument naming the first all-zero row ---
-void l2_normalize_rows(const resources& res, matrix_view x, float* out);
 
 }  // namespace embed_metrics::gpu

@@ -1,7 +1,6 @@
 #pragma once
-// Entry points of the CUDA silhouette (cuda/silhouette*.cu), in plain C++ for
-// the dispatch in src/metrics/silhouette.cpp. Only linked when the build has
-// EMBED_METRICS_HAS_CUDA.
+// The CUDA silhouette passes (cuda/silhouette*.cu) behind its silhouette_ops,
+// in plain C++ so that tests can set the tile size.
 
 #include <cstdint>
 #include <vector>
@@ -25,8 +24,5 @@ void silhouette_sums(const resources& res, matrix_view x, const detail::silhouet
 void silhouette_centroid_distances(const resources& res, matrix_view x,
                                    const detail::silhouette_plan& plan, silhouette_metric metric,
                                    std::vector<double>& a, std::vector<double>& b);
-
-/// A host copy of @p labels (host or device memory).
-std::vector<std::int64_t> labels_to_host(const resources& res, label_view labels);
 
 }  // namespace embed_metrics::gpu

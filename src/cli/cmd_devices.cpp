@@ -30,6 +30,7 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
     out["blas_config"] = blas.config;
     out["blas_kernel"] = blas.kernel;
     out["blas_threads"] = blas.threads;
+    out["blas_choice"] = blas.choice;
     const char* coretype = std::getenv("OPENBLAS_CORETYPE");
     out["blas_kernel_from"] =
         coretype == nullptr ? "OpenBLAS's own CPU detection" : "OPENBLAS_CORETYPE set by the user";

@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "cli/command.hpp"
+#include "cli/distributed.hpp"
 #include "cli/html_report.hpp"
 #include "cli/metrics_log.hpp"
 #include "cli/progress.hpp"
@@ -65,7 +66,13 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
                  "Linear-probe accuracy of this checkpoint, for the --append row")
       ->needs(append);
   add_format_option(sub, common);
-  return [args, &common] {
+  auto dist = add_distributed_options(sub);
+  return [args, dist, &common] {
+    if (auto d = evaluate_distributed(*dist, common, args->opts, args->path)) {  // under mpirun
+      EM_EXPECTS(args->html_path.empty() && args->append_path.empty(), "--html and --append are not distributed");
+      if (d->prints) print_record(std::cout, report_json(d->result, d->with_labels), common.format);
+      return 0;
+    }
     const std::vector<std::string> inputs{args->path, args->opts.labels_path, args->opts.views_path,
                                           args->opts.groups_path};
     check_output(args->html_path, inputs, "--html");

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "cli/command.hpp"
+#include "cli/distributed.hpp"
 #include "cli/html_report.hpp"
 #include "cli/metrics_log.hpp"
 #include "cli/number_options.hpp"
@@ -94,8 +95,9 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
                  "else ami_c1_gt)");
   a->opts.add_to(sub);
   add_format_option(sub, common);
+  auto dist = add_distributed_options(sub);
 
-  return [a, &common] {
+  return [a, dist, &common] {
     const auto& ckpts = a->checkpoints;
     const bool from_log = !a->from_log.empty();
     if (from_log == !ckpts.empty())
@@ -135,6 +137,18 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
     progress bar(from_log ? 0 : n_ckpt);
     for (int c = 0; !from_log && c < n_ckpt; ++c) {
       bar.update(c, "checkpoint " + std::to_string(c + 1) + ": loading " + base_name(ckpts[c]));
+      if (auto d = evaluate_distributed(*dist, common, a->opts, ckpts[c])) {  // under mpirun: rank 0 prints
+        EM_EXPECTS(a->html_path.empty() && a->plot_path.empty(), "--html and --plot are not distributed");
+        if (!d->prints) std::cout.setstate(std::ios::failbit);
+        results.push_back(std::move(d->result));
+        json row;
+        row["path"] = ckpts[c];
+        const json report = report_json(results.back(), with_labels);
+        for (auto it = report.begin(); it != report.end(); ++it) row[it.key()] = it.value();
+        if (!lp.empty()) row["lp_accuracy"] = lp[static_cast<std::size_t>(c)];
+        rows.push_back(std::move(row));
+        continue;
+      }
       const auto emb = a->opts.input.load(ckpts[c]);
       if (width < 0) width = emb.matrix.cols();
       EM_EXPECTS(emb.matrix.cols() == width, "checkpoint ", ckpts[c], " has ", emb.matrix.cols(),

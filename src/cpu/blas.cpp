@@ -1,10 +1,14 @@
 #include "cpu/blas.hpp"
 
 #include <cblas.h>
+#include <dlfcn.h>
 #include <omp.h>
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <iterator>
 #include <mutex>
 
@@ -31,6 +35,144 @@ namespace {
 constexpr std::int64_t kRowBlock = 128;
 
 blasint as_blas(std::int64_t v) { return static_cast<blasint>(v); }
+
+// The BLAS every call goes to, chosen once per process (so one process never
+// mixes two kernel sets' roundings). The linked OpenBLAS by default. A
+// system OpenBLAS older than its CPU (Debian's 0.3.21 on a model it does not
+// know) falls back to its generic SSE3 kernels at a quarter of the speed;
+// then, when the CPU has AVX2 and FMA or AVX-512, the newer OpenBLAS that the
+// build found (the scipy-openblas32 wheel: every symbol prefixed scipy_, so
+// it loads beside the system one without a clash) is opened and used if it
+// chose a kernel of its own. This is decided inside the library, so it holds
+// in the tool and in a host process alike, which cannot both be reached by
+// setting OPENBLAS_CORETYPE (read once, when OpenBLAS loads).
+// EMBED_METRICS_BLAS=system keeps the linked one; =newer takes the newer one
+// whatever the kernel (to measure it); EMBED_METRICS_NEWER_OPENBLAS names
+// its file in place of the one found at build time.
+struct blas_ops {
+  using sgemm_fn = void (*)(CBLAS_ORDER, CBLAS_TRANSPOSE, CBLAS_TRANSPOSE, blasint, blasint, blasint,
+                            float, const float*, blasint, const float*, blasint, float, float*, blasint);
+  using dgemm_fn = void (*)(CBLAS_ORDER, CBLAS_TRANSPOSE, CBLAS_TRANSPOSE, blasint, blasint, blasint,
+                            double, const double*, blasint, const double*, blasint, double, double*,
+                            blasint);
+  sgemm_fn sgemm = &EM_BLAS(cblas_sgemm);
+  dgemm_fn dgemm = &EM_BLAS(cblas_dgemm);
+  int (*get_threads)() = &EM_BLAS(openblas_get_num_threads);
+  void (*set_threads)(int) = &EM_BLAS(openblas_set_num_threads);
+  char* (*get_config)() = &EM_BLAS(openblas_get_config);
+  char* (*get_corename)() = &EM_BLAS(openblas_get_corename);
+#ifdef EMBED_METRICS_BLAS_SCIPY_PREFIX
+  std::string library = "scipy-openblas32 (PyPI), linked";
+#else
+  std::string library = "system OpenBLAS";
+#endif
+  std::string choice;  // why this one
+};
+
+template <class T>
+bool symbol(void* lib, const char* name, T& out) {
+  void* p = dlsym(lib, name);
+  if (p == nullptr) return false;
+  std::memcpy(&out, &p, sizeof p);
+  return true;
+}
+
+std::string newer_openblas_file() {
+  if (const char* env = std::getenv("EMBED_METRICS_NEWER_OPENBLAS"); env != nullptr && *env != '\0')
+    return env;
+  // Installed: beside this library, in embed_metrics/ (cmake/FindOpenBLAS.cmake).
+  Dl_info self{};
+  if (dladdr(reinterpret_cast<void*>(&newer_openblas_file), &self) != 0 && self.dli_fname != nullptr) {
+    std::string installed = self.dli_fname;
+    const auto slash = installed.find_last_of('/');
+    installed.erase(slash == std::string::npos ? 0 : slash + 1);
+    installed += "embed_metrics/libscipy_openblas.so";
+    if (FILE* f = std::fopen(installed.c_str(), "rb"); f != nullptr) {
+      std::fclose(f);
+      return installed;
+    }
+  }
+#ifdef EMBED_METRICS_NEWER_OPENBLAS
+  return EMBED_METRICS_NEWER_OPENBLAS;  // the build tree's copy
+#else
+  return {};
+#endif
+}
+
+// The newer OpenBLAS in `ops`, when it opens; false (ops untouched) otherwise.
+bool open_newer(blas_ops& ops, std::string& why) {
+  const std::string file = newer_openblas_file();
+  if (file.empty()) {
+    why = "no newer OpenBLAS was found at build time (scripts/setup-deps installs one)";
+    return false;
+  }
+  void* lib = dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (lib == nullptr) {
+    why = "the newer OpenBLAS " + file + " did not open";
+    return false;
+  }
+  blas_ops n;
+  if (!symbol(lib, "scipy_cblas_sgemm", n.sgemm) || !symbol(lib, "scipy_cblas_dgemm", n.dgemm) ||
+      !symbol(lib, "scipy_openblas_get_num_threads", n.get_threads) ||
+      !symbol(lib, "scipy_openblas_set_num_threads", n.set_threads) ||
+      !symbol(lib, "scipy_openblas_get_config", n.get_config) ||
+      !symbol(lib, "scipy_openblas_get_corename", n.get_corename)) {
+    why = file + " lacks the scipy_-prefixed OpenBLAS symbols";
+    dlclose(lib);
+    return false;
+  }
+  n.library = "scipy-openblas32 (PyPI), " + file;
+  ops = n;  // never closed: its functions are used until the process ends
+  return true;
+}
+
+blas_ops choose_blas() {
+  blas_ops ops;
+#ifdef EMBED_METRICS_BLAS_SCIPY_PREFIX
+  ops.choice = "linked at build time (EMBED_METRICS_BLAS=scipy-openblas)";
+#else
+  const char* want = std::getenv("EMBED_METRICS_BLAS");
+  const std::string mode = want != nullptr ? want : "";
+  const char* core = ops.get_corename();
+  const std::string linked_core = core != nullptr ? core : "";
+  if (mode == "system") {
+    ops.choice = "EMBED_METRICS_BLAS=system";
+    return ops;
+  }
+  const std::string better = kernel_for_cpu_features(linked_core);
+  if (mode != "newer" && better.empty()) {
+    ops.choice = "the system OpenBLAS chose a kernel for this CPU";
+    return ops;
+  }
+  std::string why;
+  blas_ops newer = ops;
+  if (!open_newer(newer, why)) {
+    ops.choice = (mode == "newer" ? "EMBED_METRICS_BLAS=newer, but " : "the system OpenBLAS runs generic kernels (" +
+                  linked_core + ") on a CPU that has the features of " + better + " kernels, and ") + why;
+    return ops;
+  }
+  const char* ncore = newer.get_corename();
+  const std::string newer_core = ncore != nullptr ? ncore : "";
+  if (mode == "newer") {
+    newer.choice = "EMBED_METRICS_BLAS=newer";
+    return newer;
+  }
+  if (!kernel_for_cpu_features(newer_core).empty()) {
+    ops.choice = "the system OpenBLAS runs generic kernels (" + linked_core + "), and so does the newer one (" +
+                 newer_core + "; OPENBLAS_CORETYPE forces both)";
+    return ops;
+  }
+  newer.choice = "the system OpenBLAS runs generic kernels (" + linked_core +
+                 ") on a CPU that has the features of " + better + " kernels; the newer one chose " + newer_core;
+  return newer;
+#endif
+  return ops;
+}
+
+const blas_ops& blas() {
+  static const blas_ops ops = choose_blas();
+  return ops;
+}
 
 // Reference-counted under a mutex because several of the library's calls may
 // run at once in a host process; the caller's setting is restored, so a
@@ -69,21 +211,21 @@ void for_row_blocks(std::int64_t m, int threads, F&& block) {
 single_threaded_blas::single_threaded_blas() {
   const std::lock_guard<std::mutex> lock(blas_mutex);
   if (blas_users++ == 0) {
-    blas_previous = EM_BLAS(openblas_get_num_threads)();
-    if (blas_previous != 1) EM_BLAS(openblas_set_num_threads)(1);
+    blas_previous = blas().get_threads();
+    if (blas_previous != 1) blas().set_threads(1);
   }
 }
 
 single_threaded_blas::~single_threaded_blas() {
   const std::lock_guard<std::mutex> lock(blas_mutex);
-  if (--blas_users == 0 && blas_previous != 1) EM_BLAS(openblas_set_num_threads)(blas_previous);
+  if (--blas_users == 0 && blas_previous != 1) blas().set_threads(blas_previous);
 }
 
 void sgemm_nt_tile(std::int64_t m, std::int64_t n, std::int64_t k, float alpha, const float* a,
                    std::int64_t lda, const float* b, std::int64_t ldb, float beta, float* c,
                    std::int64_t ldc) {
   if (m == 0 || n == 0) return;
-  EM_BLAS(cblas_sgemm)(CblasRowMajor, CblasNoTrans, CblasTrans, as_blas(m), as_blas(n), as_blas(k), alpha,
+  blas().sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, as_blas(m), as_blas(n), as_blas(k), alpha,
               a, as_blas(lda), b, as_blas(ldb), beta, c, as_blas(ldc));
 }
 
@@ -92,7 +234,7 @@ void sgemm_nt(std::int64_t m, std::int64_t n, std::int64_t k, float alpha, const
               std::int64_t ldc, int threads) {
   if (m == 0 || n == 0) return;
   for_row_blocks(m, threads, [&](std::int64_t r0, std::int64_t rows) {
-    EM_BLAS(cblas_sgemm)(CblasRowMajor, CblasNoTrans, CblasTrans, as_blas(rows), as_blas(n), as_blas(k),
+    blas().sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, as_blas(rows), as_blas(n), as_blas(k),
                 alpha, a + r0 * lda, as_blas(lda), b, as_blas(ldb), beta, c + r0 * ldc,
                 as_blas(ldc));
   });
@@ -103,7 +245,7 @@ void sgemm_nn(std::int64_t m, std::int64_t n, std::int64_t k, float alpha, const
               std::int64_t ldc, int threads) {
   if (m == 0 || n == 0) return;
   for_row_blocks(m, threads, [&](std::int64_t r0, std::int64_t rows) {
-    EM_BLAS(cblas_sgemm)(CblasRowMajor, CblasNoTrans, CblasNoTrans, as_blas(rows), as_blas(n), as_blas(k),
+    blas().sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, as_blas(rows), as_blas(n), as_blas(k),
                 alpha, a + r0 * lda, as_blas(lda), b, as_blas(ldb), beta, c + r0 * ldc,
                 as_blas(ldc));
   });
@@ -115,7 +257,7 @@ void sgemm_tn(std::int64_t m, std::int64_t n, std::int64_t k, float alpha, const
   if (m == 0 || n == 0) return;
   // Row block r0.. of C = columns r0.. of A.
   for_row_blocks(m, threads, [&](std::int64_t r0, std::int64_t rows) {
-    EM_BLAS(cblas_sgemm)(CblasRowMajor, CblasTrans, CblasNoTrans, as_blas(rows), as_blas(n), as_blas(k),
+    blas().sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, as_blas(rows), as_blas(n), as_blas(k),
                 alpha, a + r0, as_blas(lda), b, as_blas(ldb), beta, c + r0 * ldc, as_blas(ldc));
   });
 }
@@ -125,23 +267,21 @@ void dgemm_tn(std::int64_t m, std::int64_t n, std::int64_t k, double alpha, cons
               std::int64_t ldc, int threads) {
   if (m == 0 || n == 0) return;
   for_row_blocks(m, threads, [&](std::int64_t r0, std::int64_t rows) {
-    EM_BLAS(cblas_dgemm)(CblasRowMajor, CblasTrans, CblasNoTrans, as_blas(rows), as_blas(n), as_blas(k),
+    blas().dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, as_blas(rows), as_blas(n), as_blas(k),
                 alpha, a + r0, as_blas(lda), b, as_blas(ldb), beta, c + r0 * ldc, as_blas(ldc));
   });
 }
 
 blas_info blas_in_use() {
+  const blas_ops& ops = blas();
   blas_info info;
-#ifdef EMBED_METRICS_BLAS_SCIPY_PREFIX
-  info.library = "scipy-openblas32 (PyPI)";
-#else
-  info.library = "system OpenBLAS";
-#endif
-  const char* config = EM_BLAS(openblas_get_config)();
-  const char* core = EM_BLAS(openblas_get_corename)();
+  info.library = ops.library;
+  info.choice = ops.choice;
+  const char* config = ops.get_config();
+  const char* core = ops.get_corename();
   info.config = config != nullptr ? config : "unknown";
   info.kernel = core != nullptr ? core : "unknown";
-  info.threads = EM_BLAS(openblas_get_num_threads)();
+  info.threads = ops.get_threads();
   return info;
 }
 

@@ -32,7 +32,8 @@ void sgemm_nt_tile(std::int64_t m, std::int64_t n, std::int64_t k, float alpha, 
 
 /// Which BLAS the CPU backend runs.
 struct blas_info {
-  std::string library;  ///< "system OpenBLAS" or "scipy-openblas32 (PyPI)"
+  std::string library;  ///< "system OpenBLAS", or "scipy-openblas32 (PyPI), <file>"
+  std::string choice;   ///< why that one (see cpu/blas.cpp: a newer OpenBLAS where the system one runs generic kernels)
   std::string config;   ///< openblas_get_config(): version and build options
   std::string kernel;   ///< openblas_get_corename(): the kernel set chosen for this CPU
   int threads = 1;      ///< OpenBLAS's own threads (the library's calls use one)

@@ -2,7 +2,10 @@
 
 #include <algorithm>
 
+#include "core/validate.hpp"
 #include "cpu/blas.hpp"
+#include "cpu/cpu_ops.hpp"
+#include "embed_metrics/resources.hpp"
 
 namespace embed_metrics::cpu {
 
@@ -69,6 +72,33 @@ void row_gram(matrix_view x, bool centre, std::vector<double>& k, int threads) {
     }
     dgemm_tn(n, n, cols, 1.0, buf.data(), n, buf.data(), n, 1.0, k.data(), n, threads);
   }
+}
+
+// CPU second moments (cpu/gram.hpp), on finite host rows.
+namespace {
+
+class moments final : public detail::entropy_ops {
+ public:
+  void gram(const resources& res, matrix_view x, bool shift_by_first_row, std::vector<double>& g,
+            std::vector<double>& colsum) const override {
+    detail::check_host(x, "x", res);
+    detail::check_finite(x, "x");
+    cpu::gram(x, shift_by_first_row, g, colsum, res.threads());
+  }
+
+  void row_gram(const resources& res, matrix_view x, bool centre,
+                std::vector<double>& k) const override {
+    detail::check_host(x, "x", res);
+    detail::check_finite(x, "x");
+    cpu::row_gram(x, centre, k, res.threads());
+  }
+};
+
+}  // namespace
+
+const detail::entropy_ops& entropy_operations() {
+  static const moments ops;
+  return ops;
 }
 
 }  // namespace embed_metrics::cpu

@@ -6,10 +6,11 @@
 // it holds); a run that starts before the block or ends after it is
 // "incomplete".
 //
-// Only the tiles (I, J) with J >= I are computed: one sqdist_tile GEMM each.
-// A tile serves twice: its rows (points of block I) get their sums over the
-// runs of block J, and for J > I its columns (points of block J) get their
-// sums over the runs of block I. Every point p keeps a small state:
+// Only the tiles (I, J) with J >= I are computed, kGroup row blocks (one
+// column block) per GEMM. A tile serves twice: its rows (points of block I)
+// get their sums over the runs of block J, and for J > I its columns (points
+// of block J) get their sums over the runs of block I, in one pass over the
+// tile right after the GEMM. Every point p keeps a small state:
 //   own   the sum of its distances to its own cluster, so far;
 //   b     the smallest mean distance to another cluster, so far;
 //   carry the partial sum for the cluster that continues into the next block.
@@ -17,15 +18,16 @@
 // min, which does not depend on order); the pieces of a cluster that spans
 // blocks meet in `carry`, which is only ever one cluster because the blocks
 // reach a point in increasing order: point p of block J gets blocks 0 .. J-1
-// from the columns of the tiles (0, J) .. (J-1, J), in the strips 0 .. J-1,
-// then blocks J .. nb-1 from the rows of its own strip. So every sum is taken
-// in one fixed order, in double, whatever the number of threads; no atomics.
+// from the columns of the tiles (0, J) .. (J-1, J), then blocks J .. nb-1 from
+// the rows of the tiles (J, J) .. (J, nb-1). Each fold waits for its turn
+// (fold_turns), so every sum is taken in one fixed order, in double, whatever
+// the number of threads, without a barrier between strips.
 //
 // Work: n^2 d flop in GEMM (half of all pairs) plus the diagonal tiles.
-// Memory beyond the copy of x: 3 doubles per point of state, one record of 4
-// doubles per point for the rows of the current strip, the runs (k + n /
-// kBlock), and per thread one kBlock x kBlock float tile: O(n + k + tile),
-// independent of k per point, so k = 10^5 clusters costs nothing more.
+// Memory beyond the copy of x: 3 doubles per point of state, the runs (k + n /
+// kBlock), and per thread a kGroup kBlock x kBlock float tile and a record per
+// row and column of a tile: O(n + k + tile), independent of k per point, so
+// k = 10^5 clusters costs nothing more.
 //
 // Euclidean distances come from ||x||^2 + ||y||^2 - 2 x.y on centred data;
 // where the result is small next to the norms (near duplicates) the
@@ -37,20 +39,35 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <memory>
+#include <thread>
+#include <utility>
 
+#include "core/row_prep.hpp"
+#include "core/validate.hpp"
+#include "cpu/blas.hpp"
+#include "cpu/cpu_ops.hpp"
 #include "cpu/distance_tile.hpp"
+#include "cpu/silhouette_simplified.hpp"
+#include "embed_metrics/resources.hpp"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
+#endif
+#if defined(__linux__)
+#include <sys/mman.h>
 #endif
 
 namespace embed_metrics::cpu {
 namespace {
 
 constexpr std::int64_t kBlock = 256;
+// Row blocks per GEMM (see process_item).
+constexpr std::int64_t kGroup = 4;
 // Euclidean pairs with d^2 < kRecompute * (||x||^2 + ||y||^2) are recomputed
 // from the coordinates: above it, float cancellation errs by at most about
 // 2^-24 * 4 / kRecompute relative in d^2 (below 1e-5 relative in d).
@@ -167,41 +184,80 @@ inline void sqrt_in_place(float* r, std::int64_t len) {
   for (; j < len; ++j) r[j] = std::sqrt(r[j]);
 }
 
-// Turn a clamped squared-distance tile into the metric's distances.
-void to_metric(const problem& pb, const block_info& bi, const block_info& bj, float* t) {
-  const std::int64_t ld = kBlock;
+// Row i of a tile of -2 x.y products into the metric's distances, in place:
+// the clamped ||x||^2 + ||y||^2 - 2 x.y, an exact 0 for the point itself
+// (self_col, or -1), then halved (cosine) or, for euclidean, near pairs
+// recomputed from the coordinates and the square root taken.
+inline void row_to_metric(const problem& pb, const block_info& bj, std::int64_t p, float* r,
+                          std::int64_t self_col) {
+  const float xn = pb.norms[p];
+  const float* yn = pb.norms + bj.first;
+  const std::int64_t len = bj.rows;
+  for (std::int64_t j = 0; j < len; ++j) r[j] = std::max(r[j] + xn + yn[j], 0.0f);
+  if (self_col >= 0) r[self_col] = 0.0f;
   if (pb.metric == silhouette_metric::sqeuclidean) return;
   if (pb.metric == silhouette_metric::cosine) {
-    for (std::int64_t i = 0; i < bi.rows; ++i)
-      for (std::int64_t j = 0; j < bj.rows; ++j) t[i * ld + j] *= 0.5f;
+    for (std::int64_t j = 0; j < len; ++j) r[j] *= 0.5f;
     return;
   }
-  const float* yn = pb.norms + bj.first;
-  for (std::int64_t i = 0; i < bi.rows; ++i) {
-    float* r = t + i * ld;
-    const float xn = pb.norms[bi.first + i];
-    int near = 0;
-    for (std::int64_t j = 0; j < bj.rows; ++j) near |= static_cast<int>(r[j] < kRecompute * (xn + yn[j]));
-    if (near != 0) {
-      const float* xi = pb.xp + (bi.first + i) * pb.d;
-      for (std::int64_t j = 0; j < bj.rows; ++j)
-        if (r[j] < kRecompute * (xn + yn[j]))
-          r[j] = direct_sqdist(xi, pb.xp + (bj.first + j) * pb.d, pb.d);
-    }
-    sqrt_in_place(r, bj.rows);
+  int near = 0;
+  for (std::int64_t j = 0; j < len; ++j) near |= static_cast<int>(r[j] < kRecompute * (xn + yn[j]));
+  if (near != 0) {
+    const float* xi = pb.xp + p * pb.d;
+    for (std::int64_t j = 0; j < len; ++j)
+      if (r[j] < kRecompute * (xn + yn[j])) r[j] = direct_sqdist(xi, pb.xp + (bj.first + j) * pb.d, pb.d);
   }
+  sqrt_in_place(r, len);
 }
 
 struct thread_buffers {
-  std::vector<float> tile = std::vector<float>(static_cast<std::size_t>(kBlock * kBlock));
+  std::vector<float> tile = std::vector<float>(static_cast<std::size_t>(kGroup * kBlock * kBlock));
   std::vector<double> colsum = std::vector<double>(static_cast<std::size_t>(kBlock));
   std::vector<record> colrec = std::vector<record>(static_cast<std::size_t>(kBlock));
+  std::vector<record> rowrec = std::vector<record>(static_cast<std::size_t>(kBlock));
 };
 
-// Tile (I, J), J >= I: row records into rec (indexed by J * kBlock + row),
-// and for J > I the columns folded straight into the state of block J.
-void process_tile(const problem& pb, std::int64_t bi_idx, std::int64_t bj_idx, thread_buffers& tb,
-                  record* rec, const point_state& st) {
+// Whose turn it is to fold into each block's state. The folds into block J
+// must come in one order: the columns of tiles (0, J) .. (J-1, J), then the
+// rows of tiles (J, J) .. (J, nb-1). Tiles are taken in that (strip, column)
+// order, and a tile only ever waits for tiles taken before it, so the
+// earliest tile in progress never waits: no deadlock, and no barrier per
+// strip (with 2 threads a strip of an odd number of tiles left one thread
+// idle for a tile).
+struct fold_turns {
+  std::vector<std::atomic<std::int64_t>> col_next;  // block J: the strip I whose columns fold next
+  std::vector<std::atomic<std::int64_t>> row_next;  // block I: the tile J whose rows fold next
+  explicit fold_turns(std::int64_t nb)
+      : col_next(static_cast<std::size_t>(nb)), row_next(static_cast<std::size_t>(nb)) {
+    for (std::int64_t b = 0; b < nb; ++b) {
+      col_next[static_cast<std::size_t>(b)].store(0, std::memory_order_relaxed);
+      row_next[static_cast<std::size_t>(b)].store(b, std::memory_order_relaxed);
+    }
+  }
+};
+
+// Wait (acquire) until turn holds want; the tile waited for is running on
+// another thread and its fold is short, so spin a little, then yield the core
+// (on a busy machine that thread may not be running).
+inline void wait_turn(const std::atomic<std::int64_t>& turn, std::int64_t want) {
+  for (int spin = 0; turn.load(std::memory_order_acquire) != want; ++spin) {
+    if (spin < 64) {
+#if defined(__SSE2__)
+      _mm_pause();
+#endif
+    } else {
+      std::this_thread::yield();
+    }
+  }
+}
+
+// Tile (I, J), J >= I, whose -2 x.y products are at t (leading dimension
+// kBlock): one pass over its rows turns them into distances (in L1, just
+// read), sums each row over the runs of block J and adds it to the column
+// sums of its run of block I. The records fold into the state when it is
+// their turn.
+void process_tile(const problem& pb, std::int64_t bi_idx, std::int64_t bj_idx, float* t,
+                  thread_buffers& tb, const point_state& st, fold_turns& turns) {
   const auto& blocks = *pb.blocks;
   const block_info& bi = blocks[static_cast<std::size_t>(bi_idx)];
   const block_info& bj = blocks[static_cast<std::size_t>(bj_idx)];
@@ -209,42 +265,72 @@ void process_tile(const problem& pb, std::int64_t bi_idx, std::int64_t bj_idx, t
   const run* runs_j = pb.runs->data() + bj.run_begin;
   const std::size_t nruns_i = bi.run_end - bi.run_begin;
   const std::size_t nruns_j = bj.run_end - bj.run_begin;
-  float* t = tb.tile.data();
-  const matrix_view xi(pb.xp + bi.first * pb.d, bi.rows, pb.d);
-  const matrix_view xj(pb.xp + bj.first * pb.d, bj.rows, pb.d);
-  sqdist_tile(xi, pb.norms + bi.first, xj, pb.norms + bj.first, t, kBlock, 1,
-              {bi_idx == bj_idx, bi.first, bj.first});
-  to_metric(pb, bi, bj, t);
+  const bool diagonal = bi_idx == bj_idx;
 
-  // Rows: sums over the runs of block J.
+  double* cs = tb.colsum.data();
+  record* cr = tb.colrec.data();
+  record* rr = tb.rowrec.data();
+  if (!diagonal)
+    for (std::int64_t j = 0; j < bj.rows; ++j) cr[j] = record{};
+  std::size_t u_i = 0;  // the run of block I that row i is in
   for (std::int64_t i = 0; i < bi.rows; ++i) {
-    const float* r = t + i * kBlock;
-    const std::int32_t own = pb.cluster[bi.first + i];
+    float* r = t + i * kBlock;
+    const std::int64_t p = bi.first + i;
+    row_to_metric(pb, bj, p, r, diagonal ? i : -1);
+    // Rows: sums over the runs of block J.
+    const std::int32_t own = pb.cluster[p];
     record out;
     for (std::size_t u = 0; u < nruns_j; ++u) {
       const run& ru = runs_j[u];
       classify(out, ru, lane_sum(r + ru.begin, ru.end - ru.begin), own, pb.inv_size);
     }
-    rec[bj_idx * kBlock + i] = out;
-  }
-  if (bi_idx == bj_idx) return;
-
-  // Columns: sums over the runs of block I, each column summed down in row order.
-  double* cs = tb.colsum.data();
-  record* cr = tb.colrec.data();
-  for (std::int64_t j = 0; j < bj.rows; ++j) cr[j] = record{};
-  for (std::size_t u = 0; u < nruns_i; ++u) {
-    const run& ru = runs_i[u];
-    std::fill(cs, cs + bj.rows, 0.0);
-    for (std::int64_t i = ru.begin; i < ru.end; ++i) {
-      const float* r = t + i * kBlock;
-      for (std::int64_t j = 0; j < bj.rows; ++j) cs[j] += static_cast<double>(r[j]);
+    rr[i] = out;
+    if (diagonal) continue;
+    // Columns: each summed down its run of block I in row order.
+    const run& ru = runs_i[u_i];
+    if (i == ru.begin) std::fill(cs, cs + bj.rows, 0.0);
+    for (std::int64_t j = 0; j < bj.rows; ++j) cs[j] += static_cast<double>(r[j]);
+    if (i + 1 == ru.end) {
+      for (std::int64_t j = 0; j < bj.rows; ++j)
+        classify(cr[j], ru, cs[j], pb.cluster[bj.first + j], pb.inv_size);
+      ++u_i;
     }
-    for (std::int64_t j = 0; j < bj.rows; ++j)
-      classify(cr[j], ru, cs[j], pb.cluster[bj.first + j], pb.inv_size);
   }
-  for (std::int64_t j = 0; j < bj.rows; ++j)
-    apply(st, bj.first + j, cr[j], runs_i, nruns_i, pb.cluster[bj.first + j], pb.inv_size);
+
+  if (!diagonal) {
+    auto& turn = turns.col_next[static_cast<std::size_t>(bj_idx)];
+    wait_turn(turn, bi_idx);
+    for (std::int64_t j = 0; j < bj.rows; ++j)
+      apply(st, bj.first + j, cr[j], runs_i, nruns_i, pb.cluster[bj.first + j], pb.inv_size);
+    turn.store(bi_idx + 1, std::memory_order_release);
+  } else {
+    // The rows of block I start once every column fold into it is done.
+    wait_turn(turns.col_next[static_cast<std::size_t>(bi_idx)], bi_idx);
+  }
+  auto& turn = turns.row_next[static_cast<std::size_t>(bi_idx)];
+  wait_turn(turn, bj_idx);
+  for (std::int64_t i = 0; i < bi.rows; ++i)
+    apply(st, bi.first + i, rr[i], runs_j, nruns_j, pb.cluster[bi.first + i], pb.inv_size);
+  turn.store(bj_idx + 1, std::memory_order_release);
+}
+
+// Work item (group g, column block J): the tiles (I, J) of the row blocks I
+// of group g with I <= J, from one GEMM. A group of kGroup row blocks reads
+// each column block once for all of them: the operand that streams through
+// the caches was a tenth of the time with one row block per GEMM.
+void process_item(const problem& pb, std::int64_t group, std::int64_t bj_idx, thread_buffers& tb,
+                  const point_state& st, fold_turns& turns) {
+  const auto& blocks = *pb.blocks;
+  const std::int64_t first = group * kGroup;
+  const std::int64_t last = std::min(first + kGroup - 1, bj_idx);
+  const block_info& b0 = blocks[static_cast<std::size_t>(first)];
+  const block_info& bl = blocks[static_cast<std::size_t>(last)];
+  const block_info& bj = blocks[static_cast<std::size_t>(bj_idx)];
+  float* t = tb.tile.data();
+  sgemm_nt_tile(bl.first + bl.rows - b0.first, bj.rows, pb.d, -2.0f, pb.xp + b0.first * pb.d, pb.d,
+                pb.xp + bj.first * pb.d, pb.d, 0.0f, t, kBlock);
+  for (std::int64_t bi = first; bi <= last; ++bi)
+    process_tile(pb, bi, bj_idx, t + (bi - first) * kBlock * kBlock, tb, st, turns);
 }
 
 // The blocks and their runs.
@@ -273,27 +359,46 @@ void make_blocks(const detail::silhouette_plan& plan, std::vector<block_info>& b
   }
 }
 
+// The n x d copy, uninitialised (prepare writes every element): the zeroing
+// of a vector was a pass of its own, and on Linux it asks for transparent huge
+// pages, since faulting in the fresh 4 KiB pages of a 20 MB copy cost about 4%
+// of the W1 silhouette.
+std::unique_ptr<float[]> copy_buffer(std::size_t count) {
+  std::unique_ptr<float[]> buf(new float[count]);
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  constexpr std::uintptr_t kHuge = std::uintptr_t{2} << 20;
+  const auto begin = reinterpret_cast<std::uintptr_t>(buf.get());
+  const std::uintptr_t end = begin + count * sizeof(float);
+  const std::uintptr_t first = (begin + kHuge - 1) & ~(kHuge - 1);
+  if (end > first + kHuge)
+    static_cast<void>(madvise(reinterpret_cast<void*>(first), (end - first) & ~(kHuge - 1), MADV_HUGEPAGE));
+#endif
+  return buf;
+}
+
 // Copy x in cluster order in the frame of core/row_prep (euclidean,
 // sqeuclidean: centred and scaled by a power of two, so distances keep their
 // ratios and the cancellation in the GEMM form shrinks; cosine: unit rows),
 // and the squared norms the tiles need.
-void prepare(matrix_view x, const detail::silhouette_plan& plan, silhouette_metric metric,
-             const detail::row_frame& frame, int threads, std::vector<float>& xp,
-             std::vector<float>& norms) {
+std::unique_ptr<float[]> prepare(matrix_view x, const detail::silhouette_plan& plan,
+                                 silhouette_metric metric, const detail::row_frame& frame,
+                                 int threads, std::vector<float>& norms) {
   const std::int64_t n = plan.n;
   const std::int64_t d = x.cols;
-  xp.resize(static_cast<std::size_t>(n * d));
+  std::unique_ptr<float[]> xp = copy_buffer(static_cast<std::size_t>(n * d));
   norms.resize(static_cast<std::size_t>(n));
+  float* out = xp.get();
 #pragma omp parallel for num_threads(threads) schedule(static)
   for (std::int64_t p = 0; p < n; ++p)
     static_cast<void>(detail::prepare_row(x.row(plan.source_row[static_cast<std::size_t>(p)]), d,
-                                          frame, xp.data() + p * d));
+                                          frame, out + p * d));
   if (metric == silhouette_metric::cosine) {
     // 1 - cos = (1 + 1 - 2 x.y) / 2, zero rows too.
     std::fill(norms.begin(), norms.end(), 1.0f);
-    return;
+  } else {
+    row_sqnorms(matrix_view(out, n, d), norms.data(), threads);
   }
-  row_sqnorms(matrix_view(xp.data(), n, d), norms.data(), threads);
+  return xp;
 }
 
 }  // namespace
@@ -303,9 +408,8 @@ void silhouette_sums(matrix_view x, const detail::silhouette_plan& plan, silhoue
                      std::vector<double>& b) {
   const std::int64_t n = plan.n;
   threads = std::max(1, threads);
-  std::vector<float> xp;
   std::vector<float> norms;
-  prepare(x, plan, metric, frame, threads, xp, norms);
+  const std::unique_ptr<float[]> xp = prepare(x, plan, metric, frame, threads, norms);
 
   std::vector<block_info> blocks;
   std::vector<run> runs;
@@ -319,35 +423,68 @@ void silhouette_sums(matrix_view x, const detail::silhouette_plan& plan, silhoue
   std::vector<double> carry(static_cast<std::size_t>(n), 0.0);
   const point_state st{own_sum.data(), b.data(), carry.data()};
   const auto nb = static_cast<std::int64_t>(blocks.size());
-  std::vector<record> rec(static_cast<std::size_t>(nb * kBlock));
-  const problem pb{xp.data(), x.cols,       norms.data(), metric, plan.cluster.data(),
+  const problem pb{xp.get(), x.cols,          norms.data(), metric, plan.cluster.data(),
                    inv_size.data(), &blocks, &runs};
+
+  // The work items in (group, column) order: the tiles in (strip, column)
+  // order, which fold_turns relies on.
+  std::vector<std::pair<std::int32_t, std::int32_t>> items;
+  for (std::int64_t g = 0; g * kGroup < nb; ++g)
+    for (std::int64_t bj = g * kGroup; bj < nb; ++bj)
+      items.emplace_back(static_cast<std::int32_t>(g), static_cast<std::int32_t>(bj));
+  fold_turns turns(nb);
+  std::atomic<std::size_t> next_item{0};
 
   // Each thread's buffers are allocated before the region: an allocation
   // failure inside it could not leave it (std::terminate).
   std::vector<thread_buffers> buffers(static_cast<std::size_t>(threads));
+  const single_threaded_blas one_blas_thread;
 #pragma omp parallel num_threads(threads)
   {
     thread_buffers& tb = buffers[static_cast<std::size_t>(omp_get_thread_num())];
-    for (std::int64_t bi = 0; bi < nb; ++bi) {
-      // The tiles of strip bi touch disjoint state (the columns of block bj)
-      // and disjoint records.
-#pragma omp for schedule(dynamic, 1)
-      for (std::int64_t bj = bi; bj < nb; ++bj) process_tile(pb, bi, bj, tb, rec.data(), st);
-      // Then the rows of block bi take blocks bi .. nb-1 in order.
-      const block_info& row_block = blocks[static_cast<std::size_t>(bi)];
-#pragma omp for schedule(static)
-      for (std::int64_t i = 0; i < row_block.rows; ++i) {
-        const std::int64_t p = row_block.first + i;
-        const std::int32_t own = plan.cluster[static_cast<std::size_t>(p)];
-        for (std::int64_t bj = bi; bj < nb; ++bj) {
-          const block_info& cb = blocks[static_cast<std::size_t>(bj)];
-          apply(st, p, rec[static_cast<std::size_t>(bj * kBlock + i)], runs.data() + cb.run_begin,
-                cb.run_end - cb.run_begin, own, inv_size.data());
-        }
-      }
-    }
+    for (std::size_t w = next_item.fetch_add(1, std::memory_order_relaxed); w < items.size();
+         w = next_item.fetch_add(1, std::memory_order_relaxed))
+      process_item(pb, items[w].first, items[w].second, tb, st, turns);
   }
+}
+
+// CPU silhouette passes: the points are gathered into the frame of the rows
+// scored (core/row_prep.hpp; a sample's rows alone).
+namespace {
+
+detail::row_frame frame_of(const resources& res, matrix_view x, const detail::silhouette_plan& plan,
+                           silhouette_metric metric) {
+  return detail::fit_row_frame(x,
+                               metric == silhouette_metric::cosine
+                                   ? detail::row_geometry::cosine
+                                   : detail::row_geometry::euclidean,
+                               detail::zero_row_policy::keep, res.threads(), {},
+                               plan.n == x.rows ? nullptr : &plan.source_row);
+}
+
+class silhouette final : public detail::silhouette_ops {
+ public:
+  void sums(const resources& res, matrix_view x, const detail::silhouette_plan& plan,
+            silhouette_metric metric, std::vector<double>& own_sum,
+            std::vector<double>& b) const override {
+    detail::check_host(x, "embeddings", res);
+    silhouette_sums(x, plan, metric, frame_of(res, x, plan, metric), res.threads(), own_sum, b);
+  }
+
+  void centroid_distances(const resources& res, matrix_view x, const detail::silhouette_plan& plan,
+                          silhouette_metric metric, std::vector<double>& a,
+                          std::vector<double>& b) const override {
+    detail::check_host(x, "embeddings", res);
+    silhouette_centroid_distances(x, plan, metric, frame_of(res, x, plan, metric), res.threads(), a,
+                                  b);
+  }
+};
+
+}  // namespace
+
+const detail::silhouette_ops& silhouette_operations() {
+  static const silhouette ops;
+  return ops;
 }
 
 }  // namespace embed_metrics::cpu

@@ -1,12 +1,10 @@
 #include "embed_metrics/agreement.hpp"
 
+#include "backend/backend.hpp"
 #include "core/check.hpp"
 #include "core/validate.hpp"
 #include "cpu/contingency.hpp"
 #include "metrics/agreement_scores.hpp"
-#ifdef EMBED_METRICS_HAS_CUDA
-#include "backend/cuda_agreement.hpp"
-#endif
 
 namespace embed_metrics {
 namespace {
@@ -42,33 +40,16 @@ std::string to_string(average_method m) {
 
 contingency_table contingency(const resources& res, label_view a, label_view b) {
   check_pair(a, b);
-  if (res.is_cuda()) {
-#ifdef EMBED_METRICS_HAS_CUDA
-    return gpu::contingency(res, a, b);
-#endif
-  }
-  detail::check_host(a, "labels a", res);
-  detail::check_host(b, "labels b", res);
-  return cpu::contingency(a, b, res.threads());
+  return detail::backend_for(res).agreement->contingency(res, a, b);
 }
 
 agreement_result agreement(const resources& res, label_view a, label_view b,
                            const agreement_params& params) {
   check_pair(a, b);
   EM_EXPECTS(params.beta >= 0.0, "agreement: beta is ", params.beta, "; it must be >= 0");
-  if (res.is_cuda()) {
-#ifdef EMBED_METRICS_HAS_CUDA
-    const gpu::table_and_emi te = gpu::contingency_and_emi(res, a, b);
-    return detail::scores_from_table(te.table, te.expected_mi, params, res.threads());
-#endif
-  }
-  detail::check_host(a, "labels a", res);
-  detail::check_host(b, "labels b", res);
-  const contingency_table t = cpu::contingency(a, b, res.threads());
-  const double emi = detail::emi_is_zero(t)
-                         ? 0.0
-                         : cpu::expected_mutual_information(t.sizes_a, t.sizes_b, t.n, res.threads());
-  return detail::scores_from_table(t, emi, params, res.threads());
+  const detail::table_and_emi te =
+      detail::backend_for(res).agreement->contingency_and_emi(res, a, b);
+  return detail::scores_from_table(te.table, te.expected_mi, params, res.threads());
 }
 
 agreement_result agreement(const resources& res, const contingency_table& table,

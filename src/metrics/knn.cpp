@@ -1,6 +1,5 @@
-// kNN: argument checks, the rows prepared (core/row_prep.hpp: centred and
-// scaled by a power of two, or unit rows for cosine) for the candidate
-// search, then the distances in the caller's units.
+// kNN: argument checks here, the search on the backend (in the frame of
+// core/row_prep.hpp), then the range of the distances in the caller's units.
 
 #include "embed_metrics/knn.hpp"
 
@@ -8,15 +7,9 @@
 #include <cmath>
 #include <vector>
 
+#include "backend/backend.hpp"
 #include "core/check.hpp"
-#include "core/row_prep.hpp"
 #include "core/validate.hpp"
-#include "cpu/knn.hpp"
-#ifdef EMBED_METRICS_HAS_CUDA
-#include "backend/cuda_silhouette.hpp"  // labels_to_host
-#include "backend/cuda_knn.hpp"
-#include "backend/cuda_row_prep.hpp"
-#endif
 
 namespace embed_metrics {
 namespace {
@@ -30,51 +23,15 @@ void check_inputs(const resources& res, matrix_view x, const knn_params& params)
   EM_EXPECTS(params.k >= 1, "knn: k = ", params.k, "; it must be at least 1");
   EM_EXPECTS(params.k <= x.rows - 1, "knn: k = ", params.k, " needs at least ", params.k + 1,
              " rows (each row's neighbours are the other rows); x has ", x.rows);
-  if (x.space == memory_space::host) detail::check_finite(x, "x");
-#ifdef EMBED_METRICS_HAS_CUDA
-  if (res.is_cuda()) {
-    EM_EXPECTS(params.k <= gpu::kMaxKnnK, "knn: k = ", params.k,
-               " is above the CUDA backend's limit of ", gpu::kMaxKnnK, "; use CPU resources");
-    return;
-  }
-#endif
-  detail::check_host(x, "x", res);
+  detail::check_finite(x, "x");  // host views; the CUDA backend checks device views
+  const detail::backend& be = detail::backend_for(res);
+  EM_EXPECTS(params.k <= be.knn->max_k(), "knn: k = ", params.k, " is above the ", be.name,
+             " backend's limit of ", be.knn->max_k(), "; use CPU resources");
+  if (!res.is_cuda()) detail::check_host(x, "x", res);
 }
 
-#ifdef EMBED_METRICS_HAS_CUDA
-// The CUDA backend normalises cosine rows itself; euclidean rows are
-// prepared on the device, and the distances it returns scaled back.
-knn_result search_cuda(const resources& res, matrix_view x, const knn_params& params) {
-  if (params.metric == knn_metric::euclidean) {
-    if (const auto frame = gpu::fit_row_frame(res, x)) {
-      const gpu::prepared_device_rows px(res, x, *frame);
-      knn_result r = gpu::knn(res, px.view(), params.k, params.metric);
-      for (float& v : r.distances)
-        v = static_cast<float>(std::ldexp(static_cast<double>(v), frame->exponent));
-      return r;
-    }
-  }
-  return gpu::knn(res, x, params.k, params.metric);
-}
-#endif
-
-// Candidates from the GEMM form on the prepared rows; the kept ones are then
-// measured in double on the caller's rows, which is exact for any float
-// input (no overflow or underflow in double) and already in its units.
 knn_result search(const resources& res, matrix_view x, const knn_params& params) {
-#ifdef EMBED_METRICS_HAS_CUDA
-  if (res.is_cuda()) return search_cuda(res, x, params);
-#endif
-  const detail::row_frame frame = detail::fit_row_frame(
-      x,
-      params.metric == knn_metric::cosine ? detail::row_geometry::cosine
-                                          : detail::row_geometry::euclidean,
-      detail::zero_row_policy::keep, res.threads());
-  const host_matrix px = detail::prepare_rows(x, frame, "x", res.threads());
-  const std::int64_t cap = cpu::knn_candidates(params.k, x.rows);
-  std::vector<std::int64_t> idx;
-  cpu::knn_select(px.view(), cap, params.metric, res.threads(), idx);
-  return cpu::knn_refine(x, params.k, cap, params.metric, idx.data(), res.threads());
+  return detail::backend_for(res).knn->search(res, x, params.k, params.metric);
 }
 
 // The distances are returned as float32: a distance beyond its range, or
@@ -141,12 +98,11 @@ double knn_accuracy(const resources& res, matrix_view x, label_view labels, std:
   detail::check_same_rows(x, labels, "x", "labels");
   const knn_params params{k, metric};
   check_inputs(res, x, params);
-#ifdef EMBED_METRICS_HAS_CUDA
   if (res.is_cuda() && labels.space == memory_space::device) {
-    const std::vector<std::int64_t> host = gpu::labels_to_host(res, labels);
+    const std::vector<std::int64_t> host =
+        detail::backend_for(res).rows->labels_on_host(res, labels, "labels");
     return knn_accuracy(search(res, x, params), label_view(host));
   }
-#endif
   return knn_accuracy(search(res, x, params), labels);
 }
 

@@ -2,20 +2,12 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <cstdlib>
-#include <optional>
 #include <vector>
 
+#include "backend/backend.hpp"
 #include "core/check.hpp"
-#include "core/row_prep.hpp"
 #include "core/validate.hpp"
-#include "cpu/silhouette_exact.hpp"
-#include "cpu/silhouette_simplified.hpp"
 #include "metrics/silhouette_plan.hpp"
-#ifdef EMBED_METRICS_HAS_CUDA
-#include "backend/cuda_row_prep.hpp"
-#include "backend/cuda_silhouette.hpp"
-#endif
 
 namespace embed_metrics {
 namespace {
@@ -34,62 +26,15 @@ void check_inputs(const resources& res, matrix_view x, label_view labels, const 
 
 // Labels in host memory (copied from the device where needed).
 std::vector<std::int64_t> host_labels(const resources& res, label_view labels) {
-  if (labels.space == memory_space::device) {
-#ifdef EMBED_METRICS_HAS_CUDA
-    if (res.is_cuda()) return gpu::labels_to_host(res, labels);
-#endif
-    detail::check_host(labels, "labels", res);
-  }
-  return {labels.data, labels.data + labels.size};
+  return detail::backend_for(res).rows->labels_on_host(res, labels, "labels");
 }
-
-// The frame the CPU backend gathers the points into (core/row_prep.hpp):
-// that of the rows scored (a sample's rows alone).
-detail::row_frame cpu_frame(const resources& res, matrix_view x, const detail::silhouette_plan& plan,
-                            silhouette_metric metric) {
-  return detail::fit_row_frame(
-      x, metric == silhouette_metric::cosine ? detail::row_geometry::cosine
-                                             : detail::row_geometry::euclidean,
-      detail::zero_row_policy::keep, res.threads(), {},
-      plan.n == x.rows ? nullptr : &plan.source_row);
-}
-
-#ifdef EMBED_METRICS_HAS_CUDA
-// The CUDA backend centres (or normalises) the points it gathers; what it
-// lacks is the scale. A power-of-two scale changes no result unless squares
-// would leave float32's range, so the scaled copy is made only then.
-struct cuda_rows {
-  std::optional<gpu::prepared_device_rows> copy;
-  matrix_view view;
-};
-void cuda_points(const resources& res, matrix_view x, silhouette_metric metric, cuda_rows& out) {
-  out.view = x;
-  if (metric == silhouette_metric::cosine) return;
-  constexpr int kSafeExponent = 16;
-  const auto frame = gpu::fit_row_frame(res, x);
-  if (!frame || std::abs(frame->exponent) <= kSafeExponent) return;
-  out.copy.emplace(res, x, *frame);
-  out.view = out.copy->view();
-}
-#endif
 
 silhouette_result exact_on_plan(const resources& res, matrix_view x,
                                 const detail::silhouette_plan& plan,
                                 const silhouette_params& params) {
   std::vector<double> own;
   std::vector<double> b;
-  bool done = false;
-#ifdef EMBED_METRICS_HAS_CUDA
-  if (res.is_cuda()) {
-    cuda_rows rows;
-    cuda_points(res, x, params.metric, rows);
-    gpu::silhouette_sums(res, rows.view, plan, params.metric, own, b);
-    done = true;
-  }
-#endif
-  if (!done)
-    cpu::silhouette_sums(x, plan, params.metric, cpu_frame(res, x, plan, params.metric),
-                         res.threads(), own, b);
+  detail::backend_for(res).silhouette->sums(res, x, plan, params.metric, own, b);
   for (std::int64_t p = 0; p < plan.n; ++p) {
     const std::int64_t size = plan.size_of(plan.cluster[static_cast<std::size_t>(p)]);
     if (size > 1) own[static_cast<std::size_t>(p)] /= static_cast<double>(size - 1);
@@ -167,18 +112,7 @@ silhouette_result silhouette_simplified(const resources& res, matrix_view x, lab
   const detail::silhouette_plan plan = detail::make_silhouette_plan(l.data(), x.rows);
   std::vector<double> a;
   std::vector<double> b;
-  bool done = false;
-#ifdef EMBED_METRICS_HAS_CUDA
-  if (res.is_cuda()) {
-    cuda_rows rows;
-    cuda_points(res, x, params.metric, rows);
-    gpu::silhouette_centroid_distances(res, rows.view, plan, params.metric, a, b);
-    done = true;
-  }
-#endif
-  if (!done)
-    cpu::silhouette_centroid_distances(x, plan, params.metric,
-                                       cpu_frame(res, x, plan, params.metric), res.threads(), a, b);
+  detail::backend_for(res).silhouette->centroid_distances(res, x, plan, params.metric, a, b);
   silhouette_result r = detail::finish_silhouette(plan, a, b, params.per_sample);
   r.exact = false;
   return r;

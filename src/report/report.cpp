@@ -8,47 +8,32 @@
 
 #include <algorithm>
 #include <chrono>
-#include <memory>
 #include <vector>
 
+#include "backend/backend.hpp"
 #include "core/check.hpp"
 #include "core/validate.hpp"
-#include "cpu/kmeans_common.hpp"
 #include "embed_metrics/agreement.hpp"
 #include "report/metric_registry.hpp"
-#ifdef EMBED_METRICS_HAS_CUDA
-#include "backend/cuda_backend.hpp"
-#endif
 
 namespace embed_metrics {
 namespace {
 
 // The embeddings the report works on: the input, or its L2-normalised copy
-// (on the host for CPU resources, on the device for CUDA resources).
+// (in the memory of the resources' backend; an all-zero row is an error).
 class working_matrix {
  public:
   working_matrix(const resources& res, matrix_view x, bool normalize) : view_(x) {
     if (!normalize) return;
-#ifdef EMBED_METRICS_HAS_CUDA
-    if (res.is_cuda()) {
-      const std::size_t bytes = sizeof(float) * static_cast<std::size_t>(x.rows * x.cols);
-      device_ = std::shared_ptr<void>(gpu::device_allocate(res, bytes),
-                                      [&res](void* p) { gpu::device_free(res, p); });
-      gpu::l2_normalize_rows(res, x, static_cast<float*>(device_.get()));
-      view_ = matrix_view(static_cast<const float*>(device_.get()), x.rows, x.cols, 0,
-                          memory_space::device);
-      return;
-    }
-#endif
-    host_ = detail::normalized_rows(x, "embeddings", res.threads());
-    view_ = host_.view();
+    rows_ = detail::backend_for(res).rows->prepare(res, x, detail::row_geometry::cosine,
+                                                   detail::zero_row_policy::reject, "embeddings");
+    view_ = rows_.view;
   }
   [[nodiscard]] matrix_view view() const { return view_; }
 
  private:
   matrix_view view_;
-  host_matrix host_;
-  std::shared_ptr<void> device_;
+  detail::prepared_rows rows_;
 };
 
 std::int64_t distinct_labels(const resources& res, label_view labels) {

@@ -1,0 +1,22 @@
+// The CPU backend's table (the families: cpu_ops.hpp).
+
+#include "cpu/cpu_ops.hpp"
+
+namespace embed_metrics::cpu {
+
+const detail::backend& backend_table() {
+  static const detail::backend table = [] {
+    detail::backend b;
+    b.name = "cpu";
+    b.rows = &row_prep_operations();
+    b.distance = &distance_operations();
+    b.silhouette = &silhouette_operations();
+    b.knn = &knn_operations();
+    b.agreement = &agreement_operations();
+    b.entropy = &entropy_operations();
+    return b;
+  }();
+  return table;
+}
+
+}  // namespace embed_metrics::cpu

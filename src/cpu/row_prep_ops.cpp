@@ -1,0 +1,50 @@
+// CPU row preparation: the frame of core/row_prep.hpp, fitted and applied on
+// the host; inputs must already be in host memory.
+
+#include <algorithm>
+#include <memory>
+
+#include "core/validate.hpp"
+#include "cpu/cpu_ops.hpp"
+#include "embed_metrics/resources.hpp"
+
+namespace embed_metrics::cpu {
+namespace {
+
+class row_prep final : public detail::row_prep_ops {
+ public:
+  detail::prepared_rows prepare(const resources& res, matrix_view x, detail::row_geometry geometry,
+                                detail::zero_row_policy zeros, const char* name) const override {
+    detail::check_host(x, name, res);
+    detail::prepared_rows out;
+    out.frame = detail::fit_row_frame(x, geometry, zeros, res.threads());
+    auto rows =
+        std::make_shared<host_matrix>(detail::prepare_rows(x, out.frame, name, res.threads()));
+    out.view = rows->view();
+    out.storage = std::move(rows);
+    return out;
+  }
+
+  std::vector<std::int64_t> labels_on_host(const resources& res, label_view labels,
+                                           const char* name) const override {
+    detail::check_host(labels, name, res);
+    return {labels.data, labels.data + labels.size};
+  }
+
+  host_matrix matrix_on_host(const resources& res, matrix_view x, const char* name) const override {
+    detail::check_host(x, name, res);
+    host_matrix out = host_matrix::uninitialized(x.rows, x.cols);
+    for (std::int64_t i = 0; i < x.rows; ++i)
+      std::copy(x.row(i), x.row(i) + x.cols, out.data() + i * x.cols);
+    return out;
+  }
+};
+
+}  // namespace
+
+const detail::row_prep_ops& row_prep_operations() {
+  static const row_prep ops;
+  return ops;
+}
+
+}  // namespace embed_metrics::cpu

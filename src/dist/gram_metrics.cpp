@@ -1,0 +1,175 @@
+// The covariance and Gram based metrics over ranks: each rank adds its rows'
+// second moments into order-free sums (dist/exact_sum.hpp), one all-reduce
+// of the d x d upper triangle, and every rank then finishes as one process
+// would: the eigenvalues and the single-process formulas.
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+
+#include "core/check.hpp"
+#include "core/validate.hpp"
+#include "cpu/lapack.hpp"
+#include "dist/exact_sum.hpp"
+#include "dist/row_layout.hpp"
+#include "embed_metrics/distributed.hpp"
+
+namespace embed_metrics::distributed {
+namespace {
+
+constexpr double kPi = 3.14159265358979323846;
+constexpr double kLn2 = 0.69314718055994530942;
+
+// The upper triangle of Y^T Y and the column sums of Y = X - shift, over all
+// ranks; shift is the first global row (as the single-process covariance
+// does, to keep the cancellation small) or zero.
+void global_moments(const resources& res, communicator& comm, matrix_view x, bool shift_by_first,
+                    std::vector<double>& g, std::vector<double>& s, std::int64_t& n) {
+  const std::int64_t d = x.cols;
+  const auto layout = detail::row_layout::of(comm, x.rows);
+  n = layout.total;
+  std::vector<double> shift(static_cast<std::size_t>(d), 0.0);
+  if (shift_by_first) {
+    const int owner = layout.owner(0);
+    if (comm.rank() == owner)
+      for (std::int64_t j = 0; j < d; ++j) shift[static_cast<std::size_t>(j)] = x.row(0)[j];
+    comm.all_reduce_sum(shift.data(), shift.size());  // the others add zeros: exact
+  }
+  double most = 0.0;
+  for (std::int64_t i = 0; i < x.rows; ++i)
+    for (std::int64_t j = 0; j < d; ++j)
+      most = std::max(most, std::fabs(static_cast<double>(x.row(i)[j]) - shift[static_cast<std::size_t>(j)]));
+  most = detail::global_max(comm, most);
+  const int q1 = detail::exact_exponent(most);
+  const int q2 = detail::exact_exponent(most * most);
+  const auto tri = static_cast<std::size_t>(d * (d + 1) / 2);
+  detail::exact_sums sum2(tri, q2);
+  detail::exact_sums sum1(static_cast<std::size_t>(d), q1);
+  const int threads = res.threads();
+#pragma omp parallel num_threads(threads)
+  {
+    detail::exact_sums my2(tri, q2);
+    detail::exact_sums my1(static_cast<std::size_t>(d), q1);
+    std::vector<double> y(static_cast<std::size_t>(d));
+#pragma omp for schedule(static) nowait
+    for (std::int64_t i = 0; i < x.rows; ++i) {
+      for (std::int64_t j = 0; j < d; ++j)
+        y[static_cast<std::size_t>(j)] = static_cast<double>(x.row(i)[j]) - shift[static_cast<std::size_t>(j)];
+      std::size_t e = 0;
+      for (std::int64_t a = 0; a < d; ++a) {
+        my1.add(static_cast<std::size_t>(a), y[static_cast<std::size_t>(a)]);
+        for (std::int64_t b = a; b < d; ++b, ++e)
+          my2.add(e, y[static_cast<std::size_t>(a)] * y[static_cast<std::size_t>(b)]);
+      }
+    }
+#pragma omp critical
+    {
+      sum2.merge(my2);
+      sum1.merge(my1);
+    }
+  }
+  sum2.all_reduce(comm);
+  sum1.all_reduce(comm);
+  g.assign(static_cast<std::size_t>(d * d), 0.0);
+  s.resize(static_cast<std::size_t>(d));
+  std::size_t e = 0;
+  for (std::int64_t a = 0; a < d; ++a) {
+    s[static_cast<std::size_t>(a)] = sum1.value(static_cast<std::size_t>(a));
+    for (std::int64_t b = a; b < d; ++b, ++e) {
+      const double v = sum2.value(e);
+      g[static_cast<std::size_t>(a * d + b)] = v;
+      g[static_cast<std::size_t>(b * d + a)] = v;
+    }
+  }
+}
+
+void check_rows(const resources& res, matrix_view x, std::int64_t n, const char* what) {
+  EM_EXPECTS(n >= x.cols, "distributed ", what, ": ", n, " rows over all ranks but ", x.cols,
+             " dimensions; below d rows the single-process function (the n x n Gram) is the way");
+  (void)res;
+}
+
+}  // namespace
+
+gaussian_entropy_result gaussian_entropy(const resources& res, matrix_view x,
+                                         const gaussian_entropy_params& params) {
+  detail::check_matrix(x, "x");
+  detail::check_host(x, "x", resources("cpu"));
+  detail::check_finite(x, "x");
+  EM_EXPECTS(params.rel_tol > 0.0 && params.rel_tol < 1.0, "gaussian_entropy: rel_tol = ",
+             params.rel_tol, "; it must lie in (0, 1)");
+  const auto comm = detail::comm_of(res);
+  const std::int64_t d = x.cols;
+  std::vector<double> g;
+  std::vector<double> s;
+  std::int64_t n = 0;
+  global_moments(res, *comm, x, /*shift_by_first=*/true, g, s, n);
+  EM_EXPECTS(n >= 2, "gaussian_entropy: the sample covariance needs at least 2 rows; there are ", n);
+  check_rows(res, x, n, "gaussian_entropy");
+  const double nd = static_cast<double>(n);
+  std::vector<double> cov(static_cast<std::size_t>(d * d));
+  for (std::int64_t i = 0; i < d; ++i)
+    for (std::int64_t j = 0; j < d; ++j) {
+      const auto ij = static_cast<std::size_t>(i * d + j);
+      cov[ij] = (g[ij] - s[static_cast<std::size_t>(i)] * s[static_cast<std::size_t>(j)] / nd) / (nd - 1.0);
+    }
+  const std::vector<double> lambda = cpu::symmetric_eigenvalues(cov, d);
+  const double lambda_max = *std::max_element(lambda.begin(), lambda.end());
+  EM_EXPECTS(lambda_max > 0.0, "gaussian_entropy: every column of x is constant, so the covariance "
+             "is zero and the Gaussian entropy is -infinity");
+  gaussian_entropy_result r;
+  r.unit = params.unit;
+  r.eigenvalue_floor = params.rel_tol * lambda_max;
+  for (const double l : lambda) {
+    if (l <= r.eigenvalue_floor) {
+      ++r.null_eigenvalues;
+      r.log_det += std::log(r.eigenvalue_floor);
+    } else {
+      r.log_det += std::log(l);
+    }
+  }
+  const double h = 0.5 * (static_cast<double>(d) * std::log(2.0 * kPi * std::exp(1.0)) + r.log_det);
+  r.entropy = params.unit == entropy_unit::bits ? h / kLn2 : h;
+  return r;
+}
+
+effective_rank_result effective_rank(const resources& res, matrix_view x,
+                                     const effective_rank_params& params) {
+  detail::check_matrix(x, "x");
+  detail::check_host(x, "x", resources("cpu"));
+  detail::check_finite(x, "x");
+  EM_EXPECTS(params.rel_tol >= 0.0 && params.rel_tol < 1.0, "effective_rank: rel_tol = ",
+             params.rel_tol, "; it must lie in [0, 1)");
+  const auto comm = detail::comm_of(res);
+  const std::int64_t d = x.cols;
+  std::vector<double> g;
+  std::vector<double> s;
+  std::int64_t n = 0;
+  global_moments(res, *comm, x, /*shift_by_first=*/false, g, s, n);
+  EM_EXPECTS(n > 0 && d > 0, "effective_rank: x is empty on every rank");
+  check_rows(res, x, n, "effective_rank");
+  std::vector<double> lambda = cpu::symmetric_eigenvalues(g, d);
+  std::sort(lambda.begin(), lambda.end(), std::greater<>());
+  const double threshold = params.rel_tol * std::max(lambda.front(), 0.0);
+  effective_rank_result r;
+  r.singular_values.resize(static_cast<std::size_t>(d));
+  double total = 0.0;
+  for (std::int64_t i = 0; i < d; ++i) {
+    const double l = lambda[static_cast<std::size_t>(i)];
+    double sv = 0.0;
+    if (l > threshold) sv = std::sqrt(l);
+    else ++r.zero_singular_values;
+    r.singular_values[static_cast<std::size_t>(i)] = sv;
+    total += sv;
+  }
+  EM_EXPECTS(total > 0.0, "effective_rank: x is all zeros; its singular values are all 0");
+  double h = 0.0;
+  for (const double sv : r.singular_values) {
+    const double p = sv / total + 1e-7;
+    h -= p * std::log(p);
+  }
+  r.effective_rank = std::exp(h);
+  return r;
+}
+
+}  // namespace embed_metrics::distributed

@@ -1,0 +1,38 @@
+#pragma once
+// The ring that measures each pair of rows once: at step s = 1..P/2, rank r
+// holds the block of rank r - s (mod P) with the per-row state that travels
+// with it (sums, neighbour lists), takes it from rank r - 1 and passes it on
+// to rank r + 1; at the last step (P even) the pair of ranks r and r + P/2
+// meets twice and only the lower rank measures it. Then each visiting state
+// goes home. A rank holds its own block, the visitor, and the one arriving.
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "embed_metrics/communicator.hpp"
+#include "embed_metrics/matrix.hpp"
+
+namespace embed_metrics::detail {
+
+struct ring_block {
+  std::int64_t first = 0;         ///< global index of its first row
+  std::int64_t rows = 0;
+  std::vector<float> x;           ///< rows x d
+  std::vector<std::int64_t> tag;  ///< one integer per row (labels; unused ones are zero)
+  std::vector<std::int64_t> state;  ///< per-row state, rows x state_width int64 (doubles bit-cast)
+};
+
+/// Runs the ring: @p fresh(block) sets the state a block starts its journey with; @p pair(own, visitor) is called for every visiting block
+/// this rank must measure against its own (its state and the visitor's both
+/// updated), after @p self(own) for the pairs inside its own block. Returns
+/// the own block with the state added at every rank it visited, merged by
+/// @p merge(own_state, returned_state).
+void run_ring(communicator& comm, ring_block& own, std::int64_t d, std::int64_t state_width,
+              const std::vector<std::int64_t>& counts, const std::vector<std::int64_t>& offsets,
+              const std::function<void(ring_block&)>& fresh,
+              const std::function<void(ring_block&)>& self,
+              const std::function<void(ring_block&, ring_block&)>& pair,
+              const std::function<void(std::int64_t* own_state, const std::int64_t* back)>& merge);
+
+}  // namespace embed_metrics::detail

@@ -1,0 +1,74 @@
+#include "dist/row_layout.hpp"
+
+#include <algorithm>
+
+#include "core/check.hpp"
+#include "dist/host_staging.hpp"
+
+namespace embed_metrics::detail {
+
+std::shared_ptr<communicator> comm_of(const resources& res) {
+  if (!res.comm()) return make_single_process_communicator();
+  return host_communicator(res.comm());
+}
+
+row_layout row_layout::of(communicator& comm, std::int64_t local_rows) {
+  row_layout l;
+  const auto p = static_cast<std::size_t>(comm.size());
+  l.rank = comm.rank();
+  l.count.resize(p);
+  comm.all_gather(&local_rows, sizeof local_rows, l.count.data());
+  l.offset.resize(p);
+  for (std::size_t r = 0; r < p; ++r) {
+    l.offset[r] = l.total;
+    l.total += l.count[r];
+  }
+  return l;
+}
+
+int row_layout::owner(std::int64_t g) const {
+  const auto it = std::upper_bound(offset.begin(), offset.end(), g);
+  int r = static_cast<int>(it - offset.begin()) - 1;
+  while (r > 0 && count[static_cast<std::size_t>(r)] == 0) --r;  // never an empty block
+  return r;
+}
+
+std::vector<std::int64_t> all_gather_v(communicator& comm, const std::vector<std::int64_t>& local) {
+  const auto p = static_cast<std::size_t>(comm.size());
+  std::int64_t n = static_cast<std::int64_t>(local.size());
+  std::vector<std::int64_t> sizes(p);
+  comm.all_gather(&n, sizeof n, sizes.data());
+  const std::int64_t most = *std::max_element(sizes.begin(), sizes.end());
+  std::vector<std::int64_t> padded(static_cast<std::size_t>(most), 0);
+  std::copy(local.begin(), local.end(), padded.begin());
+  std::vector<std::int64_t> all(static_cast<std::size_t>(most) * p);
+  comm.all_gather(padded.data(), sizeof(std::int64_t) * padded.size(), all.data());
+  std::vector<std::int64_t> out;
+  for (std::size_t r = 0; r < p; ++r)
+    out.insert(out.end(), all.begin() + static_cast<std::ptrdiff_t>(r * static_cast<std::size_t>(most)),
+               all.begin() + static_cast<std::ptrdiff_t>(r * static_cast<std::size_t>(most) +
+                                                         static_cast<std::size_t>(sizes[r])));
+  return out;
+}
+
+std::vector<std::int64_t> global_values(communicator& comm, const std::int64_t* local, std::int64_t n) {
+  std::vector<std::int64_t> mine(local, local + n);
+  std::sort(mine.begin(), mine.end());
+  mine.erase(std::unique(mine.begin(), mine.end()), mine.end());
+  std::vector<std::int64_t> all = all_gather_v(comm, mine);
+  std::sort(all.begin(), all.end());
+  all.erase(std::unique(all.begin(), all.end()), all.end());
+  return all;
+}
+
+double global_max(communicator& comm, double v) {
+  comm.all_reduce_max(&v, 1);
+  return v;
+}
+
+std::int64_t global_sum(communicator& comm, std::int64_t v) {
+  comm.all_reduce_sum(&v, 1);
+  return v;
+}
+
+}  // namespace embed_metrics::detail

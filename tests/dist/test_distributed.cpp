@@ -1,0 +1,218 @@
+// The distributed metrics, run under mpirun with 1, 2 and 3 ranks (CTest
+// dist_np1/2/3). Every rank makes the same data and takes an unequal block
+// of it; the results over the ranks must be bit-identical to the same code
+// on one rank (the whole data, the single-process communicator) and agree
+// with the ordinary single-process functions: the agreement scores exactly,
+// the Gram scores within 1e-12 relative, the k-means labels identically on
+// well-separated data, the silhouette within 1e-7 and the kNN entropy within
+// 1e-6 (the single-process silhouette and kNN measure distances in float32
+// tiles; the distributed ones in double).
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <random>
+
+#include "embed_metrics/agreement.hpp"
+#include "embed_metrics/communicator.hpp"
+#include "embed_metrics/distributed.hpp"
+#include "embed_metrics/entropy.hpp"
+#include "embed_metrics/kmeans.hpp"
+#include "embed_metrics/silhouette.hpp"
+
+namespace em = embed_metrics;
+
+namespace {
+
+std::shared_ptr<em::communicator> g_comm;
+
+struct dataset {
+  em::host_matrix x;
+  std::vector<std::int64_t> truth;
+};
+
+// Gaussian blobs: n rows, d dims, k centres far apart (labels unambiguous).
+dataset blobs(std::int64_t n, std::int64_t d, std::int64_t k, unsigned seed) {
+  std::mt19937_64 gen(seed);
+  std::normal_distribution<double> z(0.0, 1.0);
+  std::vector<double> centre(static_cast<std::size_t>(k * d));
+  for (double& c : centre) c = 12.0 * z(gen);
+  dataset ds{em::host_matrix(n, d), {}};
+  for (std::int64_t i = 0; i < n; ++i) {
+    const std::int64_t c = static_cast<std::int64_t>(gen() % static_cast<std::uint64_t>(k));
+    ds.truth.push_back(c * 7 - 3);  // label values neither dense nor from 0
+    for (std::int64_t j = 0; j < d; ++j)
+      ds.x.data()[i * d + j] = static_cast<float>(centre[static_cast<std::size_t>(c * d + j)] + z(gen));
+  }
+  return ds;
+}
+
+// This rank's rows: unequal blocks (rank r gets a share growing with r).
+std::pair<std::int64_t, std::int64_t> block_of(std::int64_t n, int rank, int size) {
+  std::int64_t weights = 0;
+  for (int r = 0; r < size; ++r) weights += r + 1;
+  std::int64_t first = 0;
+  for (int r = 0; r < rank; ++r) first += n * (r + 1) / weights;
+  const std::int64_t count = rank == size - 1 ? n - first : n * (rank + 1) / weights;
+  return {first, count};
+}
+
+struct split {
+  em::matrix_view x;
+  std::vector<std::int64_t> truth;
+  std::int64_t first = 0;
+};
+
+split local_part(const dataset& ds) {
+  const auto [first, count] = block_of(ds.x.rows(), g_comm->rank(), g_comm->size());
+  split s;
+  s.x = ds.x.view().row_block(first, count);
+  s.truth.assign(ds.truth.begin() + first, ds.truth.begin() + first + count);
+  s.first = first;
+  return s;
+}
+
+em::resources dist_res() {
+  em::resources res("cpu", 1);
+  res.set_communicator(g_comm);
+  return res;
+}
+
+em::resources one_rank_res() {
+  em::resources res("cpu", 1);
+  res.set_communicator(em::make_single_process_communicator());
+  return res;
+}
+
+bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+
+std::vector<std::int64_t> all_labels(const std::vector<std::int64_t>& mine, std::int64_t n) {
+  // Every rank's labels in row order, for the comparison (test only).
+  std::vector<std::int64_t> all(static_cast<std::size_t>(n), 0);
+  const auto [first, count] = block_of(n, g_comm->rank(), g_comm->size());
+  for (std::int64_t i = 0; i < count; ++i) all[static_cast<std::size_t>(first + i)] = mine[static_cast<std::size_t>(i)];
+  g_comm->all_reduce_sum(all.data(), all.size());
+  return all;
+}
+
+TEST(Distributed, AgreementEqualsOneProcess) {
+  const dataset ds = blobs(601, 5, 4, 1);
+  const split s = local_part(ds);
+  std::vector<std::int64_t> other;
+  for (std::int64_t i = 0; i < ds.x.rows(); ++i) other.push_back((ds.truth[static_cast<std::size_t>(i)] + i % 3) % 5);
+  const std::vector<std::int64_t> mine_other(other.begin() + s.first, other.begin() + s.first + s.x.rows);
+  const auto d = em::distributed::agreement(dist_res(), s.truth, mine_other);
+  const auto one = em::agreement(em::resources("cpu", 1), ds.truth, other);
+  EXPECT_EQ(d.n, 601);
+  EXPECT_EQ(d.clusters_a, one.clusters_a);
+  EXPECT_TRUE(same_bits(d.ari, one.ari)) << d.ari << " vs " << one.ari;
+  EXPECT_TRUE(same_bits(d.ami, one.ami)) << d.ami << " vs " << one.ami;
+  EXPECT_TRUE(same_bits(d.nmi, one.nmi));
+  EXPECT_TRUE(same_bits(d.fowlkes_mallows, one.fowlkes_mallows));
+  EXPECT_TRUE(same_bits(d.accuracy, one.accuracy));
+}
+
+TEST(Distributed, GramMetricsBitIdenticalAndWithin1e12) {
+  const dataset ds = blobs(733, 9, 3, 2);
+  const split s = local_part(ds);
+  const auto g = em::distributed::gaussian_entropy(dist_res(), s.x);
+  const auto g1 = em::distributed::gaussian_entropy(one_rank_res(), ds.x.view());
+  const auto gs = em::gaussian_entropy(em::resources("cpu", 1), ds.x.view());
+  EXPECT_TRUE(same_bits(g.entropy, g1.entropy)) << g.entropy << " vs " << g1.entropy;
+  EXPECT_NEAR(g.entropy, gs.entropy, 1e-12 * std::fabs(gs.entropy));
+  const auto e = em::distributed::effective_rank(dist_res(), s.x);
+  const auto e1 = em::distributed::effective_rank(one_rank_res(), ds.x.view());
+  const auto es = em::effective_rank(em::resources("cpu", 1), ds.x.view());
+  EXPECT_TRUE(same_bits(e.effective_rank, e1.effective_rank));
+  EXPECT_NEAR(e.effective_rank, es.effective_rank, 1e-12 * es.effective_rank);
+}
+
+TEST(Distributed, KmeansLabelsIdenticalAtAnyRankCount) {
+  const dataset ds = blobs(900, 6, 5, 3);
+  const split s = local_part(ds);
+  em::kmeans_params p;
+  p.k = 5;
+  p.seed = 11;
+  const auto d = em::distributed::kmeans(dist_res(), s.x, p);
+  const auto d1 = em::distributed::kmeans(one_rank_res(), ds.x.view(), p);
+  const auto sp = em::kmeans(em::resources("cpu", 1), ds.x.view(), p);
+  const auto labels = all_labels(d.labels, ds.x.rows());
+  EXPECT_EQ(labels, d1.labels);
+  EXPECT_TRUE(same_bits(d.inertia, d1.inertia)) << d.inertia << " vs " << d1.inertia;
+  EXPECT_EQ(0, std::memcmp(d.centers.data(), d1.centers.data(), sizeof(float) * 30));
+  // Against the ordinary k-means: the same partition (numbered alike: the
+  // same k-means++ draws) and the inertia within rounding.
+  EXPECT_EQ(labels, sp.labels);
+  EXPECT_NEAR(d.inertia, sp.inertia, 1e-6 * sp.inertia);
+}
+
+TEST(Distributed, SilhouetteBitIdenticalAndNearOneProcess) {
+  const dataset ds = blobs(500, 4, 3, 4);
+  const split s = local_part(ds);
+  for (const auto m : {em::silhouette_metric::euclidean, em::silhouette_metric::sqeuclidean,
+                       em::silhouette_metric::cosine}) {
+    em::silhouette_params sp;
+    sp.metric = m;
+    const auto d = em::distributed::silhouette(dist_res(), s.x, s.truth, sp);
+    const auto d1 = em::distributed::silhouette(one_rank_res(), ds.x.view(), ds.truth, sp);
+    const auto one = em::silhouette(em::resources("cpu", 1), ds.x.view(), ds.truth, sp);
+    EXPECT_TRUE(same_bits(d.score, d1.score)) << d.score << " vs " << d1.score;
+    EXPECT_NEAR(d.score, one.score, 1e-7 * std::fabs(one.score)) << em::to_string(m);
+    ASSERT_EQ(d.clusters.size(), one.clusters.size());
+    for (std::size_t c = 0; c < one.clusters.size(); ++c) {
+      EXPECT_EQ(d.clusters[c].label, one.clusters[c].label);
+      EXPECT_EQ(d.clusters[c].size, one.clusters[c].size);
+      EXPECT_NEAR(d.clusters[c].mean, one.clusters[c].mean, 1e-7);
+    }
+    for (std::int64_t i = 0; i < s.x.rows; ++i)
+      EXPECT_NEAR(d.samples[static_cast<std::size_t>(i)], one.samples[static_cast<std::size_t>(s.first + i)], 1e-6);
+    for (std::int64_t i = 0; i < s.x.rows; ++i)
+      EXPECT_TRUE(same_bits(d.samples[static_cast<std::size_t>(i)], d1.samples[static_cast<std::size_t>(s.first + i)]));
+  }
+}
+
+TEST(Distributed, KnnEntropyBitIdenticalAndNearOneProcess) {
+  const dataset ds = blobs(400, 3, 2, 5);
+  const split s = local_part(ds);
+  for (const std::int64_t k : {1, 3, 7}) {
+    em::knn_entropy_params p;
+    p.k = k;
+    const auto d = em::distributed::knn_entropy(dist_res(), s.x, p);
+    const auto d1 = em::distributed::knn_entropy(one_rank_res(), ds.x.view(), p);
+    const auto one = em::knn_entropy(em::resources("cpu", 1), ds.x.view(), p);
+    EXPECT_TRUE(same_bits(d.entropy, d1.entropy)) << d.entropy << " vs " << d1.entropy;
+    EXPECT_NEAR(d.entropy, one.entropy, 1e-6 * std::fabs(one.entropy)) << "k = " << k;
+  }
+}
+
+TEST(Distributed, EmptyBlockOnOneRank) {
+  // A rank holding no rows takes part in every exchange.
+  const dataset ds = blobs(60, 3, 2, 6);
+  const bool last = g_comm->rank() == g_comm->size() - 1;
+  const std::int64_t n = ds.x.rows();
+  const auto [first, count] = g_comm->size() == 1 ? std::pair<std::int64_t, std::int64_t>{0, n}
+                              : last ? std::pair<std::int64_t, std::int64_t>{n, 0}
+                                     : block_of(n, g_comm->rank(), g_comm->size() - 1);
+  const em::matrix_view x = ds.x.view().row_block(first, count);
+  const std::vector<std::int64_t> t(ds.truth.begin() + first, ds.truth.begin() + first + count);
+  const auto d = em::distributed::silhouette(dist_res(), x, t);
+  const auto d1 = em::distributed::silhouette(one_rank_res(), ds.x.view(), ds.truth);
+  EXPECT_TRUE(same_bits(d.score, d1.score));
+  em::knn_entropy_params kp;
+  const auto ke = em::distributed::knn_entropy(dist_res(), x, kp);
+  const auto k1 = em::distributed::knn_entropy(one_rank_res(), ds.x.view(), kp);
+  EXPECT_TRUE(same_bits(ke.entropy, k1.entropy));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  ::testing::InitGoogleTest(&argc, argv);
+  g_comm = em::make_mpi_communicator();
+  const int rc = RUN_ALL_TESTS();
+  std::int64_t failed = rc != 0 ? 1 : 0;
+  g_comm->all_reduce_sum(&failed, 1);
+  g_comm.reset();
+  return failed != 0 ? 1 : 0;
+}
