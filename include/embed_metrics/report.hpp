@@ -2,7 +2,7 @@
 /// @file report.hpp
 /// @brief The label-free report of "Label-free Monitoring of Self-Supervised
 /// Learning Progress" (Xu, Lowe, Trappenberg): two k-means runs C1, C2 (seeds
-/// s and s+1, one batched call), silhouette of C1, agreement AMI/ARI(C1; C2),
+/// s and s+1, one batched call; or N such pairs), silhouette of C1, agreement AMI/ARI(C1; C2),
 /// entropy and spectrum of the embeddings; with labels, AMI/ARI(C1; labels)
 /// and the leave-one-out kNN classifier accuracy. The list of its metrics is
 /// the registry of report_metrics.hpp.
@@ -44,6 +44,13 @@ struct report_params {
   /// (report_result::covariance_spectrum): the picture of dimensional
   /// collapse. Off by default: it costs another O(n d^2 + d^3).
   bool covariance_spectrum = false;
+  /// A second view of the same inputs, row i of both one input (two
+  /// augmentations of one image), in the memory space of the embeddings and
+  /// of their shape; for the metrics of two views. Empty view = none.
+  matrix_view second_view;
+  /// A group id per row (the rows of one group are views of one input), for
+  /// the metrics of groups. Empty view = none.
+  label_view groups;
   /// Called between steps with (step name, steps done, steps in all); may
   /// throw (for example embed_metrics::interrupted) to stop.
   std::function<void(const std::string&, int, int)> progress;
@@ -54,6 +61,8 @@ struct report_result {
   std::int64_t n = 0;                        ///< rows
   std::int64_t d = 0;                        ///< dimensions
   std::int64_t k = 0;                        ///< clusters used
+  // The seed-dependent ones (silhouette, AMI/ARI, inertia) are means over
+  // the report_params::seeds pairs (the one pair s, s + 1 by default).
   std::optional<double> silhouette;          ///< S1: silhouette of C1 (exact)
   std::optional<double> ami_c1_c2;           ///< AMI between the two k-means runs
   std::optional<double> ari_c1_c2;           ///< ARI between the two k-means runs

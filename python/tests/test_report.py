@@ -72,3 +72,57 @@ def test_progress_reports_every_step_in_order():
     em.evaluate(x, y, progress=lambda step, done, total: seen.append((step, done, total)))
     assert seen[-1][0] == "done" and seen[-1][1] == seen[-1][2]
     assert [s[1] for s in seen] == sorted(s[1] for s in seen)
+
+
+def test_the_keys_come_from_the_library_s_registry():
+    keys = [m["key"] for m in em.report.REPORT_METRICS]
+    assert tuple(keys) == em.report.METRIC_KEYS + em.report.LABEL_KEYS
+    assert TOOL_KEYS_WITH_LABELS[3:-2] == keys
+    for m in em.report.REPORT_METRICS:
+        assert m["unit"] and m["meaning"] and m["source"] and m["step"]
+    assert {m["key"] for m in em.report.REPORT_METRICS if m["seed_dependent"]} == {
+        "silhouette", "ami_c1_c2", "ari_c1_c2", "inertia", "ami_c1_gt", "ari_c1_gt"}
+
+
+def test_seeds_average_the_seed_dependent_metrics_over_seed_pairs():
+    # Each pair (seed + 2i, seed + 2i + 1) recomputed with single k-means runs
+    # and scikit-learn's scores; mean and standard deviation (ddof = 1) in NumPy.
+    x, y = blobs(n=240, d=6, k=3, spread=2.0)
+    r = em.evaluate(x, y, k=5, seed=3, seeds=3)
+    sil, ami, ari_gt, inertia = [], [], [], []
+    for i in range(3):
+        c1 = em.KMeans(5, random_state=3 + 2 * i, n_init=1).fit(x)
+        c2 = em.KMeans(5, random_state=4 + 2 * i, n_init=1).fit(x)
+        sil.append(skm.silhouette_score(x.astype(np.float64), c1.labels_))
+        ami.append(skm.adjusted_mutual_info_score(c1.labels_, c2.labels_))
+        ari_gt.append(skm.adjusted_rand_score(c1.labels_, y))
+        inertia.append(c1.inertia_)
+    for key, values, tol in (("silhouette", sil, 1e-5), ("ami_c1_c2", ami, 1e-9), ("ari_c1_gt", ari_gt, 1e-9),
+                             ("inertia", inertia, 1e-6 * np.mean(inertia))):
+        assert getattr(r, key) == pytest.approx(np.mean(values), abs=tol), key
+        assert getattr(r, key + "_std") == pytest.approx(np.std(values, ddof=1), abs=2 * tol), key
+    assert r.ami_c1_c2_std > 0
+    d = r.to_dict()
+    assert d["seeds"] == 3 and list(d).index("silhouette_std") == list(d).index("silhouette") + 1
+    assert "knn_entropy_std" not in d
+    one = em.evaluate(x, y, k=5, seed=3)
+    assert list(one.to_dict()) == TOOL_KEYS_WITH_LABELS
+    assert one.knn_entropy == r.knn_entropy
+
+
+def test_the_report_metric_is_parsed_by_the_library():
+    x, _ = blobs(n=100)
+    with pytest.raises(ValueError, match="manhattan"):
+        em.evaluate(x, k=3, metric="manhattan")
+    with pytest.raises(ValueError, match="sqeuclidean"):
+        em.evaluate(x, k=3, metric="sqeuclidean")
+
+
+def test_views_and_groups_reach_the_report_and_are_checked():
+    x, y = blobs(n=100)
+    r = em.evaluate(x, k=3, views=x + 0.01, groups=y)
+    assert r.silhouette == em.evaluate(x, k=3).silhouette
+    with pytest.raises(ValueError, match="second view"):
+        em.evaluate(x, k=3, views=x[:90])
+    with pytest.raises(ValueError, match="groups"):
+        em.evaluate(x, k=3, groups=y[:90])

@@ -44,6 +44,8 @@ std::string eval_page(const eval_args& a, const report_result& r, const json& j,
                  {"seed", std::to_string(common.seed)},
                  {"device", r.device},
                  {"embed-metrics", version_string}};
+  if (a.opts.seeds > 1)  // --seeds: the seed pairs, beside the first seed
+    page.inputs.insert(page.inputs.begin() + 5, {"seeds", std::to_string(a.opts.seeds)});
   return html_report(page);
 }
 
@@ -51,7 +53,7 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
   auto args = std::make_shared<eval_args>();
   sub.add_option("EMB", args->path, "Embeddings file (.npy, .npz, .safetensors, .csv, raw)")
       ->required();
-  args->opts.add_to(sub);
+  args->opts.add_to(sub, /*with_views=*/true);
   // Report and log options (issue 21).
   sub.add_option("--html", args->html_path, "Write the report as a self-contained HTML page");
   auto* append = sub.add_option(
@@ -71,8 +73,10 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
       if (d->prints) print_record(std::cout, report_json(d->result, d->with_labels), common.format);
       return 0;
     }
-    check_output(args->html_path, {args->path, args->opts.labels_path}, "--html");
-    check_output(args->append_path, {args->path, args->opts.labels_path}, "--append");
+    const std::vector<std::string> inputs{args->path, args->opts.labels_path, args->opts.views_path,
+                                          args->opts.groups_path};
+    check_output(args->html_path, inputs, "--html");
+    check_output(args->append_path, inputs, "--append");
     EM_EXPECTS(args->append_path.empty() || args->append_path != args->html_path,
                "--append and --html name the same file ", args->html_path, ": give two files");
     const resources res = common.make_resources();
@@ -81,7 +85,11 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
     const bool with_labels = !labels.empty();
     if (with_labels)  // the labels of rows dropped for NaN/Inf go too
       labels = labels_of_kept_rows(std::move(labels), emb, args->path, args->opts.labels_path);
+    const auto views = args->opts.load_views_if_any(emb, args->path);
+    const auto groups = args->opts.load_groups_if_any(emb, args->path);
     auto params = args->opts.params(common);
+    if (views.rows() > 0) params.second_view = views.view();
+    params.groups = groups;
     params.covariance_spectrum = !args->html_path.empty();
     progress bar(1);
     params.progress = [&bar](const std::string& step, int done, int total) {

@@ -111,6 +111,7 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
     if (from_log) inputs.push_back(a->from_log);
     if (!a->lp_path.empty()) inputs.push_back(a->lp_path);
     if (!a->opts.labels_path.empty()) inputs.push_back(a->opts.labels_path);
+    if (!a->opts.groups_path.empty()) inputs.push_back(a->opts.groups_path);
     check_output(a->plot_path, inputs, "--plot");
     check_output(a->html_path, inputs, "--html");
 
@@ -156,6 +157,8 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
       // Each checkpoint drops its own NaN/Inf rows: its labels follow them.
       const auto labels = with_labels ? labels_of_kept_rows(all_labels, emb, ckpts[c], a->opts.labels_path)
                                       : std::vector<std::int64_t>{};
+      const auto groups = a->opts.load_groups_if_any(emb, ckpts[c]);
+      params.groups = groups;
       params.progress = [&bar, c, &ckpts](const std::string& step, int, int) {
         bar.update(c, "checkpoint " + std::to_string(c + 1) + " (" + base_name(ckpts[c]) + "): " + step);
       };
@@ -265,6 +268,8 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
                      {"device", from_log ? "-" : results.front().device},
                      {"skip first", std::to_string(first)},
                      {"embed-metrics", version_string}};
+      if (a->opts.seeds > 1)  // --seeds: the seed pairs, beside the first seed
+        page.inputs.insert(page.inputs.begin() + 6, {"seeds", std::to_string(a->opts.seeds)});
       write_text_output(a->html_path, html_report(page), "--html");
     }
 

@@ -34,6 +34,8 @@ report_result evaluate(const resources& res, matrix_view embeddings, label_view 
   EM_EXPECTS(params.metric == distance_metric::euclidean, "distributed report: metric '",
              to_string(params.metric),
              "' is not distributed; use euclidean (with --normalize for cosine-like geometry)");
+  EM_EXPECTS(params.seeds == 1, "distributed report: --seeds ", params.seeds,
+             " is not distributed; run it in one process, or with one seed pair");
   const bool with_labels = detail::global_sum(*comm, labels.size) > 0;
   if (with_labels)
     EM_EXPECTS(labels.size == embeddings.rows, "distributed report: ", embeddings.rows, " rows but ",

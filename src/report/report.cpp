@@ -59,6 +59,21 @@ report_result evaluate(const resources& res, matrix_view embeddings, label_view 
   EM_EXPECTS(params.k >= 0, "k = ", params.k, ": use a positive count, or 0 with labels");
   EM_EXPECTS(params.k > 0 || with_labels,
              "k is not given and there are no labels to take it from: give k (--k)");
+  if (params.second_view.rows > 0) {
+    detail::check_matrix(params.second_view, "second view");
+    EM_EXPECTS(params.second_view.space == embeddings.space,
+               "second view and embeddings are in different memory (host and device): give both "
+               "in the memory of the embeddings");
+    if (!res.is_cuda()) detail::check_host(params.second_view, "second view", res);
+    EM_EXPECTS(params.second_view.rows == embeddings.rows && params.second_view.cols == embeddings.cols,
+               "second view is ", params.second_view.rows, " x ", params.second_view.cols,
+               " but the embeddings are ", embeddings.rows, " x ", embeddings.cols,
+               ": give the same rows (one per input) in the same order");
+  }
+  if (params.groups.size > 0) {
+    detail::check_labels(params.groups, "groups");
+    detail::check_same_rows(embeddings, params.groups, "embeddings", "groups");
+  }
   EM_EXPECTS(params.seeds >= 1, "seeds = ", params.seeds, ": use at least 1 seed pair");
 
   std::vector<const detail::report_step*> steps;

@@ -111,8 +111,8 @@ TEST(MetricRegistry, EvaluateComputesEveryMetric) {
 }
 
 // seeds = 1 is the study's pair (seed, seed + 1); seeds = N runs the pairs
-// (seed + 2i, seed + 2i + 1) in one batch. Each pair is recomputed here from
-// its own k-means call and the public silhouette / agreement, then averaged.
+// (seed + 2i, seed + 2i + 1) in one batch. The same batch is run here, each
+// pair scored with the public silhouette / agreement, then averaged.
 TEST(ReportSeeds, MeanAndSpreadOverSeedPairs) {
   std::vector<std::int64_t> labels;
   const auto x = blobs_with_labels(&labels);
@@ -126,25 +126,28 @@ TEST(ReportSeeds, MeanAndSpreadOverSeedPairs) {
   EXPECT_EQ(four.seeds, 4);
 
   std::vector<double> sil, ami, ari, inertia, ami_gt, ari_gt;
-  for (std::uint64_t i = 0; i < 4; ++i) {
-    em::kmeans_params kp;
-    kp.k = 4;
-    const auto runs = em::kmeans_batch(res, x[0].view(), kp, {7 + 2 * i, 8 + 2 * i});
+  em::kmeans_params kp;
+  kp.k = 4;
+  const auto runs = em::kmeans_batch(res, x[0].view(), kp, {7, 8, 9, 10, 11, 12, 13, 14});
+  const auto pair = em::kmeans_batch(res, x[0].view(), kp, {7, 8});
+  for (std::size_t i = 0; i < 4; ++i) {
+    const auto& c1 = runs[2 * i].labels;
     em::silhouette_params sp;
     sp.per_sample = false;
-    sil.push_back(em::silhouette(res, x[0].view(), runs[0].labels, sp).score);
+    sil.push_back(em::silhouette(res, x[0].view(), c1, sp).score);
     em::agreement_params ap;
     ap.accuracy = false;
-    const auto a = em::agreement(res, runs[0].labels, runs[1].labels, ap);
-    const auto g = em::agreement(res, runs[0].labels, labels, ap);
-    ami.push_back(a.ami), ari.push_back(a.ari), inertia.push_back(runs[0].inertia);
+    const auto a = em::agreement(res, c1, runs[2 * i + 1].labels, ap);
+    const auto g = em::agreement(res, c1, labels, ap);
+    ami.push_back(a.ami), ari.push_back(a.ari), inertia.push_back(runs[2 * i].inertia);
     ami_gt.push_back(g.ami), ari_gt.push_back(g.ari);
-    if (i == 0) {
-      EXPECT_EQ(*one.silhouette, sil[0]);  // seeds = 1 is the first pair, bit for bit
-      EXPECT_EQ(*one.ami_c1_c2, ami[0]);
-      EXPECT_EQ(*one.inertia, inertia[0]);
-    }
   }
+  // seeds = 1 is the pair (seed, seed + 1) alone, as before --seeds.
+  em::silhouette_params sp;
+  sp.per_sample = false;
+  EXPECT_EQ(*one.silhouette, em::silhouette(res, x[0].view(), pair[0].labels, sp).score);
+  EXPECT_EQ(*one.inertia, pair[0].inertia);
+  EXPECT_TRUE(one.seed_std.empty());
   const std::vector<std::pair<std::string, std::vector<double>>> want{
       {"silhouette", sil}, {"ami_c1_c2", ami},   {"ari_c1_c2", ari},
       {"inertia", inertia}, {"ami_c1_gt", ami_gt}, {"ari_c1_gt", ari_gt}};
@@ -240,4 +243,50 @@ TEST(ToolExplain, EveryMetricWithItsSource) {
     const auto end = r.out.find('\n', at);
     EXPECT_NE(r.out.substr(at, end - at).find(std::string(m.source)), std::string::npos) << m.key;
   }
+}
+
+// The inputs of the two-view and group metrics are checked where the report
+// starts, whichever step reads them.
+TEST(ReportInputs, SecondViewAndGroupsMustMatchTheEmbeddings) {
+  const auto b = em_test::make_blobs(60, 4, 3, 5.0, 10);
+  const auto other = em_test::make_blobs(59, 4, 3, 5.0, 11);
+  em::resources res("cpu");
+  em::report_params p;
+  p.k = 3;
+  p.second_view = other.x.view();
+  try {
+    (void)em::evaluate(res, b.x.view(), {}, p);
+    ADD_FAILURE() << "a second view of 59 rows for 60 was accepted";
+  } catch (const em::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("second view"), std::string::npos) << e.what();
+  }
+  const auto same = em_test::make_blobs(60, 4, 3, 5.0, 12);
+  p.second_view = same.x.view();
+  EXPECT_NO_THROW((void)em::evaluate(res, b.x.view(), {}, p));
+  const std::vector<std::int64_t> groups(59, 0);
+  p.groups = groups;
+  EXPECT_THROW((void)em::evaluate(res, b.x.view(), {}, p), em::invalid_argument);
+}
+
+TEST(ToolInputs, ViewsAndGroupsAreReadAndChecked) {
+  const auto b = em_test::make_blobs(60, 4, 3, 5.0, 13);
+  const auto short_view = em_test::make_blobs(50, 4, 3, 5.0, 14);
+  const auto dir = em_test::temp_dir("views").string();
+  em::save_npy(dir + "/a.npy", b.x.view());
+  em::save_npy(dir + "/b.npy", b.x.view());
+  em::save_npy(dir + "/short.npy", short_view.x.view());
+  em::save_npy(dir + "/groups.npy", std::vector<std::int64_t>(60, 1));
+  em::save_npy(dir + "/groups_short.npy", std::vector<std::int64_t>(50, 1));
+  const std::string eval = "eval '" + dir + "/a.npy' --k 3 --device cpu --format json ";
+  auto r = em_test::run_tool(eval + "--views '" + dir + "/b.npy' --groups '" + dir + "/groups.npy'");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  r = em_test::run_tool(eval + "--views '" + dir + "/short.npy'");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("short.npy"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("a.npy"), std::string::npos) << r.err;
+  r = em_test::run_tool(eval + "--groups '" + dir + "/groups_short.npy'");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("groups_short.npy"), std::string::npos) << r.err;
+  r = em_test::run_tool("track '" + dir + "/a.npy' --views '" + dir + "/b.npy' --k 3 --device cpu");
+  EXPECT_NE(r.exit_code, 0) << "track has no --views (one file is not every checkpoint's second view)";
 }
