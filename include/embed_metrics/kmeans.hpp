@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "embed_metrics/distance_metric.hpp"
 #include "embed_metrics/matrix.hpp"
 #include "embed_metrics/resources.hpp"
 
@@ -21,11 +22,8 @@ enum class kmeans_init {
   given,             ///< the rows of kmeans_params::initial_centers
 };
 
-/// @brief The geometry of the clustering.
-enum class kmeans_metric {
-  euclidean,  ///< squared Euclidean distance (classic k-means)
-  cosine,     ///< spherical k-means: rows L2-normalised, centres renormalised each iteration
-};
+/// @brief The geometry of the clustering: euclidean or cosine (spherical); sqeuclidean is refused.
+using kmeans_metric = distance_metric;
 
 /// @brief Parameters of k-means; the defaults follow scikit-learn's KMeans.
 struct kmeans_params {

@@ -7,16 +7,15 @@
 #include <cstdint>
 #include <vector>
 
+#include "embed_metrics/distance_metric.hpp"
 #include "embed_metrics/matrix.hpp"
 #include "embed_metrics/resources.hpp"
 
 namespace embed_metrics {
 
-/// @brief Distance used by the kNN search.
-enum class knn_metric {
-  euclidean,  ///< ||a - b|| (not squared)
-  cosine,     ///< 1 - a.b / (||a|| ||b||); a zero row is at distance 1 from every other row
-};
+/// @brief Distance used by the kNN search: euclidean (not squared) or cosine (a zero row is
+/// at distance 1 from every other row); sqeuclidean is refused.
+using knn_metric = distance_metric;
 
 /// @brief Parameters of knn().
 struct knn_params {

@@ -4,14 +4,17 @@
 /// Learning Progress" (Xu, Lowe, Trappenberg): two k-means runs C1, C2 (seeds
 /// s and s+1, one batched call), silhouette of C1, agreement AMI/ARI(C1; C2),
 /// entropy and spectrum of the embeddings; with labels, AMI/ARI(C1; labels)
-/// and the leave-one-out kNN classifier accuracy.
+/// and the leave-one-out kNN classifier accuracy. The list of its metrics is
+/// the registry of report_metrics.hpp.
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "embed_metrics/distance_metric.hpp"
 #include "embed_metrics/matrix.hpp"
 #include "embed_metrics/resources.hpp"
 
@@ -21,7 +24,14 @@ namespace embed_metrics {
 struct report_params {
   std::int64_t k = 0;             ///< clusters; 0 = number of distinct labels (labels required then)
   std::uint64_t seed = 0;         ///< C1 uses seed, C2 seed + 1
-  std::string metric = "euclidean";  ///< "euclidean" or "cosine" (k-means and silhouette)
+  /// Seed pairs of the seed-dependent metrics (report_metric::seed_dependent):
+  /// pair i is C1, C2 = seeds seed + 2i, seed + 2i + 1, all 2 * seeds runs in
+  /// one batched k-means call; each such metric is the mean over the pairs, its
+  /// standard deviation in report_result::seed_std when seeds > 1.
+  int seeds = 1;
+  /// euclidean or cosine (k-means, silhouette and the kNN accuracy);
+  /// sqeuclidean is refused (k-means has no such geometry).
+  distance_metric metric = distance_metric::euclidean;
   bool normalize = false;         ///< L2-normalise rows first
   int kmeans_max_iter = 300;      ///< Lloyd iterations at most
   int knn_entropy_k = 3;          ///< neighbours of the Kozachenko-Leonenko estimator
@@ -60,6 +70,15 @@ struct report_result {
   /// min(n - 1, d) that can be non-zero, round-off negatives clamped to 0;
   /// empty unless report_params::covariance_spectrum.
   std::vector<double> covariance_spectrum;
+  /// The metrics of report_metrics() that have no field above, by key;
+  /// std::nullopt where one is undefined (its reason in undefined_reasons).
+  std::map<std::string, std::optional<double>, std::less<>> values;
+  /// Why a metric is std::nullopt although its step ran, by key.
+  std::map<std::string, std::string, std::less<>> undefined_reasons;
+  /// With report_params::seeds > 1: each seed-dependent metric's standard
+  /// deviation over the seed pairs (ddof = 1), by key; empty otherwise.
+  std::map<std::string, double, std::less<>> seed_std;
+  int seeds = 1;                             ///< seed pairs the seed-dependent metrics average
   std::string device;                        ///< where it ran ("cpu", "cuda:0")
   double seconds = 0.0;                      ///< wall time
 };

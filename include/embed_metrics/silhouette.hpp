@@ -9,20 +9,14 @@
 #include <string_view>
 #include <vector>
 
+#include "embed_metrics/distance_metric.hpp"
 #include "embed_metrics/matrix.hpp"
 #include "embed_metrics/resources.hpp"
 
 namespace embed_metrics {
 
-/// @brief The distance the silhouette is measured in.
-enum class silhouette_metric {
-  euclidean,    ///< ||x - y|| (the default, as scikit-learn)
-  cosine,       ///< 1 - x.y / (||x|| ||y||), clamped at 0; a zero row is taken as is (distance 1)
-  sqeuclidean,  ///< ||x - y||^2
-};
-
-/// @brief "euclidean", "cosine" or "sqeuclidean".
-[[nodiscard]] std::string_view to_string(silhouette_metric m) noexcept;
+/// @brief The distance the silhouette is measured in (all three values).
+using silhouette_metric = distance_metric;
 
 /// @brief Parse "euclidean", "cosine" or "sqeuclidean".
 /// @throws invalid_argument for any other name.

@@ -6,21 +6,26 @@ import dataclasses
 import json
 from typing import Callable, Optional
 
+from . import _core
 from ._inputs import as_labels, prepare
 
-__all__ = ["Report", "evaluate", "METRIC_KEYS", "LABEL_KEYS"]
+__all__ = ["Report", "evaluate", "METRIC_KEYS", "LABEL_KEYS", "REPORT_METRICS"]
 
+#: The report's metrics as the library's registry lists them, in the tool's
+#: order: dicts of key, unit, meaning, source, needs_labels, seed_dependent, step.
+REPORT_METRICS = tuple(_core.report_metrics())
 #: The label-free metrics, in the tool's order.
-METRIC_KEYS = ("silhouette", "ami_c1_c2", "ari_c1_c2", "knn_entropy", "gaussian_entropy", "effective_rank",
-               "inertia")
+METRIC_KEYS = tuple(m["key"] for m in REPORT_METRICS if not m["needs_labels"])
 #: The metrics that need labels.
-LABEL_KEYS = ("ami_c1_gt", "ari_c1_gt", "knn_accuracy")
+LABEL_KEYS = tuple(m["key"] for m in REPORT_METRICS if m["needs_labels"])
 
 
 @dataclasses.dataclass(frozen=True)
 class Report:
     """The report of one set of embeddings; a part not computed is None. Its
-    keys are those of `embed-metrics eval --format json`."""
+    keys are those of `embed-metrics eval --format json`. A registry metric
+    without a field here, and with seeds > 1 each seed-dependent metric's
+    standard deviation (KEY_std), are read as attributes too (from extra)."""
 
     n: int
     d: int
@@ -38,18 +43,33 @@ class Report:
     device: str = "cpu"
     seconds: float = 0.0
     with_labels: bool = dataclasses.field(default=False, repr=False)
+    seeds: int = dataclasses.field(default=1, repr=False)
+    extra: dict = dataclasses.field(default_factory=dict, repr=False, hash=False)
+
+    def __getattr__(self, name):
+        extra = self.__dict__.get("extra", {})
+        if name in extra:
+            return extra[name]
+        if any(m["key"] == name for m in REPORT_METRICS):
+            return None
+        raise AttributeError(f"Report has no attribute {name!r}")
+
+    def _metric_keys(self):
+        keys = []
+        for key in METRIC_KEYS + (LABEL_KEYS if self.with_labels else ()):
+            keys.append(key)
+            keys += [k for k in (key + "_std", key + "_reason") if k in self.extra]
+        return keys
 
     def keys(self):
         """The keys of to_dict(), in the tool's order (label keys only with labels)."""
-        keys = ["n", "d", "k", *METRIC_KEYS]
-        if self.with_labels:
-            keys += LABEL_KEYS
-        return keys + ["device", "seconds"]
+        head = ["n", "d", "k"] + (["seeds"] if self.seeds > 1 else [])
+        return head + self._metric_keys() + ["device", "seconds"]
 
     def metrics(self) -> dict:
-        """The metric values alone (no n, d, k, device, seconds)."""
-        keys = METRIC_KEYS + (LABEL_KEYS if self.with_labels else ())
-        return {key: getattr(self, key) for key in keys}
+        """The metric values alone (no n, d, k, device, seconds), with their
+        KEY_std spreads when seeds > 1."""
+        return {key: getattr(self, key) for key in self._metric_keys()}
 
     def to_dict(self, prefix: str = "", *, metrics_only: bool = False) -> dict:
         """The report as a dict, each key prefixed (e.g. prefix="embed/" for a logger)."""
@@ -98,7 +118,7 @@ def _progress_callback(progress):
     return progress
 
 
-def evaluate(X, labels=None, *, k=None, seed=0, metric="euclidean", normalize=False, kmeans_max_iter=300,
+def evaluate(X, labels=None, *, k=None, seed=0, seeds=1, metric="euclidean", normalize=False, kmeans_max_iter=300,
              knn_entropy_k=3, knn_classifier_k=20, clustering=True, entropy=True, spectrum=True,
              progress: Optional[Callable] = None, device=None, threads=None, copy=True) -> Report:
     """The label-free report of embeddings X: k-means C1, C2 (seeds seed,
@@ -107,13 +127,19 @@ def evaluate(X, labels=None, *, k=None, seed=0, metric="euclidean", normalize=Fa
     leave-one-out kNN accuracy.
 
     k=None takes the number of distinct labels (labels are needed then).
+    seeds=N runs the seed-dependent metrics (silhouette, AMI / ARI, inertia)
+    over N seed pairs (seed + 2i, seed + 2i + 1) in one batched k-means call:
+    each is then the mean, its standard deviation the attribute KEY_std.
     progress: a callable(step, done, total) called between steps, or True for
     a tqdm bar when tqdm is installed. Ctrl-C stops the report between steps
     with KeyboardInterrupt.
     """
     x, res = prepare(X, device=device, threads=threads, copy=copy)
     lab = None if labels is None else as_labels(labels, x.shape[0], keep_device=res.is_cuda)
-    r = res.evaluate(x, lab, 0 if k is None else int(k), int(seed), metric, bool(normalize),
+    r = res.evaluate(x, lab, 0 if k is None else int(k), int(seed), int(seeds), str(metric), bool(normalize),
                        int(kmeans_max_iter), int(knn_entropy_k), int(knn_classifier_k), bool(clustering),
                        bool(entropy), bool(spectrum), _progress_callback(progress))
-    return Report(**r, with_labels=labels is not None)
+    fields = {f.name for f in dataclasses.fields(Report)}
+    known = {key: value for key, value in r.items() if key in fields}
+    extra = {key: value for key, value in r.items() if key not in fields}
+    return Report(**known, with_labels=labels is not None, extra=extra)

@@ -10,6 +10,7 @@
 #include "arrays.hpp"
 #include "bindings.hpp"
 #include "embed_metrics/report.hpp"
+#include "embed_metrics/report_metrics.hpp"
 
 namespace embed_metrics::python {
 using namespace nanobind::literals;
@@ -18,13 +19,14 @@ namespace {
 nb::object opt(const std::optional<double>& v) { return v ? nb::cast(*v) : nb::none(); }
 
 nb::dict evaluate_py(const resources& res, const any_array& x, const std::optional<any_array>& labels,
-                     std::int64_t k, std::uint64_t seed, const std::string& metric, bool normalize,
+                     std::int64_t k, std::uint64_t seed, int seeds, const std::string& metric, bool normalize,
                      int kmeans_max_iter, int knn_entropy_k, int knn_classifier_k, bool clustering, bool entropy,
                      bool spectrum, nb::object progress) {
   report_params p;
   p.k = k;
   p.seed = seed;
-  p.metric = metric;
+  p.seeds = seeds;
+  p.metric = parse_distance_metric(metric);
   p.normalize = normalize;
   p.kmeans_max_iter = kmeans_max_iter;
   p.knn_entropy_k = knn_entropy_k;
@@ -55,27 +57,47 @@ nb::dict evaluate_py(const resources& res, const any_array& x, const std::option
   d["n"] = r.n;
   d["d"] = r.d;
   d["k"] = r.k;
-  d["silhouette"] = opt(r.silhouette);
-  d["ami_c1_c2"] = opt(r.ami_c1_c2);
-  d["ari_c1_c2"] = opt(r.ari_c1_c2);
-  d["knn_entropy"] = opt(r.knn_entropy);
-  d["gaussian_entropy"] = opt(r.gaussian_entropy);
-  d["effective_rank"] = opt(r.effective_rank);
-  d["inertia"] = opt(r.inertia);
-  d["ami_c1_gt"] = opt(r.ami_c1_gt);
-  d["ari_c1_gt"] = opt(r.ari_c1_gt);
-  d["knn_accuracy"] = opt(r.knn_accuracy);
+  if (r.seeds > 1) d["seeds"] = r.seeds;
+  // Every registry metric (the label-based ones too, None without labels),
+  // each followed by its spread over the seed pairs and why it is undefined.
+  for (const auto& m : report_metrics()) {
+    const std::string key(m.key);
+    d[key.c_str()] = opt(metric_value(r, m.key));
+    if (const auto it = r.seed_std.find(m.key); it != r.seed_std.end())
+      d[spread_key(m.key).c_str()] = it->second;
+    if (const auto it = r.undefined_reasons.find(m.key); it != r.undefined_reasons.end())
+      d[(key + "_reason").c_str()] = it->second;
+  }
   d["device"] = r.device;
   d["seconds"] = r.seconds;
   return d;
 }
 
+nb::list report_metrics_py() {
+  nb::list out;
+  for (const auto& m : report_metrics()) {
+    nb::dict e;
+    e["key"] = std::string(m.key);
+    e["unit"] = std::string(m.unit);
+    e["meaning"] = std::string(m.meaning);
+    e["source"] = std::string(m.source);
+    e["needs_labels"] = m.needs_labels;
+    e["seed_dependent"] = m.seed_dependent;
+    e["step"] = std::string(m.step);
+    out.append(e);
+  }
+  return out;
+}
+
 }  // namespace
 
 void bind_report(nb::module_& m) {
-  m.def("evaluate", &evaluate_py, "res"_a, "x"_a, "labels"_a.none(), "k"_a, "seed"_a, "metric"_a, "normalize"_a,
+  m.def("evaluate", &evaluate_py, "res"_a, "x"_a, "labels"_a.none(), "k"_a, "seed"_a, "seeds"_a, "metric"_a, "normalize"_a,
         "kmeans_max_iter"_a, "knn_entropy_k"_a, "knn_classifier_k"_a, "clustering"_a, "entropy"_a, "spectrum"_a,
         "progress"_a.none(), "The label-free report, as a dict with the tool's JSON keys");
+  m.def("report_metrics", &report_metrics_py,
+        "The report's metrics, in output order: key, unit, meaning, source, needs_labels, "
+        "seed_dependent, step");
 }
 
 }  // namespace embed_metrics::python

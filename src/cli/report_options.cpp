@@ -23,6 +23,11 @@ void report_options::add_to(CLI::App& sub) {
   sub.add_option("--metric", metric, "k-means and silhouette metric")
       ->check(CLI::IsMember({"euclidean", "cosine"}))
       ->capture_default_str();
+  sub.add_option("--seeds", seeds,
+                 "k-means seed pairs (C1, C2) for the seed-dependent metrics: each is then the mean "
+                 "over the pairs, with its standard deviation as KEY_std (one batched k-means call)")
+      ->check(whole_number(1, 1 << 20))
+      ->capture_default_str();
   sub.add_flag("--normalize", normalize, "L2-normalise the embeddings first");
   sub.add_flag("--explain", explain, "Explain each metric under the table");
   input.add_to(sub);
@@ -32,7 +37,8 @@ report_params report_options::params(const common_options& common) const {
   report_params p;
   p.k = k;
   p.seed = common.seed;
-  p.metric = metric;
+  p.metric = parse_distance_metric(metric);
+  p.seeds = seeds;
   p.normalize = normalize;
   return p;
 }
@@ -48,7 +54,7 @@ report_result evaluate_file(const resources& res, const std::string& path, matri
   return about_file(path, job, [&] {
     if (params.clustering && params.k <= emb.rows) {
       const std::int64_t knn_k = labels.empty() ? params.knn_entropy_k : std::max(params.knn_entropy_k, params.knn_classifier_k);
-      detail::require_memory(detail::add_bytes(kmeans_bytes(emb.rows, emb.cols, params.k, 2),
+      detail::require_memory(detail::add_bytes(kmeans_bytes(emb.rows, emb.cols, params.k, 2 * params.seeds),
                                                knn_bytes(emb.rows, std::min<std::int64_t>(knn_k, emb.rows))),
                              job);
     }

@@ -1,6 +1,6 @@
 #pragma once
-// Flags shared by `eval` and `track`: --labels, --k, --metric, --normalize,
-// --explain, and the embeddings-file flags.
+// Flags shared by `eval` and `track`: --labels, --k, --metric, --seeds,
+// --normalize, --explain, and the embeddings-file flags.
 
 #include <CLI/CLI.hpp>
 
@@ -19,6 +19,7 @@ struct report_options {
   std::string labels_array;  // --labels-array: the labels' array in a .npz/.safetensors file
   std::int64_t k = 0;
   std::string metric = "euclidean";
+  int seeds = 1;  // --seeds: k-means seed pairs of the seed-dependent metrics
   bool normalize = false;
   bool explain = false;
   input_options input;

@@ -16,6 +16,9 @@ struct plot_series {
   std::string name;
   std::string unit;  ///< shown beside the name ("nats"); may be empty
   std::vector<double> values;
+  /// Standard deviation per checkpoint over the k-means seed pairs (the KEY_std
+  /// column, eval/track --seeds); empty or NaN = none.
+  std::vector<double> spread;
 };
 
 /// A correlation printed in a panel title ("Spearman", 0.93).

@@ -28,12 +28,12 @@ std::string title_case(const std::string& m) {
 std::vector<std::string> plotted_metrics(const std::vector<json>& rows,
                                          const std::string& reference_key) {
   static const std::vector<std::string> kBookkeeping{
-      "step", "epoch", "n", "d", "k", "seconds", "path", "device", "train_seconds"};
+      "step", "epoch", "n", "d", "k", "seeds", "seconds", "path", "device", "train_seconds"};
   std::vector<std::string> keys;
   for (const auto& r : rows)
     for (auto it = r.begin(); it != r.end(); ++it) {
       const std::string& k = it.key();
-      if (!it->is_number() || k == reference_key) continue;
+      if (!it->is_number() || k == reference_key || is_spread_column(k)) continue;
       if (std::find(kBookkeeping.begin(), kBookkeeping.end(), k) != kBookkeeping.end()) continue;
       if (std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(k);
     }
@@ -49,7 +49,10 @@ small_multiples track_figure(const std::string& title, const std::vector<std::st
   fig.x_labels = x_labels;
   fig.skip_first = skip_first;
   for (const auto& key : metrics) {
-    fig.metrics.push_back({key, metric_unit(key), column(rows, key)});
+    fig.metrics.push_back({key, metric_unit(key), column(rows, key), {}});
+    const auto spread = column(rows, key + "_std");
+    if (std::any_of(spread.begin(), spread.end(), [](double v) { return std::isfinite(v); }))
+      fig.metrics.back().spread = spread;
     std::vector<panel_correlation> cs;
     if (correlations.contains(key)) {
       const auto& c = correlations[key];
@@ -62,7 +65,7 @@ small_multiples track_figure(const std::string& title, const std::vector<std::st
     fig.correlations.push_back(std::move(cs));
   }
   if (!reference_key.empty())
-    fig.reference = {reference_key, metric_unit(reference_key), column(rows, reference_key)};
+    fig.reference = {reference_key, metric_unit(reference_key), column(rows, reference_key), {}};
   return fig;
 }
 

@@ -12,7 +12,7 @@ namespace embed_metrics::cli {
 
 /// The columns of @p rows that are metrics to plot: numeric in some row, in
 /// first-row order, leaving out bookkeeping (step, epoch, n, d, k, seconds,
-/// path, device) and @p reference_key.
+/// path, device, seeds), the KEY_std spreads (drawn with KEY) and @p reference_key.
 std::vector<std::string> plotted_metrics(const std::vector<json>& rows,
                                          const std::string& reference_key);
 

@@ -30,6 +30,8 @@ void check_inputs(const resources& res, matrix_view x, const kmeans_params& p) {
              " rows; k must not exceed the number of rows");
   EM_EXPECTS(p.k <= std::numeric_limits<std::int32_t>::max(), "kmeans: k is ", p.k,
              "; at most 2^31 - 1 clusters are supported");
+  EM_EXPECTS(p.metric != distance_metric::sqeuclidean,
+             "kmeans: metric sqeuclidean is not a k-means geometry; use euclidean or cosine");
   EM_EXPECTS(p.max_iter >= 1, "kmeans: max_iter is ", p.max_iter, "; it must be at least 1");
   EM_EXPECTS(p.tol >= 0.0, "kmeans: tol is ", p.tol, "; it must be >= 0");
   EM_EXPECTS(p.n_local_trials >= 0, "kmeans: n_local_trials is ", p.n_local_trials,

@@ -24,6 +24,9 @@ namespace {
 void check_inputs(const resources& res, matrix_view x, const knn_params& params) {
   detail::check_matrix(x, "x");
   EM_EXPECTS(x.cols > 0, "knn: x has no columns");
+  EM_EXPECTS(params.metric != distance_metric::sqeuclidean,
+             "knn: metric sqeuclidean is not supported (the neighbours are those of euclidean); use "
+             "euclidean or cosine");
   EM_EXPECTS(params.k >= 1, "knn: k = ", params.k, "; it must be at least 1");
   EM_EXPECTS(params.k <= x.rows - 1, "knn: k = ", params.k, " needs at least ", params.k + 1,
              " rows (each row's neighbours are the other rows); x has ", x.rows);

@@ -118,15 +118,6 @@ struct splitmix64 {
 
 }  // namespace
 
-std::string_view to_string(silhouette_metric m) noexcept {
-  switch (m) {
-    case silhouette_metric::euclidean: return "euclidean";
-    case silhouette_metric::cosine: return "cosine";
-    case silhouette_metric::sqeuclidean: return "sqeuclidean";
-  }
-  return "euclidean";
-}
-
 silhouette_metric parse_silhouette_metric(std::string_view name) {
   if (name == "euclidean") return silhouette_metric::euclidean;
   if (name == "cosine") return silhouette_metric::cosine;

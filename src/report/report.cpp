@@ -1,6 +1,7 @@
-// The label-free report: composes k-means (one batched call for C1 and C2),
-// silhouette, agreement, entropy, spectrum and, with labels, the label-based
-// checks. Works on host or device embeddings; device data is never copied to
+// The label-free report: checks the inputs, prepares the rows and runs the
+// registry's steps (metric_registry.cpp: k-means C1 and C2 of every seed pair
+// in one batched call, silhouette, agreement, entropy, spectrum and, with
+// labels, the label-based checks). Works on host or device embeddings; device data is never copied to
 // the host (only labels and small results are).
 
 #include "embed_metrics/report.hpp"
@@ -14,11 +15,7 @@
 #include "core/validate.hpp"
 #include "cpu/kmeans_common.hpp"
 #include "embed_metrics/agreement.hpp"
-#include "embed_metrics/entropy.hpp"
-#include "embed_metrics/kmeans.hpp"
-#include "embed_metrics/knn.hpp"
-#include "embed_metrics/silhouette.hpp"
-#include "report/covariance_spectrum.hpp"
+#include "report/metric_registry.hpp"
 #ifdef EMBED_METRICS_HAS_CUDA
 #include "backend/cuda_backend.hpp"
 #endif
@@ -71,90 +68,39 @@ report_result evaluate(const resources& res, matrix_view embeddings, label_view 
   if (!res.is_cuda()) detail::check_host(embeddings, "embeddings", res);
   const bool with_labels = labels.size > 0;
   if (with_labels) detail::check_same_rows(embeddings, labels, "embeddings", "labels");
-  EM_EXPECTS(params.metric == "euclidean" || params.metric == "cosine", "report metric '",
-             params.metric, "': use euclidean or cosine");
+  EM_EXPECTS(params.metric == distance_metric::euclidean || params.metric == distance_metric::cosine,
+             "report metric '", to_string(params.metric),
+             "': use euclidean or cosine (k-means has no other geometry)");
   EM_EXPECTS(params.k >= 0, "k = ", params.k, ": use a positive count, or 0 with labels");
   EM_EXPECTS(params.k > 0 || with_labels,
              "k is not given and there are no labels to take it from: give k (--k)");
-  const bool cosine = params.metric == "cosine";
+  EM_EXPECTS(params.seeds >= 1, "seeds = ", params.seeds, ": use at least 1 seed pair");
 
-  const int total = (params.clustering ? 3 : 0) + (params.entropy ? 2 : 0) +
-                    (params.spectrum ? 1 : 0) + (params.covariance_spectrum ? 1 : 0) +
-                    (with_labels ? 2 : 0) + 1;
+  std::vector<const detail::report_step*> steps;
+  for (const auto& s : detail::report_steps())
+    if (s.wanted(params, with_labels)) steps.push_back(&s);
+  const int total = static_cast<int>(steps.size()) + 1;
   int done = 0;
-  auto step = [&](const char* what) {
-    if (params.progress) params.progress(what, done, total);
+  auto step = [&](std::string_view what) {
+    if (params.progress) params.progress(std::string(what), done, total);
     ++done;
   };
 
   report_result r;
   r.n = embeddings.rows;
   r.d = embeddings.cols;
+  r.seeds = params.seeds;
   r.device = res.device_string();
   step("preparing");
   const working_matrix work(res, embeddings, params.normalize);
-  const matrix_view x = work.view();
   r.k = params.k > 0 ? params.k : distinct_labels(res, labels);
   EM_EXPECTS(r.k >= 2 && r.k < r.n, "k = ", r.k, " clusters for ", r.n,
              " points: the silhouette needs 2 <= k <= n - 1");
 
-  std::vector<std::int64_t> c1;
-  if (params.clustering || with_labels) {
-    step("k-means (C1 and C2, one batched call)");
-    kmeans_params kp;
-    kp.k = r.k;
-    kp.max_iter = params.kmeans_max_iter;
-    kp.metric = cosine ? kmeans_metric::cosine : kmeans_metric::euclidean;
-    auto runs = kmeans_batch(res, x, kp, {params.seed, params.seed + 1});
-    c1 = std::move(runs[0].labels);
-    r.cluster_sizes.assign(static_cast<std::size_t>(r.k), 0);
-    for (const std::int64_t c : c1) ++r.cluster_sizes[static_cast<std::size_t>(c)];
-    r.inertia = runs[0].inertia;
-    agreement_params ap;
-    ap.accuracy = false;
-    const auto agree = agreement(res, label_view(c1), label_view(runs[1].labels), ap);
-    r.ami_c1_c2 = agree.ami;
-    r.ari_c1_c2 = agree.ari;
-    if (params.clustering) {
-      step("silhouette of C1 (exact)");
-      silhouette_params sp;
-      sp.metric = cosine ? silhouette_metric::cosine : silhouette_metric::euclidean;
-      sp.per_sample = false;
-      r.silhouette = silhouette(res, x, label_view(c1), sp).score;
-    }
-  }
-  if (params.entropy) {
-    step("kNN entropy");
-    knn_entropy_params kp;
-    kp.k = params.knn_entropy_k;
-    r.knn_entropy = knn_entropy(res, x, kp).entropy;
-    step("Gaussian entropy");
-    r.gaussian_entropy = gaussian_entropy(res, x).entropy;
-  }
-  if (params.spectrum) {
-    step("effective rank");
-    r.effective_rank = effective_rank(res, x).effective_rank;
-  }
-  if (params.covariance_spectrum) {
-    step("covariance spectrum");
-    r.covariance_spectrum = detail::covariance_spectrum(res, x);
-  }
-  if (with_labels) {
-    step("agreement of C1 with the labels");
-    agreement_params ap;
-    ap.accuracy = false;
-    const auto gt = agreement(res, label_view(c1), labels, ap);
-    r.ami_c1_gt = gt.ami;
-    r.ari_c1_gt = gt.ari;
-    step("kNN classifier accuracy");
-    const std::int64_t kk = std::min<std::int64_t>(params.knn_classifier_k, r.n - 1);
-    r.knn_accuracy = knn_accuracy(res, x, labels, kk, cosine ? knn_metric::cosine : knn_metric::euclidean);
-  }
-  if (!params.clustering) {
-    r.inertia.reset();
-    r.ami_c1_c2.reset();
-    r.ari_c1_c2.reset();
-    r.cluster_sizes.clear();
+  detail::report_context ctx{res, work.view(), labels, params, r, {}, {}};
+  for (const auto* s : steps) {
+    step(s->name);
+    s->run(ctx);
   }
   if (params.progress) params.progress("done", total, total);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -90,7 +90,7 @@ TEST(Report, CosineWithNormalisation) {
   const auto b = em_test::make_blobs(120, 6, 3, 8.0, 12);
   em::resources res("cpu");
   em::report_params p;
-  p.metric = "cosine";
+  p.metric = em::distance_metric::cosine;
   p.normalize = true;
   const auto r = em::evaluate(res, b.x.view(), b.labels, p);
   ASSERT_TRUE(r.silhouette.has_value());
@@ -132,7 +132,10 @@ TEST(Report, BadInputs) {
   p.k = 60;  // k = n
   EXPECT_THROW((void)em::evaluate(res, b.x.view(), {}, p), em::invalid_argument);
   p.k = 3;
-  p.metric = "manhattan";
+  // The metric is a distance_metric now: an unknown name fails where it is
+  // parsed, and sqeuclidean (no k-means geometry) where the report starts.
+  EXPECT_THROW((void)em::parse_distance_metric("manhattan"), em::invalid_argument);
+  p.metric = em::distance_metric::sqeuclidean;
   EXPECT_THROW((void)em::evaluate(res, b.x.view(), {}, p), em::invalid_argument);
 }
 

@@ -1,0 +1,257 @@
+// The registry of the report: its steps and its metrics, in output order.
+// Adding a metric to the report is one entry in kMetrics and, when no step
+// computes it yet, one step in kSteps (see docs/adding-a-metric.md).
+
+#include "report/metric_registry.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/check.hpp"
+#include "embed_metrics/agreement.hpp"
+#include "embed_metrics/entropy.hpp"
+#include "embed_metrics/kmeans.hpp"
+#include "embed_metrics/knn.hpp"
+#include "embed_metrics/report_metrics.hpp"
+#include "embed_metrics/silhouette.hpp"
+#include "report/covariance_spectrum.hpp"
+
+namespace embed_metrics {
+namespace {
+
+constexpr std::string_view kKmeansStep = "k-means (C1 and C2, one batched call)";
+constexpr std::string_view kSilhouetteStep = "silhouette of C1 (exact)";
+constexpr std::string_view kKnnEntropyStep = "kNN entropy";
+constexpr std::string_view kGaussianStep = "Gaussian entropy";
+constexpr std::string_view kRankStep = "effective rank";
+constexpr std::string_view kSpectrumStep = "covariance spectrum";
+constexpr std::string_view kLabelAgreementStep = "agreement of C1 with the labels";
+constexpr std::string_view kKnnAccuracyStep = "kNN classifier accuracy";
+
+// A registry entry: the public description and where the value lives (a
+// report_result field, or report_result::values when field is null).
+struct entry {
+  report_metric info;
+  std::optional<double> report_result::*field;
+};
+
+const std::vector<entry>& entries() {
+  static const std::vector<entry> kMetrics{
+      {{"silhouette", "score",
+        "S1: how well separated the k-means clusters C1 are, in [-1, 1]; higher is better. "
+        "Tracked linear-probe accuracy for SimCLR and MoCo-v2, not SimSiam.",
+        "Rousseeuw (1987), exact over all pairs; as a monitor: Xu, Lowe, Trappenberg (2022)",
+        false, true, kSilhouetteStep},
+       &report_result::silhouette},
+      {{"ami_c1_c2", "score",
+        "agreement of two k-means runs (seeds s, s+1), adjusted for chance, in [~0, 1]: how stable "
+        "the clusters are. Tracks LP accuracy like S1; compare models of one architecture only.",
+        "Vinh, Epps, Bailey (2010) AMI; as a monitor: Xu, Lowe, Trappenberg (2022)", false, true,
+        kKmeansStep},
+       &report_result::ami_c1_c2},
+      {{"ari_c1_c2", "score", "the same agreement as a pair-counting score (adjusted Rand index).",
+        "Hubert, Arabie (1985)", false, true, kKmeansStep},
+       &report_result::ari_c1_c2},
+      {{"knn_entropy", "nats",
+        "Kozachenko-Leonenko kNN estimate of the differential entropy H(Z), nats. Noisy early in "
+        "training, more reliable later; may compare architectures.",
+        "Kozachenko, Leonenko (1987); as a monitor: Xu, Lowe, Trappenberg (2022)", false, false,
+        kKnnEntropyStep},
+       &report_result::knn_entropy},
+      {{"gaussian_entropy", "nats",
+        "entropy of a Gaussian with the embeddings' covariance, nats: an upper bound on H(Z) for "
+        "that covariance.",
+        "0.5 log det(2 pi e Sigma) (Cover, Thomas, Elements of Information Theory)", false, false,
+        kGaussianStep},
+       &report_result::gaussian_entropy},
+      {{"effective_rank", "dims",
+        "RankMe: exp of the entropy of the normalised singular values; how many dimensions the "
+        "embeddings really use (collapse shows as a drop).",
+        "Roy, Vetterli (2007); RankMe: Garrido et al. (2023)", false, false, kRankStep},
+       &report_result::effective_rank},
+      {{"inertia", "sum of sq. dist.",
+        "k-means objective of C1: sum of squared distances to the centres (lower = tighter "
+        "clusters; scales with the data).",
+        "Lloyd (1982) with k-means++ seeding (Arthur, Vassilvitskii 2007)", false, true, kKmeansStep},
+       &report_result::inertia},
+      {{"ami_c1_gt", "score",
+        "agreement of C1 with the given labels, adjusted for chance (needs labels).",
+        "Vinh, Epps, Bailey (2010)", true, true, kLabelAgreementStep},
+       &report_result::ami_c1_gt},
+      {{"ari_c1_gt", "score", "adjusted Rand index of C1 against the given labels (needs labels).",
+        "Hubert, Arabie (1985)", true, true, kLabelAgreementStep},
+       &report_result::ari_c1_gt},
+      {{"knn_accuracy", "fraction",
+        "leave-one-out 20-NN classifier accuracy on the labels: a cheap stand-in for a linear "
+        "probe (needs labels).",
+        "majority vote of the k nearest neighbours (Cover, Hart 1967)", true, false,
+        kKnnAccuracyStep},
+       &report_result::knn_accuracy},
+  };
+  return kMetrics;
+}
+
+const entry& entry_of(std::string_view key) {
+  for (const auto& e : entries())
+    if (e.info.key == key) return e;
+  throw invalid_argument(detail::cat("report metric '", key,
+                                     "' is not in the registry (src/report/metric_registry.cpp)"));
+}
+
+// ---- the steps ----------------------------------------------------------
+
+bool with_labels_only(const report_params&, bool labels) { return labels; }
+
+agreement_result agree(const resources& res, label_view a, label_view b) {
+  agreement_params ap;
+  ap.accuracy = false;
+  return agreement(res, a, b, ap);
+}
+
+// C1 and C2 of every seed pair in one batched call; the agreement of each pair.
+void run_kmeans(detail::report_context& ctx) {
+  const auto& p = ctx.params;
+  report_result& r = ctx.result;
+  kmeans_params kp;
+  kp.k = r.k;
+  kp.max_iter = p.kmeans_max_iter;
+  kp.metric = p.metric;
+  std::vector<std::uint64_t> seeds;
+  for (int i = 0; i < 2 * p.seeds; ++i) seeds.push_back(p.seed + static_cast<std::uint64_t>(i));
+  auto runs = kmeans_batch(ctx.res, ctx.x, kp, seeds);
+  std::vector<double> inertia, ami, ari;
+  for (int i = 0; i < p.seeds; ++i) {
+    auto& first = runs[static_cast<std::size_t>(2 * i)];
+    auto& second = runs[static_cast<std::size_t>(2 * i + 1)];
+    inertia.push_back(first.inertia);
+    if (p.clustering) {
+      const auto a = agree(ctx.res, label_view(first.labels), label_view(second.labels));
+      ami.push_back(a.ami);
+      ari.push_back(a.ari);
+    }
+    ctx.c1.push_back(std::move(first.labels));
+    ctx.c2.push_back(std::move(second.labels));
+  }
+  if (!p.clustering) return;  // C1 is there for the label checks only
+  r.cluster_sizes.assign(static_cast<std::size_t>(r.k), 0);
+  for (const std::int64_t c : ctx.c1.front()) ++r.cluster_sizes[static_cast<std::size_t>(c)];
+  ctx.set("inertia", inertia);
+  ctx.set("ami_c1_c2", ami);
+  ctx.set("ari_c1_c2", ari);
+}
+
+void run_silhouette(detail::report_context& ctx) {
+  silhouette_params sp;
+  sp.metric = ctx.params.metric;
+  sp.per_sample = false;
+  std::vector<double> s;
+  for (const auto& c1 : ctx.c1) s.push_back(silhouette(ctx.res, ctx.x, label_view(c1), sp).score);
+  ctx.set("silhouette", s);
+}
+
+void run_knn_entropy(detail::report_context& ctx) {
+  knn_entropy_params kp;
+  kp.k = ctx.params.knn_entropy_k;
+  ctx.set("knn_entropy", knn_entropy(ctx.res, ctx.x, kp).entropy);
+}
+
+void run_gaussian(detail::report_context& ctx) {
+  ctx.set("gaussian_entropy", gaussian_entropy(ctx.res, ctx.x).entropy);
+}
+
+void run_rank(detail::report_context& ctx) {
+  ctx.set("effective_rank", effective_rank(ctx.res, ctx.x).effective_rank);
+}
+
+void run_spectrum(detail::report_context& ctx) {
+  ctx.result.covariance_spectrum = detail::covariance_spectrum(ctx.res, ctx.x);
+}
+
+void run_label_agreement(detail::report_context& ctx) {
+  std::vector<double> ami, ari;
+  for (const auto& c1 : ctx.c1) {
+    const auto gt = agree(ctx.res, label_view(c1), ctx.labels);
+    ami.push_back(gt.ami);
+    ari.push_back(gt.ari);
+  }
+  ctx.set("ami_c1_gt", ami);
+  ctx.set("ari_c1_gt", ari);
+}
+
+void run_knn_accuracy(detail::report_context& ctx) {
+  const std::int64_t kk = std::min<std::int64_t>(ctx.params.knn_classifier_k, ctx.result.n - 1);
+  ctx.set("knn_accuracy", knn_accuracy(ctx.res, ctx.x, ctx.labels, kk, ctx.params.metric));
+}
+
+}  // namespace
+
+namespace detail {
+
+const std::vector<report_step>& report_steps() {
+  static const std::vector<report_step> kSteps{
+      {kKmeansStep, [](const report_params& p, bool labels) { return p.clustering || labels; },
+       run_kmeans},
+      {kSilhouetteStep, [](const report_params& p, bool) { return p.clustering; }, run_silhouette},
+      {kKnnEntropyStep, [](const report_params& p, bool) { return p.entropy; }, run_knn_entropy},
+      {kGaussianStep, [](const report_params& p, bool) { return p.entropy; }, run_gaussian},
+      {kRankStep, [](const report_params& p, bool) { return p.spectrum; }, run_rank},
+      {kSpectrumStep, [](const report_params& p, bool) { return p.covariance_spectrum; },
+       run_spectrum},
+      {kLabelAgreementStep, with_labels_only, run_label_agreement},
+      {kKnnAccuracyStep, with_labels_only, run_knn_accuracy},
+  };
+  return kSteps;
+}
+
+void report_context::set(std::string_view key, std::optional<double> value) const {
+  const entry& e = entry_of(key);
+  if (e.field != nullptr)
+    result.*e.field = value;
+  else
+    result.values[std::string(key)] = value;
+}
+
+void report_context::set(std::string_view key, const std::vector<double>& per_pair) const {
+  EM_EXPECTS(!per_pair.empty(), "report metric ", key, ": no seed pair gave a value");
+  double sum = 0.0;
+  for (const double v : per_pair) sum += v;
+  const double mean = sum / static_cast<double>(per_pair.size());
+  set(key, mean);
+  if (per_pair.size() < 2) return;
+  double sq = 0.0;
+  for (const double v : per_pair) sq += (v - mean) * (v - mean);
+  result.seed_std[std::string(key)] = std::sqrt(sq / static_cast<double>(per_pair.size() - 1));
+}
+
+void report_context::set_undefined(std::string_view key, std::string reason) const {
+  set(key, std::nullopt);
+  result.undefined_reasons[std::string(key)] = std::move(reason);
+}
+
+}  // namespace detail
+
+const std::vector<report_metric>& report_metrics() {
+  static const std::vector<report_metric> kInfo = [] {
+    std::vector<report_metric> v;
+    for (const auto& e : entries()) v.push_back(e.info);
+    return v;
+  }();
+  return kInfo;
+}
+
+const report_metric* find_report_metric(std::string_view key) {
+  for (const auto& m : report_metrics())
+    if (m.key == key) return &m;
+  return nullptr;
+}
+
+std::optional<double> metric_value(const report_result& r, std::string_view key) {
+  const entry& e = entry_of(key);
+  if (e.field != nullptr) return r.*e.field;
+  const auto it = r.values.find(key);
+  return it == r.values.end() ? std::nullopt : it->second;
+}
+
+std::string spread_key(std::string_view key) { return std::string(key) + "_std"; }
+
+}  // namespace embed_metrics
