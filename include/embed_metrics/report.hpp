@@ -43,6 +43,12 @@ struct report_params {
   /// (report_result::covariance_spectrum): the picture of dimensional
   /// collapse. Off by default: it costs another O(n d^2 + d^3).
   bool covariance_spectrum = false;
+  /// A second view of the same images (row i of both is one image), for
+  /// the alignment; an empty view means none (alignment not computed).
+  matrix_view views;
+  /// The source image of each row (its augmented views share the id), for
+  /// LiDAR; an empty view means none (LiDAR not computed).
+  label_view groups;
   /// Called between steps with (step name, steps done, steps in all); may
   /// throw (for example embed_metrics::interrupted) to stop.
   std::function<void(const std::string&, int, int)> progress;

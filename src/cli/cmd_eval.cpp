@@ -76,6 +76,13 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
       labels = labels_of_kept_rows(std::move(labels), emb, args->path, args->opts.labels_path);
     auto params = args->opts.params(common);
     params.covariance_spectrum = !args->html_path.empty();
+    EM_EXPECTS(args->opts.views_paths.size() <= 1, "eval takes one --views file, not ",
+               args->opts.views_paths.size());
+    const host_matrix views = args->opts.load_views_if_any(0, emb, args->path);
+    params.views = views.view();
+    auto groups = args->opts.load_groups_if_any();
+    if (!groups.empty()) groups = labels_of_kept_rows(std::move(groups), emb, args->path, args->opts.groups_path);
+    params.groups = label_view(groups);
     progress bar(1);
     params.progress = [&bar](const std::string& step, int done, int total) {
       bar.update(done, step + " (" + std::to_string(done) + "/" + std::to_string(total) + ")");

@@ -28,6 +28,12 @@ void report_options::add_to(CLI::App& sub) {
                  "over the pairs, with its standard deviation as KEY_std (one batched k-means call)")
       ->check(whole_number(1, 1 << 20))
       ->capture_default_str();
+  sub.add_option("--views", views_paths,
+                 "A second view of the same images, row i of both one image, for the alignment "
+                 "(eval: one file; track: one per checkpoint, in the same order)");
+  sub.add_option("--groups", groups_path,
+                 "Source-image id of each row (the augmented views of one image share it), for "
+                 "LiDAR; read like --labels");
   sub.add_flag("--normalize", normalize, "L2-normalise the embeddings first");
   sub.add_flag("--explain", explain, "Explain each metric under the table");
   input.add_to(sub);
@@ -46,6 +52,30 @@ report_params report_options::params(const common_options& common) const {
 std::vector<std::int64_t> report_options::load_labels_if_any() const {
   if (labels_path.empty()) return {};
   return load_labels_file(labels_path, labels_array);
+}
+
+std::vector<std::int64_t> report_options::load_groups_if_any() const {
+  if (groups_path.empty()) return {};
+  return load_labels_file(groups_path, "");
+}
+
+host_matrix report_options::load_views_if_any(std::size_t index, const loaded_embeddings& emb,
+                                              const std::string& emb_path) const {
+  if (views_paths.empty()) return {};
+  EM_EXPECTS(index < views_paths.size(), "--views gives ", views_paths.size(),
+             " file(s) but checkpoint ", index + 1, " (", emb_path,
+             ") needs one too: give one --views file per checkpoint");
+  const std::string& path = views_paths[index];
+  EM_EXPECTS(emb.dropped_rows == 0, emb_path, ": --drop-nonfinite dropped ", emb.dropped_rows,
+             " rows, so its rows no longer match those of --views ", path,
+             "; clean both files or leave out --views");
+  loaded_embeddings v = input.load(path);
+  EM_EXPECTS(v.dropped_rows == 0, "--views ", path, ": ", v.dropped_rows,
+             " rows were dropped for NaN/Inf, so its rows no longer match ", emb_path);
+  EM_EXPECTS(v.matrix.rows() == emb.matrix.rows() && v.matrix.cols() == emb.matrix.cols(), "--views ",
+             path, " is ", v.matrix.rows(), "x", v.matrix.cols(), " but ", emb_path, " is ",
+             emb.matrix.rows(), "x", emb.matrix.cols(), "; row i of both must be one image");
+  return std::move(v.matrix);
 }
 
 report_result evaluate_file(const resources& res, const std::string& path, matrix_view emb,

@@ -96,6 +96,12 @@ TEST(MetricRegistry, EvaluateComputesEveryMetric) {
   em::resources res("cpu");
   em::report_params p;
   p.k = 3;
+  // The metrics with inputs of their own: a second view and view groups.
+  const auto views = em_test::random_normal(x[0].rows(), x[0].cols(), 42);
+  std::vector<std::int64_t> groups(static_cast<std::size_t>(x[0].rows()));
+  for (std::size_t i = 0; i < groups.size(); ++i) groups[i] = static_cast<std::int64_t>(i / 3);
+  p.views = views.view();
+  p.groups = groups;
   const auto r = em::evaluate(res, x[0].view(), labels, p);
   for (const auto& m : em::report_metrics()) {
     const auto v = em::metric_value(r, m.key);

@@ -185,7 +185,10 @@ TEST(ToolEval, JsonHasTheDocumentedKeysInOrder) {
   const std::vector<std::string> want{"n", "d", "k", "silhouette", "ami_c1_c2", "ari_c1_c2",
                                       "knn_entropy", "gaussian_entropy", "effective_rank",
                                       "inertia", "ami_c1_gt", "ari_c1_gt", "knn_accuracy",
-                                      "device", "seconds"};
+                                      "davies_bouldin", "calinski_harabasz", "uniformity",
+                                      "alpha_req", "nesum", "collapse_sd", "alignment",
+                                      "alignment_reason", "lidar", "lidar_reason", "device",
+                                      "seconds"};
   EXPECT_EQ(keys, want);
   EXPECT_EQ(j["n"], 240);
   EXPECT_EQ(j["device"], "cpu");
