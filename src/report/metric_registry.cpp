@@ -82,19 +82,6 @@ const std::vector<entry>& entries() {
         "clusters; scales with the data).",
         "Lloyd (1982) with k-means++ seeding (Arthur, Vassilvitskii 2007)", false, true, kKmeansStep},
        &report_result::inertia},
-      {{"ami_c1_gt", "score",
-        "agreement of C1 with the given labels, adjusted for chance (needs labels).",
-        "Vinh, Epps, Bailey (2010)", true, true, kLabelAgreementStep},
-       &report_result::ami_c1_gt},
-      {{"ari_c1_gt", "score", "adjusted Rand index of C1 against the given labels (needs labels).",
-        "Hubert, Arabie (1985)", true, true, kLabelAgreementStep},
-       &report_result::ari_c1_gt},
-      {{"knn_accuracy", "fraction",
-        "leave-one-out 20-NN classifier accuracy on the labels: a cheap stand-in for a linear "
-        "probe (needs labels).",
-        "majority vote of the k nearest neighbours (Cover, Hart 1967)", true, false,
-        kKnnAccuracyStep},
-       &report_result::knn_accuracy},
       {{"davies_bouldin", "score",
         "Davies-Bouldin index of C1: mean over clusters of the worst (s_i + s_j) / |c_i - c_j|; "
         "lower is better. Moves with the k-means seed like S1.",
@@ -138,6 +125,19 @@ const std::vector<entry>& entries() {
         "as a class, Sw + 1e-4 I; higher means more linearly separable images.",
         "Thilak et al. (2023), arXiv 2312.04000", false, false, kLidarStep},
        nullptr},
+      {{"ami_c1_gt", "score",
+        "agreement of C1 with the given labels, adjusted for chance (needs labels).",
+        "Vinh, Epps, Bailey (2010)", true, true, kLabelAgreementStep},
+       &report_result::ami_c1_gt},
+      {{"ari_c1_gt", "score", "adjusted Rand index of C1 against the given labels (needs labels).",
+        "Hubert, Arabie (1985)", true, true, kLabelAgreementStep},
+       &report_result::ari_c1_gt},
+      {{"knn_accuracy", "fraction",
+        "leave-one-out 20-NN classifier accuracy on the labels: a cheap stand-in for a linear "
+        "probe (needs labels).",
+        "majority vote of the k nearest neighbours (Cover, Hart 1967)", true, false,
+        kKnnAccuracyStep},
+       &report_result::knn_accuracy},
   };
   return kMetrics;
 }
