@@ -68,8 +68,9 @@ class Report:
 
     def metrics(self) -> dict:
         """The metric values alone (no n, d, k, device, seconds), with their
-        KEY_std spreads when seeds > 1."""
-        return {key: getattr(self, key) for key in self._metric_keys()}
+        KEY_std spreads when seeds > 1; the KEY_reason texts of undefined
+        metrics are left out, so every value is a number or None."""
+        return {key: getattr(self, key) for key in self._metric_keys() if not key.endswith("_reason")}
 
     def to_dict(self, prefix: str = "", *, metrics_only: bool = False) -> dict:
         """The report as a dict, each key prefixed (e.g. prefix="embed/" for a logger)."""
