@@ -23,6 +23,8 @@ set(EM_LIBRARY_SOURCES
   src/io/zip_archive.cpp
   src/metrics/agreement.cpp
   src/metrics/agreement_scores.cpp
+  src/metrics/cluster_scores.cpp
+  src/metrics/dense_ids.cpp
   src/metrics/distance.cpp
   src/metrics/distance_metric.cpp
   src/metrics/entropy_common.cpp
@@ -36,9 +38,13 @@ set(EM_LIBRARY_SOURCES
   src/metrics/knn.cpp
   src/metrics/silhouette.cpp
   src/metrics/silhouette_plan.cpp
+  src/metrics/spectrum_metrics.cpp
+  src/metrics/uniformity.cpp
   src/backend/backend_for.cpp
   src/backend/cuda_module.cpp
+  src/backend/label_free_dispatch.cpp
   src/cpu/blas.cpp
+  src/cpu/cluster_score_ops.cpp
   src/cpu/contingency.cpp
   src/cpu/cpu_backend.cpp
   src/cpu/distance_tile.cpp
@@ -54,6 +60,9 @@ set(EM_LIBRARY_SOURCES
   src/cpu/row_prep_ops.cpp
   src/cpu/silhouette_exact.cpp
   src/cpu/silhouette_simplified.cpp
+  src/cpu/spectrum_ops.cpp
+  src/cpu/sphere_ops.cpp
+  src/cpu/symmetric_eigen.cpp
   src/report/correlation.cpp
   src/report/covariance_spectrum.cpp
   src/report/metric_registry.cpp
@@ -63,9 +72,11 @@ set(EM_LIBRARY_SOURCES
 # libembed_metrics_cuda: the CUDA backend, a module loaded on first use.
 set(EM_CUDA_SOURCES
   cuda/agreement.cu
+  cuda/cluster_score_ops.cu
   cuda/cuda_backend.cu
   cuda/distance.cu
   cuda/entropy.cu
+  cuda/group_sums.cu
   cuda/kmeans.cu
   cuda/kmeans_init.cu
   cuda/kmeans_kernels.cu
@@ -79,6 +90,8 @@ set(EM_CUDA_SOURCES
   cuda/core/distance_tile.cu
   cuda/core/device_ops.cpp
   cuda/module_entry.cpp
+  cuda/spectrum_ops.cu
+  cuda/sphere_ops.cu
 )
 
 # The embed-metrics tool.

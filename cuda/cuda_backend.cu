@@ -1,6 +1,7 @@
 // The CUDA backend's table (the families: cuda_ops.hpp; the device family,
 // contexts, streams and memory: cuda/core/device_ops.hpp).
 
+#include "backend/label_free_dispatch.hpp"
 #include "cuda/cuda_ops.hpp"
 #include "backend/cuda_kmeans.hpp"
 #include "cuda/core/device_ops.hpp"
@@ -18,6 +19,9 @@ const detail::backend& backend_table() {
     b.knn = &knn_operations();
     b.agreement = &agreement_operations();
     b.entropy = &entropy_operations();
+    b.sphere = &detail::cuda_sphere_ops();
+    b.cluster_scores = &detail::cuda_cluster_score_ops();
+    b.spectrum = &detail::cuda_spectrum_ops();
     b.device = &device_family();
     return b;
   }();

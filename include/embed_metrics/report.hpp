@@ -44,12 +44,11 @@ struct report_params {
   /// (report_result::covariance_spectrum): the picture of dimensional
   /// collapse. Off by default: it costs another O(n d^2 + d^3).
   bool covariance_spectrum = false;
-  /// A second view of the same inputs, row i of both one input (two
-  /// augmentations of one image), in the memory space of the embeddings and
-  /// of their shape; for the metrics of two views. Empty view = none.
-  matrix_view second_view;
-  /// A group id per row (the rows of one group are views of one input), for
-  /// the metrics of groups. Empty view = none.
+  /// A second view of the same images (row i of both is one image), for
+  /// the alignment; an empty view means none (alignment not computed).
+  matrix_view views;
+  /// The source image of each row (its augmented views share the id), for
+  /// LiDAR; an empty view means none (LiDAR not computed).
   label_view groups;
   /// Called between steps with (step name, steps done, steps in all); may
   /// throw (for example embed_metrics::interrupted) to stop.

@@ -68,8 +68,9 @@ class Report:
 
     def metrics(self) -> dict:
         """The metric values alone (no n, d, k, device, seconds), with their
-        KEY_std spreads when seeds > 1."""
-        return {key: getattr(self, key) for key in self._metric_keys()}
+        KEY_std spreads when seeds > 1; the KEY_reason texts of undefined
+        metrics are left out, so every value is a number or None."""
+        return {key: getattr(self, key) for key in self._metric_keys() if not key.endswith("_reason")}
 
     def to_dict(self, prefix: str = "", *, metrics_only: bool = False) -> dict:
         """The report as a dict, each key prefixed (e.g. prefix="embed/" for a logger)."""
@@ -119,8 +120,9 @@ def _progress_callback(progress):
 
 
 def evaluate(X, labels=None, *, k=None, seed=0, seeds=1, metric="euclidean", normalize=False, kmeans_max_iter=300,
-             knn_entropy_k=3, knn_classifier_k=20, clustering=True, entropy=True, spectrum=True, views=None,
-             groups=None, progress: Optional[Callable] = None, device=None, threads=None, copy=True) -> Report:
+             knn_entropy_k=3, knn_classifier_k=20, clustering=True, entropy=True, spectrum=True,
+             progress: Optional[Callable] = None, device=None, threads=None, copy=True, views=None,
+             groups=None) -> Report:
     """The label-free report of embeddings X: k-means C1, C2 (seeds seed,
     seed + 1), silhouette of C1, AMI / ARI(C1; C2), kNN and Gaussian entropy,
     effective rank, inertia; with labels also AMI / ARI(C1; labels) and the
@@ -136,8 +138,16 @@ def evaluate(X, labels=None, *, k=None, seed=0, seeds=1, metric="euclidean", nor
     progress: a callable(step, done, total) called between steps, or True for
     a tqdm bar when tqdm is installed. Ctrl-C stops the report between steps
     with KeyboardInterrupt.
+    views: a second view of the same images (row i of X and of views is one
+    image) for the alignment; groups: the source image of each row (its
+    augmented views share the id) for LiDAR. Without them those two metrics
+    are None with a reason (KEY_reason); so is any metric undefined for X.
     """
     x, res = prepare(X, device=device, threads=threads, copy=copy)
+    v = None
+    if views is not None:
+        v = as_matrix(views, name="views", copy=copy, device=None if res.is_cuda else "cpu")[0]
+    g = None if groups is None else as_labels(groups, x.shape[0], name="groups")
     lab = None if labels is None else as_labels(labels, x.shape[0], keep_device=res.is_cuda)
     second = None
     if views is not None:
@@ -145,7 +155,7 @@ def evaluate(X, labels=None, *, k=None, seed=0, seeds=1, metric="euclidean", nor
     grp = None if groups is None else as_labels(groups, x.shape[0], name="groups", keep_device=res.is_cuda)
     r = res.evaluate(x, lab, 0 if k is None else int(k), int(seed), int(seeds), str(metric), bool(normalize),
                        int(kmeans_max_iter), int(knn_entropy_k), int(knn_classifier_k), bool(clustering),
-                       bool(entropy), bool(spectrum), second, grp, _progress_callback(progress))
+                       bool(entropy), bool(spectrum), _progress_callback(progress), v, g)
     fields = {f.name for f in dataclasses.fields(Report)}
     known = {key: value for key, value in r.items() if key in fields}
     extra = {key: value for key, value in r.items() if key not in fields}

@@ -21,8 +21,8 @@ nb::object opt(const std::optional<double>& v) { return v ? nb::cast(*v) : nb::n
 nb::dict evaluate_py(const resources& res, const any_array& x, const std::optional<any_array>& labels,
                      std::int64_t k, std::uint64_t seed, int seeds, const std::string& metric, bool normalize,
                      int kmeans_max_iter, int knn_entropy_k, int knn_classifier_k, bool clustering, bool entropy,
-                     bool spectrum, const std::optional<any_array>& views,
-                     const std::optional<any_array>& groups, nb::object progress) {
+                     bool spectrum, nb::object progress, const std::optional<any_array>& views,
+                     const std::optional<any_array>& groups) {
   report_params p;
   p.k = k;
   p.seed = seed;
@@ -47,10 +47,11 @@ nb::dict evaluate_py(const resources& res, const any_array& x, const std::option
     if (PyErr_CheckSignals() != 0) throw nb::python_error();
     if (!callback.is_none()) callback(step, done, total);
   };
-  if (views) p.second_view = as_matrix(*views, "views");
-  if (groups) p.groups = as_labels(*groups, "groups");
   const matrix_view xv = as_matrix(x, "X");
   const label_view lv = labels ? as_labels(*labels, "labels") : label_view{};
+  // The second view (alignment) and the view groups (LiDAR), when given.
+  p.views = views ? as_matrix(*views, "views") : matrix_view{};
+  p.groups = groups ? as_labels(*groups, "groups") : label_view{};
   report_result r;
   {
     nb::gil_scoped_release nogil;
@@ -97,7 +98,7 @@ nb::list report_metrics_py() {
 void bind_report(nb::module_& m) {
   m.def("evaluate", &evaluate_py, "res"_a, "x"_a, "labels"_a.none(), "k"_a, "seed"_a, "seeds"_a, "metric"_a, "normalize"_a,
         "kmeans_max_iter"_a, "knn_entropy_k"_a, "knn_classifier_k"_a, "clustering"_a, "entropy"_a, "spectrum"_a,
-        "views"_a.none(), "groups"_a.none(), "progress"_a.none(), "The label-free report, as a dict with the tool's JSON keys");
+        "progress"_a.none(), "views"_a.none(), "groups"_a.none(), "The label-free report, as a dict with the tool's JSON keys");
   m.def("report_metrics", &report_metrics_py,
         "The report's metrics, in output order: key, unit, meaning, source, needs_labels, "
         "seed_dependent, step");

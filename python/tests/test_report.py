@@ -13,8 +13,10 @@ from conftest import blobs
 
 # The keys of `embed-metrics eval --format json` (src/cli/report_output.cpp).
 TOOL_KEYS = ["n", "d", "k", "silhouette", "ami_c1_c2", "ari_c1_c2", "knn_entropy", "gaussian_entropy",
-             "effective_rank", "inertia", "device", "seconds"]
-TOOL_KEYS_WITH_LABELS = TOOL_KEYS[:10] + ["ami_c1_gt", "ari_c1_gt", "knn_accuracy", "device", "seconds"]
+             "effective_rank", "inertia", "davies_bouldin", "calinski_harabasz", "uniformity", "alpha_req",
+             "nesum", "collapse_sd", "alignment", "alignment_reason", "lidar", "lidar_reason", "device",
+             "seconds"]
+TOOL_KEYS_WITH_LABELS = TOOL_KEYS[:-2] + ["ami_c1_gt", "ari_c1_gt", "knn_accuracy", "device", "seconds"]
 
 
 def test_report_keys_are_the_tool_s():

@@ -5,6 +5,7 @@
 // src/metrics are written once and call them through backend_for(res).
 
 #include "backend/agreement_ops.hpp"
+#include "backend/cluster_score_ops.hpp"
 #include "backend/device_ops.hpp"
 #include "backend/distance_ops.hpp"
 #include "backend/entropy_ops.hpp"
@@ -12,6 +13,8 @@
 #include "backend/knn_ops.hpp"
 #include "backend/row_prep_ops.hpp"
 #include "backend/silhouette_ops.hpp"
+#include "backend/spectrum_ops.hpp"
+#include "backend/sphere_ops.hpp"
 
 namespace embed_metrics {
 class resources;
@@ -31,6 +34,9 @@ struct backend {
   const knn_ops* knn = nullptr;                ///< exact kNN search
   const agreement_ops* agreement = nullptr;    ///< contingency table, expected MI
   const entropy_ops* entropy = nullptr;        ///< second moments (Gram matrices)
+  const sphere_ops* sphere = nullptr;          ///< uniformity, alignment (pairs on the sphere)
+  const cluster_score_ops* cluster_scores = nullptr;  ///< Davies-Bouldin, Calinski-Harabasz
+  const spectrum_ops* spectrum = nullptr;      ///< covariance spectrum, LiDAR scatter
 };
 
 /// The backend that runs work for @p res: the CPU backend, or the CUDA

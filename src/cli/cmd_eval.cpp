@@ -53,7 +53,7 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
   auto args = std::make_shared<eval_args>();
   sub.add_option("EMB", args->path, "Embeddings file (.npy, .npz, .safetensors, .csv, raw)")
       ->required();
-  args->opts.add_to(sub, /*with_views=*/true);
+  args->opts.add_to(sub);
   // Report and log options (issue 21).
   sub.add_option("--html", args->html_path, "Write the report as a self-contained HTML page");
   auto* append = sub.add_option(
@@ -85,12 +85,15 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
     const bool with_labels = !labels.empty();
     if (with_labels)  // the labels of rows dropped for NaN/Inf go too
       labels = labels_of_kept_rows(std::move(labels), emb, args->path, args->opts.labels_path);
-    const auto views = args->opts.load_views_if_any(emb, args->path);
-    const auto groups = args->opts.load_groups_if_any(emb, args->path);
     auto params = args->opts.params(common);
-    if (views.rows() > 0) params.second_view = views.view();
-    params.groups = groups;
     params.covariance_spectrum = !args->html_path.empty();
+    EM_EXPECTS(args->opts.views_paths.size() <= 1, "eval takes one --views file, not ",
+               args->opts.views_paths.size());
+    const host_matrix views = args->opts.load_views_if_any(0, emb, args->path);
+    params.views = views.view();
+    auto groups = args->opts.load_groups_if_any();
+    if (!groups.empty()) groups = labels_of_kept_rows(std::move(groups), emb, args->path, args->opts.groups_path);
+    params.groups = label_view(groups);
     progress bar(1);
     params.progress = [&bar](const std::string& step, int done, int total) {
       bar.update(done, step + " (" + std::to_string(done) + "/" + std::to_string(total) + ")");

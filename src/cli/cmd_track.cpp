@@ -123,6 +123,9 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
     }
     const auto all_labels = from_log ? std::vector<std::int64_t>{} : a->opts.load_labels_if_any();
     const bool with_labels = !all_labels.empty();
+    const auto all_groups = from_log ? std::vector<std::int64_t>{} : a->opts.load_groups_if_any();
+    EM_EXPECTS(a->opts.views_paths.empty() || a->opts.views_paths.size() == ckpts.size(), "--views gives ",
+               a->opts.views_paths.size(), " files for ", ckpts.size(), " checkpoints: give one per checkpoint");
     const resources res = common.make_resources();
     auto params = a->opts.params(common);
     params.covariance_spectrum = !a->html_path.empty();
@@ -157,12 +160,17 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
       // Each checkpoint drops its own NaN/Inf rows: its labels follow them.
       const auto labels = with_labels ? labels_of_kept_rows(all_labels, emb, ckpts[c], a->opts.labels_path)
                                       : std::vector<std::int64_t>{};
-      const auto groups = a->opts.load_groups_if_any(emb, ckpts[c]);
-      params.groups = groups;
       params.progress = [&bar, c, &ckpts](const std::string& step, int, int) {
         bar.update(c, "checkpoint " + std::to_string(c + 1) + " (" + base_name(ckpts[c]) + "): " + step);
       };
+      const host_matrix views = a->opts.load_views_if_any(static_cast<std::size_t>(c), emb, ckpts[c]);
+      params.views = views.view();
+      const auto groups = all_groups.empty() ? std::vector<std::int64_t>{}
+                                             : labels_of_kept_rows(all_groups, emb, ckpts[c], a->opts.groups_path);
+      params.groups = label_view(groups);
       results.push_back(evaluate_file(res, ckpts[c], emb.matrix.view(), labels, params));
+      params.views = {};
+      params.groups = {};
       json row;
       row["path"] = ckpts[c];
       const json report = report_json(results.back(), with_labels);

@@ -12,7 +12,7 @@
 
 namespace embed_metrics::cli {
 
-void report_options::add_to(CLI::App& sub, bool with_views) {
+void report_options::add_to(CLI::App& sub) {
   sub.add_option("--labels", labels_path,
                  "Ground-truth labels, one per row of the embeddings (.npy, .npz, .safetensors or one "
                  "integer per line); --array, --shape and --dtype do not apply to them");
@@ -28,13 +28,12 @@ void report_options::add_to(CLI::App& sub, bool with_views) {
                  "over the pairs, with its standard deviation as KEY_std (one batched k-means call)")
       ->check(whole_number(1, 1 << 20))
       ->capture_default_str();
-  if (with_views)
-    sub.add_option("--views", views_path,
-                   "A second view of the same inputs (row i of both files is one input, e.g. two "
-                   "augmentations of one image), for the metrics of two views");
+  sub.add_option("--views", views_paths,
+                 "A second view of the same images, row i of both one image, for the alignment "
+                 "(eval: one file; track: one per checkpoint, in the same order)");
   sub.add_option("--groups", groups_path,
-                 "A group id per row (the rows of one group are views of one input), for the "
-                 "metrics of groups; read like --labels");
+                 "Source-image id of each row (the augmented views of one image share it), for "
+                 "LiDAR; read like --labels");
   sub.add_flag("--normalize", normalize, "L2-normalise the embeddings first");
   sub.add_flag("--explain", explain, "Explain each metric under the table");
   input.add_to(sub);
@@ -55,21 +54,28 @@ std::vector<std::int64_t> report_options::load_labels_if_any() const {
   return load_labels_file(labels_path, labels_array);
 }
 
-host_matrix report_options::load_views_if_any(const loaded_embeddings& emb,
-                                              const std::string& emb_path) const {
-  if (views_path.empty()) return host_matrix();
-  auto views = input.load(views_path);
-  EM_EXPECTS(views.matrix.rows() == emb.matrix.rows() && views.matrix.cols() == emb.matrix.cols(),
-             "--views ", views_path, " is ", views.matrix.rows(), " x ", views.matrix.cols(), " but ",
-             emb_path, " is ", emb.matrix.rows(), " x ", emb.matrix.cols(),
-             ": give one row per input in the same order (and no rows dropped from one alone)");
-  return std::move(views.matrix);
+std::vector<std::int64_t> report_options::load_groups_if_any() const {
+  if (groups_path.empty()) return {};
+  return load_labels_file(groups_path, "");
 }
 
-std::vector<std::int64_t> report_options::load_groups_if_any(const loaded_embeddings& emb,
-                                                             const std::string& emb_path) const {
-  if (groups_path.empty()) return {};
-  return labels_of_kept_rows(load_labels_file(groups_path, ""), emb, emb_path, groups_path);
+host_matrix report_options::load_views_if_any(std::size_t index, const loaded_embeddings& emb,
+                                              const std::string& emb_path) const {
+  if (views_paths.empty()) return {};
+  EM_EXPECTS(index < views_paths.size(), "--views gives ", views_paths.size(),
+             " file(s) but checkpoint ", index + 1, " (", emb_path,
+             ") needs one too: give one --views file per checkpoint");
+  const std::string& path = views_paths[index];
+  EM_EXPECTS(emb.dropped_rows == 0, emb_path, ": --drop-nonfinite dropped ", emb.dropped_rows,
+             " rows, so its rows no longer match those of --views ", path,
+             "; clean both files or leave out --views");
+  loaded_embeddings v = input.load(path);
+  EM_EXPECTS(v.dropped_rows == 0, "--views ", path, ": ", v.dropped_rows,
+             " rows were dropped for NaN/Inf, so its rows no longer match ", emb_path);
+  EM_EXPECTS(v.matrix.rows() == emb.matrix.rows() && v.matrix.cols() == emb.matrix.cols(), "--views ",
+             path, " is ", v.matrix.rows(), "x", v.matrix.cols(), " but ", emb_path, " is ",
+             emb.matrix.rows(), "x", emb.matrix.cols(), "; row i of both must be one image");
+  return std::move(v.matrix);
 }
 
 report_result evaluate_file(const resources& res, const std::string& path, matrix_view emb,

@@ -22,25 +22,25 @@ struct report_options {
   int seeds = 1;  // --seeds: k-means seed pairs of the seed-dependent metrics
   bool normalize = false;
   bool explain = false;
-  std::string views_path;   // --views: a second view of the inputs (eval only)
-  std::string groups_path;  // --groups: a group id per row
+  /// --views: a second view of the images (row i of both is one image), for
+  /// the alignment; eval takes one file, track one per checkpoint.
+  std::vector<std::string> views_paths;
+  std::string groups_path;  // --groups: source-image id per row, for LiDAR
   input_options input;
 
-  /// Add the flags to @p sub; --views only when @p with_views (one file
-  /// cannot be the second view of every checkpoint of `track`).
-  void add_to(CLI::App& sub, bool with_views = false);
+  void add_to(CLI::App& sub);
   /// Report parameters from these flags and the common --seed.
   [[nodiscard]] report_params params(const common_options& common) const;
   /// The labels (read with label rules only: --labels-array, not --array),
   /// or an empty vector without --labels.
   [[nodiscard]] std::vector<std::int64_t> load_labels_if_any() const;
-  /// The --views matrix (empty without --views): same rows as @p emb, from
-  /// @p emb_path, or an error naming both files.
-  [[nodiscard]] host_matrix load_views_if_any(const loaded_embeddings& emb,
+  /// The --groups ids (label rules), or an empty vector without --groups.
+  [[nodiscard]] std::vector<std::int64_t> load_groups_if_any() const;
+  /// The --views file of checkpoint @p index (read with the embeddings'
+  /// flags), checked against @p emb from @p emb_path: same shape, no rows
+  /// dropped (row i of both must stay one image). Empty without --views.
+  [[nodiscard]] host_matrix load_views_if_any(std::size_t index, const loaded_embeddings& emb,
                                               const std::string& emb_path) const;
-  /// The --groups ids of the rows kept in @p emb (empty without --groups).
-  [[nodiscard]] std::vector<std::int64_t> load_groups_if_any(const loaded_embeddings& emb,
-                                                             const std::string& emb_path) const;
 };
 
 /// evaluate() on @p emb from @p path: refused up front when its memory

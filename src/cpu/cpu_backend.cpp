@@ -1,5 +1,6 @@
 // The CPU backend's table (the families: cpu_ops.hpp).
 
+#include "backend/label_free_dispatch.hpp"
 #include "cpu/cpu_ops.hpp"
 #include "cpu/kmeans.hpp"
 
@@ -16,6 +17,9 @@ const detail::backend& backend_table() {
     b.knn = &knn_operations();
     b.agreement = &agreement_operations();
     b.entropy = &entropy_operations();
+    b.sphere = &detail::cpu_sphere_ops();
+    b.cluster_scores = &detail::cpu_cluster_score_ops();
+    b.spectrum = &detail::cpu_spectrum_ops();
     return b;
   }();
   return table;

@@ -6,15 +6,18 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "core/check.hpp"
 #include "embed_metrics/agreement.hpp"
+#include "embed_metrics/cluster_scores.hpp"
 #include "embed_metrics/entropy.hpp"
 #include "embed_metrics/kmeans.hpp"
 #include "embed_metrics/knn.hpp"
 #include "embed_metrics/report_metrics.hpp"
 #include "embed_metrics/silhouette.hpp"
-#include "report/covariance_spectrum.hpp"
+#include "embed_metrics/spectrum_metrics.hpp"
+#include "embed_metrics/uniformity.hpp"
 
 namespace embed_metrics {
 namespace {
@@ -27,6 +30,11 @@ constexpr std::string_view kRankStep = "effective rank";
 constexpr std::string_view kSpectrumStep = "covariance spectrum";
 constexpr std::string_view kLabelAgreementStep = "agreement of C1 with the labels";
 constexpr std::string_view kKnnAccuracyStep = "kNN classifier accuracy";
+constexpr std::string_view kClusterScoresStep = "Davies-Bouldin and Calinski-Harabasz of C1";
+constexpr std::string_view kUniformityStep = "uniformity (all pairs)";
+constexpr std::string_view kCollapseStep = "collapse std";
+constexpr std::string_view kAlignmentStep = "alignment of the two views";
+constexpr std::string_view kLidarStep = "LiDAR of the view groups";
 
 // A registry entry: the public description and where the value lives (a
 // report_result field, or report_result::values when field is null).
@@ -74,6 +82,49 @@ const std::vector<entry>& entries() {
         "clusters; scales with the data).",
         "Lloyd (1982) with k-means++ seeding (Arthur, Vassilvitskii 2007)", false, true, kKmeansStep},
        &report_result::inertia},
+      {{"davies_bouldin", "score",
+        "Davies-Bouldin index of C1: mean over clusters of the worst (s_i + s_j) / |c_i - c_j|; "
+        "lower is better. Moves with the k-means seed like S1.",
+        "Davies, Bouldin (1979); scikit-learn davies_bouldin_score; logged beside S1 by Lowe et al. (2024)",
+        false, true, kClusterScoresStep},
+       nullptr},
+      {{"calinski_harabasz", "score",
+        "Calinski-Harabasz index of C1: between- over within-cluster dispersion, each per degree "
+        "of freedom; higher is better. Scales with n; compare runs of one data set.",
+        "Calinski, Harabasz (1974); scikit-learn calinski_harabasz_score", false, true,
+        kClusterScoresStep},
+       nullptr},
+      {{"uniformity", "log",
+        "log of the mean over all pairs of exp(-2 |z_i - z_j|^2) of the L2-normalised rows, exact; "
+        "lower is more uniform on the sphere, 0 when collapsed to one point.",
+        "Wang, Isola (2020), arXiv 2005.10242 (t = 2)", false, false, kUniformityStep},
+       nullptr},
+      {{"alpha_req", "exponent",
+        "alpha of the power law lambda_i ~ i^-alpha fitted in log-log to the covariance "
+        "eigenvalues above 1e-10 of the largest; good probes fall in a band near 1, no single "
+        "direction is better.",
+        "Agrawal et al. (NeurIPS 2022), alpha-ReQ", false, false, kSpectrumStep},
+       nullptr},
+      {{"nesum", "dims",
+        "NESum: sum of the covariance eigenvalues over the largest; 1 when collapsed to one "
+        "direction, up to min(n - 1, d) when white.",
+        "He, Ozay (2022)", false, false, kSpectrumStep},
+       nullptr},
+      {{"collapse_sd", "std",
+        "mean over dimensions of the std of the L2-normalised rows: about 1/sqrt(d) when spread, "
+        "0 when collapsed.",
+        "Chen, He (2021), SimSiam's collapse monitor", false, false, kCollapseStep},
+       nullptr},
+      {{"alignment", "sq. dist.",
+        "mean over images of |z_a - z_b|^2 of the L2-normalised embeddings of two views (--views); "
+        "lower is better aligned, in [0, 4].",
+        "Wang, Isola (2020), arXiv 2005.10242 (alpha = 2)", false, false, kAlignmentStep},
+       nullptr},
+      {{"lidar", "dims",
+        "LiDAR: effective rank of Sw^-1/2 Sb Sw^-1/2 with each source image's views (--groups) "
+        "as a class, Sw + 1e-4 I; higher means more linearly separable images.",
+        "Thilak et al. (2023), arXiv 2312.04000", false, false, kLidarStep},
+       nullptr},
       {{"ami_c1_gt", "score",
         "agreement of C1 with the given labels, adjusted for chance (needs labels).",
         "Vinh, Epps, Bailey (2010)", true, true, kLabelAgreementStep},
@@ -163,8 +214,68 @@ void run_rank(detail::report_context& ctx) {
   ctx.set("effective_rank", effective_rank(ctx.res, ctx.x).effective_rank);
 }
 
+// The covariance spectrum, alpha-ReQ and NESum from one second-moment pass.
 void run_spectrum(detail::report_context& ctx) {
-  ctx.result.covariance_spectrum = detail::covariance_spectrum(ctx.res, ctx.x);
+  spectrum_metrics_result s = spectrum_metrics(ctx.res, ctx.x);
+  if (s.alpha_req_undefined.empty()) ctx.set("alpha_req", s.alpha_req);
+  else ctx.set_undefined("alpha_req", s.alpha_req_undefined);
+  if (s.nesum_undefined.empty()) ctx.set("nesum", s.nesum);
+  else ctx.set_undefined("nesum", s.nesum_undefined);
+  if (ctx.params.covariance_spectrum) ctx.result.covariance_spectrum = std::move(s.spectrum);
+}
+
+// A metric that does not exist for these data is null with its reason; the
+// other metrics of the checkpoint go on.
+template <class F>
+void set_or_undefined(detail::report_context& ctx, std::string_view key, F&& compute) {
+  try {
+    ctx.set(key, compute());
+  } catch (const metric_undefined& e) {
+    ctx.set_undefined(key, e.what());
+  }
+}
+
+template <class F>
+void set_per_pair_or_undefined(detail::report_context& ctx, std::string_view key, F&& compute) {
+  std::vector<double> v;
+  try {
+    for (const auto& c1 : ctx.c1) v.push_back(compute(label_view(c1)));
+  } catch (const metric_undefined& e) {
+    ctx.set_undefined(key, e.what());
+    return;
+  }
+  ctx.set(key, v);
+}
+
+void run_cluster_scores(detail::report_context& ctx) {
+  set_per_pair_or_undefined(ctx, "davies_bouldin",
+                            [&](label_view c1) { return davies_bouldin(ctx.res, ctx.x, c1).score; });
+  set_per_pair_or_undefined(ctx, "calinski_harabasz",
+                            [&](label_view c1) { return calinski_harabasz(ctx.res, ctx.x, c1).score; });
+}
+
+void run_uniformity(detail::report_context& ctx) {
+  set_or_undefined(ctx, "uniformity", [&] { return uniformity(ctx.res, ctx.x).uniformity; });
+}
+
+void run_collapse(detail::report_context& ctx) {
+  set_or_undefined(ctx, "collapse_sd", [&] { return collapse_std(ctx.res, ctx.x).collapse_std; });
+}
+
+void run_alignment(detail::report_context& ctx) {
+  if (ctx.params.views.rows == 0) {
+    ctx.set_undefined("alignment", "no second view of the images was given (--views B)");
+    return;
+  }
+  set_or_undefined(ctx, "alignment", [&] { return alignment(ctx.res, ctx.x, ctx.params.views).alignment; });
+}
+
+void run_lidar(detail::report_context& ctx) {
+  if (ctx.params.groups.size == 0) {
+    ctx.set_undefined("lidar", "no group ids of the views were given (--groups G)");
+    return;
+  }
+  set_or_undefined(ctx, "lidar", [&] { return lidar(ctx.res, ctx.x, ctx.params.groups).lidar; });
 }
 
 void run_label_agreement(detail::report_context& ctx) {
@@ -195,8 +306,13 @@ const std::vector<report_step>& report_steps() {
       {kKnnEntropyStep, [](const report_params& p, bool) { return p.entropy; }, run_knn_entropy},
       {kGaussianStep, [](const report_params& p, bool) { return p.entropy; }, run_gaussian},
       {kRankStep, [](const report_params& p, bool) { return p.spectrum; }, run_rank},
-      {kSpectrumStep, [](const report_params& p, bool) { return p.covariance_spectrum; },
+      {kSpectrumStep, [](const report_params& p, bool) { return p.spectrum || p.covariance_spectrum; },
        run_spectrum},
+      {kClusterScoresStep, [](const report_params& p, bool) { return p.clustering; }, run_cluster_scores},
+      {kUniformityStep, [](const report_params& p, bool) { return p.entropy; }, run_uniformity},
+      {kCollapseStep, [](const report_params& p, bool) { return p.spectrum; }, run_collapse},
+      {kAlignmentStep, [](const report_params&, bool) { return true; }, run_alignment},
+      {kLidarStep, [](const report_params&, bool) { return true; }, run_lidar},
       {kLabelAgreementStep, with_labels_only, run_label_agreement},
       {kKnnAccuracyStep, with_labels_only, run_knn_accuracy},
   };

@@ -18,7 +18,7 @@ struct report_context {
   const resources& res;
   matrix_view x;  ///< the embeddings the report works on (normalised with params.normalize)
   label_view labels;  ///< empty without labels
-  /// The inputs (second_view and groups are checked against x; a step that
+  /// The inputs (views and groups are checked against x; a step that
   /// needs one says so in its report_step::wanted).
   const report_params& params;
   report_result& result;

@@ -59,14 +59,14 @@ report_result evaluate(const resources& res, matrix_view embeddings, label_view 
   EM_EXPECTS(params.k >= 0, "k = ", params.k, ": use a positive count, or 0 with labels");
   EM_EXPECTS(params.k > 0 || with_labels,
              "k is not given and there are no labels to take it from: give k (--k)");
-  if (params.second_view.rows > 0) {
-    detail::check_matrix(params.second_view, "second view");
-    EM_EXPECTS(params.second_view.space == embeddings.space,
+  if (params.views.rows > 0) {
+    detail::check_matrix(params.views, "second view");
+    EM_EXPECTS(params.views.space == embeddings.space,
                "second view and embeddings are in different memory (host and device): give both "
                "in the memory of the embeddings");
-    if (!res.is_cuda()) detail::check_host(params.second_view, "second view", res);
-    EM_EXPECTS(params.second_view.rows == embeddings.rows && params.second_view.cols == embeddings.cols,
-               "second view is ", params.second_view.rows, " x ", params.second_view.cols,
+    if (!res.is_cuda()) detail::check_host(params.views, "second view", res);
+    EM_EXPECTS(params.views.rows == embeddings.rows && params.views.cols == embeddings.cols,
+               "second view is ", params.views.rows, " x ", params.views.cols,
                " but the embeddings are ", embeddings.rows, " x ", embeddings.cols,
                ": give the same rows (one per input) in the same order");
   }

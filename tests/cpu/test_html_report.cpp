@@ -61,7 +61,9 @@ std::vector<std::string> lines_of(const std::string& text) {
 
 const std::vector<std::string> kMetricsWithLabels{
     "silhouette",     "ami_c1_c2", "ari_c1_c2", "knn_entropy", "gaussian_entropy",
-    "effective_rank", "inertia",   "ami_c1_gt", "ari_c1_gt",   "knn_accuracy"};
+    "effective_rank", "inertia",   "ami_c1_gt", "ari_c1_gt",   "knn_accuracy",
+    // The label-free metrics of issue 18 that need no second view or groups.
+    "davies_bouldin", "calinski_harabasz", "uniformity", "alpha_req", "nesum", "collapse_sd"};
 
 }  // namespace
 

@@ -96,6 +96,12 @@ TEST(MetricRegistry, EvaluateComputesEveryMetric) {
   em::resources res("cpu");
   em::report_params p;
   p.k = 3;
+  // The metrics with inputs of their own: a second view and view groups.
+  const auto views = em_test::random_normal(x[0].rows(), x[0].cols(), 42);
+  std::vector<std::int64_t> groups(static_cast<std::size_t>(x[0].rows()));
+  for (std::size_t i = 0; i < groups.size(); ++i) groups[i] = static_cast<std::int64_t>(i / 3);
+  p.views = views.view();
+  p.groups = groups;
   const auto r = em::evaluate(res, x[0].view(), labels, p);
   for (const auto& m : em::report_metrics()) {
     const auto v = em::metric_value(r, m.key);
@@ -253,7 +259,7 @@ TEST(ReportInputs, SecondViewAndGroupsMustMatchTheEmbeddings) {
   em::resources res("cpu");
   em::report_params p;
   p.k = 3;
-  p.second_view = other.x.view();
+  p.views = other.x.view();
   try {
     (void)em::evaluate(res, b.x.view(), {}, p);
     ADD_FAILURE() << "a second view of 59 rows for 60 was accepted";
@@ -261,7 +267,7 @@ TEST(ReportInputs, SecondViewAndGroupsMustMatchTheEmbeddings) {
     EXPECT_NE(std::string(e.what()).find("second view"), std::string::npos) << e.what();
   }
   const auto same = em_test::make_blobs(60, 4, 3, 5.0, 12);
-  p.second_view = same.x.view();
+  p.views = same.x.view();
   EXPECT_NO_THROW((void)em::evaluate(res, b.x.view(), {}, p));
   const std::vector<std::int64_t> groups(59, 0);
   p.groups = groups;

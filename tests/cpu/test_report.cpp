@@ -184,8 +184,11 @@ TEST(ToolEval, JsonHasTheDocumentedKeysInOrder) {
   for (auto it = j.begin(); it != j.end(); ++it) keys.push_back(it.key());
   const std::vector<std::string> want{"n", "d", "k", "silhouette", "ami_c1_c2", "ari_c1_c2",
                                       "knn_entropy", "gaussian_entropy", "effective_rank",
-                                      "inertia", "ami_c1_gt", "ari_c1_gt", "knn_accuracy",
-                                      "device", "seconds"};
+                                      "inertia", "davies_bouldin", "calinski_harabasz",
+                                      "uniformity", "alpha_req", "nesum", "collapse_sd",
+                                      "alignment", "alignment_reason", "lidar", "lidar_reason",
+                                      "ami_c1_gt", "ari_c1_gt", "knn_accuracy", "device",
+                                      "seconds"};
   EXPECT_EQ(keys, want);
   EXPECT_EQ(j["n"], 240);
   EXPECT_EQ(j["device"], "cpu");
