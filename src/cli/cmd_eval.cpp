@@ -73,8 +73,8 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
       if (d->prints) print_record(std::cout, report_json(d->result, d->with_labels), common.format);
       return 0;
     }
-    const std::vector<std::string> inputs{args->path, args->opts.labels_path, args->opts.views_path,
-                                          args->opts.groups_path};
+    std::vector<std::string> inputs{args->path, args->opts.labels_path, args->opts.groups_path};
+    inputs.insert(inputs.end(), args->opts.views_paths.begin(), args->opts.views_paths.end());
     check_output(args->html_path, inputs, "--html");
     check_output(args->append_path, inputs, "--append");
     EM_EXPECTS(args->append_path.empty() || args->append_path != args->html_path,
