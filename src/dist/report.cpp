@@ -8,6 +8,7 @@
 #include "core/check.hpp"
 #include "dist/row_layout.hpp"
 #include "embed_metrics/distributed.hpp"
+#include "embed_metrics/report_metrics.hpp"
 
 namespace embed_metrics::distributed {
 namespace {
@@ -102,6 +103,14 @@ report_result evaluate(const resources& res, matrix_view embeddings, label_view 
     r.ami_c1_c2.reset();
     r.ari_c1_c2.reset();
     r.cluster_sizes.clear();
+  }
+  // The metrics with no distributed algorithm yet are null with a reason,
+  // so that a distributed report never passes off a missing value as computed.
+  for (const auto& m : report_metrics()) {
+    if ((m.needs_labels && !with_labels) || metric_value(r, m.key)) continue;
+    const std::string key(m.key);
+    r.values[key] = std::nullopt;
+    r.undefined_reasons[key] = "not computed over several processes yet: run it in one process";
   }
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return r;

@@ -293,6 +293,8 @@ TEST(ToolInputs, ViewsAndGroupsAreReadAndChecked) {
   r = em_test::run_tool(eval + "--groups '" + dir + "/groups_short.npy'");
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("groups_short.npy"), std::string::npos) << r.err;
-  r = em_test::run_tool("track '" + dir + "/a.npy' --views '" + dir + "/b.npy' --k 3 --device cpu");
-  EXPECT_NE(r.exit_code, 0) << "track has no --views (one file is not every checkpoint's second view)";
+  r = em_test::run_tool("track '" + dir + "/a.npy' '" + dir + "/a.npy' --views '" + dir +
+                        "/b.npy' --k 3 --device cpu");
+  EXPECT_NE(r.exit_code, 0) << "track takes one --views file per checkpoint";
+  EXPECT_NE(r.err.find("one per checkpoint"), std::string::npos) << r.err;
 }

@@ -41,17 +41,26 @@ def eval_cmd(path, fmt, extra=()):
 failures = []
 for ckpt in ["simclr/epoch_000", "simclr/epoch_015", "simsiam/epoch_010"]:
     path = os.path.join(a.data, ckpt + ".npy")
-    one_table = strip_seconds(run(eval_cmd(path, "table")))
-    three_table = strip_seconds(run(mpirun + ["-np", "3"] + eval_cmd(path, "table")))
+    ranks = {np_: json.loads(run(mpirun + ["-np", str(np_)] + eval_cmd(path, "json"))) for np_ in (2, 3)}
+    not_distributed = [k[:-len("_reason")] for k, t in ranks[3].items()
+                       if k.endswith("_reason") and t.startswith("not computed over several")]
+
+    def table_rows(text):  # the rows both sides compute
+        return "\n".join(" ".join(l.split()) for l in strip_seconds(text).splitlines()
+                         if not l.split() or l.split()[0].removesuffix("_reason") not in not_distributed)
+
+    one_table = table_rows(run(eval_cmd(path, "table")))
+    three_table = table_rows(run(mpirun + ["-np", "3"] + eval_cmd(path, "table")))
     if one_table != three_table:
         failures.append(f"{ckpt}: table over 3 ranks differs\n{one_table}\n---\n{three_table}")
     one = json.loads(run(eval_cmd(path, "json")))
-    ranks = {np_: json.loads(run(mpirun + ["-np", str(np_)] + eval_cmd(path, "json"))) for np_ in (2, 3)}
     for r in (one, *ranks.values()):
         r.pop("seconds")
     if ranks[2] != ranks[3]:
         failures.append(f"{ckpt}: 2 and 3 ranks differ: {ranks[2]} vs {ranks[3]}")
     for key, v in one.items():
+        if key in not_distributed or key[:-len("_reason")] in not_distributed:
+            continue
         w = ranks[3][key]
         if key in ("n", "d", "k", "device", "ami_c1_c2", "ari_c1_c2"):
             ok = v == w
@@ -101,15 +110,22 @@ lp = os.path.join(a.data, "simclr", "lp_acc.txt")
 track = [a.tool, "--device", "cpu", "--format", "json", "track", *traj, "--k", "10", "--lp-acc", lp]
 t1 = json.loads(run(track))
 t3 = json.loads(run(mpirun + ["-np", "3"] + track))
+# Metrics with no distributed algorithm yet: null over 3 ranks, with that reason.
+skipped = {k[:-len("_reason")] for row in t3["checkpoints"] for k, t in row.items()
+           if k.endswith("_reason") and isinstance(t, str) and t.startswith("not computed over several")}
 for one_row, dist_row in zip(t1["checkpoints"], t3["checkpoints"]):
     one_row.pop("seconds")
     dist_row.pop("seconds")
     for key, v in one_row.items():
+        if key in skipped or key[:-len("_reason")] in skipped:
+            continue
         w = dist_row[key]
         ok = v == w if not isinstance(v, float) else abs(v - w) <= 1e-7 * abs(v)
         if not ok:
             failures.append(f"track {one_row['path']}: {key} is {w} over 3 ranks, {v} in one process")
 for metric, c in t1["correlations"].items():
+    if metric in skipped:
+        continue
     for kind, v in c.items():
         w = t3["correlations"][metric][kind]
         if kind == "pearson":
@@ -121,6 +137,7 @@ for metric, c in t1["correlations"].items():
         if not ok:
             failures.append(f"track: {kind} of {metric} is {w} over 3 ranks, {v} in one process")
 if not failures:
-    print(f"track over {len(traj)} checkpoints: one process and 3 ranks agree")
+    print(f"track over {len(traj)} checkpoints: one process and 3 ranks agree "
+          f"(not distributed yet, null over 3 ranks: {', '.join(sorted(skipped)) or 'none'})")
 if failures:
     sys.exit("\n".join(failures))
