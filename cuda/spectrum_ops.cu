@@ -1,18 +1,18 @@
 // CUDA primitives of the spectrum metrics: the centred second moments from
-// the Gaussian entropy's device passes (gpu::gram / gpu::row_gram), and the
+// the Gaussian entropy's device passes (the entropy family's gram / row_gram), and the
 // within-group scatter from residuals in double blocks and cublasDgemm.
 
 #include <algorithm>
 #include <vector>
 
 #include "backend/cuda_backend.hpp"
-#include "backend/cuda_entropy.hpp"
 #include "backend/label_free_dispatch.hpp"
 #include "core/validate.hpp"
 #include "cuda/core/buffer.cuh"
 #include "cuda/core/check.cuh"
 #include "cuda/core/context.cuh"
 #include "cuda/core/staging.cuh"
+#include "cuda/cuda_ops.hpp"
 #include "cuda/group_sums.cuh"
 
 namespace embed_metrics::gpu {
@@ -41,12 +41,12 @@ class cuda_spectrum final : public detail::spectrum_ops {
     const std::int64_t d = x.cols;
     std::vector<double> g;
     if (n < d) {
-      row_gram(res, x, /*centre=*/true, g);
+      entropy_operations().row_gram(res, x, /*centre=*/true, g);
       trim_memory(res);
       return g;
     }
     std::vector<double> s;
-    gram(res, x, /*shift_by_first_row=*/true, g, s);
+    entropy_operations().gram(res, x, /*shift_by_first_row=*/true, g, s);
     trim_memory(res);
     const double nd = static_cast<double>(n);
     for (std::int64_t i = 0; i < d; ++i)

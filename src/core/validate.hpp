@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "core/internal_api.hpp"
 #include "embed_metrics/matrix.hpp"
 #include "embed_metrics/resources.hpp"
 
@@ -21,7 +22,7 @@ void check_host(matrix_view m, std::string_view name, const resources& res);
 void check_host(label_view l, std::string_view name, const resources& res);
 
 /// Throw naming the first row holding NaN or Inf (host memory only).
-void check_finite(matrix_view m, std::string_view name);
+EMBED_METRICS_INTERNAL_API void check_finite(matrix_view m, std::string_view name);
 
 /// Throw when @p labels does not have one entry per row of @p m.
 void check_same_rows(matrix_view m, label_view labels, std::string_view m_name,

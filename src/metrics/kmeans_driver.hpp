@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/internal_api.hpp"
 #include "backend/kmeans_ops.hpp"
 #include "embed_metrics/kmeans.hpp"
 
@@ -20,7 +21,7 @@ namespace embed_metrics::detail {
 /// floats, packed) in @p centers (backend memory): greedy k-means++, random
 /// rows, or @p given (k x d, packed, backend memory) for every run.
 /// @p xn: the squared row norms of x (backend memory).
-void kmeans_init_centers(const resources& res, const kmeans_ops& ops, kmeans_rows x,
+EMBED_METRICS_INTERNAL_API void kmeans_init_centers(const resources& res, const kmeans_ops& ops, kmeans_rows x,
                          const float* xn, const kmeans_params& p, const float* given,
                          const std::vector<std::uint64_t>& seeds, float* centers);
 
