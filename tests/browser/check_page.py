@@ -235,8 +235,11 @@ def main():
         return 77
     os.makedirs(a.work_dir, exist_ok=True)
     demo = os.path.join(a.source_dir, "data", "demo")
+    # The report's metrics with values on the demo run, in the registry's
+    # order (alignment and LiDAR need --views / --groups: null, no panel).
     with_labels = ["silhouette", "ami_c1_c2", "ari_c1_c2", "knn_entropy", "gaussian_entropy", "effective_rank",
-                   "inertia", "ami_c1_gt", "ari_c1_gt", "knn_accuracy"]
+                   "inertia", "davies_bouldin", "calinski_harabasz", "uniformity", "alpha_req", "nesum",
+                   "collapse_sd", "ami_c1_gt", "ari_c1_gt", "knn_accuracy"]
     try:
         if a.case == "demo":
             ckpts = sorted(os.path.join(demo, "simclr", f) for f in os.listdir(os.path.join(demo, "simclr"))
