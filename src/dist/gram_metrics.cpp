@@ -13,12 +13,11 @@
 #include "dist/exact_sum.hpp"
 #include "dist/row_layout.hpp"
 #include "embed_metrics/distributed.hpp"
+#include "metrics/entropy_common.hpp"
 
 namespace embed_metrics::distributed {
 namespace {
 
-constexpr double kPi = 3.14159265358979323846;
-constexpr double kLn2 = 0.69314718055994530942;
 
 // The upper triangle of Y^T Y and the column sums of Y = X - shift, over all
 // ranks; shift is the first global row (as the single-process covariance
@@ -106,31 +105,8 @@ gaussian_entropy_result gaussian_entropy(const resources& res, matrix_view x,
   global_moments(res, *comm, x, /*shift_by_first=*/true, g, s, n);
   EM_EXPECTS(n >= 2, "gaussian_entropy: the sample covariance needs at least 2 rows; there are ", n);
   check_rows(res, x, n, "gaussian_entropy");
-  const double nd = static_cast<double>(n);
-  std::vector<double> cov(static_cast<std::size_t>(d * d));
-  for (std::int64_t i = 0; i < d; ++i)
-    for (std::int64_t j = 0; j < d; ++j) {
-      const auto ij = static_cast<std::size_t>(i * d + j);
-      cov[ij] = (g[ij] - s[static_cast<std::size_t>(i)] * s[static_cast<std::size_t>(j)] / nd) / (nd - 1.0);
-    }
-  const std::vector<double> lambda = cpu::symmetric_eigenvalues(cov, d);
-  const double lambda_max = *std::max_element(lambda.begin(), lambda.end());
-  EM_EXPECTS(lambda_max > 0.0, "gaussian_entropy: every column of x is constant, so the covariance "
-             "is zero and the Gaussian entropy is -infinity");
-  gaussian_entropy_result r;
-  r.unit = params.unit;
-  r.eigenvalue_floor = params.rel_tol * lambda_max;
-  for (const double l : lambda) {
-    if (l <= r.eigenvalue_floor) {
-      ++r.null_eigenvalues;
-      r.log_det += std::log(r.eigenvalue_floor);
-    } else {
-      r.log_det += std::log(l);
-    }
-  }
-  const double h = 0.5 * (static_cast<double>(d) * std::log(2.0 * kPi * std::exp(1.0)) + r.log_det);
-  r.entropy = params.unit == entropy_unit::bits ? h / kLn2 : h;
-  return r;
+  std::vector<double> cov = detail::covariance_from_gram(g, s, n, d);
+  return detail::gaussian_entropy_from_eigenvalues(cpu::symmetric_eigenvalues(cov, d), params);
 }
 
 effective_rank_result effective_rank(const resources& res, matrix_view x,
@@ -148,28 +124,7 @@ effective_rank_result effective_rank(const resources& res, matrix_view x,
   global_moments(res, *comm, x, /*shift_by_first=*/false, g, s, n);
   EM_EXPECTS(n > 0 && d > 0, "effective_rank: x is empty on every rank");
   check_rows(res, x, n, "effective_rank");
-  std::vector<double> lambda = cpu::symmetric_eigenvalues(g, d);
-  std::sort(lambda.begin(), lambda.end(), std::greater<>());
-  const double threshold = params.rel_tol * std::max(lambda.front(), 0.0);
-  effective_rank_result r;
-  r.singular_values.resize(static_cast<std::size_t>(d));
-  double total = 0.0;
-  for (std::int64_t i = 0; i < d; ++i) {
-    const double l = lambda[static_cast<std::size_t>(i)];
-    double sv = 0.0;
-    if (l > threshold) sv = std::sqrt(l);
-    else ++r.zero_singular_values;
-    r.singular_values[static_cast<std::size_t>(i)] = sv;
-    total += sv;
-  }
-  EM_EXPECTS(total > 0.0, "effective_rank: x is all zeros; its singular values are all 0");
-  double h = 0.0;
-  for (const double sv : r.singular_values) {
-    const double p = sv / total + 1e-7;
-    h -= p * std::log(p);
-  }
-  r.effective_rank = std::exp(h);
-  return r;
+  return detail::effective_rank_from_gram_eigenvalues(cpu::symmetric_eigenvalues(g, d), params.rel_tol);
 }
 
 }  // namespace embed_metrics::distributed

@@ -15,12 +15,11 @@
 #include "dist/ring.hpp"
 #include "dist/row_layout.hpp"
 #include "embed_metrics/distributed.hpp"
+#include "metrics/entropy_common.hpp"
 
 namespace embed_metrics::distributed {
 namespace {
 
-constexpr double kPi = 3.14159265358979323846;
-constexpr double kLn2 = 0.69314718055994530942;
 
 double sq_distance(const float* a, const float* b, std::int64_t d) {
   double s = 0.0;
@@ -80,19 +79,6 @@ void check_input(matrix_view x, const char* what) {
   detail::check_host(x, "x", resources("cpu"));
   detail::check_finite(x, "x");
   EM_EXPECTS(x.cols > 0, what, ": x has no columns");
-}
-
-// Digamma for x > 0 (as the single-process estimator).
-double digamma(double x) {
-  double r = 0.0;
-  while (x < 6.0) {
-    r -= 1.0 / x;
-    x += 1.0;
-  }
-  const double f = 1.0 / (x * x);
-  const double series =
-      f * (-1.0 / 12 + f * (1.0 / 120 + f * (-1.0 / 252 + f * (1.0 / 240 + f * (-1.0 / 132)))));
-  return r + std::log(x) - 0.5 / x + series;
 }
 
 // Inserts v into the ascending list of the k smallest (doubles kept as bits).
@@ -280,11 +266,8 @@ knn_entropy_result knn_entropy(const resources& res, matrix_view x, const knn_en
   }
   sum_log.all_reduce(*comm);
   if (r.zero_distance_rows > 0) r.zero_eps_replacement = smallest_positive;
-  const double dd = static_cast<double>(d);
-  const double log_vd = 0.5 * dd * std::log(kPi) - std::lgamma(0.5 * dd + 1.0);
-  const double h = digamma(static_cast<double>(layout.total)) - digamma(static_cast<double>(k)) + log_vd +
-                   dd * sum_log.value(0) / static_cast<double>(layout.total);
-  r.entropy = params.unit == entropy_unit::bits ? h / kLn2 : h;
+  r.entropy = detail::in_unit(detail::kozachenko_leonenko_nats(layout.total, k, d, sum_log.value(0)),
+                              params.unit);
   return r;
 }
 

@@ -29,4 +29,21 @@ inline constexpr double kLn2 = 0.69314718055994530942;
 /// those of the n x n Gram matrix of the centred rows over n - 1, and d - n zeros.
 [[nodiscard]] std::vector<double> covariance_eigenvalues(const resources& res, matrix_view x);
 
+/// The Kozachenko-Leonenko estimate in nats, psi(n) - psi(k) + log V_d +
+/// d/n sum_i log eps_i, from @p sum_log = sum_i log eps_i (the k-th
+/// neighbour distances) of @p n rows of @p d columns.
+[[nodiscard]] double kozachenko_leonenko_nats(std::int64_t n, std::int64_t k, std::int64_t d,
+                                              double sum_log);
+
+/// The Gaussian entropy from the d eigenvalues @p lambda of the sample
+/// covariance: those at or below rel_tol x the largest count at that floor.
+[[nodiscard]] gaussian_entropy_result gaussian_entropy_from_eigenvalues(
+    const std::vector<double>& lambda, const gaussian_entropy_params& params);
+
+/// RankMe from the eigenvalues @p lambda of a Gram matrix of the rows (the
+/// squared singular values, any order); those at or below rel_tol x the
+/// largest are zero singular values.
+[[nodiscard]] effective_rank_result effective_rank_from_gram_eigenvalues(std::vector<double> lambda,
+                                                                         double rel_tol);
+
 }  // namespace embed_metrics::detail

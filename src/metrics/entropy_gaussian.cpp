@@ -19,27 +19,7 @@ gaussian_entropy_result gaussian_entropy(const resources& res, matrix_view x,
              x.rows);
   EM_EXPECTS(params.rel_tol > 0.0 && params.rel_tol < 1.0, "gaussian_entropy: rel_tol = ",
              params.rel_tol, "; it must lie in (0, 1)");
-  const std::int64_t d = x.cols;
-  std::vector<double> lambda = detail::covariance_eigenvalues(res, x);
-  const double lambda_max = *std::max_element(lambda.begin(), lambda.end());
-  EM_EXPECTS(lambda_max > 0.0, "gaussian_entropy: every column of x is constant, so the covariance "
-             "is zero and the Gaussian entropy is -infinity");
-  gaussian_entropy_result r;
-  r.unit = params.unit;
-  r.eigenvalue_floor = params.rel_tol * lambda_max;
-  double log_det = 0.0;
-  for (const double l : lambda) {
-    if (l <= r.eigenvalue_floor) {
-      ++r.null_eigenvalues;
-      log_det += std::log(r.eigenvalue_floor);
-    } else {
-      log_det += std::log(l);
-    }
-  }
-  r.log_det = log_det;
-  const double h = 0.5 * (static_cast<double>(d) * std::log(2.0 * detail::kPi * std::exp(1.0)) + log_det);
-  r.entropy = detail::in_unit(h, params.unit);
-  return r;
+  return detail::gaussian_entropy_from_eigenvalues(detail::covariance_eigenvalues(res, x), params);
 }
 
 }  // namespace embed_metrics

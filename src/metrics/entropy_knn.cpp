@@ -11,24 +11,6 @@
 #include "metrics/entropy_common.hpp"
 
 namespace embed_metrics {
-namespace {
-
-// Digamma for x > 0: the recurrence psi(x) = psi(x + 1) - 1/x up to x >= 6,
-// then the asymptotic series (error below 1e-15 there).
-double digamma(double x) {
-  double r = 0.0;
-  while (x < 6.0) {
-    r -= 1.0 / x;
-    x += 1.0;
-  }
-  const double f = 1.0 / (x * x);
-  const double series =
-      f * (-1.0 / 12 + f * (1.0 / 120 + f * (-1.0 / 252 + f * (1.0 / 240 + f * (-1.0 / 132)))));
-  return r + std::log(x) - 0.5 / x + series;
-}
-
-}  // namespace
-
 knn_entropy_result knn_entropy(const resources& res, matrix_view x, const knn_entropy_params& params) {
   detail::check_matrix(x, "x");
   EM_EXPECTS(x.cols > 0, "knn_entropy: x has no columns");
@@ -59,11 +41,7 @@ knn_entropy_result knn_entropy(const resources& res, matrix_view x, const knn_en
     sum_log += std::log(e > 0.0 ? e : smallest_positive);
   }
   if (r.zero_distance_rows > 0) r.zero_eps_replacement = smallest_positive;
-  const double dd = static_cast<double>(d);
-  const double log_vd = 0.5 * dd * std::log(detail::kPi) - std::lgamma(0.5 * dd + 1.0);
-  const double h = digamma(static_cast<double>(n)) - digamma(static_cast<double>(k)) + log_vd +
-                   dd * sum_log / static_cast<double>(n);
-  r.entropy = detail::in_unit(h, params.unit);
+  r.entropy = detail::in_unit(detail::kozachenko_leonenko_nats(n, k, d, sum_log), params.unit);
   return r;
 }
 

@@ -10,6 +10,7 @@
 #include "core/validate.hpp"
 #include "cpu/lapack.hpp"
 #include "embed_metrics/entropy.hpp"
+#include "metrics/entropy_common.hpp"
 
 namespace embed_metrics {
 
@@ -29,28 +30,7 @@ effective_rank_result effective_rank(const resources& res, matrix_view x,
     std::vector<double> s;
     moments.gram(res, x, /*shift_by_first_row=*/false, g, s);
   }
-  std::vector<double> lambda = cpu::symmetric_eigenvalues(g, m);
-  std::sort(lambda.begin(), lambda.end(), std::greater<>());
-  const double threshold = params.rel_tol * std::max(lambda.front(), 0.0);
-  effective_rank_result r;
-  r.singular_values.resize(static_cast<std::size_t>(m));
-  double total = 0.0;
-  for (std::int64_t i = 0; i < m; ++i) {
-    const double l = lambda[static_cast<std::size_t>(i)];
-    double sv = 0.0;
-    if (l > threshold) sv = std::sqrt(l);
-    else ++r.zero_singular_values;
-    r.singular_values[static_cast<std::size_t>(i)] = sv;
-    total += sv;
-  }
-  EM_EXPECTS(total > 0.0, "effective_rank: x is all zeros; its singular values are all 0");
-  double h = 0.0;
-  for (const double sv : r.singular_values) {
-    const double p = sv / total + 1e-7;
-    h -= p * std::log(p);
-  }
-  r.effective_rank = std::exp(h);
-  return r;
+  return detail::effective_rank_from_gram_eigenvalues(cpu::symmetric_eigenvalues(g, m), params.rel_tol);
 }
 
 }  // namespace embed_metrics
