@@ -49,6 +49,7 @@ set(EM_LIBRARY_SOURCES
   src/cpu/cpu_backend.cpp
   src/cpu/distance_tile.cpp
   src/cpu/gram.cpp
+  src/cpu/group_means.cpp
   src/cpu/histogram.cpp
   src/cpu/hungarian.cpp
   src/cpu/kmeans_common.cpp

@@ -11,12 +11,11 @@
 
 #include "backend/label_free_dispatch.hpp"
 #include "core/validate.hpp"
+#include "cpu/group_means.hpp"
 #include "embed_metrics/resources.hpp"
 
 namespace embed_metrics::cpu {
 namespace {
-
-constexpr std::int64_t kColumnChunk = 16;
 
 class cpu_cluster_scores final : public detail::cluster_score_ops {
  public:
@@ -30,23 +29,7 @@ class cpu_cluster_scores final : public detail::cluster_score_ops {
     const std::int64_t d = x.cols;
     detail::cluster_moments m;
     m.k = k;
-    m.counts.assign(static_cast<std::size_t>(k), 0);
-    for (const std::int64_t l : dense) ++m.counts[static_cast<std::size_t>(l)];
-    m.centroids.assign(static_cast<std::size_t>(k * d), 0.0);
-    const std::int64_t chunks = (d + kColumnChunk - 1) / kColumnChunk;
-#pragma omp parallel for num_threads(threads) schedule(static)
-    for (std::int64_t c = 0; c < chunks; ++c) {
-      const std::int64_t j0 = c * kColumnChunk;
-      const std::int64_t j1 = std::min(d, j0 + kColumnChunk);
-      for (std::int64_t i = 0; i < n; ++i) {
-        const float* r = x.row(i);
-        double* cen = m.centroids.data() + dense[static_cast<std::size_t>(i)] * d;
-        for (std::int64_t j = j0; j < j1; ++j) cen[j] += r[j];
-      }
-      for (std::int64_t l = 0; l < k; ++l)
-        for (std::int64_t j = j0; j < j1; ++j)
-          m.centroids[static_cast<std::size_t>(l * d + j)] /= static_cast<double>(m.counts[static_cast<std::size_t>(l)]);
-    }
+    group_means(x, dense, k, threads, m.counts, m.centroids);
     std::vector<double> sq(static_cast<std::size_t>(n));
 #pragma omp parallel for num_threads(threads) schedule(static)
     for (std::int64_t i = 0; i < n; ++i) {

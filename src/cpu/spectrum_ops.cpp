@@ -10,12 +10,12 @@
 #include "core/validate.hpp"
 #include "cpu/blas.hpp"
 #include "cpu/gram.hpp"
+#include "cpu/group_means.hpp"
 #include "embed_metrics/resources.hpp"
 
 namespace embed_metrics::cpu {
 namespace {
 
-constexpr std::int64_t kColumnChunk = 16;
 constexpr std::int64_t kResidualRows = 2048;
 
 class cpu_spectrum final : public detail::spectrum_ops {
@@ -51,23 +51,7 @@ class cpu_spectrum final : public detail::spectrum_ops {
     const std::int64_t d = x.cols;
     detail::group_scatter s;
     s.groups = groups;
-    s.counts.assign(static_cast<std::size_t>(groups), 0);
-    for (const std::int64_t g : dense) ++s.counts[static_cast<std::size_t>(g)];
-    s.means.assign(static_cast<std::size_t>(groups * d), 0.0);
-    const std::int64_t chunks = (d + kColumnChunk - 1) / kColumnChunk;
-#pragma omp parallel for num_threads(threads) schedule(static)
-    for (std::int64_t c = 0; c < chunks; ++c) {
-      const std::int64_t j0 = c * kColumnChunk;
-      const std::int64_t j1 = std::min(d, j0 + kColumnChunk);
-      for (std::int64_t i = 0; i < n; ++i) {
-        const float* r = x.row(i);
-        double* mu = s.means.data() + dense[static_cast<std::size_t>(i)] * d;
-        for (std::int64_t j = j0; j < j1; ++j) mu[j] += r[j];
-      }
-      for (std::int64_t g = 0; g < groups; ++g)
-        for (std::int64_t j = j0; j < j1; ++j)
-          s.means[static_cast<std::size_t>(g * d + j)] /= static_cast<double>(s.counts[static_cast<std::size_t>(g)]);
-    }
+    group_means(x, dense, groups, threads, s.counts, s.means);
     s.within.assign(static_cast<std::size_t>(d * d), 0.0);
     std::vector<double> resid(static_cast<std::size_t>(std::min(n, kResidualRows) * d));
     for (std::int64_t i0 = 0; i0 < n; i0 += kResidualRows) {
