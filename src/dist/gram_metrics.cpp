@@ -11,13 +11,12 @@
 #include "core/validate.hpp"
 #include "cpu/lapack.hpp"
 #include "dist/exact_sum.hpp"
+#include "dist/moments.hpp"
 #include "dist/row_layout.hpp"
 #include "embed_metrics/distributed.hpp"
 #include "metrics/entropy_common.hpp"
 
-namespace embed_metrics::distributed {
-namespace {
-
+namespace embed_metrics::detail {
 
 // The upper triangle of Y^T Y and the column sums of Y = X - shift, over all
 // ranks; shift is the first global row (as the single-process covariance
@@ -25,7 +24,7 @@ namespace {
 void global_moments(const resources& res, communicator& comm, matrix_view x, bool shift_by_first,
                     std::vector<double>& g, std::vector<double>& s, std::int64_t& n) {
   const std::int64_t d = x.cols;
-  const auto layout = detail::row_layout::of(comm, x.rows);
+  const auto layout = row_layout::of(comm, x.rows);
   n = layout.total;
   std::vector<double> shift(static_cast<std::size_t>(d), 0.0);
   if (shift_by_first) {
@@ -38,17 +37,17 @@ void global_moments(const resources& res, communicator& comm, matrix_view x, boo
   for (std::int64_t i = 0; i < x.rows; ++i)
     for (std::int64_t j = 0; j < d; ++j)
       most = std::max(most, std::fabs(static_cast<double>(x.row(i)[j]) - shift[static_cast<std::size_t>(j)]));
-  most = detail::global_max(comm, most);
-  const int q1 = detail::exact_exponent(most);
-  const int q2 = detail::exact_exponent(most * most);
+  most = global_max(comm, most);
+  const int q1 = exact_exponent(most);
+  const int q2 = exact_exponent(most * most);
   const auto tri = static_cast<std::size_t>(d * (d + 1) / 2);
-  detail::exact_sums sum2(tri, q2);
-  detail::exact_sums sum1(static_cast<std::size_t>(d), q1);
+  exact_sums sum2(tri, q2);
+  exact_sums sum1(static_cast<std::size_t>(d), q1);
   const int threads = res.threads();
 #pragma omp parallel num_threads(threads)
   {
-    detail::exact_sums my2(tri, q2);
-    detail::exact_sums my1(static_cast<std::size_t>(d), q1);
+    exact_sums my2(tri, q2);
+    exact_sums my1(static_cast<std::size_t>(d), q1);
     std::vector<double> y(static_cast<std::size_t>(d));
 #pragma omp for schedule(static) nowait
     for (std::int64_t i = 0; i < x.rows; ++i) {
@@ -82,6 +81,11 @@ void global_moments(const resources& res, communicator& comm, matrix_view x, boo
   }
 }
 
+}  // namespace embed_metrics::detail
+
+namespace embed_metrics::distributed {
+namespace {
+
 void check_rows(const resources& res, matrix_view x, std::int64_t n, const char* what) {
   EM_EXPECTS(n >= x.cols, "distributed ", what, ": ", n, " rows over all ranks but ", x.cols,
              " dimensions; below d rows the single-process function (the n x n Gram) is the way");
@@ -102,7 +106,7 @@ gaussian_entropy_result gaussian_entropy(const resources& res, matrix_view x,
   std::vector<double> g;
   std::vector<double> s;
   std::int64_t n = 0;
-  global_moments(res, *comm, x, /*shift_by_first=*/true, g, s, n);
+  detail::global_moments(res, *comm, x, /*shift_by_first=*/true, g, s, n);
   EM_EXPECTS(n >= 2, "gaussian_entropy: the sample covariance needs at least 2 rows; there are ", n);
   check_rows(res, x, n, "gaussian_entropy");
   std::vector<double> cov = detail::covariance_from_gram(g, s, n, d);
@@ -121,7 +125,7 @@ effective_rank_result effective_rank(const resources& res, matrix_view x,
   std::vector<double> g;
   std::vector<double> s;
   std::int64_t n = 0;
-  global_moments(res, *comm, x, /*shift_by_first=*/false, g, s, n);
+  detail::global_moments(res, *comm, x, /*shift_by_first=*/false, g, s, n);
   EM_EXPECTS(n > 0 && d > 0, "effective_rank: x is empty on every rank");
   check_rows(res, x, n, "effective_rank");
   return detail::effective_rank_from_gram_eigenvalues(cpu::symmetric_eigenvalues(g, d), params.rel_tol);

@@ -1,0 +1,161 @@
+// Davies-Bouldin and Calinski-Harabasz over ranks: the per-cluster sums and
+// counts all-reduced (the centroids), then the per-cluster sums of the
+// distances and squared distances to them (the scatter terms), each in
+// order-free sums; the k x k finish is that of one process
+// (src/metrics/cluster_scores.cpp) on the same numbers.
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/check.hpp"
+#include "core/validate.hpp"
+#include "dist/exact_sum.hpp"
+#include "dist/row_layout.hpp"
+#include "embed_metrics/distributed.hpp"
+
+namespace embed_metrics::distributed {
+namespace {
+
+struct moments {
+  std::int64_t n = 0;
+  std::int64_t k = 0;
+  std::vector<std::int64_t> counts;
+  std::vector<double> centroids;       // k x d
+  std::vector<double> distance_sum;    // per cluster: sum of |x_i - c|
+  std::vector<double> sqdistance_sum;  // per cluster: sum of |x_i - c|^2
+};
+
+moments moments_of(const resources& res, matrix_view x, label_view labels, const char* metric) {
+  detail::check_matrix(x, "x");
+  detail::check_host(x, "x", resources("cpu"));
+  detail::check_finite(x, "x");
+  detail::check_labels(labels, "labels");
+  detail::check_same_rows(x, labels, "x", "labels");
+  EM_EXPECTS(x.cols > 0, metric, ": x has no columns");
+  const auto comm = detail::comm_of(res);
+  const auto layout = detail::row_layout::of(*comm, x.rows);
+  const std::vector<std::int64_t> values = detail::global_values(*comm, labels.data, labels.size);
+  moments m;
+  m.n = layout.total;
+  m.k = static_cast<std::int64_t>(values.size());
+  const std::int64_t k = m.k;
+  const std::int64_t d = x.cols;
+  if (k < 2 || k > m.n - 1)
+    throw metric_undefined(detail::cat(metric, ": the labels have ", k, " distinct value", k == 1 ? "" : "s",
+                                       " for ", m.n, " rows; the score is defined for 2 to n - 1 = ",
+                                       m.n - 1, " clusters"));
+  std::vector<std::int64_t> id(static_cast<std::size_t>(x.rows));
+  m.counts.assign(static_cast<std::size_t>(k), 0);
+  double most = 0.0;
+  for (std::int64_t i = 0; i < x.rows; ++i) {
+    id[static_cast<std::size_t>(i)] = std::lower_bound(values.begin(), values.end(), labels.data[i]) - values.begin();
+    ++m.counts[static_cast<std::size_t>(id[static_cast<std::size_t>(i)])];
+    for (std::int64_t j = 0; j < d; ++j) most = std::max(most, std::fabs(static_cast<double>(x.row(i)[j])));
+  }
+  comm->all_reduce_sum(m.counts.data(), m.counts.size());
+  most = detail::global_max(*comm, most);
+  detail::exact_sums sums(static_cast<std::size_t>(k * d), detail::exact_exponent(most));
+  for (std::int64_t i = 0; i < x.rows; ++i)
+    for (std::int64_t j = 0; j < d; ++j) sums.add(static_cast<std::size_t>(id[static_cast<std::size_t>(i)] * d + j), x.row(i)[j]);
+  sums.all_reduce(*comm);
+  m.centroids.resize(static_cast<std::size_t>(k * d));
+  for (std::int64_t c = 0; c < k; ++c)
+    for (std::int64_t j = 0; j < d; ++j)
+      m.centroids[static_cast<std::size_t>(c * d + j)] =
+          sums.value(static_cast<std::size_t>(c * d + j)) / static_cast<double>(m.counts[static_cast<std::size_t>(c)]);
+  // A point and its centroid both lie in the box of side 2 most.
+  const double reach = 2.0 * most * std::sqrt(static_cast<double>(d)) * 1.01;
+  detail::exact_sums dist(static_cast<std::size_t>(k), detail::exact_exponent(reach));
+  detail::exact_sums sq(static_cast<std::size_t>(k), detail::exact_exponent(reach * reach));
+  for (std::int64_t i = 0; i < x.rows; ++i) {
+    const std::int64_t c = id[static_cast<std::size_t>(i)];
+    const double* mu = m.centroids.data() + c * d;
+    double d2 = 0.0;
+    for (std::int64_t j = 0; j < d; ++j) {
+      const double e = x.row(i)[j] - mu[j];
+      d2 += e * e;
+    }
+    dist.add(static_cast<std::size_t>(c), std::sqrt(d2));
+    sq.add(static_cast<std::size_t>(c), d2);
+  }
+  dist.all_reduce(*comm);
+  sq.all_reduce(*comm);
+  m.distance_sum.resize(static_cast<std::size_t>(k));
+  m.sqdistance_sum.resize(static_cast<std::size_t>(k));
+  for (std::int64_t c = 0; c < k; ++c) {
+    m.distance_sum[static_cast<std::size_t>(c)] = dist.value(static_cast<std::size_t>(c));
+    m.sqdistance_sum[static_cast<std::size_t>(c)] = sq.value(static_cast<std::size_t>(c));
+  }
+  return m;
+}
+
+}  // namespace
+
+cluster_score_result davies_bouldin(const resources& res, matrix_view x, label_view labels,
+                                    const cluster_score_params&) {
+  const moments m = moments_of(res, x, labels, "davies_bouldin");
+  const std::int64_t k = m.k;
+  const std::int64_t d = x.cols;
+  std::vector<double> s(static_cast<std::size_t>(k));
+  for (std::int64_t i = 0; i < k; ++i)
+    s[static_cast<std::size_t>(i)] =
+        m.distance_sum[static_cast<std::size_t>(i)] / static_cast<double>(m.counts[static_cast<std::size_t>(i)]);
+  double total = 0.0;
+  for (std::int64_t i = 0; i < k; ++i) {
+    double worst = 0.0;
+    for (std::int64_t j = 0; j < k; ++j) {
+      if (j == i) continue;
+      double d2 = 0.0;
+      for (std::int64_t c = 0; c < d; ++c) {
+        const double diff = m.centroids[static_cast<std::size_t>(i * d + c)] - m.centroids[static_cast<std::size_t>(j * d + c)];
+        d2 += diff * diff;
+      }
+      if (d2 == 0.0)
+        throw metric_undefined(detail::cat("davies_bouldin: clusters ", i, " and ", j,
+                                           " (in sorted order of their labels) have the same centroid, "
+                                           "so their separation is 0 and the ratio does not exist"));
+      worst = std::max(worst, (s[static_cast<std::size_t>(i)] + s[static_cast<std::size_t>(j)]) / std::sqrt(d2));
+    }
+    total += worst;
+  }
+  cluster_score_result r;
+  r.score = total / static_cast<double>(k);
+  r.n = m.n;
+  r.clusters = k;
+  return r;
+}
+
+cluster_score_result calinski_harabasz(const resources& res, matrix_view x, label_view labels,
+                                       const cluster_score_params&) {
+  const moments m = moments_of(res, x, labels, "calinski_harabasz");
+  const std::int64_t k = m.k;
+  const std::int64_t n = m.n;
+  const std::int64_t d = x.cols;
+  std::vector<double> mean(static_cast<std::size_t>(d), 0.0);
+  for (std::int64_t i = 0; i < k; ++i)
+    for (std::int64_t c = 0; c < d; ++c)
+      mean[static_cast<std::size_t>(c)] +=
+          static_cast<double>(m.counts[static_cast<std::size_t>(i)]) * m.centroids[static_cast<std::size_t>(i * d + c)];
+  for (double& v : mean) v /= static_cast<double>(n);
+  double between = 0.0;
+  double within = 0.0;
+  for (std::int64_t i = 0; i < k; ++i) {
+    double d2 = 0.0;
+    for (std::int64_t c = 0; c < d; ++c) {
+      const double diff = m.centroids[static_cast<std::size_t>(i * d + c)] - mean[static_cast<std::size_t>(c)];
+      d2 += diff * diff;
+    }
+    between += static_cast<double>(m.counts[static_cast<std::size_t>(i)]) * d2;
+    within += m.sqdistance_sum[static_cast<std::size_t>(i)];
+  }
+  if (within == 0.0)
+    throw metric_undefined("calinski_harabasz: every point lies on its cluster's centroid "
+                           "(within-cluster dispersion 0), so the ratio does not exist");
+  cluster_score_result r;
+  r.score = (between / static_cast<double>(k - 1)) / (within / static_cast<double>(n - k));
+  r.n = n;
+  r.clusters = k;
+  return r;
+}
+
+}  // namespace embed_metrics::distributed

@@ -1,0 +1,320 @@
+// The label-free metrics of the report over ranks that need sums of rows
+// only: the covariance spectrum with alpha-ReQ and NESum (the d x d second
+// moments of dist/moments.hpp), the collapse std and the alignment (column
+// and row sums), LiDAR (per-group sums and counts, then the within-group
+// scatter). Every sum is order-free (dist/exact_sum.hpp), so the answer has
+// the same bits at any number of ranks; the d x d finish then runs on every
+// rank as one process runs it (src/metrics/spectrum_metrics.cpp).
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <limits>
+
+#include "core/check.hpp"
+#include "core/validate.hpp"
+#include "cpu/blas.hpp"
+#include "cpu/lapack.hpp"
+#include "cpu/symmetric_eigen.hpp"
+#include "dist/exact_sum.hpp"
+#include "dist/moments.hpp"
+#include "dist/row_layout.hpp"
+#include "embed_metrics/distributed.hpp"
+#include "metrics/entropy_common.hpp"
+
+namespace embed_metrics::distributed {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+void check_rows_of(matrix_view x, const char* name) {
+  detail::check_matrix(x, name);
+  detail::check_host(x, name, resources("cpu"));
+  detail::check_finite(x, name);
+}
+
+// The alpha-ReQ fit of the single-process spectrum_metrics(), on the same
+// sorted eigenvalues: the same formula, the same reasons when undefined.
+void fit_alpha(const std::vector<double>& lambda, const spectrum_metrics_params& p,
+               spectrum_metrics_result& r) {
+  const auto count = static_cast<std::int64_t>(lambda.size());
+  const double floor = lambda.empty() ? 0.0 : p.rel_floor * lambda.front();
+  std::int64_t above = 0;
+  while (above < count && lambda[static_cast<std::size_t>(above)] > floor) ++above;
+  const std::int64_t last = p.fit_last == 0 ? above : std::min(p.fit_last, above);
+  r.alpha_req_first = p.fit_first;
+  r.alpha_req_last = last;
+  if (last - p.fit_first + 1 < 2) {
+    r.alpha_req = kNaN;
+    r.alpha_req_r2 = kNaN;
+    r.alpha_req_undefined = detail::cat(
+        "alpha-ReQ: ", std::max<std::int64_t>(0, last - p.fit_first + 1), " eigenvalue(s) above ",
+        p.rel_floor, " x the largest in the fit range ", p.fit_first, " .. ",
+        p.fit_last == 0 ? std::string("last") : std::to_string(p.fit_last), "; a power law needs at least 2");
+    return;
+  }
+  const std::int64_t m = last - p.fit_first + 1;
+  double mx = 0.0, my = 0.0;
+  for (std::int64_t i = p.fit_first; i <= last; ++i) {
+    mx += std::log(static_cast<double>(i));
+    my += std::log(lambda[static_cast<std::size_t>(i - 1)]);
+  }
+  mx /= static_cast<double>(m);
+  my /= static_cast<double>(m);
+  double sxx = 0.0, sxy = 0.0, syy = 0.0;
+  for (std::int64_t i = p.fit_first; i <= last; ++i) {
+    const double dx = std::log(static_cast<double>(i)) - mx;
+    const double dy = std::log(lambda[static_cast<std::size_t>(i - 1)]) - my;
+    sxx += dx * dx;
+    sxy += dx * dy;
+    syy += dy * dy;
+  }
+  r.alpha_req = -sxy / sxx;
+  r.alpha_req_r2 = syy > 0.0 ? (sxy * sxy) / (sxx * syy) : 1.0;
+}
+
+// 1 / ||row|| in double for every row of x; a zero row is an error naming @p what.
+std::vector<double> inverse_norms(communicator& comm, matrix_view x, std::int64_t first, const char* what) {
+  std::vector<double> inv(static_cast<std::size_t>(x.rows));
+  for (std::int64_t i = 0; i < x.rows; ++i) {
+    double s = 0.0;
+    for (std::int64_t j = 0; j < x.cols; ++j) s += static_cast<double>(x.row(i)[j]) * x.row(i)[j];
+    EM_EXPECTS(s > 0.0, what, ": row ", first + i, " is all zeros and has no direction; drop it");
+    inv[static_cast<std::size_t>(i)] = 1.0 / std::sqrt(s);
+  }
+  (void)comm;
+  return inv;
+}
+
+double largest_abs(communicator& comm, matrix_view x) {
+  double most = 0.0;
+  for (std::int64_t i = 0; i < x.rows; ++i)
+    for (std::int64_t j = 0; j < x.cols; ++j) most = std::max(most, std::fabs(static_cast<double>(x.row(i)[j])));
+  return detail::global_max(comm, most);
+}
+
+}  // namespace
+
+spectrum_metrics_result spectrum_metrics(const resources& res, matrix_view x,
+                                         const spectrum_metrics_params& params) {
+  check_rows_of(x, "x");
+  EM_EXPECTS(params.fit_first >= 1, "spectrum metrics: fit_first = ", params.fit_first,
+             "; eigenvalue indices start at 1");
+  EM_EXPECTS(params.fit_last == 0 || params.fit_last > params.fit_first, "spectrum metrics: fit_last = ",
+             params.fit_last, " must be 0 (all) or above fit_first = ", params.fit_first);
+  EM_EXPECTS(params.rel_floor >= 0.0 && params.rel_floor < 1.0, "spectrum metrics: rel_floor = ",
+             params.rel_floor, "; it must lie in [0, 1)");
+  const auto comm = detail::comm_of(res);
+  const std::int64_t d = x.cols;
+  std::vector<double> g;
+  std::vector<double> s;
+  std::int64_t n = 0;
+  detail::global_moments(res, *comm, x, /*shift_by_first=*/true, g, s, n);
+  EM_EXPECTS(n >= 2 && d >= 1, "spectrum metrics: x is ", n, "x", d,
+             " over all ranks; the sample covariance needs at least 2 rows and 1 column");
+  EM_EXPECTS(n >= d, "distributed spectrum metrics: ", n, " rows over all ranks but ", d,
+             " dimensions; below d rows the single-process function (the n x n Gram) is the way");
+  std::vector<double> cov = detail::covariance_from_gram(g, s, n, d);
+  std::vector<double> lambda = cpu::symmetric_eigenvalues(cov, d);
+  std::sort(lambda.begin(), lambda.end(), std::greater<>());
+  lambda.resize(static_cast<std::size_t>(std::min(n - 1, d)));
+  for (double& v : lambda) v = std::max(v, 0.0);
+  spectrum_metrics_result r;
+  r.n = n;
+  r.d = d;
+  r.spectrum = std::move(lambda);
+  fit_alpha(r.spectrum, params, r);
+  const double top = r.spectrum.front();
+  if (top > 0.0) {
+    double sum = 0.0;
+    for (const double v : r.spectrum) sum += v;
+    r.nesum = sum / top;
+  } else {
+    r.nesum = kNaN;
+    r.nesum_undefined = "NESum: every covariance eigenvalue is 0 (all rows are equal)";
+  }
+  return r;
+}
+
+collapse_std_result collapse_std(const resources& res, matrix_view x, const collapse_std_params&) {
+  check_rows_of(x, "x");
+  const auto comm = detail::comm_of(res);
+  const auto layout = detail::row_layout::of(*comm, x.rows);
+  const std::int64_t n = layout.total;
+  const std::int64_t d = x.cols;
+  EM_EXPECTS(n >= 2 && d >= 1, "collapse std: x is ", n, "x", d,
+             " over all ranks; a standard deviation needs at least 2 rows");
+  const std::vector<double> inv =
+      inverse_norms(*comm, x, layout.offset[static_cast<std::size_t>(layout.rank)], "collapse std");
+  // Two passes, as one process: the column means, then the squared
+  // deviations from them (the components of unit rows lie in [-1, 1]).
+  detail::exact_sums sum(static_cast<std::size_t>(d), detail::exact_exponent(1.0));
+  for (std::int64_t i = 0; i < x.rows; ++i)
+    for (std::int64_t j = 0; j < d; ++j)
+      sum.add(static_cast<std::size_t>(j), x.row(i)[j] * inv[static_cast<std::size_t>(i)]);
+  sum.all_reduce(*comm);
+  std::vector<double> mean(static_cast<std::size_t>(d));
+  for (std::int64_t j = 0; j < d; ++j) mean[static_cast<std::size_t>(j)] = sum.value(static_cast<std::size_t>(j)) / static_cast<double>(n);
+  detail::exact_sums dev(static_cast<std::size_t>(d), detail::exact_exponent(4.0));
+  for (std::int64_t i = 0; i < x.rows; ++i)
+    for (std::int64_t j = 0; j < d; ++j) {
+      const double e = x.row(i)[j] * inv[static_cast<std::size_t>(i)] - mean[static_cast<std::size_t>(j)];
+      dev.add(static_cast<std::size_t>(j), e * e);
+    }
+  dev.all_reduce(*comm);
+  double total = 0.0;
+  for (std::int64_t j = 0; j < d; ++j) total += std::sqrt(dev.value(static_cast<std::size_t>(j)) / static_cast<double>(n - 1));
+  collapse_std_result r;
+  r.collapse_std = total / static_cast<double>(d);
+  r.healthy = 1.0 / std::sqrt(static_cast<double>(d));
+  r.n = n;
+  r.d = d;
+  return r;
+}
+
+alignment_result alignment(const resources& res, matrix_view a, matrix_view b, const alignment_params& params) {
+  check_rows_of(a, "a");
+  check_rows_of(b, "b");
+  EM_EXPECTS(a.rows == b.rows && a.cols == b.cols, "alignment: the views are ", a.rows, "x", a.cols, " and ",
+             b.rows, "x", b.cols, " on this rank; row i of both must be one image, so the shapes must match");
+  EM_EXPECTS(std::isfinite(params.alpha) && params.alpha > 0.0, "alignment: alpha = ", params.alpha,
+             "; it must be positive (the paper uses 2)");
+  const auto comm = detail::comm_of(res);
+  const auto layout = detail::row_layout::of(*comm, a.rows);
+  EM_EXPECTS(layout.total >= 1 && a.cols >= 1, "alignment: the views are empty on every rank");
+  const std::int64_t first = layout.offset[static_cast<std::size_t>(layout.rank)];
+  const std::vector<double> ia = inverse_norms(*comm, a, first, "alignment (a)");
+  const std::vector<double> ib = inverse_norms(*comm, b, first, "alignment (b)");
+  // Unit rows are at most 2 apart: every term is at most 2^alpha.
+  detail::exact_sums sum(1, detail::exact_exponent(std::pow(2.0, params.alpha) * 1.01));
+  for (std::int64_t i = 0; i < a.rows; ++i) {
+    double d2 = 0.0;
+    for (std::int64_t j = 0; j < a.cols; ++j) {
+      const double diff = a.row(i)[j] * ia[static_cast<std::size_t>(i)] - b.row(i)[j] * ib[static_cast<std::size_t>(i)];
+      d2 += diff * diff;
+    }
+    sum.add(0, params.alpha == 2.0 ? d2 : std::pow(d2, 0.5 * params.alpha));
+  }
+  sum.all_reduce(*comm);
+  alignment_result r;
+  r.n = layout.total;
+  r.d = a.cols;
+  r.alignment = sum.value(0) / static_cast<double>(layout.total);
+  return r;
+}
+
+lidar_result lidar(const resources& res, matrix_view x, label_view groups, const lidar_params& params) {
+  check_rows_of(x, "x");
+  detail::check_labels(groups, "groups");
+  detail::check_same_rows(x, groups, "x", "groups");
+  EM_EXPECTS(x.cols >= 1, "lidar: x has no columns");
+  EM_EXPECTS(std::isfinite(params.delta) && params.delta > 0.0, "lidar: delta = ", params.delta,
+             "; the ridge on the within-group scatter must be positive");
+  EM_EXPECTS(std::isfinite(params.eps) && params.eps >= 0.0, "lidar: eps = ", params.eps,
+             "; it must be at least 0");
+  const auto comm = detail::comm_of(res);
+  const auto layout = detail::row_layout::of(*comm, x.rows);
+  // Group ids are global: each rank maps its rows' ids into the sorted union.
+  const std::vector<std::int64_t> values = detail::global_values(*comm, groups.data, groups.size);
+  const auto g = static_cast<std::int64_t>(values.size());
+  const std::int64_t n = layout.total;
+  const std::int64_t d = x.cols;
+  if (g < 2)
+    throw metric_undefined(detail::cat("lidar: the group ids have ", g,
+                                       " distinct value(s); LiDAR needs at least 2 source images"));
+  if (g == n)
+    throw metric_undefined("lidar: every group has one row, so there is no within-group scatter; "
+                           "give each source image at least 2 views");
+  std::vector<std::int64_t> id(static_cast<std::size_t>(x.rows));
+  std::vector<std::int64_t> counts(static_cast<std::size_t>(g), 0);
+  for (std::int64_t i = 0; i < x.rows; ++i) {
+    id[static_cast<std::size_t>(i)] = std::lower_bound(values.begin(), values.end(), groups.data[i]) - values.begin();
+    ++counts[static_cast<std::size_t>(id[static_cast<std::size_t>(i)])];
+  }
+  comm->all_reduce_sum(counts.data(), counts.size());
+  const double most = largest_abs(*comm, x);
+  detail::exact_sums sums(static_cast<std::size_t>(g * d), detail::exact_exponent(most));
+  for (std::int64_t i = 0; i < x.rows; ++i)
+    for (std::int64_t j = 0; j < d; ++j)
+      sums.add(static_cast<std::size_t>(id[static_cast<std::size_t>(i)] * d + j), x.row(i)[j]);
+  sums.all_reduce(*comm);
+  std::vector<double> means(static_cast<std::size_t>(g * d));
+  for (std::int64_t a = 0; a < g; ++a)
+    for (std::int64_t j = 0; j < d; ++j)
+      means[static_cast<std::size_t>(a * d + j)] =
+          sums.value(static_cast<std::size_t>(a * d + j)) / static_cast<double>(counts[static_cast<std::size_t>(a)]);
+  // The within-group scatter W = sum_i (x_i - mu_g)(x_i - mu_g)^T, upper triangle.
+  const auto tri = static_cast<std::size_t>(d * (d + 1) / 2);
+  detail::exact_sums within(tri, detail::exact_exponent(4.0 * most * most * 1.01));
+  std::vector<double> y(static_cast<std::size_t>(d));
+  for (std::int64_t i = 0; i < x.rows; ++i) {
+    const double* mu = means.data() + id[static_cast<std::size_t>(i)] * d;
+    for (std::int64_t j = 0; j < d; ++j) y[static_cast<std::size_t>(j)] = x.row(i)[j] - mu[j];
+    std::size_t e = 0;
+    for (std::int64_t a = 0; a < d; ++a)
+      for (std::int64_t b = a; b < d; ++b, ++e) within.add(e, y[static_cast<std::size_t>(a)] * y[static_cast<std::size_t>(b)]);
+  }
+  within.all_reduce(*comm);
+  // From here every rank finishes as one process does (spectrum_metrics.cpp).
+  std::vector<double> sw(static_cast<std::size_t>(d * d));
+  {
+    std::size_t e = 0;
+    for (std::int64_t a = 0; a < d; ++a)
+      for (std::int64_t b = a; b < d; ++b, ++e) {
+        const double v = within.value(e) / static_cast<double>(n);
+        sw[static_cast<std::size_t>(a * d + b)] = v;
+        sw[static_cast<std::size_t>(b * d + a)] = v;
+      }
+  }
+  for (std::int64_t i = 0; i < d; ++i) sw[static_cast<std::size_t>(i * d + i)] += params.delta;
+  std::vector<double> mu(static_cast<std::size_t>(d), 0.0);
+  for (std::int64_t a = 0; a < g; ++a)
+    for (std::int64_t j = 0; j < d; ++j) mu[static_cast<std::size_t>(j)] += means[static_cast<std::size_t>(a * d + j)];
+  for (double& v : mu) v /= static_cast<double>(g);
+  std::vector<double> centred(means);
+  for (std::int64_t a = 0; a < g; ++a)
+    for (std::int64_t j = 0; j < d; ++j) centred[static_cast<std::size_t>(a * d + j)] -= mu[static_cast<std::size_t>(j)];
+  std::vector<double> sb(static_cast<std::size_t>(d * d), 0.0);
+  cpu::dgemm_tn(d, d, g, 1.0 / static_cast<double>(g), centred.data(), d, centred.data(), d, 0.0, sb.data(), d,
+                res.threads());
+  const std::vector<double> w = cpu::symmetric_eigen(sw, d);  // sw now holds the eigenvectors as rows
+  std::vector<double> at(static_cast<std::size_t>(d * d));
+  for (std::int64_t k = 0; k < d; ++k) {
+    const double f = 1.0 / std::sqrt(std::max(w[static_cast<std::size_t>(k)], params.delta * 0.5));
+    for (std::int64_t j = 0; j < d; ++j) at[static_cast<std::size_t>(j * d + k)] = sw[static_cast<std::size_t>(k * d + j)] * f;
+  }
+  std::vector<double> tmp(static_cast<std::size_t>(d * d), 0.0);
+  cpu::dgemm_tn(d, d, d, 1.0, sb.data(), d, at.data(), d, 0.0, tmp.data(), d, res.threads());
+  std::vector<double> m(static_cast<std::size_t>(d * d), 0.0);
+  cpu::dgemm_tn(d, d, d, 1.0, at.data(), d, tmp.data(), d, 0.0, m.data(), d, res.threads());
+  for (std::int64_t i = 0; i < d; ++i)
+    for (std::int64_t j = i + 1; j < d; ++j) {
+      const double v = 0.5 * (m[static_cast<std::size_t>(i * d + j)] + m[static_cast<std::size_t>(j * d + i)]);
+      m[static_cast<std::size_t>(i * d + j)] = v;
+      m[static_cast<std::size_t>(j * d + i)] = v;
+    }
+  std::vector<double> lambda = cpu::symmetric_eigenvalues(m, d);
+  std::sort(lambda.begin(), lambda.end(), std::greater<>());
+  double total = 0.0;
+  for (double& v : lambda) {
+    v = std::max(v, 0.0);
+    total += v;
+  }
+  if (!(total > 0.0))
+    throw metric_undefined("lidar: all group means are equal (between-group scatter 0), so the "
+                           "discriminant spectrum is 0 and its effective rank does not exist");
+  double h = 0.0;
+  for (const double v : lambda) {
+    const double p = v / total + params.eps;
+    h -= p * std::log(p);
+  }
+  lidar_result r;
+  r.lidar = std::exp(h);
+  r.eigenvalues = std::move(lambda);
+  r.groups = g;
+  r.n = n;
+  r.d = d;
+  return r;
+}
+
+}  // namespace embed_metrics::distributed
