@@ -53,15 +53,7 @@ double distance(silhouette_metric m, const float* a, const float* b, std::int64_
 }
 
 detail::ring_block own_block(matrix_view x, const detail::row_layout& layout, std::int64_t width) {
-  detail::ring_block b;
-  b.first = layout.offset[static_cast<std::size_t>(layout.rank)];
-  b.rows = x.rows;
-  b.x.resize(static_cast<std::size_t>(x.rows * x.cols));
-  for (std::int64_t i = 0; i < x.rows; ++i)
-    std::memcpy(b.x.data() + i * x.cols, x.row(i), sizeof(float) * static_cast<std::size_t>(x.cols));
-  b.tag.assign(static_cast<std::size_t>(x.rows), 0);
-  b.state.assign(static_cast<std::size_t>(x.rows * width), 0);
-  return b;
+  return detail::block_of_rows(x, layout.offset[static_cast<std::size_t>(layout.rank)], width);
 }
 
 double largest_norm(communicator& comm, matrix_view x) {

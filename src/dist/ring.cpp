@@ -36,6 +36,18 @@ std::size_t bytes_of(std::int64_t rows, std::int64_t d, std::int64_t width) {
 
 }  // namespace
 
+ring_block block_of_rows(matrix_view x, std::int64_t first, std::int64_t width) {
+  ring_block b;
+  b.first = first;
+  b.rows = x.rows;
+  b.x.resize(static_cast<std::size_t>(x.rows * x.cols));
+  for (std::int64_t i = 0; i < x.rows; ++i)
+    std::memcpy(b.x.data() + i * x.cols, x.row(i), sizeof(float) * static_cast<std::size_t>(x.cols));
+  b.tag.assign(static_cast<std::size_t>(x.rows), 0);
+  b.state.assign(static_cast<std::size_t>(x.rows * width), 0);
+  return b;
+}
+
 void run_ring(communicator& comm, ring_block& own, std::int64_t d, std::int64_t width,
               const std::vector<std::int64_t>& counts, const std::vector<std::int64_t>& offsets,
               const std::function<void(ring_block&)>& fresh,

@@ -23,6 +23,10 @@ struct ring_block {
   std::vector<std::int64_t> state;  ///< per-row state, rows x state_width int64 (doubles bit-cast)
 };
 
+/// This rank's rows as a ring block (global rows from @p first), tags and a
+/// zero state of @p state_width words a row.
+ring_block block_of_rows(matrix_view x, std::int64_t first, std::int64_t state_width);
+
 /// Runs the ring: @p fresh(block) sets the state a block starts its journey with; @p pair(own, visitor) is called for every visiting block
 /// this rank must measure against its own (its state and the visitor's both
 /// updated), after @p self(own) for the pairs inside its own block. Returns

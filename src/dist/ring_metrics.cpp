@@ -1,0 +1,204 @@
+// The report's other pair metrics on the ring of dist/ring.hpp, each pair
+// measured once: uniformity (an order-free sum of exp(-t |z_i - z_j|^2) over
+// the pairs this rank measures, all-reduced) and the leave-one-out kNN
+// classifier accuracy (per row, its k nearest as (distance, global index,
+// label), merged in the order of distance then global index, so the lists
+// and the votes do not depend on which rank measured a pair).
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#include "core/check.hpp"
+#include "core/validate.hpp"
+#include "dist/exact_sum.hpp"
+#include "dist/ring.hpp"
+#include "dist/row_layout.hpp"
+#include "embed_metrics/distributed.hpp"
+
+namespace embed_metrics::distributed {
+namespace {
+
+double sq_distance(const float* a, const float* b, std::int64_t d) {
+  double s = 0.0;
+  for (std::int64_t j = 0; j < d; ++j) {
+    const double t = static_cast<double>(a[j]) - static_cast<double>(b[j]);
+    s += t * t;
+  }
+  return s;
+}
+
+void check_input(matrix_view x, const char* what) {
+  detail::check_matrix(x, "x");
+  detail::check_host(x, "x", resources("cpu"));
+  detail::check_finite(x, "x");
+  EM_EXPECTS(x.cols > 0, what, ": x has no columns");
+}
+
+// One neighbour candidate: three state words.
+struct candidate {
+  double distance;
+  std::int64_t index;
+  std::int64_t label;
+};
+
+bool before(double da, std::int64_t ia, double db, std::int64_t ib) {
+  return da < db || (da == db && ia < ib);
+}
+
+// Inserts (v, index, label) into the ascending list of @p k candidates held
+// in @p list (3 words each: distance bits, global index, label).
+void keep_nearest(std::int64_t* list, std::int64_t k, double v, std::int64_t index, std::int64_t label) {
+  auto dist = [&](std::int64_t e) {
+    double x;
+    std::memcpy(&x, list + 3 * e, sizeof x);
+    return x;
+  };
+  if (!before(v, index, dist(k - 1), list[3 * (k - 1) + 1])) return;
+  std::int64_t j = k - 1;
+  while (j > 0 && before(v, index, dist(j - 1), list[3 * (j - 1) + 1])) {
+    std::memcpy(list + 3 * j, list + 3 * (j - 1), 3 * sizeof(std::int64_t));
+    --j;
+  }
+  std::memcpy(list + 3 * j, &v, sizeof v);
+  list[3 * j + 1] = index;
+  list[3 * j + 2] = label;
+}
+
+void reset_lists(detail::ring_block& b, std::int64_t k) {
+  const double inf = std::numeric_limits<double>::infinity();
+  for (std::int64_t e = 0; e < b.rows * k; ++e) {
+    std::memcpy(b.state.data() + 3 * e, &inf, sizeof inf);
+    b.state[static_cast<std::size_t>(3 * e + 1)] = std::numeric_limits<std::int64_t>::max();
+    b.state[static_cast<std::size_t>(3 * e + 2)] = 0;
+  }
+}
+
+}  // namespace
+
+uniformity_result uniformity(const resources& res, matrix_view x, const uniformity_params& params) {
+  check_input(x, "distributed uniformity");
+  EM_EXPECTS(std::isfinite(params.t) && params.t > 0.0, "uniformity: t = ", params.t,
+             "; the temperature must be positive (the paper uses 2)");
+  const auto comm = detail::comm_of(res);
+  const auto layout = detail::row_layout::of(*comm, x.rows);
+  const std::int64_t n = layout.total;
+  const std::int64_t d = x.cols;
+  EM_EXPECTS(n >= 2, "uniformity: x has ", n, " rows over all ranks; it needs at least 2 (a pair)");
+  detail::ring_block own = detail::block_of_rows(x, layout.offset[static_cast<std::size_t>(layout.rank)], 0);
+  // The unit rows travel (norm in double, as one process; rounded to float).
+  for (std::int64_t i = 0; i < x.rows; ++i) {
+    float* z = own.x.data() + i * d;
+    double s = 0.0;
+    for (std::int64_t j = 0; j < d; ++j) s += static_cast<double>(z[j]) * z[j];
+    EM_EXPECTS(s > 0.0, "uniformity: row ", own.first + i, " of x is all zeros and has no direction; drop it");
+    const double inv = 1.0 / std::sqrt(s);
+    for (std::int64_t j = 0; j < d; ++j) z[j] = static_cast<float>(z[j] * inv);
+  }
+  // Every term exp(-t d^2) lies in (0, 1].
+  const int q = detail::exact_exponent(1.0);
+  detail::exact_sums total(1, q);
+  const int threads = res.threads();
+  auto measure = [&](const detail::ring_block& a, const detail::ring_block& b, bool same) {
+#pragma omp parallel num_threads(threads)
+    {
+      detail::exact_sums mine(1, q);
+#pragma omp for schedule(dynamic, 16) nowait
+      for (std::int64_t i = 0; i < a.rows; ++i)
+        for (std::int64_t j = same ? i + 1 : 0; j < b.rows; ++j)
+          mine.add(0, std::exp(-params.t * sq_distance(a.x.data() + i * d, b.x.data() + j * d, d)));
+#pragma omp critical
+      total.merge(mine);
+    }
+  };
+  detail::run_ring(
+      *comm, own, d, 0, layout.count, layout.offset, [](detail::ring_block&) {},
+      [&](detail::ring_block& a) { measure(a, a, true); },
+      [&](detail::ring_block& a, detail::ring_block& b) { measure(a, b, false); },
+      [](std::int64_t*, const std::int64_t*) {});
+  total.all_reduce(*comm);
+  uniformity_result r;
+  r.n = n;
+  r.d = d;
+  r.pairs = n * (n - 1) / 2;
+  const double sum = total.value(0);
+  if (sum == 0.0)
+    throw metric_undefined(detail::cat("uniformity: with t = ", params.t,
+                                       " every pair's exp(-t d^2) underflows to 0; use a smaller t"));
+  r.uniformity = std::log(sum / static_cast<double>(r.pairs));
+  return r;
+}
+
+double knn_accuracy(const resources& res, matrix_view x, label_view labels, std::int64_t k) {
+  check_input(x, "distributed knn_accuracy");
+  detail::check_labels(labels, "labels");
+  EM_EXPECTS(labels.size == x.rows, "distributed knn_accuracy: ", x.rows, " rows but ", labels.size,
+             " labels on this rank; give the labels of this rank's rows");
+  const auto comm = detail::comm_of(res);
+  const auto layout = detail::row_layout::of(*comm, x.rows);
+  EM_EXPECTS(k >= 1 && k <= layout.total - 1, "knn_accuracy: k = ", k, " needs 1 <= k <= n - 1 with n = ",
+             layout.total, " rows over all ranks");
+  const std::int64_t d = x.cols;
+  const std::int64_t width = 3 * k;
+  detail::ring_block own = detail::block_of_rows(x, layout.offset[static_cast<std::size_t>(layout.rank)], width);
+  for (std::int64_t i = 0; i < x.rows; ++i) own.tag[static_cast<std::size_t>(i)] = labels.data[i];
+  reset_lists(own, k);
+  const int threads = res.threads();
+  auto measure = [&](detail::ring_block& a, detail::ring_block& b, bool same) {
+    if (same) {
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 16)
+      for (std::int64_t i = 0; i < a.rows; ++i)
+        for (std::int64_t j = 0; j < a.rows; ++j)
+          if (j != i)
+            keep_nearest(a.state.data() + i * width, k, std::sqrt(sq_distance(a.x.data() + i * d, a.x.data() + j * d, d)),
+                         a.first + j, a.tag[static_cast<std::size_t>(j)]);
+      return;
+    }
+    std::vector<double> dist(static_cast<std::size_t>(a.rows * b.rows));
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 16)
+    for (std::int64_t i = 0; i < a.rows; ++i)
+      for (std::int64_t j = 0; j < b.rows; ++j) {
+        const double v = std::sqrt(sq_distance(a.x.data() + i * d, b.x.data() + j * d, d));
+        dist[static_cast<std::size_t>(i * b.rows + j)] = v;
+        keep_nearest(a.state.data() + i * width, k, v, b.first + j, b.tag[static_cast<std::size_t>(j)]);
+      }
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 16)
+    for (std::int64_t j = 0; j < b.rows; ++j)
+      for (std::int64_t i = 0; i < a.rows; ++i)
+        keep_nearest(b.state.data() + j * width, k, dist[static_cast<std::size_t>(i * b.rows + j)], a.first + i,
+                     a.tag[static_cast<std::size_t>(i)]);
+  };
+  detail::run_ring(
+      *comm, own, d, width, layout.count, layout.offset, [k](detail::ring_block& b) { reset_lists(b, k); },
+      [&](detail::ring_block& a) { measure(a, a, true); },
+      [&](detail::ring_block& a, detail::ring_block& b) { measure(a, b, false); },
+      [k](std::int64_t* mine, const std::int64_t* back) {
+        for (std::int64_t e = 0; e < k; ++e) {
+          double v;
+          std::memcpy(&v, back + 3 * e, sizeof v);
+          keep_nearest(mine, k, v, back[3 * e + 1], back[3 * e + 2]);
+        }
+      });
+  // The vote of one process (knn_accuracy in src/metrics/knn.cpp): scanning
+  // from the nearest, the first strict maximum wins.
+  std::int64_t correct = 0;
+  for (std::int64_t i = 0; i < x.rows; ++i) {
+    const std::int64_t* list = own.state.data() + i * width;
+    std::int64_t best_label = 0;
+    std::int64_t best_votes = 0;
+    for (std::int64_t c = 0; c < k; ++c) {
+      const std::int64_t lc = list[3 * c + 2];
+      std::int64_t v = 0;
+      for (std::int64_t e = 0; e < k; ++e) v += list[3 * e + 2] == lc;
+      if (v > best_votes) {
+        best_votes = v;
+        best_label = lc;
+      }
+    }
+    correct += best_label == labels.data[i];
+  }
+  return static_cast<double>(detail::global_sum(*comm, correct)) / static_cast<double>(layout.total);
+}
+
+}  // namespace embed_metrics::distributed
