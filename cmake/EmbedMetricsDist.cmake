@@ -11,13 +11,16 @@ set_property(CACHE EMBED_METRICS_NCCL PROPERTY STRINGS AUTO ON OFF)
 # reached through cuda/core/nccl.hpp; nccl_dispatch.cpp loads it).
 set(_em_dist_common
   src/dist/agreement.cpp
+  src/dist/cluster_scores.cpp
   src/dist/gram_metrics.cpp
   src/dist/host_staging.cpp
+  src/dist/label_free.cpp
   src/dist/kmeans.cpp
   src/dist/nccl_dispatch.cpp
   src/dist/pair_metrics.cpp
   src/dist/report.cpp
   src/dist/ring.cpp
+  src/dist/ring_metrics.cpp
   src/dist/row_layout.cpp
   src/dist/single_process_communicator.cpp)
 list(TRANSFORM _em_dist_common PREPEND ${PROJECT_SOURCE_DIR}/)

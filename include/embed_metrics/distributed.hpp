@@ -20,12 +20,15 @@
 
 #include "embed_metrics/export.hpp"
 #include "embed_metrics/agreement.hpp"
+#include "embed_metrics/cluster_scores.hpp"
 #include "embed_metrics/entropy.hpp"
 #include "embed_metrics/kmeans.hpp"
 #include "embed_metrics/matrix.hpp"
 #include "embed_metrics/report.hpp"
 #include "embed_metrics/resources.hpp"
 #include "embed_metrics/silhouette.hpp"
+#include "embed_metrics/spectrum_metrics.hpp"
+#include "embed_metrics/uniformity.hpp"
 
 namespace embed_metrics::distributed {
 
@@ -62,10 +65,50 @@ namespace embed_metrics::distributed {
 [[nodiscard]] EMBED_METRICS_API knn_entropy_result knn_entropy(const resources& res, matrix_view x,
                                              const knn_entropy_params& params = {});
 
-/// @brief The report of evaluate() over the rows of all ranks (euclidean;
-/// no kNN classifier accuracy): silhouette, C1/C2 agreement, inertia, kNN and
-/// Gaussian entropy, effective rank, and with labels the agreement of C1
-/// with them.
+/// @brief spectrum_metrics() of the rows of all ranks: the covariance
+/// spectrum, alpha-ReQ and NESum from the all-reduced d x d second moments
+/// (needs n >= d).
+[[nodiscard]] EMBED_METRICS_API spectrum_metrics_result spectrum_metrics(const resources& res, matrix_view x,
+                                                       const spectrum_metrics_params& params = {});
+
+/// @brief collapse_std() of the rows of all ranks (column sums all-reduced).
+[[nodiscard]] EMBED_METRICS_API collapse_std_result collapse_std(const resources& res, matrix_view x,
+                                               const collapse_std_params& params = {});
+
+/// @brief alignment() of two views whose rows are split the same way
+/// (row i of @p a and @p b on this rank are one image).
+[[nodiscard]] EMBED_METRICS_API alignment_result alignment(const resources& res, matrix_view a, matrix_view b,
+                                         const alignment_params& params = {});
+
+/// @brief lidar() of the rows of all ranks; @p groups are global ids (this
+/// rank's rows' ids; one group may span ranks): per-group sums and counts,
+/// then the within-group scatter, all-reduced.
+[[nodiscard]] EMBED_METRICS_API lidar_result lidar(const resources& res, matrix_view x, label_view groups,
+                                 const lidar_params& params = {});
+
+/// @brief davies_bouldin() of the rows and labels of all ranks (per-cluster
+/// sums, counts and distance sums all-reduced).
+[[nodiscard]] EMBED_METRICS_API cluster_score_result davies_bouldin(const resources& res, matrix_view x,
+                                                  label_view labels, const cluster_score_params& params = {});
+
+/// @brief calinski_harabasz() of the rows and labels of all ranks.
+[[nodiscard]] EMBED_METRICS_API cluster_score_result calinski_harabasz(const resources& res, matrix_view x,
+                                                     label_view labels, const cluster_score_params& params = {});
+
+/// @brief uniformity() of the rows of all ranks, exact over all pairs: the
+/// unit rows travel the ring, each pair measured once.
+[[nodiscard]] EMBED_METRICS_API uniformity_result uniformity(const resources& res, matrix_view x,
+                                           const uniformity_params& params = {});
+
+/// @brief Leave-one-out kNN classifier accuracy (euclidean) of the rows and
+/// labels of all ranks: the k nearest of each row found on the ring, ties
+/// by global row index, the vote of knn_accuracy().
+[[nodiscard]] EMBED_METRICS_API double knn_accuracy(const resources& res, matrix_view x, label_view labels,
+                                  std::int64_t k);
+
+/// @brief The report of evaluate() over the rows of all ranks (euclidean):
+/// every metric of the report; report_params::views and groups hold this
+/// rank's rows of the second view and of the group ids.
 [[nodiscard]] EMBED_METRICS_API report_result evaluate(const resources& res, matrix_view x, label_view labels = {},
                                      const report_params& params = {});
 

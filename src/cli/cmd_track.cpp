@@ -140,7 +140,7 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
     progress bar(from_log ? 0 : n_ckpt);
     for (int c = 0; !from_log && c < n_ckpt; ++c) {
       bar.update(c, "checkpoint " + std::to_string(c + 1) + ": loading " + base_name(ckpts[c]));
-      if (auto d = evaluate_distributed(*dist, common, a->opts, ckpts[c])) {  // under mpirun: rank 0 prints
+      if (auto d = evaluate_distributed(*dist, common, a->opts, ckpts[c], static_cast<std::size_t>(c))) {  // under mpirun: rank 0 prints
         EM_EXPECTS(a->html_path.empty() && a->plot_path.empty(), "--html and --plot are not distributed");
         if (!d->prints) std::cout.setstate(std::ios::failbit);
         results.push_back(std::move(d->result));

@@ -66,7 +66,8 @@ std::shared_ptr<distributed_options> add_distributed_options(CLI::App& sub) {
 std::optional<distributed_report> evaluate_distributed(const distributed_options& dist,
                                                        const common_options& common,
                                                        const report_options& opts,
-                                                       const std::string& path) {
+                                                       const std::string& path,
+                                                       std::size_t checkpoint) {
   if (launched_ranks() <= 1 && !dist.shard) return std::nullopt;
   auto comm = make_mpi_communicator();
   resources res = common.make_resources();
@@ -75,25 +76,60 @@ std::optional<distributed_report> evaluate_distributed(const distributed_options
   const int rank = comm->rank();
   host_matrix rows;
   std::vector<std::int64_t> labels;
+  host_matrix views;
+  std::vector<std::int64_t> groups;
+  const std::string* views_path = nullptr;
+  if (!opts.views_paths.empty()) {
+    EM_EXPECTS(checkpoint < opts.views_paths.size(), "--views gives ", opts.views_paths.size(),
+               " files, but checkpoint ", checkpoint + 1, " needs one too: give one --views file per checkpoint");
+    views_path = &opts.views_paths[checkpoint];
+  }
+  // Labels and group ids are 8 bytes a row: each rank reads them and keeps its range.
+  auto keep_range = [](std::vector<std::int64_t> all, std::int64_t first, std::int64_t count,
+                       const std::string& ids_path, const std::string& rows_path) {
+    EM_EXPECTS(static_cast<std::int64_t>(all.size()) >= first + count, ids_path,
+               ": fewer entries than rows of ", rows_path);
+    return std::vector<std::int64_t>(all.begin() + first, all.begin() + first + count);
+  };
   if (dist.shard) {
     const std::string mine = with_rank(path, rank);
     auto emb = opts.input.load(mine);
     EM_EXPECTS(emb.dropped_rows == 0, mine, ": --drop-nonfinite is not distributed; remove those rows first");
     rows = std::move(emb.matrix);
     if (!opts.labels_path.empty()) labels = load_labels_file(with_rank(opts.labels_path, rank), opts.labels_array);
+    if (views_path != nullptr) {
+      auto v = opts.input.load(with_rank(*views_path, rank));
+      EM_EXPECTS(v.dropped_rows == 0, *views_path, ": --drop-nonfinite is not distributed; remove those rows first");
+      views = std::move(v.matrix);
+    }
+    if (!opts.groups_path.empty()) groups = load_labels_file(with_rank(opts.groups_path, rank), "");
   } else {
     std::int64_t first = 0;
     rows = npy_rows(path, rank, comm->size(), first);
-    if (!opts.labels_path.empty()) {
-      // Labels are 8 bytes a row: each rank reads them and keeps its range.
-      const auto all = load_labels_file(opts.labels_path, opts.labels_array);
-      EM_EXPECTS(static_cast<std::int64_t>(all.size()) >= first + rows.rows(), opts.labels_path,
-                 ": fewer labels than rows of ", path);
-      labels.assign(all.begin() + first, all.begin() + first + rows.rows());
+    if (!opts.labels_path.empty())
+      labels = keep_range(load_labels_file(opts.labels_path, opts.labels_array), first, rows.rows(),
+                          opts.labels_path, path);
+    if (views_path != nullptr) {
+      std::int64_t views_first = 0;
+      views = npy_rows(*views_path, rank, comm->size(), views_first);
+      EM_EXPECTS(views_first == first, "--views ", *views_path, " has another row count than ", path,
+                 "; row i of both must be one image");
     }
+    if (!opts.groups_path.empty())
+      groups = keep_range(load_labels_file(opts.groups_path, ""), first, rows.rows(), opts.groups_path, path);
   }
+  if (views_path != nullptr)
+    EM_EXPECTS(views.rows() == rows.rows() && views.cols() == rows.cols(), "--views ", *views_path, ": ",
+               views.rows(), "x", views.cols(), " rows on rank ", rank, " for ", rows.rows(), "x", rows.cols(),
+               " of ", path, "; row i of both must be one image, so the shapes must match");
+  if (!opts.groups_path.empty())
+    EM_EXPECTS(static_cast<std::int64_t>(groups.size()) == rows.rows(), "--groups ", opts.groups_path, ": ",
+               groups.size(), " ids on rank ", rank, " for its ", rows.rows(), " rows; give one id per row");
+  report_params params = opts.params(common);
+  params.views = views.view();
+  params.groups = label_view(groups);
   distributed_report out;
-  out.result = distributed::evaluate(res, rows.view(), label_view(labels), opts.params(common));
+  out.result = distributed::evaluate(res, rows.view(), label_view(labels), params);
   out.result.device = res.device_string();
   out.with_labels = !opts.labels_path.empty();
   out.prints = rank == 0;

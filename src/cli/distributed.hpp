@@ -32,9 +32,12 @@ struct distributed_report {
 
 /// The report over the ranks of the MPI job this process was started in,
 /// or nothing when it runs alone (no mpirun, or one rank without --shard).
+/// @p checkpoint picks the --views file of a track (one per checkpoint);
+/// each rank takes the same row range of it and of --groups as of @p path.
 std::optional<distributed_report> evaluate_distributed(const distributed_options& dist,
                                                        const common_options& common,
                                                        const report_options& opts,
-                                                       const std::string& path);
+                                                       const std::string& path,
+                                                       std::size_t checkpoint = 0);
 
 }  // namespace embed_metrics::cli

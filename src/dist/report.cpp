@@ -2,13 +2,14 @@
 // distributed metric; C1 and C2 are the k-means runs of seeds seed and
 // seed + 1, as one process runs them.
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 
 #include "core/check.hpp"
 #include "dist/row_layout.hpp"
 #include "embed_metrics/distributed.hpp"
-#include "embed_metrics/report_metrics.hpp"
+#include "embed_metrics/metric_undefined.hpp"
 
 namespace embed_metrics::distributed {
 namespace {
@@ -91,26 +92,62 @@ report_result evaluate(const resources& res, matrix_view embeddings, label_view 
     r.gaussian_entropy = distributed::gaussian_entropy(res, x).entropy;
   }
   if (params.spectrum) r.effective_rank = distributed::effective_rank(res, x).effective_rank;
+  // The registry's other metrics (src/report/metric_registry.cpp), null with
+  // the single-process reason where they do not exist for these data.
+  auto set = [&r](const char* key, auto&& compute) {
+    try {
+      r.values[key] = compute();
+    } catch (const metric_undefined& e) {
+      r.values[key] = std::nullopt;
+      r.undefined_reasons[key] = e.what();
+    }
+  };
+  auto set_or_reason = [&r](const char* key, double v, const std::string& reason) {
+    if (reason.empty()) {
+      r.values[key] = v;
+    } else {
+      r.values[key] = std::nullopt;
+      r.undefined_reasons[key] = reason;
+    }
+  };
+  if (params.spectrum || params.covariance_spectrum) {
+    spectrum_metrics_result s = distributed::spectrum_metrics(res, x);
+    set_or_reason("alpha_req", s.alpha_req, s.alpha_req_undefined);
+    set_or_reason("nesum", s.nesum, s.nesum_undefined);
+    if (params.covariance_spectrum) r.covariance_spectrum = std::move(s.spectrum);
+  }
+  if (params.clustering) {
+    set("davies_bouldin", [&] { return distributed::davies_bouldin(res, x, label_view(c1)).score; });
+    set("calinski_harabasz", [&] { return distributed::calinski_harabasz(res, x, label_view(c1)).score; });
+  }
+  if (params.entropy) set("uniformity", [&] { return distributed::uniformity(res, x).uniformity; });
+  if (params.spectrum) set("collapse_sd", [&] { return distributed::collapse_std(res, x).collapse_std; });
+  if (detail::global_sum(*comm, params.views.rows) == 0) {
+    r.values["alignment"] = std::nullopt;
+    r.undefined_reasons["alignment"] = "no second view of the images was given (--views B)";
+  } else {
+    set("alignment", [&] { return distributed::alignment(res, x, params.views).alignment; });
+  }
+  if (detail::global_sum(*comm, params.groups.size) == 0) {
+    r.values["lidar"] = std::nullopt;
+    r.undefined_reasons["lidar"] = "no group ids of the views were given (--groups G)";
+  } else {
+    set("lidar", [&] { return distributed::lidar(res, x, params.groups).lidar; });
+  }
   if (with_labels) {
     agreement_params ap;
     ap.accuracy = false;
     const auto gt = distributed::agreement(res, label_view(c1), labels, ap);
     r.ami_c1_gt = gt.ami;
     r.ari_c1_gt = gt.ari;
+    const std::int64_t kk = std::min<std::int64_t>(params.knn_classifier_k, r.n - 1);
+    r.knn_accuracy = distributed::knn_accuracy(res, x, labels, kk);
   }
   if (!params.clustering) {
     r.inertia.reset();
     r.ami_c1_c2.reset();
     r.ari_c1_c2.reset();
     r.cluster_sizes.clear();
-  }
-  // The metrics with no distributed algorithm yet are null with a reason,
-  // so that a distributed report never passes off a missing value as computed.
-  for (const auto& m : report_metrics()) {
-    if ((m.needs_labels && !with_labels) || metric_value(r, m.key)) continue;
-    const std::string key(m.key);
-    r.values[key] = std::nullopt;
-    r.undefined_reasons[key] = "not computed over several processes yet: run it in one process";
   }
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return r;
