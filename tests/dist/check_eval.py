@@ -1,11 +1,17 @@
 """eval on bundled checkpoints, one process against mpirun -np 2 and -np 3
 (each rank reads its row range of the file) and -np 2 --shard (each rank its
-own file). The printed table must be the same text (wall time aside); in
-JSON the ranks' reports must be identical to each other, and to one process
-n, d, k, the agreement scores (the k-means labels are the same) and the
-effective rank exactly or within 1e-12, the other scores within 1e-7
-relative (the single-process silhouette and kNN measure in float32).
-Then track over the SimCLR trajectory, one process against 3 ranks."""
+own file), with the labels, with a second view (--views) and with view
+groups (--groups). The printed table must be the same text (wall time
+aside); in JSON the ranks' reports must be identical to each other, and
+every key of one process's report must be there: counts, the agreement
+scores (the k-means labels are the same), the kNN accuracy and every reason
+text identical; the scores summed in double on both sides within 1e-12
+relative; silhouette and kNN entropy within 1e-7 relative, uniformity (a
+log, near 0 for collapsed embeddings) within 1e-7 absolute, i.e. its mean
+potential within 1e-7 relative (the single-process pair metrics measure in
+float32). Then track over the SimCLR
+trajectory (with labels, with views, with groups), one process against 3
+ranks, row by row with the same rules."""
 import argparse
 import json
 import os
@@ -38,39 +44,58 @@ def eval_cmd(path, fmt, extra=()):
     return [a.tool, "--device", "cpu", "--format", fmt, "eval", path, "--k", "10", *extra]
 
 
+EXACT = {"n", "d", "k", "device", "ami_c1_c2", "ari_c1_c2", "ami_c1_gt", "ari_c1_gt", "knn_accuracy",
+         "path", "lp_accuracy"}
+DOUBLE = {"gaussian_entropy", "effective_rank", "inertia", "davies_bouldin", "calinski_harabasz", "alpha_req",
+          "nesum", "collapse_sd", "alignment", "lidar"}
+FLOAT32 = {"silhouette", "knn_entropy"}
+
+
+def same_value(key, v, w):
+    """Whether one process's v and the ranks' w agree under the rule of key."""
+    if key.endswith("_reason") or key in EXACT or v is None or w is None or not isinstance(v, float):
+        return v == w
+    if key in DOUBLE:
+        return abs(v - w) <= 1e-12 * abs(v) + 1e-300
+    if key in FLOAT32:
+        return abs(v - w) <= 1e-7 * abs(v)
+    if key == "uniformity":  # a log: 1e-7 on it is 1e-7 relative on the mean potential (near 0 when collapsed)
+        return abs(v - w) <= 1e-7
+    return False  # a new key: give it a rule here
+
+
+def compare(where, one, dist, failures):
+    missing = set(one) ^ set(dist)
+    if missing:
+        failures.append(f"{where}: keys only one side has: {sorted(missing)}")
+    for key, v in one.items():
+        if key in dist and not same_value(key, v, dist[key]):
+            failures.append(f"{where}: {key} is {dist[key]} over 3 ranks, {v} in one process")
+
+
+demo = os.path.join(a.data, "simclr")
+labels = ["--labels", os.path.join(a.data, "labels.npy")]
+cases = [(os.path.join(a.data, c + ".npy"), labels)
+         for c in ["simclr/epoch_000", "simclr/epoch_015", "simsiam/epoch_010"]]
+cases.append((os.path.join(demo, "view1_015.npy"), ["--views", os.path.join(demo, "view2_015.npy")]))
+cases.append((os.path.join(demo, "augs_015.npy"), ["--groups", os.path.join(demo, "augs_groups.npy")]))
+
 failures = []
-for ckpt in ["simclr/epoch_000", "simclr/epoch_015", "simsiam/epoch_010"]:
-    path = os.path.join(a.data, ckpt + ".npy")
-    ranks = {np_: json.loads(run(mpirun + ["-np", str(np_)] + eval_cmd(path, "json"))) for np_ in (2, 3)}
-    not_distributed = [k[:-len("_reason")] for k, t in ranks[3].items()
-                       if k.endswith("_reason") and t.startswith("not computed over several")]
-
-    def table_rows(text):  # the rows both sides compute
-        return "\n".join(" ".join(l.split()) for l in strip_seconds(text).splitlines()
-                         if not l.split() or l.split()[0].removesuffix("_reason") not in not_distributed)
-
-    one_table = table_rows(run(eval_cmd(path, "table")))
-    three_table = table_rows(run(mpirun + ["-np", "3"] + eval_cmd(path, "table")))
+for path, extra in cases:
+    ckpt = os.path.relpath(path, a.data) + (" " + extra[0] if extra else "")
+    ranks = {np_: json.loads(run(mpirun + ["-np", str(np_)] + eval_cmd(path, "json", extra))) for np_ in (2, 3)}
+    one_table = strip_seconds(run(eval_cmd(path, "table", extra)))
+    three_table = strip_seconds(run(mpirun + ["-np", "3"] + eval_cmd(path, "table", extra)))
     if one_table != three_table:
         failures.append(f"{ckpt}: table over 3 ranks differs\n{one_table}\n---\n{three_table}")
-    one = json.loads(run(eval_cmd(path, "json")))
+    one = json.loads(run(eval_cmd(path, "json", extra)))
     for r in (one, *ranks.values()):
         r.pop("seconds")
     if ranks[2] != ranks[3]:
         failures.append(f"{ckpt}: 2 and 3 ranks differ: {ranks[2]} vs {ranks[3]}")
-    for key, v in one.items():
-        if key in not_distributed or key[:-len("_reason")] in not_distributed:
-            continue
-        w = ranks[3][key]
-        if key in ("n", "d", "k", "device", "ami_c1_c2", "ari_c1_c2"):
-            ok = v == w
-        elif key in ("gaussian_entropy", "effective_rank", "inertia"):
-            ok = abs(v - w) <= 1e-12 * abs(v) + 1e-300
-        else:
-            ok = abs(v - w) <= 1e-7 * abs(v)
-        if not ok:
-            failures.append(f"{ckpt}: {key} is {w} over 3 ranks, {v} in one process")
-    print(f"{ckpt}: one process and 1 / 2 / 3 ranks agree")
+    compare(ckpt, one, ranks[3], failures)
+    nulls = sorted(k for k, v in one.items() if v is None)
+    print(f"{ckpt}: one process and 2 / 3 ranks agree on {len(one)} keys (null on both sides: {', '.join(nulls) or 'none'})")
 
 # --shard: each rank its own file: the rows cut in two .npy files (plain
 # bytes, no NumPy), then run with {rank} in the name.
@@ -103,41 +128,41 @@ else:
 
 # track over the SimCLR trajectory: per checkpoint as eval above; the
 # correlations with the LP accuracy within 1e-6 (Spearman and Kendall
-# identical: the metrics keep their order).
-traj = sorted(os.path.join(a.data, "simclr", f) for f in os.listdir(os.path.join(a.data, "simclr"))
-              if f.startswith("epoch_") and f.endswith(".npy"))
-lp = os.path.join(a.data, "simclr", "lp_acc.txt")
-track = [a.tool, "--device", "cpu", "--format", "json", "track", *traj, "--k", "10", "--lp-acc", lp]
-t1 = json.loads(run(track))
-t3 = json.loads(run(mpirun + ["-np", "3"] + track))
-# Metrics with no distributed algorithm yet: null over 3 ranks, with that reason.
-skipped = {k[:-len("_reason")] for row in t3["checkpoints"] for k, t in row.items()
-           if k.endswith("_reason") and isinstance(t, str) and t.startswith("not computed over several")}
-for one_row, dist_row in zip(t1["checkpoints"], t3["checkpoints"]):
-    one_row.pop("seconds")
-    dist_row.pop("seconds")
-    for key, v in one_row.items():
-        if key in skipped or key[:-len("_reason")] in skipped:
-            continue
-        w = dist_row[key]
-        ok = v == w if not isinstance(v, float) else abs(v - w) <= 1e-7 * abs(v)
-        if not ok:
-            failures.append(f"track {one_row['path']}: {key} is {w} over 3 ranks, {v} in one process")
-for metric, c in t1["correlations"].items():
-    if metric in skipped:
-        continue
-    for kind, v in c.items():
-        w = t3["correlations"][metric][kind]
-        if kind == "pearson":
-            ok = abs(v - w) <= 1e-6
-        elif kind == "pearson_ci":  # percentiles of resampled Pearson values
-            ok = len(v) == len(w) and all(abs(p - q) <= 1e-6 for p, q in zip(v, w))
-        else:
-            ok = v == w
-        if not ok:
-            failures.append(f"track: {kind} of {metric} is {w} over 3 ranks, {v} in one process")
-if not failures:
-    print(f"track over {len(traj)} checkpoints: one process and 3 ranks agree "
-          f"(not distributed yet, null over 3 ranks: {', '.join(sorted(skipped)) or 'none'})")
+# identical: the metrics keep their order). With the labels, then the
+# views (one --views file per checkpoint), then the view groups.
+def epochs(prefix):
+    return sorted(os.path.join(demo, f) for f in os.listdir(demo) if f.startswith(prefix) and f.endswith(".npy"))
+
+
+lp = os.path.join(demo, "lp_acc.txt")
+tracks = [("labels", epochs("epoch_"), labels),
+          ("views", epochs("view1_"), ["--views", *epochs("view2_")]),
+          ("groups", epochs("augs_0"), ["--groups", os.path.join(demo, "augs_groups.npy")])]
+for name, traj, extra in tracks:
+    track = [a.tool, "--device", "cpu", "--format", "json", "track", *traj, "--k", "10", "--lp-acc", lp, *extra]
+    t1 = json.loads(run(track))
+    t3 = json.loads(run(mpirun + ["-np", "3"] + track))
+    if len(t1["checkpoints"]) != len(t3["checkpoints"]):
+        failures.append(f"track {name}: {len(t1['checkpoints'])} rows in one process, {len(t3['checkpoints'])} over 3 ranks")
+    for one_row, dist_row in zip(t1["checkpoints"], t3["checkpoints"]):
+        one_row.pop("seconds")
+        dist_row.pop("seconds")
+        compare(f"track {name} {one_row['path']}", one_row, dist_row, failures)
+    if set(t1["correlations"]) != set(t3["correlations"]):
+        failures.append(f"track {name}: correlations of {sorted(t1['correlations'])} in one process, "
+                        f"{sorted(t3['correlations'])} over 3 ranks")
+    for metric, c in t1["correlations"].items():
+        for kind, v in c.items():
+            w = t3["correlations"].get(metric, {}).get(kind)
+            if kind == "pearson":
+                ok = w is not None and abs(v - w) <= 1e-6
+            elif kind == "pearson_ci":  # percentiles of resampled Pearson values
+                ok = w is not None and len(v) == len(w) and all(abs(p - q) <= 1e-6 for p, q in zip(v, w))
+            else:
+                ok = v == w
+            if not ok:
+                failures.append(f"track {name}: {kind} of {metric} is {w} over 3 ranks, {v} in one process")
+    print(f"track {name} over {len(traj)} checkpoints: one process and 3 ranks agree "
+          f"({len(t1['correlations'])} correlations)")
 if failures:
     sys.exit("\n".join(failures))
