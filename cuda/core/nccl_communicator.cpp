@@ -7,6 +7,7 @@
 #include <cuda_runtime.h>
 #include <nccl.h>
 
+#include <memory>
 #include <string>
 
 #include "core/check.hpp"
@@ -24,6 +25,26 @@ void check_nccl(ncclResult_t rc, const char* what) {
 void check_cuda(cudaError_t rc, const char* what) {
   if (rc != cudaSuccess) throw error(detail::cat("CUDA ", what, " failed: ", cudaGetErrorString(rc)));
 }
+
+// A grouped ncclSend / ncclRecv queued on the stream; wait() synchronises it.
+class nccl_exchange final : public pending_exchange {
+ public:
+  explicit nccl_exchange(cudaStream_t stream) : stream_(stream) {}
+  nccl_exchange(const nccl_exchange&) = delete;
+  nccl_exchange& operator=(const nccl_exchange&) = delete;
+  ~nccl_exchange() override {
+    if (!done_) cudaStreamSynchronize(stream_);  // never free buffers under a transfer
+  }
+  void wait() override {
+    if (done_) return;
+    done_ = true;
+    check_cuda(cudaStreamSynchronize(stream_), "stream synchronize");
+  }
+
+ private:
+  cudaStream_t stream_;
+  bool done_ = false;
+};
 
 class nccl_communicator final : public communicator {
  public:
@@ -56,6 +77,15 @@ class nccl_communicator final : public communicator {
     check_nccl(ncclGroupEnd(), "GroupEnd");
     check_cuda(cudaStreamSynchronize(stream_), "stream synchronize");
     count_bytes(send_bytes);
+  }
+  std::unique_ptr<pending_exchange> start_send_recv(const void* send, std::size_t send_bytes, int to, void* recv,
+                                                    std::size_t recv_bytes, int from) override {
+    check_nccl(ncclGroupStart(), "GroupStart");
+    check_nccl(ncclSend(send, send_bytes, ncclChar, to, comm_, stream_), "Send");
+    check_nccl(ncclRecv(recv, recv_bytes, ncclChar, from, comm_, stream_), "Recv");
+    check_nccl(ncclGroupEnd(), "GroupEnd");
+    count_bytes(send_bytes);
+    return std::make_unique<nccl_exchange>(stream_);
   }
 
  private:

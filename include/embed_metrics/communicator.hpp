@@ -15,6 +15,17 @@
 
 namespace embed_metrics {
 
+/// @brief A point-to-point exchange in flight (communicator::start_send_recv).
+/// Its buffers must stay alive and the receive buffer untouched until wait()
+/// returns; destroying it unwaited waits (the buffers are not freed under a
+/// transfer).
+class EMBED_METRICS_API pending_exchange {
+ public:
+  virtual ~pending_exchange() = default;
+  /// @brief Blocks until the send and the receive are complete.
+  virtual void wait() = 0;
+};
+
 /// @brief Collective and point-to-point exchange between the ranks of one
 /// job. Every collective must be called by every rank in the same order (as
 /// in MPI). Buffers live in space(): host memory for MPI, device memory for
@@ -43,12 +54,27 @@ class EMBED_METRICS_API communicator {
   /// from rank @p from (one step of a ring; never deadlocks).
   virtual void send_recv(const void* send, std::size_t send_bytes, int to, void* recv,
                          std::size_t recv_bytes, int from) = 0;
+  /// @brief send_recv() started without waiting for it, so that the caller
+  /// computes while the data travel; wait() on the result completes it. The
+  /// send buffer may be read meanwhile, not written. The pairing rules of
+  /// send_recv() hold (every rank starts its exchanges in the same order).
+  /// This default exchanges at once (blocking) and returns a completed one.
+  virtual std::unique_ptr<pending_exchange> start_send_recv(const void* send, std::size_t send_bytes, int to,
+                                                            void* recv, std::size_t recv_bytes, int from) {
+    send_recv(send, send_bytes, to, recv, recv_bytes, from);
+    return std::make_unique<completed_exchange>();
+  }
   /// @brief Bytes this rank has sent so far through the calls above (as the
   /// algorithm sees them: an all-reduce of m bytes counts 2 m (P - 1) / P,
   /// the volume of a ring all-reduce). For the cost measurements.
   [[nodiscard]] std::uint64_t bytes_sent() const noexcept { return bytes_sent_; }
 
  protected:
+  /// An exchange that was already done when it was returned.
+  class completed_exchange final : public pending_exchange {
+   public:
+    void wait() override {}
+  };
   void count_bytes(std::uint64_t b) noexcept { bytes_sent_ += b; }
   [[nodiscard]] std::uint64_t ring_all_reduce_bytes(std::size_t bytes) const {
     const auto p = static_cast<std::uint64_t>(size());

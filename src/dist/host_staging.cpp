@@ -18,6 +18,30 @@ class device_buffer {
   void* p_;
 };
 
+// The staged buffers live as long as the inner exchange; wait() copies the
+// received bytes back to the host.
+class staged_exchange final : public pending_exchange {
+ public:
+  staged_exchange(std::size_t send_bytes, void* recv, std::size_t recv_bytes)
+      : send_(send_bytes), recv_(recv_bytes), host_recv_(recv), recv_bytes_(recv_bytes) {}
+  void start(std::unique_ptr<pending_exchange> inner) { inner_ = std::move(inner); }
+  void wait() override {
+    if (inner_ == nullptr) return;
+    inner_->wait();
+    inner_.reset();
+    staging_copy(host_recv_, recv_.get(), recv_bytes_, false);
+  }
+  [[nodiscard]] void* send() const noexcept { return send_.get(); }
+  [[nodiscard]] void* recv() const noexcept { return recv_.get(); }
+
+ private:
+  device_buffer send_;
+  device_buffer recv_;
+  void* host_recv_;
+  std::size_t recv_bytes_;
+  std::unique_ptr<pending_exchange> inner_;
+};
+
 class staged_communicator final : public communicator {
  public:
   explicit staged_communicator(std::shared_ptr<communicator> inner) : inner_(std::move(inner)) {}
@@ -50,6 +74,14 @@ class staged_communicator final : public communicator {
     inner_->send_recv(s.get(), send_bytes, to, r.get(), recv_bytes, from);
     staging_copy(recv, r.get(), recv_bytes, false);
     count_bytes(send_bytes);
+  }
+  std::unique_ptr<pending_exchange> start_send_recv(const void* send, std::size_t send_bytes, int to, void* recv,
+                                                    std::size_t recv_bytes, int from) override {
+    auto ex = std::make_unique<staged_exchange>(send_bytes, recv, recv_bytes);
+    staging_copy(ex->send(), send, send_bytes, true);
+    ex->start(inner_->start_send_recv(ex->send(), send_bytes, to, ex->recv(), recv_bytes, from));
+    count_bytes(send_bytes);
+    return ex;
   }
 
  private:

@@ -7,6 +7,7 @@
 
 #include <climits>
 #include <cstdlib>
+#include <memory>
 #include <string>
 
 #include "core/check.hpp"
@@ -35,6 +36,27 @@ void finalize_at_exit() {
   MPI_Finalized(&finalized);
   if (!finalized) MPI_Finalize();
 }
+
+// An Isend / Irecv pair; wait() is MPI_Waitall.
+class mpi_exchange final : public pending_exchange {
+ public:
+  mpi_exchange() = default;
+  mpi_exchange(const mpi_exchange&) = delete;
+  mpi_exchange& operator=(const mpi_exchange&) = delete;
+  ~mpi_exchange() override {
+    if (!done_) MPI_Waitall(2, requests_, MPI_STATUSES_IGNORE);  // never free buffers under a transfer
+  }
+  void wait() override {
+    if (done_) return;
+    done_ = true;
+    check_mpi(MPI_Waitall(2, requests_, MPI_STATUSES_IGNORE), "Waitall");
+  }
+  MPI_Request* requests() noexcept { return requests_; }
+
+ private:
+  MPI_Request requests_[2] = {MPI_REQUEST_NULL, MPI_REQUEST_NULL};
+  bool done_ = false;
+};
 
 class mpi_communicator final : public communicator {
  public:
@@ -72,6 +94,15 @@ class mpi_communicator final : public communicator {
                            MPI_STATUS_IGNORE),
               "Sendrecv");
     count_bytes(send_bytes);
+  }
+  std::unique_ptr<pending_exchange> start_send_recv(const void* send, std::size_t send_bytes, int to, void* recv,
+                                                    std::size_t recv_bytes, int from) override {
+    auto ex = std::make_unique<mpi_exchange>();
+    // The receive first, so that an eager send finds it posted.
+    check_mpi(MPI_Irecv(recv, as_count(recv_bytes, "Irecv"), MPI_BYTE, from, 1, comm_, &ex->requests()[0]), "Irecv");
+    check_mpi(MPI_Isend(send, as_count(send_bytes, "Isend"), MPI_BYTE, to, 1, comm_, &ex->requests()[1]), "Isend");
+    count_bytes(send_bytes);
+    return ex;
   }
 
  private:
