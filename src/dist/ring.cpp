@@ -1,37 +1,34 @@
 #include "dist/ring.hpp"
 
+#include <cstdlib>
 #include <cstring>
+#include <memory>
+#include <string>
 
 namespace embed_metrics::detail {
 namespace {
 
-// One message: rows, tags, state, in one buffer of bytes.
-std::vector<std::uint8_t> pack(const ring_block& b) {
+// One message of the rows and their tags (the state travels home apart).
+std::vector<std::uint8_t> pack_rows(const ring_block& b) {
   const std::size_t fx = b.x.size() * sizeof(float);
   const std::size_t ft = b.tag.size() * sizeof(std::int64_t);
-  const std::size_t fs = b.state.size() * sizeof(std::int64_t);
-  std::vector<std::uint8_t> out(fx + ft + fs);
+  std::vector<std::uint8_t> out(fx + ft);
   if (fx) std::memcpy(out.data(), b.x.data(), fx);
   if (ft) std::memcpy(out.data() + fx, b.tag.data(), ft);
-  if (fs) std::memcpy(out.data() + fx + ft, b.state.data(), fs);
   return out;
 }
 
-void unpack(const std::vector<std::uint8_t>& in, ring_block& b, std::int64_t d, std::int64_t width) {
+void unpack_rows(const std::vector<std::uint8_t>& in, ring_block& b, std::int64_t d) {
   const auto rows = static_cast<std::size_t>(b.rows);
   b.x.resize(rows * static_cast<std::size_t>(d));
   b.tag.resize(rows);
-  b.state.resize(rows * static_cast<std::size_t>(width));
   const std::size_t fx = b.x.size() * sizeof(float);
-  const std::size_t ft = b.tag.size() * sizeof(std::int64_t);
   if (fx) std::memcpy(b.x.data(), in.data(), fx);
-  if (ft) std::memcpy(b.tag.data(), in.data() + fx, ft);
-  if (!b.state.empty()) std::memcpy(b.state.data(), in.data() + fx + ft, b.state.size() * sizeof(std::int64_t));
+  if (rows) std::memcpy(b.tag.data(), in.data() + fx, rows * sizeof(std::int64_t));
 }
 
-std::size_t bytes_of(std::int64_t rows, std::int64_t d, std::int64_t width) {
-  return static_cast<std::size_t>(rows) * (static_cast<std::size_t>(d) * sizeof(float) +
-                                           sizeof(std::int64_t) * static_cast<std::size_t>(1 + width));
+std::size_t rows_bytes(std::int64_t rows, std::int64_t d) {
+  return static_cast<std::size_t>(rows) * (static_cast<std::size_t>(d) * sizeof(float) + sizeof(std::int64_t));
 }
 
 }  // namespace
@@ -48,6 +45,11 @@ ring_block block_of_rows(matrix_view x, std::int64_t first, std::int64_t width) 
   return b;
 }
 
+bool ring_overlaps() {
+  const char* v = std::getenv("EMBED_METRICS_RING_BLOCKING");
+  return v == nullptr || std::string(v) != "1";
+}
+
 void run_ring(communicator& comm, ring_block& own, std::int64_t d, std::int64_t width,
               const std::vector<std::int64_t>& counts, const std::vector<std::int64_t>& offsets,
               const std::function<void(ring_block&)>& fresh,
@@ -56,32 +58,70 @@ void run_ring(communicator& comm, ring_block& own, std::int64_t d, std::int64_t 
               const std::function<void(std::int64_t*, const std::int64_t*)>& merge) {
   const int p = comm.size();
   const int r = comm.rank();
-  self(own);
-  if (p == 1) return;
+  if (p == 1) {
+    self(own);
+    return;
+  }
+  const bool overlap = ring_overlaps();
   const int steps = p / 2;
   const int next = (r + 1) % p;
   const int prev = (r + p - 1) % p;
-  ring_block visitor = own;  // step 0: the own block, with a fresh state, goes out first
-  fresh(visitor);
+  auto rows_of = [&](int rank) { return counts[static_cast<std::size_t>(rank)]; };
+  const auto state_words = [width](std::int64_t rows) { return static_cast<std::size_t>(rows * width); };
+  // The rows travel alone (they do not change on the way): the block of
+  // step s + 1 is already on its way while step s is measured. Each visited
+  // block's state starts fresh here and goes straight home after its step.
+  std::vector<std::uint8_t> current = pack_rows(own);
+  std::vector<std::uint8_t> arriving(rows_bytes(rows_of(prev), d));
+  std::unique_ptr<pending_exchange> rows_in_flight =
+      comm.start_send_recv(current.data(), current.size(), next, arriving.data(), arriving.size(), prev);
+  if (!overlap) rows_in_flight->wait();
+  self(own);  // the pairs inside the own block, while the first visitor arrives
+  ring_block visitor;
+  std::vector<std::int64_t> home_out;
+  std::vector<std::int64_t> home_in;
+  std::unique_ptr<pending_exchange> home_in_flight;
+  int home_from = -1;
   for (int s = 1; s <= steps; ++s) {
-    const int home = (r - s + p) % p;  // whose block arrives now
-    const std::vector<std::uint8_t> out = pack(visitor);
-    std::vector<std::uint8_t> in(bytes_of(counts[static_cast<std::size_t>(home)], d, width));
-    comm.send_recv(out.data(), out.size(), next, in.data(), in.size(), prev);
-    visitor.first = offsets[static_cast<std::size_t>(home)];
-    visitor.rows = counts[static_cast<std::size_t>(home)];
-    unpack(in, visitor, d, width);
-    const bool twice = (p % 2 == 0) && s == steps;  // ranks r and r + P/2 meet from both sides
-    if (!twice || r < p / 2) pair(own, visitor);
+    const int owner = (r - s + p) % p;  // whose block is measured at this step
+    rows_in_flight->wait();
+    std::swap(current, arriving);
+    // Forward the block just arrived, and take the next, before measuring.
+    if (s < steps) {
+      arriving.resize(rows_bytes(rows_of((r - s - 1 + p) % p), d));
+      rows_in_flight =
+          comm.start_send_recv(current.data(), current.size(), next, arriving.data(), arriving.size(), prev);
+      if (!overlap) rows_in_flight->wait();
+    }
+    visitor.first = offsets[static_cast<std::size_t>(owner)];
+    visitor.rows = rows_of(owner);
+    unpack_rows(current, visitor, d);
+    visitor.state.resize(state_words(visitor.rows));
+    fresh(visitor);
+    // At the last step of an even ring ranks r and r + P/2 hold each
+    // other's block: only the lower one measures, and only its state goes home.
+    const bool twice = (p % 2 == 0) && s == steps;
+    const bool measures = !twice || r < p / 2;
+    if (measures) pair(own, visitor);
+    // One home exchange in flight: the previous one completes (and merges)
+    // before this one starts, so at most one returning state is held.
+    if (home_in_flight != nullptr) {
+      home_in_flight->wait();
+      for (std::int64_t i = 0; i < own.rows; ++i) merge(own.state.data() + i * width, home_in.data() + i * width);
+    }
+    home_out.swap(visitor.state);
+    const int helper = (r + s) % p;  // the rank measuring our block at this step
+    const bool helper_measures = !twice || helper < p / 2;
+    home_in.assign(helper_measures ? state_words(own.rows) : 0, 0);
+    home_from = helper;
+    home_in_flight = comm.start_send_recv(home_out.data(), measures ? home_out.size() * sizeof(std::int64_t) : 0,
+                                          owner, home_in.data(), home_in.size() * sizeof(std::int64_t), home_from);
+    if (!overlap) home_in_flight->wait();
+    visitor.state.clear();
   }
-  // The visitor's state goes home: to rank r - steps; ours comes from r + steps.
-  const int to = (r - steps + p) % p;
-  const int from = (r + steps) % p;
-  std::vector<std::int64_t> back(own.state.size());
-  comm.send_recv(visitor.state.data(), visitor.state.size() * sizeof(std::int64_t), to, back.data(),
-                 back.size() * sizeof(std::int64_t), from);
-  for (std::int64_t i = 0; i < own.rows; ++i)
-    merge(own.state.data() + i * width, back.data() + i * width);
+  home_in_flight->wait();
+  if (!home_in.empty())
+    for (std::int64_t i = 0; i < own.rows; ++i) merge(own.state.data() + i * width, home_in.data() + i * width);
 }
 
 }  // namespace embed_metrics::detail
