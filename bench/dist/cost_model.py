@@ -26,7 +26,7 @@ def ring_allreduce(bytes_, p):
     return (2 * bytes_ * (p - 1) / p, 2 * (p - 1)) if p > 1 else (0, 0)
 
 
-def costs(n, d, k, p, lloyd_iters=20, knn_k=3):
+def costs(n, d, k, p, lloyd_iters=20, knn_k=3, knn_acc_k=20, views_per_group=8):
     """(bytes per rank, steps, flops per rank) of each metric."""
     b = n / p
     out = {}
@@ -45,12 +45,38 @@ def costs(n, d, k, p, lloyd_iters=20, knn_k=3):
     out["k-means++ init"] = (pp_bytes, pp_steps, pp_flops)
     out[f"Lloyd x{lloyd_iters}"] = (lloyd_iters * it_b, lloyd_iters * it_s, lloyd_iters * 2 * b * k * d)
     half = p // 2
-    sil_state = 24 * k
-    out["silhouette (ring, pairs once)"] = (half * b * (4 * d + 8 + sil_state) + b * sil_state, half + 1,
-                                           n * n / (2 * p) * 3 * d)
+    # The ring as built: the rows (4 d + 8 bytes a row) travel alone, the next
+    # block posted before the current one is measured; each visited block's
+    # state (8 w bytes a row) goes straight home after its step. The busiest
+    # rank sends floor(P/2) blocks of rows and floor(P/2) states; the states
+    # travel while the next block is measured, so the sequential steps are
+    # floor(P/2) + 1.
+    def ring(state_bytes):
+        return half * b * (4 * d + 8 + state_bytes), half + 1
+
+    pair_flops = n * n / (2 * p) * 3 * d
+    by, st = ring(24 * k)
+    out["silhouette (ring, pairs once)"] = (by, st, pair_flops)
     out["silhouette (ring, pairs twice)"] = ((p - 1) * b * (4 * d + 8), p - 1, n * n / p * 3 * d)
-    out["kNN entropy (ring)"] = (half * b * (4 * d + 8 + 8 * knn_k) + b * 8 * knn_k, half + 1,
-                                n * n / (2 * p) * 3 * d)
+    by, st = ring(8 * knn_k)
+    out["kNN entropy (ring)"] = (by, st, pair_flops)
+    by, st = ring(24 * knn_acc_k)
+    out[f"kNN accuracy k={knn_acc_k} (ring)"] = (by, st, pair_flops)
+    by, st = ring(0)
+    out["uniformity (ring)"] = (by, st, pair_flops)
+    # The label-free sums: all-reduces of exact sums (24 bytes a value).
+    by, st = ring_allreduce(12 * d * (d + 1) + 24 * d + 8 * d, p)
+    out["spectrum: alpha-ReQ, NESum"] = (by, st + 2 * (p - 1), b * d * d)
+    by, st = ring_allreduce(8 * k + 24 * k * d + 2 * 24 * k, p)
+    out["Davies-Bouldin / Calinski-Harabasz"] = (by + 8 * k * (p - 1), st + (p - 1), 2 * b * d)
+    by, st = ring_allreduce(2 * 24 * d, p)
+    out["collapse std"] = (by, st, 2 * b * d)
+    by, st = ring_allreduce(24, p)
+    out["alignment"] = (by, st, 3 * b * d)
+    g = n / views_per_group
+    by, st = ring_allreduce(8 * g + 24 * g * d + 12 * d * (d + 1), p)
+    # the group ids: each rank all-gathers its distinct ones (about g / P)
+    out[f"LiDAR ({views_per_group} views a group)"] = (by + 8 * g / p * (p - 1), st + (p - 1), b * d * d)
     return out
 
 

@@ -2,7 +2,9 @@
 // model of docs/scale-out.md. Run as: mpirun -np P em_bench_dist [n d k];
 // every rank makes the same Gaussian blobs and takes an equal block. Prints
 // one markdown row per metric: the slowest rank's time and the most bytes
-// any rank sent.
+// any rank sent. EMBED_METRICS_RING_BLOCKING=1 (exported to the ranks)
+// waits each ring exchange at once instead of overlapping it with the
+// tile work, to measure what the overlap changes.
 
 #include <chrono>
 #include <cstdio>
@@ -41,6 +43,11 @@ int main(int argc, char** argv) {
   const std::int64_t count = n * (r + 1) / p - first;
   const em::matrix_view mine = x.view().row_block(first, count);
   const std::vector<std::int64_t> my_labels(labels.begin() + first, labels.begin() + first + count);
+  // A second view (the rows moved a little) and groups of 8 consecutive rows.
+  em::host_matrix view2(count, d);
+  for (std::int64_t e = 0; e < count * d; ++e) view2.data()[e] = mine.data[e] + static_cast<float>(0.3 * z(gen));
+  std::vector<std::int64_t> my_groups(static_cast<std::size_t>(count));
+  for (std::int64_t i = 0; i < count; ++i) my_groups[static_cast<std::size_t>(i)] = (first + i) / 8;
   em::kmeans_params kp;
   kp.k = k;
   const std::vector<std::pair<std::string, std::function<void()>>> jobs = {
@@ -50,6 +57,14 @@ int main(int argc, char** argv) {
       {"kmeans (k-means++ + Lloyd)", [&] { (void)em::distributed::kmeans(res, mine, kp); }},
       {"silhouette (ring)", [&] { (void)em::distributed::silhouette(res, mine, my_labels); }},
       {"knn_entropy k=3 (ring)", [&] { (void)em::distributed::knn_entropy(res, mine); }},
+      {"spectrum: alpha-ReQ, NESum (d x d)", [&] { (void)em::distributed::spectrum_metrics(res, mine); }},
+      {"davies_bouldin (k x d sums)", [&] { (void)em::distributed::davies_bouldin(res, mine, my_labels); }},
+      {"calinski_harabasz (k x d sums)", [&] { (void)em::distributed::calinski_harabasz(res, mine, my_labels); }},
+      {"collapse_sd (d sums)", [&] { (void)em::distributed::collapse_std(res, mine); }},
+      {"alignment (1 sum)", [&] { (void)em::distributed::alignment(res, mine, view2.view()); }},
+      {"lidar (g x d sums, d x d)", [&] { (void)em::distributed::lidar(res, mine, my_groups); }},
+      {"uniformity (ring)", [&] { (void)em::distributed::uniformity(res, mine); }},
+      {"knn_accuracy k=20 (ring)", [&] { (void)em::distributed::knn_accuracy(res, mine, my_labels, 20); }},
   };
   if (r == 0) std::printf("| metric | ranks | n | d | k | seconds (slowest rank) | bytes sent (most by one rank) |\n|---|---|---|---|---|---|---|\n");
   for (const auto& [name, job] : jobs) {
