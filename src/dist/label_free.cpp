@@ -74,7 +74,7 @@ void fit_alpha(const std::vector<double>& lambda, const spectrum_metrics_params&
 }
 
 // 1 / ||row|| in double for every row of x; a zero row is an error naming @p what.
-std::vector<double> inverse_norms(communicator& comm, matrix_view x, std::int64_t first, const char* what) {
+std::vector<double> inverse_norms(matrix_view x, std::int64_t first, const char* what) {
   std::vector<double> inv(static_cast<std::size_t>(x.rows));
   for (std::int64_t i = 0; i < x.rows; ++i) {
     double s = 0.0;
@@ -82,7 +82,6 @@ std::vector<double> inverse_norms(communicator& comm, matrix_view x, std::int64_
     EM_EXPECTS(s > 0.0, what, ": row ", first + i, " is all zeros and has no direction; drop it");
     inv[static_cast<std::size_t>(i)] = 1.0 / std::sqrt(s);
   }
-  (void)comm;
   return inv;
 }
 
@@ -145,7 +144,7 @@ collapse_std_result collapse_std(const resources& res, matrix_view x, const coll
   EM_EXPECTS(n >= 2 && d >= 1, "collapse std: x is ", n, "x", d,
              " over all ranks; a standard deviation needs at least 2 rows");
   const std::vector<double> inv =
-      inverse_norms(*comm, x, layout.offset[static_cast<std::size_t>(layout.rank)], "collapse std");
+      inverse_norms(x, layout.offset[static_cast<std::size_t>(layout.rank)], "collapse std");
   // Two passes, as one process: the column means, then the squared
   // deviations from them (the components of unit rows lie in [-1, 1]).
   detail::exact_sums sum(static_cast<std::size_t>(d), detail::exact_exponent(1.0));
@@ -183,8 +182,8 @@ alignment_result alignment(const resources& res, matrix_view a, matrix_view b, c
   const auto layout = detail::row_layout::of(*comm, a.rows);
   EM_EXPECTS(layout.total >= 1 && a.cols >= 1, "alignment: the views are empty on every rank");
   const std::int64_t first = layout.offset[static_cast<std::size_t>(layout.rank)];
-  const std::vector<double> ia = inverse_norms(*comm, a, first, "alignment (a)");
-  const std::vector<double> ib = inverse_norms(*comm, b, first, "alignment (b)");
+  const std::vector<double> ia = inverse_norms(a, first, "alignment (a)");
+  const std::vector<double> ib = inverse_norms(b, first, "alignment (b)");
   // Unit rows are at most 2 apart: every term is at most 2^alpha.
   detail::exact_sums sum(1, detail::exact_exponent(std::pow(2.0, params.alpha) * 1.01));
   for (std::int64_t i = 0; i < a.rows; ++i) {

@@ -4,12 +4,16 @@
 
 #include <algorithm>
 #include <chrono>
+#include <set>
+#include <string_view>
 #include <cmath>
 
 #include "core/check.hpp"
 #include "dist/row_layout.hpp"
 #include "embed_metrics/distributed.hpp"
 #include "embed_metrics/metric_undefined.hpp"
+#include "embed_metrics/report_metrics.hpp"
+#include "report/metric_registry.hpp"
 
 namespace embed_metrics::distributed {
 namespace {
@@ -148,6 +152,21 @@ report_result evaluate(const resources& res, matrix_view embeddings, label_view 
     r.ami_c1_c2.reset();
     r.ari_c1_c2.reset();
     r.cluster_sizes.clear();
+  }
+  // A metric added to the registry without a distributed algorithm is null
+  // with this reason where one process would compute it, never passed off
+  // as computed or silently left out.
+  static const std::set<std::string_view> kDistributed{
+      "silhouette", "ami_c1_c2", "ari_c1_c2", "knn_entropy", "gaussian_entropy", "effective_rank",
+      "inertia", "davies_bouldin", "calinski_harabasz", "uniformity", "alpha_req", "nesum",
+      "collapse_sd", "alignment", "lidar", "ami_c1_gt", "ari_c1_gt", "knn_accuracy"};
+  const auto& steps = detail::report_steps();
+  for (const auto& m : report_metrics()) {
+    const auto step = std::find_if(steps.begin(), steps.end(), [&](const auto& s) { return s.name == m.step; });
+    if (kDistributed.count(m.key) > 0 || step == steps.end() || !step->wanted(params, with_labels)) continue;
+    const std::string key(m.key);
+    r.values[key] = std::nullopt;
+    r.undefined_reasons[key] = "not computed over several processes yet: run it in one process";
   }
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return r;

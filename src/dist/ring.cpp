@@ -27,6 +27,13 @@ void unpack_rows(const std::vector<std::uint8_t>& in, ring_block& b, std::int64_
   if (rows) std::memcpy(b.tag.data(), in.data() + fx, rows * sizeof(std::int64_t));
 }
 
+// EMBED_METRICS_RING_BLOCKING=1 waits each exchange at once: the same
+// bytes and results, to measure what the overlap changes.
+bool ring_overlaps() {
+  const char* v = std::getenv("EMBED_METRICS_RING_BLOCKING");
+  return v == nullptr || std::string(v) != "1";
+}
+
 std::size_t rows_bytes(std::int64_t rows, std::int64_t d) {
   return static_cast<std::size_t>(rows) * (static_cast<std::size_t>(d) * sizeof(float) + sizeof(std::int64_t));
 }
@@ -43,11 +50,6 @@ ring_block block_of_rows(matrix_view x, std::int64_t first, std::int64_t width) 
   b.tag.assign(static_cast<std::size_t>(x.rows), 0);
   b.state.assign(static_cast<std::size_t>(x.rows * width), 0);
   return b;
-}
-
-bool ring_overlaps() {
-  const char* v = std::getenv("EMBED_METRICS_RING_BLOCKING");
-  return v == nullptr || std::string(v) != "1";
 }
 
 void run_ring(communicator& comm, ring_block& own, std::int64_t d, std::int64_t width,
@@ -81,7 +83,6 @@ void run_ring(communicator& comm, ring_block& own, std::int64_t d, std::int64_t 
   std::vector<std::int64_t> home_out;
   std::vector<std::int64_t> home_in;
   std::unique_ptr<pending_exchange> home_in_flight;
-  int home_from = -1;
   for (int s = 1; s <= steps; ++s) {
     const int owner = (r - s + p) % p;  // whose block is measured at this step
     rows_in_flight->wait();
@@ -113,9 +114,8 @@ void run_ring(communicator& comm, ring_block& own, std::int64_t d, std::int64_t 
     const int helper = (r + s) % p;  // the rank measuring our block at this step
     const bool helper_measures = !twice || helper < p / 2;
     home_in.assign(helper_measures ? state_words(own.rows) : 0, 0);
-    home_from = helper;
     home_in_flight = comm.start_send_recv(home_out.data(), measures ? home_out.size() * sizeof(std::int64_t) : 0,
-                                          owner, home_in.data(), home_in.size() * sizeof(std::int64_t), home_from);
+                                          owner, home_in.data(), home_in.size() * sizeof(std::int64_t), helper);
     if (!overlap) home_in_flight->wait();
     visitor.state.clear();
   }

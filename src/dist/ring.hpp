@@ -1,10 +1,13 @@
 #pragma once
 // The ring that measures each pair of rows once: at step s = 1..P/2, rank r
-// holds the block of rank r - s (mod P) with the per-row state that travels
-// with it (sums, neighbour lists), takes it from rank r - 1 and passes it on
-// to rank r + 1; at the last step (P even) the pair of ranks r and r + P/2
-// meets twice and only the lower rank measures it. Then each visiting state
-// goes home. A rank holds its own block, the visitor, and the one arriving.
+// measures its own block against the rows of rank r - s (mod P), which it
+// took from rank r - 1 and passes on to rank r + 1; at the last step (P
+// even) the pair of ranks r and r + P/2 meets twice and only the lower rank
+// measures it. The rows do not change on the way, so the next block is
+// already travelling while the current one is measured; the per-row state
+// a visited block gathers here (sums, neighbour lists) starts fresh and goes
+// straight home after its step. A rank holds its own block, the one it
+// measures, the one arriving and one returning state.
 
 #include <cstdint>
 #include <functional>
