@@ -67,7 +67,8 @@ namespace embed_metrics::distributed {
 
 /// @brief spectrum_metrics() of the rows of all ranks: the covariance
 /// spectrum, alpha-ReQ and NESum from the all-reduced d x d second moments
-/// (needs n >= d).
+/// (for n < d too: its n - 1 non-zero eigenvalues are those of the n x n
+/// Gram one process uses there).
 [[nodiscard]] EMBED_METRICS_API spectrum_metrics_result spectrum_metrics(const resources& res, matrix_view x,
                                                        const spectrum_metrics_params& params = {});
 

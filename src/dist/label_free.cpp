@@ -111,8 +111,9 @@ spectrum_metrics_result spectrum_metrics(const resources& res, matrix_view x,
   detail::global_moments(res, *comm, x, /*shift_by_first=*/true, g, s, n);
   EM_EXPECTS(n >= 2 && d >= 1, "spectrum metrics: x is ", n, "x", d,
              " over all ranks; the sample covariance needs at least 2 rows and 1 column");
-  EM_EXPECTS(n >= d, "distributed spectrum metrics: ", n, " rows over all ranks but ", d,
-             " dimensions; below d rows the single-process function (the n x n Gram) is the way");
+  // For n < d too: the d x d covariance has the n - 1 non-zero eigenvalues
+  // of the n x n Gram one process uses there, and d - n + 1 round-off ones,
+  // cut off below.
   std::vector<double> cov = detail::covariance_from_gram(g, s, n, d);
   std::vector<double> lambda = cpu::symmetric_eigenvalues(cov, d);
   std::sort(lambda.begin(), lambda.end(), std::greater<>());

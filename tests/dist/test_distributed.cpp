@@ -213,6 +213,24 @@ TEST(Distributed, SpectrumMetricsBitIdenticalAndWithin1e12) {
   }
 }
 
+TEST(Distributed, SpectrumMetricsFewerRowsThanDimensions) {
+  // n < d: one process takes the eigenvalues of the n x n Gram, the ranks
+  // those of the d x d covariance; the n - 1 non-zero ones agree.
+  const dataset ds = blobs(29, 40, 3, 15);
+  const split s = local_part(ds);
+  const auto d = em::distributed::spectrum_metrics(dist_res(), s.x);
+  const auto d1 = em::distributed::spectrum_metrics(one_rank_res(), ds.x.view());
+  const auto one = em::spectrum_metrics(em::resources("cpu", 1), ds.x.view());
+  EXPECT_TRUE(same_bits(d.nesum, d1.nesum));
+  ASSERT_EQ(d.spectrum.size(), 28u);
+  ASSERT_EQ(one.spectrum.size(), 28u);
+  for (std::size_t i = 0; i < one.spectrum.size(); ++i)
+    EXPECT_LE(std::fabs(d.spectrum[i] - one.spectrum[i]), 1e-12 * one.spectrum.front()) << i;
+  EXPECT_EQ(d.alpha_req_last, one.alpha_req_last);
+  EXPECT_LE(rel(d.alpha_req, one.alpha_req), 1e-12) << d.alpha_req << " vs " << one.alpha_req;
+  EXPECT_LE(rel(d.nesum, one.nesum), 1e-12) << d.nesum << " vs " << one.nesum;
+}
+
 TEST(Distributed, CollapseAndAlignmentBitIdenticalAndWithin1e12) {
   const dataset ds = blobs(517, 6, 4, 8);
   const dataset noise = blobs(517, 6, 1, 9);  // a second view: the rows moved a little
