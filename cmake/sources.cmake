@@ -44,6 +44,7 @@ set(EM_LIBRARY_SOURCES
   src/backend/cuda_module.cpp
   src/backend/label_free_dispatch.cpp
   src/cpu/blas.cpp
+  src/cpu/center_dots.cpp
   src/cpu/cluster_score_ops.cpp
   src/cpu/contingency.cpp
   src/cpu/cpu_backend.cpp
