@@ -114,10 +114,14 @@ __attribute__((target("avx512f"))) void add_rows_avx512(std::int64_t rows, std::
 
 }  // namespace
 
+bool center_dots_direct(std::int64_t m, std::int64_t d) {
+  return cpu_simd() != simd::none && m > 0 && m <= kDirectCenterDotsMax && d > 0;
+}
+
 bool center_dots(std::int64_t rows, std::int64_t m, std::int64_t d, const float* x, std::int64_t ldx,
                  const float* c, std::int64_t ldc, float* t) {
+  if (!center_dots_direct(m, d)) return false;
   const simd s = cpu_simd();
-  if (s == simd::none || m > kDirectCenterDotsMax || m <= 0 || d <= 0) return false;
   float out[kRowsPer][kCentersPer];
   for (std::int64_t i0 = 0; i0 < rows; i0 += kRowsPer) {
     const auto live = static_cast<int>(std::min<std::int64_t>(kRowsPer, rows - i0));

@@ -13,6 +13,9 @@ namespace embed_metrics::cpu {
 /// GEMM's packing is paid back.
 constexpr std::int64_t kDirectCenterDotsMax = 64;
 
+/// Whether center_dots computes m centres of d columns on this CPU.
+bool center_dots_direct(std::int64_t m, std::int64_t d);
+
 /// t (rows x m, leading dimension m) = -2 x c^T for the rows of @p x
 /// (leading dimension ldx) and the m centres of @p c (leading dimension
 /// ldc), each entry a dot product over d in an order fixed by d alone.
