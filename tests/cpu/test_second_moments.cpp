@@ -126,3 +126,16 @@ TEST(SecondMoments, TheReportGivesThePublicFunctionsValues) {
       EXPECT_NEAR(r.covariance_spectrum[i], s.spectrum[i], 1e-9 * s.spectrum[0]);
   }
 }
+
+TEST(SecondMoments, DoNotDependOnTheThreadCount) {
+  // d spans several strips of the CPU Gram matrix, n several row blocks.
+  const auto x = shifted(em_test::random_normal(4500, 150, em_test::test_seed(39)), 2.0f);
+  em::resources one("cpu", 1);
+  em::resources two("cpu", 2);
+  em::detail::second_moments a(one, x.view());
+  em::detail::second_moments b(two, x.view());
+  EXPECT_EQ(a.covariance_eigenvalues(), b.covariance_eigenvalues());
+  EXPECT_EQ(a.gram_eigenvalues(), b.gram_eigenvalues());
+  EXPECT_EQ(em::effective_rank(one, x.view()).effective_rank,
+            em::effective_rank(two, x.view()).effective_rank);
+}
