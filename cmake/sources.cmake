@@ -66,7 +66,6 @@ set(EM_LIBRARY_SOURCES
   src/cpu/sphere_ops.cpp
   src/cpu/symmetric_eigen.cpp
   src/report/correlation.cpp
-  src/report/covariance_spectrum.cpp
   src/report/metric_registry.cpp
   src/report/report.cpp
 )
