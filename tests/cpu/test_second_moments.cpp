@@ -138,4 +138,10 @@ TEST(SecondMoments, DoNotDependOnTheThreadCount) {
   EXPECT_EQ(a.gram_eigenvalues(), b.gram_eigenvalues());
   EXPECT_EQ(em::effective_rank(one, x.view()).effective_rank,
             em::effective_rank(two, x.view()).effective_rank);
+  // n < d: the n x n Gram matrix, n spanning several strips.
+  const auto w = shifted(em_test::random_normal(150, 400, em_test::test_seed(40)), 2.0f);
+  em::detail::second_moments c(one, w.view());
+  em::detail::second_moments e(two, w.view());
+  EXPECT_EQ(c.covariance_eigenvalues(), e.covariance_eigenvalues());
+  EXPECT_EQ(c.gram_eigenvalues(), e.gram_eigenvalues());
 }
