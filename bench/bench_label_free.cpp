@@ -2,16 +2,27 @@
 // uniformity's flop/s counter is n^2 d: the GEMM work of the pairs i <= j
 // that it computes, so that counter over BM_silhouette_sgemm_rate_cpu (the
 // SGEMM rate on the same threads, same run) is the fraction of the pairwise
-// floor reached. The others report rows per second (one O(n d) or
-// second-moment pass each).
+// floor reached; BM_uniformity_floor_cpu_W1 times both back to back in one
+// process and prints the ratio. The others report rows per second (one
+// O(n d) or second-moment pass each); BM_covariance_metrics_cpu_W1 prints
+// the report's covariance metrics over one covariance pass.
 #include <benchmark/benchmark.h>
 
+#include <time.h>
+
+#include <algorithm>
+#include <string_view>
 #include <vector>
 
+#include "cpu/blas.hpp"
+#include "cpu/gram.hpp"
 #include "embed_metrics/cluster_scores.hpp"
+#include "embed_metrics/entropy.hpp"
+#include "embed_metrics/report.hpp"
 #include "embed_metrics/resources.hpp"
 #include "embed_metrics/spectrum_metrics.hpp"
 #include "embed_metrics/uniformity.hpp"
+#include "report/metric_registry.hpp"
 #include "workloads.hpp"
 
 #ifdef EMBED_METRICS_HAS_CUDA
@@ -47,11 +58,132 @@ void uniformity_cpu(benchmark::State& state, const em_bench::workload& w) {
   state.counters["uniformity"] = u;
 }
 
+// CPU seconds of the whole process (every thread's work): on a machine
+// shared with other jobs this, at one thread, is the cost of the work itself.
+double process_cpu_seconds() {
+  timespec t{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+}
+
+template <class F>
+double cpu_seconds_of(F&& f) {
+  const double t0 = process_cpu_seconds();
+  f();
+  return process_cpu_seconds() - t0;
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const std::size_t m = v.size() / 2;
+  return v.size() % 2 == 1 ? v[m] : 0.5 * (v[m - 1] + v[m]);
+}
+
+// The steps of the report that compute the covariance metrics, run as
+// evaluate() runs them (one shared second-moment pass).
+void report_covariance_steps(const em::resources& res, em::matrix_view x) {
+  em::report_params p;
+  p.covariance_spectrum = true;
+  em::report_result r;
+  r.n = x.rows;
+  r.d = x.cols;
+  em::detail::report_context ctx{res, x, {}, p, r, {}, {}, {}};
+  for (const auto& step : em::detail::report_steps())
+    if (step.name == std::string_view("Gaussian entropy") || step.name == std::string_view("effective rank") ||
+        step.name == std::string_view("covariance spectrum"))
+      step.run(ctx);
+  benchmark::DoNotOptimize(r.gaussian_entropy);
+}
+
+// The same three metrics through the public functions, each its own pass.
+void separate_covariance_calls(const em::resources& res, em::matrix_view x) {
+  double v = em::gaussian_entropy(res, x).entropy;
+  v += em::effective_rank(res, x).effective_rank;
+  v += em::spectrum_metrics(res, x).nesum;
+  benchmark::DoNotOptimize(v);
+}
+
+// One covariance pass: the shifted d x d Gram matrix and column sums in
+// double (cpu::gram, the pass every covariance metric needs).
+void one_covariance_pass(const em::resources& res, em::matrix_view x) {
+  std::vector<double> g, s;
+  em::cpu::gram(x, /*shift_by_first_row=*/true, g, s, res.threads());
+  benchmark::DoNotOptimize(g.data());
+}
+
+// X^T X in float with SGEMM (d x d, n deep): what one pass costs at the
+// machine's float rate, for reference.
+void one_sgemm_xtx(const em::resources& res, em::matrix_view x, std::vector<float>& c) {
+  em::cpu::sgemm_tn(x.cols, x.cols, x.rows, 1.0f, x.data, x.cols, x.data, x.cols, 0.0f, c.data(),
+                    x.cols, res.threads());
+  benchmark::DoNotOptimize(c.data());
+}
+
 }  // namespace
+
+// The report's covariance metrics (Gaussian entropy, RankMe, spectrum,
+// alpha-ReQ, NESum) against one covariance pass alone and the separate
+// public calls, interleaved within each iteration; the counters are medians
+// of process CPU seconds over the iterations (argument: threads, 0 = all).
+static void BM_covariance_metrics_cpu_W1(benchmark::State& state) {
+  const auto& ds = em_bench::data_for(em_bench::kW1);
+  const em::matrix_view x = ds.x.view();
+  em::resources res("cpu", static_cast<int>(state.range(0)));
+  std::vector<float> c(static_cast<std::size_t>(x.cols * x.cols));
+  std::vector<double> pass, sgemm, together, separate;
+  for (auto _ : state) {
+    pass.push_back(cpu_seconds_of([&] { one_covariance_pass(res, x); }));
+    together.push_back(cpu_seconds_of([&] { report_covariance_steps(res, x); }));
+    separate.push_back(cpu_seconds_of([&] { separate_covariance_calls(res, x); }));
+    sgemm.push_back(cpu_seconds_of([&] { one_sgemm_xtx(res, x, c); }));
+  }
+  const double p = median(pass);
+  state.counters["one_pass_cpu_ms"] = 1e3 * p;
+  state.counters["together_cpu_ms"] = 1e3 * median(together);
+  state.counters["separate_cpu_ms"] = 1e3 * median(separate);
+  state.counters["sgemm_xtx_cpu_ms"] = 1e3 * median(sgemm);
+  state.counters["together/one_pass"] = median(together) / p;
+  state.counters["separate/one_pass"] = median(separate) / p;
+  state.counters["threads"] = res.threads();
+}
+BENCHMARK(BM_covariance_metrics_cpu_W1)->Arg(1)->Arg(0)->Iterations(5)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// Uniformity at W1 and the SGEMM rate (C = A B^T, 4096 x 4096, d = 512, as
+// BM_silhouette_sgemm_rate_cpu) back to back in each iteration; the floor is
+// n^2 d / rate, and uniformity/floor the median ratio of process CPU times
+// (argument: threads, 0 = all).
+static void BM_uniformity_floor_cpu_W1(benchmark::State& state) {
+  const auto& w = em_bench::kW1;
+  const auto& ds = em_bench::data_for(w);
+  em::resources res("cpu", static_cast<int>(state.range(0)));
+  const std::int64_t m = 4096;
+  std::vector<float> c(static_cast<std::size_t>(m * m));
+  std::vector<double> ratio, uni, rate;
+  double u = 0.0;
+  for (auto _ : state) {
+    const double t_gemm = cpu_seconds_of([&] {
+      em::cpu::sgemm_nt(m, m, w.d, 1.0f, ds.x.data(), w.d, ds.x.data() + m * w.d, w.d, 0.0f, c.data(),
+                        m, res.threads());
+      benchmark::DoNotOptimize(c.data());
+    });
+    const double t_uni = cpu_seconds_of([&] { u = em::uniformity(res, ds.x.view()).uniformity; });
+    const double r = 2.0 * static_cast<double>(m * m * w.d) / t_gemm;
+    rate.push_back(r);
+    uni.push_back(t_uni);
+    ratio.push_back(t_uni / (half_pair_flop(w) / r));
+  }
+  state.counters["uniformity_cpu_ms"] = 1e3 * median(uni);
+  state.counters["sgemm_flop/s_cpu"] = median(rate);
+  state.counters["floor_cpu_ms"] = 1e3 * half_pair_flop(w) / median(rate);
+  state.counters["uniformity/floor"] = median(ratio);
+  state.counters["threads"] = res.threads();
+  state.counters["uniformity"] = u;
+}
+BENCHMARK(BM_uniformity_floor_cpu_W1)->Arg(1)->Arg(0)->Iterations(5)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 static void BM_uniformity_cpu_W0(benchmark::State& s) { uniformity_cpu(s, em_bench::kW0); }
 static void BM_uniformity_cpu_W1(benchmark::State& s) { uniformity_cpu(s, em_bench::kW1); }
-BENCHMARK(BM_uniformity_cpu_W0)->Arg(0)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_uniformity_cpu_W0)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_uniformity_cpu_W1)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 static void BM_spectrum_metrics_cpu_W1(benchmark::State& state) {

@@ -36,6 +36,7 @@ set(EM_LIBRARY_SOURCES
   src/metrics/kmeans_driver.cpp
   src/metrics/kmeans_init_driver.cpp
   src/metrics/knn.cpp
+  src/metrics/second_moments.cpp
   src/metrics/silhouette.cpp
   src/metrics/silhouette_plan.cpp
   src/metrics/spectrum_metrics.cpp
@@ -44,6 +45,7 @@ set(EM_LIBRARY_SOURCES
   src/backend/cuda_module.cpp
   src/backend/label_free_dispatch.cpp
   src/cpu/blas.cpp
+  src/cpu/center_dots.cpp
   src/cpu/cluster_score_ops.cpp
   src/cpu/contingency.cpp
   src/cpu/cpu_backend.cpp
@@ -65,7 +67,6 @@ set(EM_LIBRARY_SOURCES
   src/cpu/sphere_ops.cpp
   src/cpu/symmetric_eigen.cpp
   src/report/correlation.cpp
-  src/report/covariance_spectrum.cpp
   src/report/metric_registry.cpp
   src/report/report.cpp
 )

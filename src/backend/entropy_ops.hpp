@@ -1,7 +1,7 @@
 #pragma once
 // Second moments of the rows, for the Gaussian entropy, the effective rank
-// and the covariance spectrum (the drivers: src/metrics/entropy_*.cpp,
-// src/report/covariance_spectrum.cpp; the small eigenproblems run on the host).
+// and the covariance spectrum (the drivers: src/metrics/entropy_*.cpp and
+// src/metrics/second_moments.cpp; the small eigenproblems run on the host).
 
 #include <vector>
 

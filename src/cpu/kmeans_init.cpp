@@ -1,5 +1,6 @@
-// The CPU backend's k-means++ primitives: one sgemm of all rows against the
-// candidates of every run, a min / clamp epilogue with fixed-order block
+// The CPU backend's k-means++ primitives: the distances of all rows to the
+// candidates of every run (direct dot products block by block for a few
+// candidates, else one sgemm), a min / clamp epilogue with fixed-order block
 // sums of the potentials, draws on the host from each run's Philox stream.
 
 #include <algorithm>
@@ -8,6 +9,7 @@
 
 #include "core/philox.hpp"
 #include "cpu/blas.hpp"
+#include "cpu/center_dots.hpp"
 #include "cpu/kmeans_common.hpp"
 #include "cpu/kmeans_ops.hpp"
 #include "embed_metrics/resources.hpp"
@@ -28,14 +30,23 @@ void kmeans_host_ops::pp_candidates(const resources& res, rows x, const float* x
     std::memcpy(cand.data() + c * d, x.data + idx[c] * x.ld, sizeof(float) * static_cast<std::size_t>(d));
     cn[static_cast<std::size_t>(c)] = xn[idx[c]];
   }
-  sgemm_nt(n, m, d, -2.0f, x.data, x.ld, cand.data(), d, 0.0f, out, m,
-           detail::kmeans_team(threads, n * m * d));
   const std::int64_t blocks = (n + kKmeansBlock - 1) / kKmeansBlock;
   std::fill(part, part + blocks * m, 0.0);
-  // One pass per block of rows: epilogue, min with the current D^2, sums.
-#pragma omp parallel for num_threads(detail::kmeans_team(threads, n * m)) schedule(static)
+  // With a few candidates, each block's distances come straight from its
+  // rows (center_dots) inside the pass; otherwise one sgemm first.
+  const bool direct = center_dots_direct(m, d);
+  if (!direct)
+    sgemm_nt(n, m, d, -2.0f, x.data, x.ld, cand.data(), d, 0.0f, out, m,
+             detail::kmeans_team(threads, n * m * d));
+  // One pass per block of rows: distances, epilogue, min with the current D^2, sums.
+#pragma omp parallel for num_threads(detail::kmeans_team(threads, n * m * (direct ? d : 1))) schedule(static)
   for (std::int64_t b = 0; b < blocks; ++b) {
     double* acc = part + b * m;
+    if (direct) {
+      const std::int64_t r0 = b * kKmeansBlock;
+      center_dots(std::min(kKmeansBlock, n - r0), m, d, x.data + r0 * x.ld, x.ld, cand.data(), d,
+                  out + r0 * m);
+    }
     for (std::int64_t i = b * kKmeansBlock; i < std::min(n, (b + 1) * kKmeansBlock); ++i) {
       float* r = out + i * m;
       for (std::int64_t c = 0; c < m; ++c) {

@@ -1,6 +1,7 @@
-// The CPU backend's Lloyd primitives. The assignment is one sgemm per
-// block of rows against the stacked centres of every run still iterating,
-// with the argmin taken block by block; the centroid sums are accumulated in
+// The CPU backend's Lloyd primitives. The assignment takes the distances of
+// each tile of rows to the stacked centres of every run still iterating
+// (direct dot products for a few centres, an sgemm for many), with the
+// argmin taken tile by tile; the centroid sums are accumulated in
 // double in an order fixed by the shape alone, so that the result is the
 // same whatever the thread count.
 
@@ -11,6 +12,7 @@
 
 #include "core/parallel_errors.hpp"
 #include "cpu/blas.hpp"
+#include "cpu/center_dots.hpp"
 #include "cpu/distance_tile.hpp"
 #include "cpu/kmeans_common.hpp"
 #include "cpu/kmeans_ops.hpp"
@@ -21,8 +23,6 @@ namespace {
 
 using detail::kKmeansBlock;
 
-/// Floats in one block of the distance matrix (rows x stacked centres).
-constexpr std::int64_t kTileFloats = std::int64_t{1} << 18;
 /// Columns summed together by one task of the sorted centroid update.
 constexpr std::int64_t kColumnChunk = 64;
 /// The sums stream blocks of rows where n / kUpdateRows blocks would number
@@ -67,12 +67,17 @@ void merge_blocks(const double* part, std::int64_t blocks, std::int64_t kd, doub
 /// acc (k x d) += the rows [i0, i1) of x, each to the row of its label, in row order.
 void add_rows(matrix_view x, const std::int32_t* labels, std::int64_t i0, std::int64_t i1,
               double* acc) {
-  const std::int64_t d = x.cols;
-  for (std::int64_t i = i0; i < i1; ++i) {
-    const float* r = x.row(i);
-    double* a = acc + static_cast<std::int64_t>(labels[i]) * d;
-    for (std::int64_t j = 0; j < d; ++j) a[j] += static_cast<double>(r[j]);
-  }
+  add_rows_to_labels(i1 - i0, x.cols, x.row(i0), x.ld(), labels + i0, acc);
+}
+
+/// t (rows x m) = -2 x c^T for the rows [r0, r0 + rows) of one tile: directly
+/// for a few centres, else one single-threaded sgemm (inside a
+/// single_threaded_blas scope). Every pass computes its distances here, tile
+/// by tile, so the fused pass and the plain assignment see the same values.
+void tile_dots(matrix_view x, std::int64_t r0, std::int64_t rows, matrix_view centers, float* t) {
+  const std::int64_t m = centers.rows;
+  if (center_dots(rows, m, x.cols, x.row(r0), x.ld(), centers.data, centers.ld(), t)) return;
+  sgemm_nt_tile(rows, m, x.cols, -2.0f, x.row(r0), x.ld(), centers.data, centers.ld(), 0.0f, t, m);
 }
 
 /// Sums (double, k x d) and counts of the rows of each cluster, in the
@@ -119,43 +124,6 @@ std::vector<std::int64_t> cluster_sums(matrix_view x, const std::int32_t* labels
   return counts;
 }
 
-/// For each row i of @p x and each of @p runs runs (the k-row segments of
-/// @p centers, squared norms @p cn), the nearest centre of that run (the
-/// first on ties): labels[r][i]. Distances come from one sgemm per block of
-/// rows against all the centres; the argmin is taken block by block, so the
-/// n x (runs k) matrix is never held whole.
-void assign_labels(matrix_view x, matrix_view centers, const float* cn, std::int64_t k, int runs,
-                   std::int32_t* const* labels, int threads) {
-  const std::int64_t n = x.rows;
-  const std::int64_t m = centers.rows;
-  std::int64_t chunk = std::max<std::int64_t>(kKmeansBlock, kTileFloats / std::max<std::int64_t>(m, 1));
-  chunk = std::min(n, chunk / kKmeansBlock * kKmeansBlock);
-  std::vector<float> tile(static_cast<std::size_t>(chunk * m));
-  for (std::int64_t r0 = 0; r0 < n; r0 += chunk) {
-    const std::int64_t rows = std::min(chunk, n - r0);
-    // tile = -2 x c^T; ||x_i||^2 is the same for every centre and is left out.
-    sgemm_nt(rows, m, x.cols, -2.0f, x.row(r0), x.ld(), centers.data, centers.ld(), 0.0f,
-             tile.data(), m, detail::kmeans_team(threads, rows * m * x.cols));
-#pragma omp parallel for num_threads(detail::kmeans_team(threads, rows * m)) schedule(static)
-    for (std::int64_t i = 0; i < rows; ++i) {
-      const float* t = tile.data() + i * m;
-      for (int r = 0; r < runs; ++r) {
-        const std::int64_t c0 = static_cast<std::int64_t>(r) * k;
-        std::int64_t best = 0;
-        float best_v = t[c0] + cn[c0];
-        for (std::int64_t c = 1; c < k; ++c) {
-          const float v = t[c0 + c] + cn[c0 + c];
-          if (v < best_v) {
-            best_v = v;
-            best = c;
-          }
-        }
-        labels[r][r0 + i] = static_cast<std::int32_t>(best);
-      }
-    }
-  }
-}
-
 /// Nearest centre of each run for the rows [r0, r0 + rows) of one tile (-2 x c^T in @p t).
 void argmin_tile(const float* t, std::int64_t rows, std::int64_t m, const float* cn,
                  std::int64_t k, int runs, std::int32_t* const* labels, std::int64_t r0) {
@@ -175,6 +143,34 @@ void argmin_tile(const float* t, std::int64_t rows, std::int64_t m, const float*
       labels[r][r0 + i] = static_cast<std::int32_t>(best);
     }
   }
+}
+
+/// For each row i of @p x and each of @p runs runs (the k-row segments of
+/// @p centers, squared norms @p cn), the nearest centre of that run (the
+/// first on ties): labels[r][i], tile by tile (tile_dots), so the n x
+/// (runs k) matrix is never held whole.
+void assign_labels(matrix_view x, matrix_view centers, const float* cn, std::int64_t k, int runs,
+                   std::int32_t* const* labels, int threads) {
+  const std::int64_t n = x.rows;
+  const std::int64_t m = centers.rows;
+  const std::int64_t tiles = (n + kKmeansBlock - 1) / kKmeansBlock;
+  const single_threaded_blas guard;
+  detail::region_errors errors;
+#pragma omp parallel num_threads(detail::kmeans_team(threads, n * m * x.cols))
+  {
+    std::vector<float> tile;
+    errors.run([&] { tile.resize(static_cast<std::size_t>(kKmeansBlock * m)); });
+#pragma omp for schedule(static)
+    for (std::int64_t b = 0; b < tiles; ++b) {
+      errors.run([&] {
+        const std::int64_t r0 = b * kKmeansBlock;
+        const std::int64_t rows = std::min(kKmeansBlock, n - r0);
+        tile_dots(x, r0, rows, centers, tile.data());
+        argmin_tile(tile.data(), rows, m, cn, k, runs, labels, r0);
+      });
+    }
+  }
+  errors.rethrow_first();
 }
 
 /// The fused Lloyd pass: one read of x assigns every row and adds it to its
@@ -211,8 +207,7 @@ std::vector<std::vector<std::int64_t>> fused_pass(matrix_view x, matrix_view cen
           const std::int64_t b1 = std::min(n, (b + 1) * plan.rows_per);
           for (std::int64_t r0 = b * plan.rows_per; r0 < b1; r0 += kKmeansBlock) {
             const std::int64_t rows = std::min(kKmeansBlock, b1 - r0);
-            sgemm_nt_tile(rows, m, d, -2.0f, x.row(r0), x.ld(), centers.data, centers.ld(), 0.0f,
-                          tile.data(), m);
+            tile_dots(x, r0, rows, centers, tile.data());
             argmin_tile(tile.data(), rows, m, cn, k, runs, labels, r0);
             for (std::int64_t s = 0; s < s_runs; ++s) {
               const std::int32_t* lab = labels[summed[static_cast<std::size_t>(s)]];

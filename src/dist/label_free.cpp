@@ -4,12 +4,12 @@
 // and row sums), LiDAR (per-group sums and counts, then the within-group
 // scatter). Every sum is order-free (dist/exact_sum.hpp), so the answer has
 // the same bits at any number of ranks; the d x d finish then runs on every
-// rank as one process runs it (src/metrics/spectrum_metrics.cpp).
+// rank as one process runs it (src/metrics/spectrum_metrics.cpp: the
+// spectrum metrics from the eigenvalues are its own function; LiDAR's
+// finish is written out below as it is there).
 
 #include <algorithm>
 #include <cmath>
-#include <functional>
-#include <limits>
 
 #include "core/check.hpp"
 #include "core/validate.hpp"
@@ -21,56 +21,15 @@
 #include "dist/row_layout.hpp"
 #include "embed_metrics/distributed.hpp"
 #include "metrics/entropy_common.hpp"
+#include "metrics/spectrum_common.hpp"
 
 namespace embed_metrics::distributed {
 namespace {
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 void check_rows_of(matrix_view x, const char* name) {
   detail::check_matrix(x, name);
   detail::check_host(x, name, resources("cpu"));
   detail::check_finite(x, name);
-}
-
-// The alpha-ReQ fit of the single-process spectrum_metrics(), on the same
-// sorted eigenvalues: the same formula, the same reasons when undefined.
-void fit_alpha(const std::vector<double>& lambda, const spectrum_metrics_params& p,
-               spectrum_metrics_result& r) {
-  const auto count = static_cast<std::int64_t>(lambda.size());
-  const double floor = lambda.empty() ? 0.0 : p.rel_floor * lambda.front();
-  std::int64_t above = 0;
-  while (above < count && lambda[static_cast<std::size_t>(above)] > floor) ++above;
-  const std::int64_t last = p.fit_last == 0 ? above : std::min(p.fit_last, above);
-  r.alpha_req_first = p.fit_first;
-  r.alpha_req_last = last;
-  if (last - p.fit_first + 1 < 2) {
-    r.alpha_req = kNaN;
-    r.alpha_req_r2 = kNaN;
-    r.alpha_req_undefined = detail::cat(
-        "alpha-ReQ: ", std::max<std::int64_t>(0, last - p.fit_first + 1), " eigenvalue(s) above ",
-        p.rel_floor, " x the largest in the fit range ", p.fit_first, " .. ",
-        p.fit_last == 0 ? std::string("last") : std::to_string(p.fit_last), "; a power law needs at least 2");
-    return;
-  }
-  const std::int64_t m = last - p.fit_first + 1;
-  double mx = 0.0, my = 0.0;
-  for (std::int64_t i = p.fit_first; i <= last; ++i) {
-    mx += std::log(static_cast<double>(i));
-    my += std::log(lambda[static_cast<std::size_t>(i - 1)]);
-  }
-  mx /= static_cast<double>(m);
-  my /= static_cast<double>(m);
-  double sxx = 0.0, sxy = 0.0, syy = 0.0;
-  for (std::int64_t i = p.fit_first; i <= last; ++i) {
-    const double dx = std::log(static_cast<double>(i)) - mx;
-    const double dy = std::log(lambda[static_cast<std::size_t>(i - 1)]) - my;
-    sxx += dx * dx;
-    sxy += dx * dy;
-    syy += dy * dy;
-  }
-  r.alpha_req = -sxy / sxx;
-  r.alpha_req_r2 = syy > 0.0 ? (sxy * sxy) / (sxx * syy) : 1.0;
 }
 
 // 1 / ||row|| in double for every row of x; a zero row is an error naming @p what.
@@ -97,12 +56,6 @@ double largest_abs(communicator& comm, matrix_view x) {
 spectrum_metrics_result spectrum_metrics(const resources& res, matrix_view x,
                                          const spectrum_metrics_params& params) {
   check_rows_of(x, "x");
-  EM_EXPECTS(params.fit_first >= 1, "spectrum metrics: fit_first = ", params.fit_first,
-             "; eigenvalue indices start at 1");
-  EM_EXPECTS(params.fit_last == 0 || params.fit_last > params.fit_first, "spectrum metrics: fit_last = ",
-             params.fit_last, " must be 0 (all) or above fit_first = ", params.fit_first);
-  EM_EXPECTS(params.rel_floor >= 0.0 && params.rel_floor < 1.0, "spectrum metrics: rel_floor = ",
-             params.rel_floor, "; it must lie in [0, 1)");
   const auto comm = detail::comm_of(res);
   const std::int64_t d = x.cols;
   std::vector<double> g;
@@ -113,27 +66,9 @@ spectrum_metrics_result spectrum_metrics(const resources& res, matrix_view x,
              " over all ranks; the sample covariance needs at least 2 rows and 1 column");
   // For n < d too: the d x d covariance has the n - 1 non-zero eigenvalues
   // of the n x n Gram one process uses there, and d - n + 1 round-off ones,
-  // cut off below.
+  // which spectrum_metrics_from_eigenvalues cuts off.
   std::vector<double> cov = detail::covariance_from_gram(g, s, n, d);
-  std::vector<double> lambda = cpu::symmetric_eigenvalues(cov, d);
-  std::sort(lambda.begin(), lambda.end(), std::greater<>());
-  lambda.resize(static_cast<std::size_t>(std::min(n - 1, d)));
-  for (double& v : lambda) v = std::max(v, 0.0);
-  spectrum_metrics_result r;
-  r.n = n;
-  r.d = d;
-  r.spectrum = std::move(lambda);
-  fit_alpha(r.spectrum, params, r);
-  const double top = r.spectrum.front();
-  if (top > 0.0) {
-    double sum = 0.0;
-    for (const double v : r.spectrum) sum += v;
-    r.nesum = sum / top;
-  } else {
-    r.nesum = kNaN;
-    r.nesum_undefined = "NESum: every covariance eigenvalue is 0 (all rows are equal)";
-  }
-  return r;
+  return detail::spectrum_metrics_from_eigenvalues(cpu::symmetric_eigenvalues(cov, d), n, d, params);
 }
 
 collapse_std_result collapse_std(const resources& res, matrix_view x, const collapse_std_params&) {

@@ -17,22 +17,30 @@
 #include "cpu/lapack.hpp"
 #include "cpu/symmetric_eigen.hpp"
 #include "metrics/dense_ids.hpp"
+#include "metrics/spectrum_common.hpp"
 
 namespace embed_metrics {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-std::vector<double> sorted_spectrum(const resources& res, matrix_view x) {
+// The covariance eigenvalues of the d x d matrix (n >= d) or of the centred
+// n x n Gram matrix (n < d), in any order.
+std::vector<double> covariance_eigenvalues(const resources& res, matrix_view x) {
   const std::int64_t n = x.rows;
   const std::int64_t m = std::min(n, x.cols);
   std::vector<double> g = detail::spectrum_ops_for(res).centred_second_moments(res, x);
   for (double& v : g) v /= static_cast<double>(n - 1);
-  std::vector<double> lambda = cpu::symmetric_eigenvalues(g, m);
-  std::sort(lambda.begin(), lambda.end(), std::greater<>());
-  lambda.resize(static_cast<std::size_t>(std::min(n - 1, x.cols)));
-  for (double& v : lambda) v = std::max(v, 0.0);
-  return lambda;
+  return cpu::symmetric_eigenvalues(g, m);
+}
+
+void check_params(const spectrum_metrics_params& params) {
+  EM_EXPECTS(params.fit_first >= 1, "spectrum metrics: fit_first = ", params.fit_first,
+             "; eigenvalue indices start at 1");
+  EM_EXPECTS(params.fit_last == 0 || params.fit_last > params.fit_first, "spectrum metrics: fit_last = ",
+             params.fit_last, " must be 0 (all) or above fit_first = ", params.fit_first);
+  EM_EXPECTS(params.rel_floor >= 0.0 && params.rel_floor < 1.0, "spectrum metrics: rel_floor = ",
+             params.rel_floor, "; it must lie in [0, 1)");
 }
 
 void fit_alpha(const std::vector<double>& lambda, const spectrum_metrics_params& p,
@@ -78,21 +86,21 @@ void fit_alpha(const std::vector<double>& lambda, const spectrum_metrics_params&
 
 }  // namespace
 
-spectrum_metrics_result spectrum_metrics(const resources& res, matrix_view x,
-                                         const spectrum_metrics_params& params) {
-  detail::check_matrix(x, "x");
-  EM_EXPECTS(x.rows >= 2 && x.cols >= 1, "spectrum metrics: x is ", x.rows, "x", x.cols,
+namespace detail {
+
+spectrum_metrics_result spectrum_metrics_from_eigenvalues(std::vector<double> lambda, std::int64_t n,
+                                                          std::int64_t d,
+                                                          const spectrum_metrics_params& params) {
+  check_params(params);
+  EM_EXPECTS(n >= 2 && d >= 1 && !lambda.empty(), "spectrum metrics: x is ", n, "x", d,
              "; the sample covariance needs at least 2 rows and 1 column");
-  EM_EXPECTS(params.fit_first >= 1, "spectrum metrics: fit_first = ", params.fit_first,
-             "; eigenvalue indices start at 1");
-  EM_EXPECTS(params.fit_last == 0 || params.fit_last > params.fit_first, "spectrum metrics: fit_last = ",
-             params.fit_last, " must be 0 (all) or above fit_first = ", params.fit_first);
-  EM_EXPECTS(params.rel_floor >= 0.0 && params.rel_floor < 1.0, "spectrum metrics: rel_floor = ",
-             params.rel_floor, "; it must lie in [0, 1)");
+  std::sort(lambda.begin(), lambda.end(), std::greater<>());
+  lambda.resize(static_cast<std::size_t>(std::min(n - 1, d)), 0.0);
+  for (double& v : lambda) v = std::max(v, 0.0);
   spectrum_metrics_result r;
-  r.n = x.rows;
-  r.d = x.cols;
-  r.spectrum = sorted_spectrum(res, x);
+  r.n = n;
+  r.d = d;
+  r.spectrum = std::move(lambda);
   fit_alpha(r.spectrum, params, r);
   const double top = r.spectrum.front();
   if (top > 0.0) {
@@ -104,6 +112,18 @@ spectrum_metrics_result spectrum_metrics(const resources& res, matrix_view x,
     r.nesum_undefined = "NESum: every covariance eigenvalue is 0 (all rows are equal)";
   }
   return r;
+}
+
+}  // namespace detail
+
+spectrum_metrics_result spectrum_metrics(const resources& res, matrix_view x,
+                                         const spectrum_metrics_params& params) {
+  detail::check_matrix(x, "x");
+  EM_EXPECTS(x.rows >= 2 && x.cols >= 1, "spectrum metrics: x is ", x.rows, "x", x.cols,
+             "; the sample covariance needs at least 2 rows and 1 column");
+  check_params(params);
+  return detail::spectrum_metrics_from_eigenvalues(covariance_eigenvalues(res, x), x.rows, x.cols,
+                                                   params);
 }
 
 double alpha_req(const resources& res, matrix_view x, const spectrum_metrics_params& params) {

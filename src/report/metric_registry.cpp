@@ -18,6 +18,8 @@
 #include "embed_metrics/silhouette.hpp"
 #include "embed_metrics/spectrum_metrics.hpp"
 #include "embed_metrics/uniformity.hpp"
+#include "metrics/entropy_common.hpp"
+#include "metrics/spectrum_common.hpp"
 
 namespace embed_metrics {
 namespace {
@@ -206,17 +208,24 @@ void run_knn_entropy(detail::report_context& ctx) {
   ctx.set("knn_entropy", knn_entropy(ctx.res, ctx.x, kp).entropy);
 }
 
+// The Gaussian entropy, RankMe and the spectrum metrics share one
+// second-moment pass (report_context::moments): the covariance eigenvalues
+// serve the first and the last, the uncentred Gram's the effective rank.
 void run_gaussian(detail::report_context& ctx) {
-  ctx.set("gaussian_entropy", gaussian_entropy(ctx.res, ctx.x).entropy);
+  ctx.set("gaussian_entropy",
+          detail::gaussian_entropy_from_eigenvalues(ctx.moments().covariance_eigenvalues(), {}).entropy);
 }
 
 void run_rank(detail::report_context& ctx) {
-  ctx.set("effective_rank", effective_rank(ctx.res, ctx.x).effective_rank);
+  ctx.set("effective_rank", detail::effective_rank_from_gram_eigenvalues(
+                                ctx.moments().gram_eigenvalues(), effective_rank_params{}.rel_tol)
+                                .effective_rank);
 }
 
-// The covariance spectrum, alpha-ReQ and NESum from one second-moment pass.
 void run_spectrum(detail::report_context& ctx) {
-  spectrum_metrics_result s = spectrum_metrics(ctx.res, ctx.x);
+  detail::second_moments& m = ctx.moments();
+  spectrum_metrics_result s =
+      detail::spectrum_metrics_from_eigenvalues(m.covariance_eigenvalues(), m.rows(), m.cols(), {});
   if (s.alpha_req_undefined.empty()) ctx.set("alpha_req", s.alpha_req);
   else ctx.set_undefined("alpha_req", s.alpha_req_undefined);
   if (s.nesum_undefined.empty()) ctx.set("nesum", s.nesum);
@@ -317,6 +326,11 @@ const std::vector<report_step>& report_steps() {
       {kKnnAccuracyStep, with_labels_only, run_knn_accuracy},
   };
   return kSteps;
+}
+
+second_moments& report_context::moments() {
+  if (!shared_moments) shared_moments.emplace(res, x);
+  return *shared_moments;
 }
 
 void report_context::set(std::string_view key, std::optional<double> value) const {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "embed_metrics/report.hpp"
+#include "metrics/second_moments.hpp"
 
 namespace embed_metrics::detail {
 
@@ -24,6 +25,12 @@ struct report_context {
   report_result& result;
   /// The k-means step's clusterings: C1 and C2 of each seed pair.
   std::vector<std::vector<std::int64_t>> c1, c2;
+  /// The covariance metrics' second moments, made by the first step that
+  /// asks (moments()), so that their steps share one pass over x.
+  std::optional<second_moments> shared_moments;
+
+  /// The second moments of x, computed on the first call.
+  second_moments& moments();
 
   /// Store metric @p key (a registry key).
   void set(std::string_view key, std::optional<double> value) const;

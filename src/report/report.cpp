@@ -97,7 +97,7 @@ report_result evaluate(const resources& res, matrix_view embeddings, label_view 
   EM_EXPECTS(r.k >= 2 && r.k < r.n, "k = ", r.k, " clusters for ", r.n,
              " points: the silhouette needs 2 <= k <= n - 1");
 
-  detail::report_context ctx{res, work.view(), labels, params, r, {}, {}};
+  detail::report_context ctx{res, work.view(), labels, params, r, {}, {}, {}};
   for (const auto* s : steps) {
     step(s->name);
     s->run(ctx);
