@@ -74,9 +74,9 @@ struct row_lists {
 // Selection over one tile: t (rows x cols, leading dimension ldt) holds
 // alpha x_i.y_j for points r0 + i and c0 + j; the pair's value is
 // (base[r0 + i] + base[c0 + j]) + t. Every pair is offered to the row list of
-// r0 + i and, off the diagonal (r0 != c0), to that of c0 + j. A diagonal tile
-// holds both (i, j) and (j, i), so there only the rows' side is offered, and
-// the self pair is skipped by index.
+// r0 + i and to that of c0 + j. A diagonal tile (r0 == c0) holds each pair
+// twice, so there only its entries above the diagonal are read (tile_gemm
+// writes no others).
 //
 // Almost every pair enters no list, so the tile is first screened with a
 // cheap test, value <= the list's current worst, on its row's and its
@@ -87,9 +87,9 @@ struct row_lists {
 
 // Offers a pair that passed the screen to the lists that want it.
 inline void offer_pair(const row_lists& lists, std::int64_t gi, std::int64_t gj, float v,
-                       const float* cw_j, bool diagonal) {
-  if (v <= lists.worst[gi] && gj != gi) lists.offer(gi, v, gj);
-  if (!diagonal && v <= *cw_j) lists.offer(gj, v, gi);
+                       const float* cw_j) {
+  if (v <= lists.worst[gi]) lists.offer(gi, v, gj);
+  if (v <= *cw_j) lists.offer(gj, v, gi);
 }
 
 // The portable screen, kRun columns at a time.
@@ -106,22 +106,17 @@ void select_tile_portable(const float* t, std::int64_t ldt, std::int64_t r0, std
     const std::int64_t gi = r0 + i;
     const float* ti = t + i * ldt;
     const float bi = base[gi];
-    for (std::int64_t j0 = 0; j0 < cols; j0 += kRun) {
+    for (std::int64_t j0 = diagonal ? i + 1 : 0; j0 < cols; j0 += kRun) {
       const std::int64_t j1 = std::min(cols, j0 + kRun);
       // <= keeps equal values, which the exact (value, index) test decides.
       const float wi = lists.worst[gi];
       int any = 0;
-      if (diagonal) {
-        for (std::int64_t j = j0; j < j1; ++j) any |= (bi + cb[j] + ti[j]) <= wi;
-      } else {
-        for (std::int64_t j = j0; j < j1; ++j) {
-          const float v = bi + cb[j] + ti[j];
-          any |= (v <= wi) | (v <= cw[j]);
-        }
+      for (std::int64_t j = j0; j < j1; ++j) {
+        const float v = bi + cb[j] + ti[j];
+        any |= (v <= wi) | (v <= cw[j]);
       }
       if (!any) continue;
-      for (std::int64_t j = j0; j < j1; ++j)
-        offer_pair(lists, gi, c0 + j, bi + cb[j] + ti[j], cw + j, diagonal);
+      for (std::int64_t j = j0; j < j1; ++j) offer_pair(lists, gi, c0 + j, bi + cb[j] + ti[j], cw + j);
     }
   }
 }
@@ -140,18 +135,20 @@ __attribute__((target("avx512f"))) void select_tile_avx512(
     const float* ti = t + i * ldt;
     const float bi = base[gi];
     const __m512 vbi = _mm512_set1_ps(bi);
-    for (std::int64_t j0 = 0; j0 < cols; j0 += 16) {
+    const std::int64_t first = diagonal ? i + 1 : 0;
+    for (std::int64_t j0 = first - first % 16; j0 < cols; j0 += 16) {
       const std::int64_t left = cols - j0;
-      const __mmask16 lanes =
+      __mmask16 lanes =
           left >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << left) - 1u);
+      if (j0 < first) lanes &= static_cast<__mmask16>(0xFFFFu << (first - j0));
       const __m512 v = _mm512_add_ps(_mm512_add_ps(vbi, _mm512_maskz_loadu_ps(lanes, cb + j0)),
                                      _mm512_maskz_loadu_ps(lanes, ti + j0));
-      __mmask16 pass = _mm512_mask_cmp_ps_mask(lanes, v, _mm512_set1_ps(lists.worst[gi]), _CMP_LE_OQ);
-      if (!diagonal)
-        pass |= _mm512_mask_cmp_ps_mask(lanes, v, _mm512_maskz_loadu_ps(lanes, cw + j0), _CMP_LE_OQ);
+      const __mmask16 pass =
+          _mm512_mask_cmp_ps_mask(lanes, v, _mm512_set1_ps(lists.worst[gi]), _CMP_LE_OQ) |
+          _mm512_mask_cmp_ps_mask(lanes, v, _mm512_maskz_loadu_ps(lanes, cw + j0), _CMP_LE_OQ);
       for (unsigned m = pass; m != 0; m &= m - 1u) {
         const std::int64_t j = j0 + __builtin_ctz(m);
-        offer_pair(lists, gi, c0 + j, bi + cb[j] + ti[j], cw + j, diagonal);
+        offer_pair(lists, gi, c0 + j, bi + cb[j] + ti[j], cw + j);
       }
     }
   }
@@ -245,7 +242,8 @@ void knn_select(matrix_view x, std::int64_t cap, knn_metric metric, int threads,
         const std::int64_t r0 = bi * kBlock;
         const std::int64_t rows = std::min(kBlock, n - r0);
         if (packed)
-          tile_gemm(y.row(r0), y.ld(), rows, d, panels, cols, alpha, tile.data(), kBlock);
+          tile_gemm(y.row(r0), y.ld(), rows, d, panels, cols, alpha, bi == bj, tile.data(),
+                    kBlock);
         else
           sgemm_nt_tile(rows, cols, d, alpha, y.row(r0), y.ld(), y.row(c0), y.ld(), 0.0f,
                         tile.data(), kBlock);

@@ -67,12 +67,14 @@ __attribute__((target("avx512f"))) inline void micro_tile(const float* a, std::i
       _mm512_storeu_ps(c + r * ldc + 16 * q, _mm512_mul_ps(scale, acc[r][q]));
 }
 
+// R rows against panels [first, count).
 template <int R>
 __attribute__((target("avx512f"))) void rows_against_panels(const float* a, std::int64_t lda,
                                                             std::int64_t d, const float* panels,
-                                                            std::int64_t count, float alpha,
-                                                            float* c, std::int64_t ldc) {
-  for (std::int64_t p = 0; p < count; ++p)
+                                                            std::int64_t first, std::int64_t count,
+                                                            float alpha, float* c,
+                                                            std::int64_t ldc) {
+  for (std::int64_t p = first; p < count; ++p)
     micro_tile<R>(a, lda, panels + p * d * kTilePanel, d, alpha, c + p * kTilePanel, ldc);
 }
 
@@ -80,27 +82,29 @@ __attribute__((target("avx512f"))) void rows_against_panels(const float* a, std:
 #endif
 
 void tile_gemm(const float* a, std::int64_t lda, std::int64_t rows, std::int64_t d,
-               const std::vector<float>& panels, std::int64_t cols, float alpha, float* c,
-               std::int64_t ldc) {
+               const std::vector<float>& panels, std::int64_t cols, float alpha, bool upper,
+               float* c, std::int64_t ldc) {
 #ifdef EMBED_METRICS_TILE_GEMM_AVX512
   const std::int64_t count = (cols + kTilePanel - 1) / kTilePanel;
   const float* pp = panels.data();
+  // The first panel with a column j > i for the group's first row i.
+  const auto first = [upper](std::int64_t i) { return upper ? (i + 1) / kTilePanel : 0; };
   std::int64_t i = 0;
   for (; i + kMicroRows <= rows; i += kMicroRows)
-    rows_against_panels<kMicroRows>(a + i * lda, lda, d, pp, count, alpha, c + i * ldc, ldc);
+    rows_against_panels<kMicroRows>(a + i * lda, lda, d, pp, first(i), count, alpha, c + i * ldc, ldc);
   // The last rows, fewer than kMicroRows.
   switch (rows - i) {
-    case 7: rows_against_panels<7>(a + i * lda, lda, d, pp, count, alpha, c + i * ldc, ldc); break;
-    case 6: rows_against_panels<6>(a + i * lda, lda, d, pp, count, alpha, c + i * ldc, ldc); break;
-    case 5: rows_against_panels<5>(a + i * lda, lda, d, pp, count, alpha, c + i * ldc, ldc); break;
-    case 4: rows_against_panels<4>(a + i * lda, lda, d, pp, count, alpha, c + i * ldc, ldc); break;
-    case 3: rows_against_panels<3>(a + i * lda, lda, d, pp, count, alpha, c + i * ldc, ldc); break;
-    case 2: rows_against_panels<2>(a + i * lda, lda, d, pp, count, alpha, c + i * ldc, ldc); break;
-    case 1: rows_against_panels<1>(a + i * lda, lda, d, pp, count, alpha, c + i * ldc, ldc); break;
+    case 7: rows_against_panels<7>(a + i * lda, lda, d, pp, first(i), count, alpha, c + i * ldc, ldc); break;
+    case 6: rows_against_panels<6>(a + i * lda, lda, d, pp, first(i), count, alpha, c + i * ldc, ldc); break;
+    case 5: rows_against_panels<5>(a + i * lda, lda, d, pp, first(i), count, alpha, c + i * ldc, ldc); break;
+    case 4: rows_against_panels<4>(a + i * lda, lda, d, pp, first(i), count, alpha, c + i * ldc, ldc); break;
+    case 3: rows_against_panels<3>(a + i * lda, lda, d, pp, first(i), count, alpha, c + i * ldc, ldc); break;
+    case 2: rows_against_panels<2>(a + i * lda, lda, d, pp, first(i), count, alpha, c + i * ldc, ldc); break;
+    case 1: rows_against_panels<1>(a + i * lda, lda, d, pp, first(i), count, alpha, c + i * ldc, ldc); break;
     default: break;
   }
 #else
-  (void)a, (void)lda, (void)rows, (void)d, (void)panels, (void)cols, (void)alpha, (void)c,
+  (void)a, (void)lda, (void)rows, (void)d, (void)panels, (void)cols, (void)alpha, (void)upper, (void)c,
       (void)ldc;
 #endif
 }

@@ -29,9 +29,12 @@ void pack_tile_columns(matrix_view y, std::int64_t c0, std::int64_t cols,
 /// a_i . y_j for the rows a (leading dimension lda, d coordinates) and the
 /// packed columns. Each entry is one dot product summed over t in order with
 /// fused multiply-adds, whatever the tile's position or the thread: the same
-/// bits for any thread count.
+/// bits for any thread count, and for (i, j) as for (j, i). With @p upper
+/// (the rows are the columns' points) only the entries j > i are asked for:
+/// panels wholly at or below the diagonal of a group of rows are skipped and
+/// their part of c is left as it was.
 void tile_gemm(const float* a, std::int64_t lda, std::int64_t rows, std::int64_t d,
-               const std::vector<float>& panels, std::int64_t cols, float alpha, float* c,
-               std::int64_t ldc);
+               const std::vector<float>& panels, std::int64_t cols, float alpha, bool upper,
+               float* c, std::int64_t ldc);
 
 }  // namespace embed_metrics::cpu
