@@ -235,7 +235,7 @@ double dot_double(const float* a, const float* b, std::int64_t d) {
 }  // namespace
 
 void knn_select(matrix_view x, std::int64_t cap, knn_metric metric, int threads,
-                std::vector<std::int64_t>& idx) {
+                std::vector<std::int64_t>& idx, bool allow_tile_kernel) {
   const std::int64_t n = x.rows;
   const std::int64_t d = x.cols;
   threads = std::max(1, threads);
@@ -269,7 +269,7 @@ void knn_select(matrix_view x, std::int64_t cap, knn_metric metric, int threads,
   // the kept candidates are re-measured in knn_refine.
   const std::int64_t blocks = (n + kBlock - 1) / kBlock;
   std::vector<std::mutex> locks(static_cast<std::size_t>(blocks));
-  const bool packed = tile_gemm_available();
+  const bool packed = allow_tile_kernel && tile_gemm_available();
 
   // Each thread's tile and panels are allocated before the region: an
   // allocation failure inside it could not leave it (std::terminate).
