@@ -59,6 +59,7 @@ set(EM_LIBRARY_SOURCES
   src/cpu/kmeans_lloyd.cpp
   src/cpu/kmeans_ops.cpp
   src/cpu/knn.cpp
+  src/cpu/knn_tile_gemm.cpp
   src/cpu/lapack.cpp
   src/cpu/row_prep_ops.cpp
   src/cpu/silhouette_exact.cpp

@@ -10,19 +10,26 @@
 #include <utility>
 #include <vector>
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#endif
+
 #include "cpu/blas.hpp"
 #include "cpu/cpu_ops.hpp"
 #include "cpu/distance_tile.hpp"  // row_sqnorms
+#include "cpu/knn_tile_gemm.hpp"
 #include "embed_metrics/resources.hpp"
 
 namespace embed_metrics::cpu {
 namespace {
 
-// Square tiles of kBlock x kBlock pairs (1 MiB of float32): the GEMM that
-// writes a tile and the selection that reads it stay in a core's L2. The
+// Square tiles of kBlock x kBlock pairs (0.9 MiB of float32): the GEMM that
+// writes a tile and the selection that reads it stay in a core's L2, and the
+// block is whole panels of tile_gemm (kTilePanel) and of its rows (8). The
 // tiling depends on n alone, so every pair's float32 value, and with it the
 // candidate lists, are the same for any thread count.
-constexpr std::int64_t kBlock = 512;
+constexpr std::int64_t kBlock = 480;
+static_assert(kBlock % kTilePanel == 0 && kBlock % 8 == 0, "tiles of whole panels");
 
 // Selection prefilter width: a run of columns is looked at one by one only
 // when some pair in it may enter a list.
@@ -66,17 +73,32 @@ struct row_lists {
 
 // Selection over one tile: t (rows x cols, leading dimension ldt) holds
 // alpha x_i.y_j for points r0 + i and c0 + j; the pair's value is
-// base[r0 + i] + base[c0 + j] + t. Every pair is offered to the row list of
-// r0 + i and, off the diagonal (r0 != c0), to that of c0 + j. A diagonal tile
-// holds both (i, j) and (j, i), so there only the rows' side is offered, and
-// the self pair is skipped by index. An AVX2 copy is chosen at run time where
-// the CPU has it: the prefilter is 8 columns wide there (adds and compares
-// only, so the same values as the portable copy).
+// (base[r0 + i] + base[c0 + j]) + t. Every pair is offered to the row list of
+// r0 + i and to that of c0 + j. A diagonal tile (r0 == c0) holds each pair
+// twice, so there only its entries above the diagonal are read (tile_gemm
+// writes no others).
+//
+// Almost every pair enters no list, so the tile is first screened with a
+// cheap test, value <= the list's current worst, on its row's and its
+// column's side; only the pairs that pass it get the exact (value, index)
+// test. The screens below compute the same float sums as the exact test (adds
+// and compares only, no contraction), so their choice of pairs, and the lists,
+// are the same whichever one the CPU runs.
+
+// Offers a pair that passed the screen to the lists that want it.
+inline void offer_pair(const row_lists& lists, std::int64_t gi, std::int64_t gj, float v,
+                       const float* cw_j) {
+  if (v <= lists.worst[gi]) lists.offer(gi, v, gj);
+  if (v <= *cw_j) lists.offer(gj, v, gi);
+}
+
+// The portable screen, kRun columns at a time.
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 __attribute__((target_clones("avx2", "default")))
 #endif
-void select_tile(const float* t, std::int64_t ldt, std::int64_t r0, std::int64_t rows,
-                 std::int64_t c0, std::int64_t cols, const float* base, const row_lists& lists) {
+void select_tile_portable(const float* t, std::int64_t ldt, std::int64_t r0, std::int64_t rows,
+                          std::int64_t c0, std::int64_t cols, const float* base,
+                          const row_lists& lists) {
   const bool diagonal = r0 == c0;
   const float* cb = base + c0;
   const float* cw = lists.worst + c0;
@@ -84,35 +106,71 @@ void select_tile(const float* t, std::int64_t ldt, std::int64_t r0, std::int64_t
     const std::int64_t gi = r0 + i;
     const float* ti = t + i * ldt;
     const float bi = base[gi];
-    for (std::int64_t j0 = 0; j0 < cols; j0 += kRun) {
+    for (std::int64_t j0 = diagonal ? i + 1 : 0; j0 < cols; j0 += kRun) {
       const std::int64_t j1 = std::min(cols, j0 + kRun);
       // <= keeps equal values, which the exact (value, index) test decides.
       const float wi = lists.worst[gi];
       int any = 0;
-      if (diagonal) {
-        for (std::int64_t j = j0; j < j1; ++j) any |= (bi + cb[j] + ti[j]) <= wi;
-      } else {
-        for (std::int64_t j = j0; j < j1; ++j) {
-          const float v = bi + cb[j] + ti[j];
-          any |= (v <= wi) | (v <= cw[j]);
-        }
+      for (std::int64_t j = j0; j < j1; ++j) {
+        const float v = bi + cb[j] + ti[j];
+        any |= (v <= wi) | (v <= cw[j]);
       }
       if (!any) continue;
-      for (std::int64_t j = j0; j < j1; ++j) {
-        const std::int64_t gj = c0 + j;
-        const float v = bi + cb[j] + ti[j];
-        if (v <= lists.worst[gi] && gj != gi) lists.offer(gi, v, gj);
-        if (!diagonal && v <= cw[j]) lists.offer(gj, v, gi);
+      for (std::int64_t j = j0; j < j1; ++j) offer_pair(lists, gi, c0 + j, bi + cb[j] + ti[j], cw + j);
+    }
+  }
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+// The AVX-512 screen: 16 columns per step, the passing ones as a bit mask, so
+// the exact test visits only those (no branch per column).
+__attribute__((target("avx512f"))) void select_tile_avx512(
+    const float* t, std::int64_t ldt, std::int64_t r0, std::int64_t rows, std::int64_t c0,
+    std::int64_t cols, const float* base, const row_lists& lists) {
+  const bool diagonal = r0 == c0;
+  const float* cb = base + c0;
+  const float* cw = lists.worst + c0;
+  for (std::int64_t i = 0; i < rows; ++i) {
+    const std::int64_t gi = r0 + i;
+    const float* ti = t + i * ldt;
+    const float bi = base[gi];
+    const __m512 vbi = _mm512_set1_ps(bi);
+    const std::int64_t first = diagonal ? i + 1 : 0;
+    for (std::int64_t j0 = first - first % 16; j0 < cols; j0 += 16) {
+      const std::int64_t left = cols - j0;
+      __mmask16 lanes =
+          left >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << left) - 1u);
+      if (j0 < first) lanes &= static_cast<__mmask16>(0xFFFFu << (first - j0));
+      const __m512 v = _mm512_add_ps(_mm512_add_ps(vbi, _mm512_maskz_loadu_ps(lanes, cb + j0)),
+                                     _mm512_maskz_loadu_ps(lanes, ti + j0));
+      const __mmask16 pass =
+          _mm512_mask_cmp_ps_mask(lanes, v, _mm512_set1_ps(lists.worst[gi]), _CMP_LE_OQ) |
+          _mm512_mask_cmp_ps_mask(lanes, v, _mm512_maskz_loadu_ps(lanes, cw + j0), _CMP_LE_OQ);
+      for (unsigned m = pass; m != 0; m &= m - 1u) {
+        const std::int64_t j = j0 + __builtin_ctz(m);
+        offer_pair(lists, gi, c0 + j, bi + cb[j] + ti[j], cw + j);
       }
     }
   }
+}
+#endif
+
+using select_fn = void (*)(const float*, std::int64_t, std::int64_t, std::int64_t, std::int64_t,
+                           std::int64_t, const float*, const row_lists&);
+
+// Chosen once from the CPU's features.
+select_fn select_tile_for_cpu() {
+#if defined(__x86_64__) && defined(__GNUC__)
+  if (__builtin_cpu_supports("avx512f")) return select_tile_avx512;
+#endif
+  return select_tile_portable;
 }
 
 // sum over t of f(a[t], b[t]) in double, in four interleaved partial sums (a
 // fixed order, so the same bits on every machine): one chain of dependent
 // additions would leave the refinement bound by the adder's latency.
 template <class F>
-double sum4(const float* a, const float* b, std::int64_t d, F f) {
+inline double sum4(const float* a, const float* b, std::int64_t d, F f) {
   double s[4] = {0.0, 0.0, 0.0, 0.0};
   std::int64_t t = 0;
   for (; t + 4 <= d; t += 4)
@@ -121,10 +179,63 @@ double sum4(const float* a, const float* b, std::int64_t d, F f) {
   return (s[0] + s[1]) + (s[2] + s[3]);
 }
 
+// sum4's order with its four partial sums as the lanes of one AVX2 register
+// of doubles: the same operations on the same values (no fused multiply-add:
+// FMA is not enabled here), so the same bits as the portable loop.
+#if defined(__x86_64__) && defined(__GNUC__)
+template <bool kSquaredDifference>
+__attribute__((target("avx2"))) double sum4_avx2(const float* a, const float* b,
+                                                 std::int64_t d) {
+  __m256d acc = _mm256_setzero_pd();
+  std::int64_t t = 0;
+  for (; t + 4 <= d; t += 4) {
+    const __m256d p = _mm256_cvtps_pd(_mm_loadu_ps(a + t));
+    const __m256d q = _mm256_cvtps_pd(_mm_loadu_ps(b + t));
+    if constexpr (kSquaredDifference) {
+      const __m256d e = _mm256_sub_pd(p, q);
+      acc = _mm256_add_pd(acc, _mm256_mul_pd(e, e));
+    } else {
+      acc = _mm256_add_pd(acc, _mm256_mul_pd(p, q));
+    }
+  }
+  alignas(32) double s[4];
+  _mm256_store_pd(s, acc);
+  for (; t < d; ++t) {
+    const double p = a[t];
+    const double q = b[t];
+    s[0] += kSquaredDifference ? (p - q) * (p - q) : p * q;
+  }
+  return (s[0] + s[1]) + (s[2] + s[3]);
+}
+#endif
+
+bool refine_has_avx2() {
+#if defined(__x86_64__) && defined(__GNUC__)
+  static const bool has = __builtin_cpu_supports("avx2");
+  return has;
+#else
+  return false;
+#endif
+}
+
+double sqdist_double(const float* a, const float* b, std::int64_t d) {
+#if defined(__x86_64__) && defined(__GNUC__)
+  if (refine_has_avx2()) return sum4_avx2<true>(a, b, d);
+#endif
+  return sum4(a, b, d, [](double p, double q) { return (p - q) * (p - q); });
+}
+
+double dot_double(const float* a, const float* b, std::int64_t d) {
+#if defined(__x86_64__) && defined(__GNUC__)
+  if (refine_has_avx2()) return sum4_avx2<false>(a, b, d);
+#endif
+  return sum4(a, b, d, [](double p, double q) { return p * q; });
+}
+
 }  // namespace
 
 void knn_select(matrix_view x, std::int64_t cap, knn_metric metric, int threads,
-                std::vector<std::int64_t>& idx) {
+                std::vector<std::int64_t>& idx, bool allow_tile_kernel) {
   const std::int64_t n = x.rows;
   const std::int64_t d = x.cols;
   threads = std::max(1, threads);
@@ -147,45 +258,56 @@ void knn_select(matrix_view x, std::int64_t cap, knn_metric metric, int threads,
   if (!cosine) row_sqnorms(x, base.data(), threads);
   const float alpha = cosine ? -1.0f : -2.0f;
 
-  // Each pair once: the tiles (bi, bj) with bi <= bj of the block grid, the
-  // diagonal tiles first, then by distance from the diagonal, so that tiles
-  // running at the same time seldom share a block. A tile updates the lists
-  // of its two blocks under their locks; the (value, index) order makes the
-  // lists independent of which thread got there first. The clamp and exact
-  // self zero of cpu::sqdist_tile are not needed: the self pair is skipped by
-  // index and the kept candidates are re-measured in knn_refine.
+  // Each pair once: the tiles (bi, bj) with bi <= bj of the block grid. A
+  // thread takes a whole block column bj (the tiles (bj, bj), (bj - 1, bj),
+  // ..., (0, bj)), the longest columns first, so that the column's points are
+  // packed once for all its tiles (tile_gemm); two threads' tiles then share
+  // a block only for a moment. A tile updates the lists of its two blocks
+  // under their locks; the (value, index) order makes the lists independent
+  // of which thread got there first. The clamp and exact self zero of
+  // cpu::sqdist_tile are not needed: the self pair is skipped by index and
+  // the kept candidates are re-measured in knn_refine.
   const std::int64_t blocks = (n + kBlock - 1) / kBlock;
-  std::vector<std::pair<std::int64_t, std::int64_t>> tiles;
-  tiles.reserve(static_cast<std::size_t>(blocks * (blocks + 1) / 2));
-  for (std::int64_t off = 0; off < blocks; ++off)
-    for (std::int64_t bi = 0; bi + off < blocks; ++bi) tiles.emplace_back(bi, bi + off);
   std::vector<std::mutex> locks(static_cast<std::size_t>(blocks));
-  const std::int64_t tile_count = static_cast<std::int64_t>(tiles.size());
+  const bool packed = allow_tile_kernel && tile_gemm_available();
 
-  // Each thread's tile is allocated before the region: an allocation failure
-  // inside it could not leave it (std::terminate).
+  // Each thread's tile and panels are allocated before the region: an
+  // allocation failure inside it could not leave it (std::terminate).
   std::vector<std::vector<float>> thread_tiles(static_cast<std::size_t>(threads));
+  std::vector<std::vector<float>> thread_panels(static_cast<std::size_t>(threads));
   for (auto& t : thread_tiles) t.resize(static_cast<std::size_t>(kBlock * kBlock));
+  if (packed)
+    for (auto& p : thread_panels) p.resize(static_cast<std::size_t>(kBlock * d));
+  static const select_fn select_tile = select_tile_for_cpu();
   const single_threaded_blas blas_scope;
 #pragma omp parallel num_threads(threads)
   {
-    std::vector<float>& tile = thread_tiles[static_cast<std::size_t>(omp_get_thread_num())];
+    const auto me = static_cast<std::size_t>(omp_get_thread_num());
+    std::vector<float>& tile = thread_tiles[me];
+    std::vector<float>& panels = thread_panels[me];
 #pragma omp for schedule(dynamic, 1)
-    for (std::int64_t t = 0; t < tile_count; ++t) {
-      const auto [bi, bj] = tiles[static_cast<std::size_t>(t)];
-      const std::int64_t r0 = bi * kBlock;
+    for (std::int64_t task = 0; task < blocks; ++task) {
+      const std::int64_t bj = blocks - 1 - task;
       const std::int64_t c0 = bj * kBlock;
-      const std::int64_t rows = std::min(kBlock, n - r0);
       const std::int64_t cols = std::min(kBlock, n - c0);
-      sgemm_nt_tile(rows, cols, d, alpha, y.row(r0), y.ld(), y.row(c0), y.ld(), 0.0f, tile.data(),
+      if (packed) pack_tile_columns(y, c0, cols, panels);
+      for (std::int64_t bi = bj; bi >= 0; --bi) {
+        const std::int64_t r0 = bi * kBlock;
+        const std::int64_t rows = std::min(kBlock, n - r0);
+        if (packed)
+          tile_gemm(y.row(r0), y.ld(), rows, d, panels, cols, alpha, bi == bj, tile.data(),
                     kBlock);
-      if (bi == bj) {
-        const std::lock_guard<std::mutex> lock(locks[static_cast<std::size_t>(bi)]);
-        select_tile(tile.data(), kBlock, r0, rows, c0, cols, base.data(), lists);
-      } else {
-        const std::scoped_lock lock(locks[static_cast<std::size_t>(bi)],
-                                    locks[static_cast<std::size_t>(bj)]);
-        select_tile(tile.data(), kBlock, r0, rows, c0, cols, base.data(), lists);
+        else
+          sgemm_nt_tile(rows, cols, d, alpha, y.row(r0), y.ld(), y.row(c0), y.ld(), 0.0f,
+                        tile.data(), kBlock);
+        if (bi == bj) {
+          const std::lock_guard<std::mutex> lock(locks[static_cast<std::size_t>(bi)]);
+          select_tile(tile.data(), kBlock, r0, rows, c0, cols, base.data(), lists);
+        } else {
+          const std::scoped_lock lock(locks[static_cast<std::size_t>(bi)],
+                                      locks[static_cast<std::size_t>(bj)]);
+          select_tile(tile.data(), kBlock, r0, rows, c0, cols, base.data(), lists);
+        }
       }
     }
   }
@@ -229,11 +351,11 @@ knn_result knn_refine(matrix_view x, std::int64_t k, std::int64_t cap, knn_metri
         const float* b = x.row(j);
         double v = 0.0;
         if (metric == knn_metric::cosine) {
-          const double dot = sum4(a, b, d, [](double p, double q) { return p * q; });
+          const double dot = dot_double(a, b, d);
           const double nn = sqnorm[static_cast<std::size_t>(i)] * sqnorm[static_cast<std::size_t>(j)];
           v = nn > 0.0 ? std::clamp(1.0 - dot / std::sqrt(nn), 0.0, 2.0) : 1.0;
         } else {
-          v = std::sqrt(sum4(a, b, d, [](double p, double q) { return (p - q) * (p - q); }));
+          v = std::sqrt(sqdist_double(a, b, d));
         }
         cand[m++] = {v, j};
       }
