@@ -69,8 +69,15 @@ EM_BENCH_DATA="$out/data" "$bench" --benchmark_filter='^BM_silhouette_(cpu_W1|sg
   --benchmark_format=json > "$out/silhouette-floor.json"
 
 echo "== 3/5 the library's SGEMM with each BLAS" >&2
+# A build without its own newer OpenBLAS (no blas-venv at configure time)
+# is pointed at the one of the Python that step 4 times.
+newer_lib="$("$newer_py" -c 'import os, scipy_openblas32 as s; print(os.path.join(s.get_lib_dir(), "lib" + s.get_library() + ".so"))' 2>/dev/null || true)"
 for mode in system newer prescott; do
   env_args=(EMBED_METRICS_BLAS="$mode")
+  if [ "$mode" = newer ] && [ -n "$newer_lib" ] &&
+     ! EMBED_METRICS_BLAS=newer "$exe" devices 2>/dev/null | grep -q 'scipy-openblas'; then
+    env_args+=(EMBED_METRICS_NEWER_OPENBLAS="$newer_lib")
+  fi
   [ "$mode" = prescott ] && env_args=(OPENBLAS_CORETYPE=Prescott)
   env "${env_args[@]}" EM_BENCH_DATA="$out/data" "$bench" --benchmark_filter='^BM_silhouette_sgemm_rate_cpu/' \
     --benchmark_repetitions="$reps" --benchmark_min_time="$min_time" \
