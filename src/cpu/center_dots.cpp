@@ -33,7 +33,8 @@ constexpr int kCentersPer = 4;
 
 template <int C>
 __attribute__((target("avx512f"))) void block_avx512(const float* const* xr, const float* const* cr,
-                                                     std::int64_t d, float (*out)[kCentersPer]) {
+                                                     const float* const* pf, std::int64_t d,
+                                                     float (*out)[kCentersPer]) {
   __m512 acc[kRowsPer][C];
 #pragma GCC unroll 4
   for (int r = 0; r < kRowsPer; ++r)
@@ -44,6 +45,10 @@ __attribute__((target("avx512f"))) void block_avx512(const float* const* xr, con
     __m512 xv[kRowsPer];
 #pragma GCC unroll 4
     for (int r = 0; r < kRowsPer; ++r) xv[r] = _mm512_maskz_loadu_ps(mk, xr[r] + j);
+    if (pf != nullptr) {
+#pragma GCC unroll 4
+      for (int r = 0; r < kRowsPer; ++r) _mm_prefetch(reinterpret_cast<const char*>(pf[r] + j), _MM_HINT_T0);
+    }
 #pragma GCC unroll 4
     for (int c = 0; c < C; ++c) {
       const __m512 cv = _mm512_maskz_loadu_ps(mk, cr[c] + j);
@@ -65,7 +70,8 @@ __attribute__((target("avx2,fma"))) float sum_lanes_avx2(__m256 v) {
 
 template <int C>
 __attribute__((target("avx2,fma"))) void block_avx2(const float* const* xr, const float* const* cr,
-                                                    std::int64_t d, float (*out)[kCentersPer]) {
+                                                    const float* const* pf, std::int64_t d,
+                                                    float (*out)[kCentersPer]) {
   __m256 acc[kRowsPer][C];
 #pragma GCC unroll 4
   for (int r = 0; r < kRowsPer; ++r)
@@ -78,6 +84,10 @@ __attribute__((target("avx2,fma"))) void block_avx2(const float* const* xr, cons
     __m256 xv[kRowsPer];
 #pragma GCC unroll 4
     for (int r = 0; r < kRowsPer; ++r) xv[r] = _mm256_maskload_ps(xr[r] + j, mk);
+    if (pf != nullptr && j % 16 == 0) {
+#pragma GCC unroll 4
+      for (int r = 0; r < kRowsPer; ++r) _mm_prefetch(reinterpret_cast<const char*>(pf[r] + j), _MM_HINT_T0);
+    }
 #pragma GCC unroll 4
     for (int c = 0; c < C; ++c) {
       const __m256 cv = _mm256_maskload_ps(cr[c] + j, mk);
@@ -91,7 +101,8 @@ __attribute__((target("avx2,fma"))) void block_avx2(const float* const* xr, cons
     for (int c = 0; c < C; ++c) out[r][c] = sum_lanes_avx2(acc[r][c]);
 }
 
-using block_fn = void (*)(const float* const*, const float* const*, std::int64_t, float (*)[kCentersPer]);
+using block_fn = void (*)(const float* const*, const float* const*, const float* const*, std::int64_t,
+                          float (*)[kCentersPer]);
 
 block_fn block_for(simd s, std::int64_t centers) {
   static constexpr block_fn k512[] = {block_avx512<1>, block_avx512<2>, block_avx512<3>, block_avx512<4>};
@@ -128,11 +139,17 @@ bool center_dots(std::int64_t rows, std::int64_t m, std::int64_t d, const float*
     const float* xr[kRowsPer];
     // A short last block repeats its last row rather than read past the tile.
     for (int r = 0; r < kRowsPer; ++r) xr[r] = x + (i0 + std::min(r, live - 1)) * ldx;
+    // The first centres' pass fetches the next block's rows while it
+    // computes: the pass is bound by reading the rows once.
+    const float* next[kRowsPer];
+    const bool has_next = i0 + kRowsPer < rows;
+    for (int r = 0; r < kRowsPer; ++r)
+      next[r] = x + (std::min(i0 + kRowsPer + r, rows - 1)) * ldx;
     for (std::int64_t c0 = 0; c0 < m; c0 += kCentersPer) {
       const auto width = static_cast<int>(std::min<std::int64_t>(kCentersPer, m - c0));
       const float* cr[kCentersPer];
       for (int k = 0; k < width; ++k) cr[k] = c + (c0 + k) * ldc;
-      block_for(s, width)(xr, cr, d, out);
+      block_for(s, width)(xr, cr, c0 == 0 && has_next ? next : nullptr, d, out);
       for (int r = 0; r < live; ++r)
         for (int k = 0; k < width; ++k) t[(i0 + r) * m + c0 + k] = -2.0f * out[r][k];
     }
