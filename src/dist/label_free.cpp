@@ -190,66 +190,17 @@ lidar_result lidar(const resources& res, matrix_view x, label_view groups, const
       for (std::int64_t b = a; b < d; ++b, ++e) within.add(e, y[static_cast<std::size_t>(a)] * y[static_cast<std::size_t>(b)]);
   }
   within.all_reduce(*comm);
-  // From here every rank finishes as one process does (spectrum_metrics.cpp).
-  std::vector<double> sw(static_cast<std::size_t>(d * d));
+  // From here every rank finishes as one process does.
+  std::vector<double> w(static_cast<std::size_t>(d * d));
   {
     std::size_t e = 0;
     for (std::int64_t a = 0; a < d; ++a)
       for (std::int64_t b = a; b < d; ++b, ++e) {
-        const double v = within.value(e) / static_cast<double>(n);
-        sw[static_cast<std::size_t>(a * d + b)] = v;
-        sw[static_cast<std::size_t>(b * d + a)] = v;
+        w[static_cast<std::size_t>(a * d + b)] = within.value(e);
+        w[static_cast<std::size_t>(b * d + a)] = within.value(e);
       }
   }
-  for (std::int64_t i = 0; i < d; ++i) sw[static_cast<std::size_t>(i * d + i)] += params.delta;
-  std::vector<double> mu(static_cast<std::size_t>(d), 0.0);
-  for (std::int64_t a = 0; a < g; ++a)
-    for (std::int64_t j = 0; j < d; ++j) mu[static_cast<std::size_t>(j)] += means[static_cast<std::size_t>(a * d + j)];
-  for (double& v : mu) v /= static_cast<double>(g);
-  std::vector<double> centred(means);
-  for (std::int64_t a = 0; a < g; ++a)
-    for (std::int64_t j = 0; j < d; ++j) centred[static_cast<std::size_t>(a * d + j)] -= mu[static_cast<std::size_t>(j)];
-  std::vector<double> sb(static_cast<std::size_t>(d * d), 0.0);
-  cpu::dgemm_tn(d, d, g, 1.0 / static_cast<double>(g), centred.data(), d, centred.data(), d, 0.0, sb.data(), d,
-                res.threads());
-  const std::vector<double> w = cpu::symmetric_eigen(sw, d);  // sw now holds the eigenvectors as rows
-  std::vector<double> at(static_cast<std::size_t>(d * d));
-  for (std::int64_t k = 0; k < d; ++k) {
-    const double f = 1.0 / std::sqrt(std::max(w[static_cast<std::size_t>(k)], params.delta * 0.5));
-    for (std::int64_t j = 0; j < d; ++j) at[static_cast<std::size_t>(j * d + k)] = sw[static_cast<std::size_t>(k * d + j)] * f;
-  }
-  std::vector<double> tmp(static_cast<std::size_t>(d * d), 0.0);
-  cpu::dgemm_tn(d, d, d, 1.0, sb.data(), d, at.data(), d, 0.0, tmp.data(), d, res.threads());
-  std::vector<double> m(static_cast<std::size_t>(d * d), 0.0);
-  cpu::dgemm_tn(d, d, d, 1.0, at.data(), d, tmp.data(), d, 0.0, m.data(), d, res.threads());
-  for (std::int64_t i = 0; i < d; ++i)
-    for (std::int64_t j = i + 1; j < d; ++j) {
-      const double v = 0.5 * (m[static_cast<std::size_t>(i * d + j)] + m[static_cast<std::size_t>(j * d + i)]);
-      m[static_cast<std::size_t>(i * d + j)] = v;
-      m[static_cast<std::size_t>(j * d + i)] = v;
-    }
-  std::vector<double> lambda = cpu::symmetric_eigenvalues(m, d);
-  std::sort(lambda.begin(), lambda.end(), std::greater<>());
-  double total = 0.0;
-  for (double& v : lambda) {
-    v = std::max(v, 0.0);
-    total += v;
-  }
-  if (!(total > 0.0))
-    throw metric_undefined("lidar: all group means are equal (between-group scatter 0), so the "
-                           "discriminant spectrum is 0 and its effective rank does not exist");
-  double h = 0.0;
-  for (const double v : lambda) {
-    const double p = v / total + params.eps;
-    h -= p * std::log(p);
-  }
-  lidar_result r;
-  r.lidar = std::exp(h);
-  r.eigenvalues = std::move(lambda);
-  r.groups = g;
-  r.n = n;
-  r.d = d;
-  return r;
+  return detail::lidar_from_scatter(res, std::move(w), means, g, n, d, params);
 }
 
 }  // namespace embed_metrics::distributed

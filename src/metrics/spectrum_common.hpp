@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "embed_metrics/resources.hpp"
 #include "embed_metrics/spectrum_metrics.hpp"
 
 namespace embed_metrics::detail {
@@ -16,5 +17,12 @@ namespace embed_metrics::detail {
 /// order) of the sample covariance of n rows of d columns.
 [[nodiscard]] spectrum_metrics_result spectrum_metrics_from_eigenvalues(
     std::vector<double> lambda, std::int64_t n, std::int64_t d, const spectrum_metrics_params& params);
+
+/// LiDAR from the within-group scatter @p within (d x d, summed over the n
+/// rows, consumed) and the @p g group means (g x d): the single-process
+/// function after its scatter pass, and every rank after the all-reduce.
+[[nodiscard]] lidar_result lidar_from_scatter(const resources& res, std::vector<double> within,
+                                              const std::vector<double>& means, std::int64_t g,
+                                              std::int64_t n, std::int64_t d, const lidar_params& params);
 
 }  // namespace embed_metrics::detail

@@ -138,36 +138,21 @@ double nesum(const resources& res, matrix_view x) {
   return r.nesum;
 }
 
-lidar_result lidar(const resources& res, matrix_view x, label_view groups, const lidar_params& params) {
-  detail::check_matrix(x, "x");
-  detail::check_labels(groups, "groups");
-  detail::check_same_rows(x, groups, "x", "groups");
-  EM_EXPECTS(x.cols >= 1, "lidar: x has no columns");
-  EM_EXPECTS(std::isfinite(params.delta) && params.delta > 0.0, "lidar: delta = ", params.delta,
-             "; the ridge on the within-group scatter must be positive");
-  EM_EXPECTS(std::isfinite(params.eps) && params.eps >= 0.0, "lidar: eps = ", params.eps,
-             "; it must be at least 0");
-  const detail::dense_ids ids = detail::make_dense_ids(groups, "groups");
-  const std::int64_t g = ids.count;
-  const std::int64_t n = x.rows;
-  const std::int64_t d = x.cols;
-  if (g < 2)
-    throw metric_undefined(detail::cat("lidar: the group ids have ", g,
-                                       " distinct value(s); LiDAR needs at least 2 source images"));
-  if (g == n)
-    throw metric_undefined("lidar: every group has one row, so there is no within-group scatter; "
-                           "give each source image at least 2 views");
-  const detail::group_scatter s = detail::spectrum_ops_for(res).scatter(res, x, ids.ids, g);
+namespace detail {
+
+lidar_result lidar_from_scatter(const resources& res, std::vector<double> within,
+                                const std::vector<double>& means, std::int64_t g, std::int64_t n,
+                                std::int64_t d, const lidar_params& params) {
   // Sigma_w = W / n + delta I.
-  std::vector<double> sw(s.within);
+  std::vector<double> sw(std::move(within));
   for (double& v : sw) v /= static_cast<double>(n);
   for (std::int64_t i = 0; i < d; ++i) sw[static_cast<std::size_t>(i * d + i)] += params.delta;
   // Sigma_b from the group means centred on their (unweighted) mean.
   std::vector<double> mu(static_cast<std::size_t>(d), 0.0);
   for (std::int64_t a = 0; a < g; ++a)
-    for (std::int64_t j = 0; j < d; ++j) mu[static_cast<std::size_t>(j)] += s.means[static_cast<std::size_t>(a * d + j)];
+    for (std::int64_t j = 0; j < d; ++j) mu[static_cast<std::size_t>(j)] += means[static_cast<std::size_t>(a * d + j)];
   for (double& v : mu) v /= static_cast<double>(g);
-  std::vector<double> centred(s.means);
+  std::vector<double> centred(means);
   for (std::int64_t a = 0; a < g; ++a)
     for (std::int64_t j = 0; j < d; ++j) centred[static_cast<std::size_t>(a * d + j)] -= mu[static_cast<std::size_t>(j)];
   std::vector<double> sb(static_cast<std::size_t>(d * d), 0.0);
@@ -221,6 +206,31 @@ lidar_result lidar(const resources& res, matrix_view x, label_view groups, const
   r.n = n;
   r.d = d;
   return r;
+}
+
+}  // namespace detail
+
+lidar_result lidar(const resources& res, matrix_view x, label_view groups, const lidar_params& params) {
+  detail::check_matrix(x, "x");
+  detail::check_labels(groups, "groups");
+  detail::check_same_rows(x, groups, "x", "groups");
+  EM_EXPECTS(x.cols >= 1, "lidar: x has no columns");
+  EM_EXPECTS(std::isfinite(params.delta) && params.delta > 0.0, "lidar: delta = ", params.delta,
+             "; the ridge on the within-group scatter must be positive");
+  EM_EXPECTS(std::isfinite(params.eps) && params.eps >= 0.0, "lidar: eps = ", params.eps,
+             "; it must be at least 0");
+  const detail::dense_ids ids = detail::make_dense_ids(groups, "groups");
+  const std::int64_t g = ids.count;
+  const std::int64_t n = x.rows;
+  const std::int64_t d = x.cols;
+  if (g < 2)
+    throw metric_undefined(detail::cat("lidar: the group ids have ", g,
+                                       " distinct value(s); LiDAR needs at least 2 source images"));
+  if (g == n)
+    throw metric_undefined("lidar: every group has one row, so there is no within-group scatter; "
+                           "give each source image at least 2 views");
+  detail::group_scatter s = detail::spectrum_ops_for(res).scatter(res, x, ids.ids, g);
+  return detail::lidar_from_scatter(res, std::move(s.within), s.means, g, n, d, params);
 }
 
 collapse_std_result collapse_std(const resources& res, matrix_view x, const collapse_std_params& /*params*/) {
