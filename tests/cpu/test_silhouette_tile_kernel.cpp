@@ -104,3 +104,32 @@ TEST(SilhouetteTileKernel, IntegerRowsGiveTheBlasBitsForAnyThreadCount) {
       }
     }
 }
+
+TEST(SilhouetteTileKernel, PackedColumnsAreTheColumnsAndZeroPadding) {
+  // The packing's transposes of 16 x 16 and its element-wise edges: column
+  // counts and dimensions below, at and past multiples of 16 and of a panel,
+  // into a buffer that held other values (the padding must still be zero).
+  std::mt19937 gen(13);
+  std::normal_distribution<float> g;
+  em::host_matrix y(300, 70);
+  for (std::int64_t i = 0; i < y.rows(); ++i)
+    for (std::int64_t c = 0; c < y.cols(); ++c) y(i, c) = g(gen);
+  std::vector<float> panels;
+  for (std::int64_t d : {3, 16, 37, 70})
+    for (std::int64_t cols : {5, 16, 47, 48, 107, 288}) {
+      SCOPED_TRACE("d=" + std::to_string(d) + " cols=" + std::to_string(cols));
+      const em::matrix_view v(y.view().data, y.rows(), d, y.view().ld());  // the first d coordinates
+      panels.assign(panels.size(), std::nanf(""));
+      const std::int64_t c0 = 300 - cols;
+      cpu::pack_tile_columns(v, c0, cols, panels);
+      const std::int64_t count = (cols + cpu::kTilePanel - 1) / cpu::kTilePanel;
+      ASSERT_EQ(panels.size(), static_cast<std::size_t>(count * d * cpu::kTilePanel));
+      for (std::int64_t j = 0; j < count * cpu::kTilePanel; ++j)
+        for (std::int64_t t = 0; t < d; ++t) {
+          const float got = panels[static_cast<std::size_t>((j / cpu::kTilePanel) * d * cpu::kTilePanel +
+                                                            t * cpu::kTilePanel + j % cpu::kTilePanel)];
+          const float want = j < cols ? y(c0 + j, t) : 0.0f;
+          ASSERT_EQ(got, want) << "column " << j << ", coordinate " << t;
+        }
+    }
+}
