@@ -6,8 +6,10 @@
 // it holds); a run that starts before the block or ends after it is
 // "incomplete".
 //
-// Only the tiles (I, J) with J >= I are computed, kGroup row blocks (one
-// column block) per GEMM. A tile serves twice: its rows (points of block I)
+// Only the tiles (I, J) with J >= I are computed, kGroup row blocks against
+// one column block per work item: one BLAS GEMM, or on CPUs with AVX-512 the
+// kNN search's tile kernel (cpu/knn_tile_gemm) against the column block
+// packed once for the item. A tile serves twice: its rows (points of block I)
 // get their sums over the runs of block J, and for J > I its columns (points
 // of block J) get their sums over the runs of block I, in one pass over the
 // tile right after the GEMM. Every point p keeps a small state:
@@ -25,7 +27,8 @@
 //
 // Work: n^2 d flop in GEMM (half of all pairs) plus the diagonal tiles.
 // Memory beyond the copy of x: 3 doubles per point of state, the runs (k + n /
-// kBlock), and per thread a kGroup kBlock x kBlock float tile and a record per
+// kBlock), and per thread a kGroup kBlock x kBlock float tile (one tile and a
+// packed column block with the tile kernel) and a record per
 // row and column of a tile: O(n + k + tile), independent of k per point, so
 // k = 10^5 clusters costs nothing more.
 //
@@ -52,6 +55,7 @@
 #include "cpu/blas.hpp"
 #include "cpu/cpu_ops.hpp"
 #include "cpu/distance_tile.hpp"
+#include "cpu/knn_tile_gemm.hpp"
 #include "cpu/silhouette_simplified.hpp"
 #include "embed_metrics/resources.hpp"
 
@@ -65,7 +69,11 @@
 namespace embed_metrics::cpu {
 namespace {
 
-constexpr std::int64_t kBlock = 256;
+// Whole panels of cpu/knn_tile_gemm (and of its 8 rows), so that its tiles
+// need no padded columns; one size for both paths, so that the sums, taken
+// per block, come in the same order with the kernel as with the BLAS.
+constexpr std::int64_t kBlock = 288;
+static_assert(kBlock % kTilePanel == 0 && kBlock % 8 == 0, "blocks of whole panels");
 // Row blocks per GEMM (see process_item).
 constexpr std::int64_t kGroup = 4;
 // Euclidean pairs with d^2 < kRecompute * (||x||^2 + ||y||^2) are recomputed
@@ -210,8 +218,16 @@ inline void row_to_metric(const problem& pb, const block_info& bj, std::int64_t 
   sqrt_in_place(r, len);
 }
 
+// With the tile kernel a thread holds one tile (each row block's tile is
+// processed right after its GEMM, the packed columns staying in L2 for the
+// group) and the panels of one column block; with the BLAS, kGroup tiles.
 struct thread_buffers {
-  std::vector<float> tile = std::vector<float>(static_cast<std::size_t>(kGroup * kBlock * kBlock));
+  thread_buffers(bool packed, std::int64_t d)
+      : tile(static_cast<std::size_t>((packed ? 1 : kGroup) * kBlock * kBlock)) {
+    if (packed) panels.reserve(static_cast<std::size_t>(kBlock * d));
+  }
+  std::vector<float> tile;
+  std::vector<float> panels;
   std::vector<double> colsum = std::vector<double>(static_cast<std::size_t>(kBlock));
   std::vector<record> colrec = std::vector<record>(static_cast<std::size_t>(kBlock));
   std::vector<record> rowrec = std::vector<record>(static_cast<std::size_t>(kBlock));
@@ -318,8 +334,10 @@ void process_tile(const problem& pb, std::int64_t bi_idx, std::int64_t bj_idx, f
 // of group g with I <= J, from one GEMM. A group of kGroup row blocks reads
 // each column block once for all of them: the operand that streams through
 // the caches was a tenth of the time with one row block per GEMM.
-void process_item(const problem& pb, std::int64_t group, std::int64_t bj_idx, thread_buffers& tb,
-                  const point_state& st, fold_turns& turns) {
+// With the tile kernel (packed) the column block is packed once per item and
+// each row block's tile computed on its own, rows read in place.
+void process_item(const problem& pb, std::int64_t group, std::int64_t bj_idx, bool packed,
+                  thread_buffers& tb, const point_state& st, fold_turns& turns) {
   const auto& blocks = *pb.blocks;
   const std::int64_t first = group * kGroup;
   const std::int64_t last = std::min(first + kGroup - 1, bj_idx);
@@ -327,6 +345,16 @@ void process_item(const problem& pb, std::int64_t group, std::int64_t bj_idx, th
   const block_info& bl = blocks[static_cast<std::size_t>(last)];
   const block_info& bj = blocks[static_cast<std::size_t>(bj_idx)];
   float* t = tb.tile.data();
+  if (packed) {
+    pack_tile_columns(matrix_view(pb.xp + bj.first * pb.d, bj.rows, pb.d), 0, bj.rows, tb.panels);
+    for (std::int64_t bi = first; bi <= last; ++bi) {
+      const block_info& rows = blocks[static_cast<std::size_t>(bi)];
+      tile_gemm(pb.xp + rows.first * pb.d, pb.d, rows.rows, pb.d, tb.panels, bj.rows, -2.0f, false, t,
+                kBlock);
+      process_tile(pb, bi, bj_idx, t, tb, st, turns);
+    }
+    return;
+  }
   sgemm_nt_tile(bl.first + bl.rows - b0.first, bj.rows, pb.d, -2.0f, pb.xp + b0.first * pb.d, pb.d,
                 pb.xp + bj.first * pb.d, pb.d, 0.0f, t, kBlock);
   for (std::int64_t bi = first; bi <= last; ++bi)
@@ -405,7 +433,7 @@ std::unique_ptr<float[]> prepare(matrix_view x, const detail::silhouette_plan& p
 
 void silhouette_sums(matrix_view x, const detail::silhouette_plan& plan, silhouette_metric metric,
                      const detail::row_frame& frame, int threads, std::vector<double>& own_sum,
-                     std::vector<double>& b) {
+                     std::vector<double>& b, bool allow_tile_kernel) {
   const std::int64_t n = plan.n;
   threads = std::max(1, threads);
   std::vector<float> norms;
@@ -437,14 +465,17 @@ void silhouette_sums(matrix_view x, const detail::silhouette_plan& plan, silhoue
 
   // Each thread's buffers are allocated before the region: an allocation
   // failure inside it could not leave it (std::terminate).
-  std::vector<thread_buffers> buffers(static_cast<std::size_t>(threads));
+  const bool packed = allow_tile_kernel && tile_gemm_available();
+  std::vector<thread_buffers> buffers;
+  buffers.reserve(static_cast<std::size_t>(threads));
+  for (int th = 0; th < threads; ++th) buffers.emplace_back(packed, x.cols);
   const single_threaded_blas one_blas_thread;
 #pragma omp parallel num_threads(threads)
   {
     thread_buffers& tb = buffers[static_cast<std::size_t>(omp_get_thread_num())];
     for (std::size_t w = next_item.fetch_add(1, std::memory_order_relaxed); w < items.size();
          w = next_item.fetch_add(1, std::memory_order_relaxed))
-      process_item(pb, items[w].first, items[w].second, tb, st, turns);
+      process_item(pb, items[w].first, items[w].second, packed, tb, st, turns);
   }
 }
 
