@@ -2,7 +2,7 @@
 // counts all-reduced (the centroids), then the per-cluster sums of the
 // distances and squared distances to them (the scatter terms), each in
 // order-free sums; the k x k finish is that of one process
-// (src/metrics/cluster_scores.cpp) on the same numbers.
+// (metrics/cluster_scores_finish.hpp) on the same numbers.
 
 #include <algorithm>
 #include <cmath>
@@ -12,17 +12,13 @@
 #include "dist/exact_sum.hpp"
 #include "dist/row_layout.hpp"
 #include "embed_metrics/distributed.hpp"
+#include "metrics/cluster_scores_finish.hpp"
 
 namespace embed_metrics::distributed {
 namespace {
 
-struct moments {
-  std::int64_t n = 0;
-  std::int64_t k = 0;
-  std::vector<std::int64_t> counts;
-  std::vector<double> centroids;       // k x d
-  std::vector<double> distance_sum;    // per cluster: sum of |x_i - c|
-  std::vector<double> sqdistance_sum;  // per cluster: sum of |x_i - c|^2
+struct moments : detail::cluster_moments {
+  std::int64_t n = 0;  // rows over every rank
 };
 
 moments moments_of(const resources& res, matrix_view x, label_view labels, const char* metric) {
@@ -94,68 +90,13 @@ moments moments_of(const resources& res, matrix_view x, label_view labels, const
 cluster_score_result davies_bouldin(const resources& res, matrix_view x, label_view labels,
                                     const cluster_score_params&) {
   const moments m = moments_of(res, x, labels, "davies_bouldin");
-  const std::int64_t k = m.k;
-  const std::int64_t d = x.cols;
-  std::vector<double> s(static_cast<std::size_t>(k));
-  for (std::int64_t i = 0; i < k; ++i)
-    s[static_cast<std::size_t>(i)] =
-        m.distance_sum[static_cast<std::size_t>(i)] / static_cast<double>(m.counts[static_cast<std::size_t>(i)]);
-  double total = 0.0;
-  for (std::int64_t i = 0; i < k; ++i) {
-    double worst = 0.0;
-    for (std::int64_t j = 0; j < k; ++j) {
-      if (j == i) continue;
-      double d2 = 0.0;
-      for (std::int64_t c = 0; c < d; ++c) {
-        const double diff = m.centroids[static_cast<std::size_t>(i * d + c)] - m.centroids[static_cast<std::size_t>(j * d + c)];
-        d2 += diff * diff;
-      }
-      if (d2 == 0.0)
-        throw metric_undefined(detail::cat("davies_bouldin: clusters ", i, " and ", j,
-                                           " (in sorted order of their labels) have the same centroid, "
-                                           "so their separation is 0 and the ratio does not exist"));
-      worst = std::max(worst, (s[static_cast<std::size_t>(i)] + s[static_cast<std::size_t>(j)]) / std::sqrt(d2));
-    }
-    total += worst;
-  }
-  cluster_score_result r;
-  r.score = total / static_cast<double>(k);
-  r.n = m.n;
-  r.clusters = k;
-  return r;
+  return detail::davies_bouldin_from(m, m.n, x.cols, "in sorted order of their labels");
 }
 
 cluster_score_result calinski_harabasz(const resources& res, matrix_view x, label_view labels,
                                        const cluster_score_params&) {
   const moments m = moments_of(res, x, labels, "calinski_harabasz");
-  const std::int64_t k = m.k;
-  const std::int64_t n = m.n;
-  const std::int64_t d = x.cols;
-  std::vector<double> mean(static_cast<std::size_t>(d), 0.0);
-  for (std::int64_t i = 0; i < k; ++i)
-    for (std::int64_t c = 0; c < d; ++c)
-      mean[static_cast<std::size_t>(c)] +=
-          static_cast<double>(m.counts[static_cast<std::size_t>(i)]) * m.centroids[static_cast<std::size_t>(i * d + c)];
-  for (double& v : mean) v /= static_cast<double>(n);
-  double between = 0.0;
-  double within = 0.0;
-  for (std::int64_t i = 0; i < k; ++i) {
-    double d2 = 0.0;
-    for (std::int64_t c = 0; c < d; ++c) {
-      const double diff = m.centroids[static_cast<std::size_t>(i * d + c)] - mean[static_cast<std::size_t>(c)];
-      d2 += diff * diff;
-    }
-    between += static_cast<double>(m.counts[static_cast<std::size_t>(i)]) * d2;
-    within += m.sqdistance_sum[static_cast<std::size_t>(i)];
-  }
-  if (within == 0.0)
-    throw metric_undefined("calinski_harabasz: every point lies on its cluster's centroid "
-                           "(within-cluster dispersion 0), so the ratio does not exist");
-  cluster_score_result r;
-  r.score = (between / static_cast<double>(k - 1)) / (within / static_cast<double>(n - k));
-  r.n = n;
-  r.clusters = k;
-  return r;
+  return detail::calinski_harabasz_from(m, m.n, x.cols);
 }
 
 }  // namespace embed_metrics::distributed

@@ -10,6 +10,7 @@
 #include "backend/label_free_dispatch.hpp"
 #include "core/check.hpp"
 #include "core/validate.hpp"
+#include "metrics/cluster_scores_finish.hpp"
 #include "metrics/dense_ids.hpp"
 
 namespace embed_metrics {
@@ -38,15 +39,15 @@ prepared moments_of(const resources& res, matrix_view x, label_view labels, cons
 
 }  // namespace
 
-cluster_score_result davies_bouldin(const resources& res, matrix_view x, label_view labels,
-                                    const cluster_score_params& /*params*/) {
-  const prepared p = moments_of(res, x, labels, "davies_bouldin");
-  const std::int64_t k = p.m.k;
-  const std::int64_t d = x.cols;
+namespace detail {
+
+cluster_score_result davies_bouldin_from(const cluster_moments& m, std::int64_t n, std::int64_t d,
+                                         const char* order) {
+  const std::int64_t k = m.k;
   std::vector<double> s(static_cast<std::size_t>(k));
   for (std::int64_t i = 0; i < k; ++i)
-    s[static_cast<std::size_t>(i)] = p.m.distance_sum[static_cast<std::size_t>(i)] /
-                                     static_cast<double>(p.m.counts[static_cast<std::size_t>(i)]);
+    s[static_cast<std::size_t>(i)] = m.distance_sum[static_cast<std::size_t>(i)] /
+                                     static_cast<double>(m.counts[static_cast<std::size_t>(i)]);
   double total = 0.0;
   for (std::int64_t i = 0; i < k; ++i) {
     double worst = 0.0;
@@ -54,13 +55,13 @@ cluster_score_result davies_bouldin(const resources& res, matrix_view x, label_v
       if (j == i) continue;
       double d2 = 0.0;
       for (std::int64_t c = 0; c < d; ++c) {
-        const double diff = p.m.centroids[static_cast<std::size_t>(i * d + c)] -
-                            p.m.centroids[static_cast<std::size_t>(j * d + c)];
+        const double diff = m.centroids[static_cast<std::size_t>(i * d + c)] -
+                            m.centroids[static_cast<std::size_t>(j * d + c)];
         d2 += diff * diff;
       }
       if (d2 == 0.0)
         throw metric_undefined(detail::cat("davies_bouldin: clusters ", i, " and ", j,
-                                           " (in order of first appearance) have the same centroid, "
+                                           " (", order, ") have the same centroid, "
                                            "so their separation is 0 and the ratio does not exist"));
       worst = std::max(worst, (s[static_cast<std::size_t>(i)] + s[static_cast<std::size_t>(j)]) / std::sqrt(d2));
     }
@@ -68,34 +69,30 @@ cluster_score_result davies_bouldin(const resources& res, matrix_view x, label_v
   }
   cluster_score_result r;
   r.score = total / static_cast<double>(k);
-  r.n = x.rows;
+  r.n = n;
   r.clusters = k;
   return r;
 }
 
-cluster_score_result calinski_harabasz(const resources& res, matrix_view x, label_view labels,
-                                       const cluster_score_params& /*params*/) {
-  const prepared p = moments_of(res, x, labels, "calinski_harabasz");
-  const std::int64_t k = p.m.k;
-  const std::int64_t n = x.rows;
-  const std::int64_t d = x.cols;
+cluster_score_result calinski_harabasz_from(const cluster_moments& m, std::int64_t n, std::int64_t d) {
+  const std::int64_t k = m.k;
   // The overall mean as the count-weighted mean of the centroids.
   std::vector<double> mean(static_cast<std::size_t>(d), 0.0);
   for (std::int64_t i = 0; i < k; ++i)
     for (std::int64_t c = 0; c < d; ++c)
-      mean[static_cast<std::size_t>(c)] += static_cast<double>(p.m.counts[static_cast<std::size_t>(i)]) *
-                                           p.m.centroids[static_cast<std::size_t>(i * d + c)];
+      mean[static_cast<std::size_t>(c)] += static_cast<double>(m.counts[static_cast<std::size_t>(i)]) *
+                                           m.centroids[static_cast<std::size_t>(i * d + c)];
   for (double& v : mean) v /= static_cast<double>(n);
   double between = 0.0;
   double within = 0.0;
   for (std::int64_t i = 0; i < k; ++i) {
     double d2 = 0.0;
     for (std::int64_t c = 0; c < d; ++c) {
-      const double diff = p.m.centroids[static_cast<std::size_t>(i * d + c)] - mean[static_cast<std::size_t>(c)];
+      const double diff = m.centroids[static_cast<std::size_t>(i * d + c)] - mean[static_cast<std::size_t>(c)];
       d2 += diff * diff;
     }
-    between += static_cast<double>(p.m.counts[static_cast<std::size_t>(i)]) * d2;
-    within += p.m.sqdistance_sum[static_cast<std::size_t>(i)];
+    between += static_cast<double>(m.counts[static_cast<std::size_t>(i)]) * d2;
+    within += m.sqdistance_sum[static_cast<std::size_t>(i)];
   }
   if (within == 0.0)
     throw metric_undefined("calinski_harabasz: every point lies on its cluster's centroid "
@@ -105,6 +102,20 @@ cluster_score_result calinski_harabasz(const resources& res, matrix_view x, labe
   r.n = n;
   r.clusters = k;
   return r;
+}
+
+}  // namespace detail
+
+cluster_score_result davies_bouldin(const resources& res, matrix_view x, label_view labels,
+                                    const cluster_score_params& /*params*/) {
+  const prepared p = moments_of(res, x, labels, "davies_bouldin");
+  return detail::davies_bouldin_from(p.m, x.rows, x.cols, "in order of first appearance");
+}
+
+cluster_score_result calinski_harabasz(const resources& res, matrix_view x, label_view labels,
+                                       const cluster_score_params& /*params*/) {
+  const prepared p = moments_of(res, x, labels, "calinski_harabasz");
+  return detail::calinski_harabasz_from(p.m, x.rows, x.cols);
 }
 
 }  // namespace embed_metrics

@@ -126,7 +126,7 @@ TEST(Silhouette, DuplicatePairClusterScoresOne) {
 TEST(Silhouette, MatchesFloat64ReferenceAcrossTilesAndManyClusters) {
   const auto seed = em_test::test_seed(61);
   em::resources res("cpu", 2);
-  // k from few large clusters (straddling the 256-point tiles) to many tiny ones.
+  // k from few large clusters (straddling the 288-point tiles) to many tiny ones.
   for (std::int64_t k : {3, 37, 400}) {
     const auto b = em_test::make_blobs(900, 7, k, 1.0, seed + static_cast<std::uint64_t>(k));
     for (const char* name : kMetrics) {

@@ -1,4 +1,4 @@
-// Exact silhouette on the CPU beyond one GEMM group (more than 4 x 256
+// Exact silhouette on the CPU beyond one GEMM group (more than 4 x 288
 // points): the folds of many groups and strips, taken in turn by any number of
 // threads, give the float64 definition and the same bits for every thread count.
 #include <cmath>
@@ -47,7 +47,7 @@ std::vector<double> reference(const em::host_matrix& x, const std::vector<std::i
 
 TEST(SilhouetteFoldOrder, ManyGroupsMatchFloat64Definition) {
   const auto seed = em_test::test_seed(1601);
-  // 2600 points: 11 blocks of 256, three GEMM groups; k = 3 has clusters
+  // 2600 points: 10 blocks of 288, three GEMM groups; k = 3 has clusters
   // spanning several blocks and groups, k = 250 many inside one block.
   for (std::int64_t k : {3, 250}) {
     SCOPED_TRACE("k=" + std::to_string(k));
