@@ -74,9 +74,16 @@ def costs(n, d, k, p, lloyd_iters=20, knn_k=3, knn_acc_k=20, views_per_group=8):
     by, st = ring_allreduce(24, p)
     out["alignment"] = (by, st, 3 * b * d)
     g = n / views_per_group
-    by, st = ring_allreduce(8 * g + 24 * g * d + 12 * d * (d + 1), p)
+    # counts and the within-group scatter once; the g x d group sums twice
+    # (the scatter's pass, then the between-group pass), in chunks of 2^20
+    # values, so a rank holds one chunk of them, never all g d.
+    chunks = math.ceil(g / max(1, 2 ** 20 // d))
+    by, st = ring_allreduce(8 * g + 12 * d * (d + 1), p)
+    by_sums, _ = ring_allreduce(24 * g * d, p)
+    _, st_chunk = ring_allreduce(1, p)
     # the group ids: each rank all-gathers its distinct ones (about g / P)
-    out[f"LiDAR ({views_per_group} views a group)"] = (by + 8 * g / p * (p - 1), st + (p - 1), b * d * d)
+    out[f"LiDAR ({views_per_group} views a group)"] = (by + 2 * by_sums + 8 * g / p * (p - 1),
+                                                       st + 2 * chunks * st_chunk + (p - 1), b * d * d)
     return out
 
 

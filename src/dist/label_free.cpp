@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 
 #include "core/check.hpp"
 #include "core/validate.hpp"
@@ -25,6 +26,18 @@
 
 namespace embed_metrics::distributed {
 namespace {
+
+/// Group sums and means in flight at once in LiDAR: 2^20 values (24 MiB of
+/// exact sums, 8 MiB of means), whatever the number of groups; every chunk
+/// costs one all-reduce per pass. EMBED_METRICS_LIDAR_CHUNK_VALUES sets
+/// another count (the same on every rank), for the tests of several chunks.
+std::int64_t lidar_chunk_values() {
+  if (const char* v = std::getenv("EMBED_METRICS_LIDAR_CHUNK_VALUES"); v != nullptr && *v != '\0') {
+    const long long c = std::atoll(v);
+    if (c > 0) return c;
+  }
+  return std::int64_t{1} << 20;
+}
 
 void check_rows_of(matrix_view x, const char* name) {
   detail::check_matrix(x, name);
@@ -166,41 +179,82 @@ lidar_result lidar(const resources& res, matrix_view x, label_view groups, const
     id[static_cast<std::size_t>(i)] = std::lower_bound(values.begin(), values.end(), groups.data[i]) - values.begin();
     ++counts[static_cast<std::size_t>(id[static_cast<std::size_t>(i)])];
   }
+  // The local rows in order of their group (a counting sort), so that each
+  // chunk of groups is one run of rows.
+  std::vector<std::int64_t> start(static_cast<std::size_t>(g) + 1, 0);
+  for (std::int64_t a = 0; a < g; ++a)
+    start[static_cast<std::size_t>(a) + 1] = start[static_cast<std::size_t>(a)] + counts[static_cast<std::size_t>(a)];
+  std::vector<std::int64_t> order(static_cast<std::size_t>(x.rows));
+  {
+    std::vector<std::int64_t> next(start.begin(), start.end() - 1);
+    for (std::int64_t i = 0; i < x.rows; ++i) order[static_cast<std::size_t>(next[static_cast<std::size_t>(id[static_cast<std::size_t>(i)])]++)] = i;
+  }
   comm->all_reduce_sum(counts.data(), counts.size());
   const double most = largest_abs(*comm, x);
-  detail::exact_sums sums(static_cast<std::size_t>(g * d), detail::exact_exponent(most));
-  for (std::int64_t i = 0; i < x.rows; ++i)
-    for (std::int64_t j = 0; j < d; ++j)
-      sums.add(static_cast<std::size_t>(id[static_cast<std::size_t>(i)] * d + j), x.row(i)[j]);
-  sums.all_reduce(*comm);
-  std::vector<double> means(static_cast<std::size_t>(g * d));
-  for (std::int64_t a = 0; a < g; ++a)
-    for (std::int64_t j = 0; j < d; ++j)
-      means[static_cast<std::size_t>(a * d + j)] =
-          sums.value(static_cast<std::size_t>(a * d + j)) / static_cast<double>(counts[static_cast<std::size_t>(a)]);
-  // The within-group scatter W = sum_i (x_i - mu_g)(x_i - mu_g)^T, upper triangle.
+  // The group sums travel a chunk of groups at a time, its size set by d
+  // alone (the same at any rank count): a rank holds one chunk's sums and
+  // means, never all g x d of them (g grows with the rows).
+  const std::int64_t chunk = std::max<std::int64_t>(1, lidar_chunk_values() / d);
+  const auto chunk_means = [&](std::int64_t a0, std::int64_t a1, std::vector<double>& means) {
+    detail::exact_sums sums(static_cast<std::size_t>((a1 - a0) * d), detail::exact_exponent(most));
+    for (std::int64_t m = start[static_cast<std::size_t>(a0)]; m < start[static_cast<std::size_t>(a1)]; ++m) {
+      const std::int64_t i = order[static_cast<std::size_t>(m)];
+      const std::int64_t a = id[static_cast<std::size_t>(i)] - a0;
+      for (std::int64_t j = 0; j < d; ++j) sums.add(static_cast<std::size_t>(a * d + j), x.row(i)[j]);
+    }
+    sums.all_reduce(*comm);
+    means.resize(static_cast<std::size_t>((a1 - a0) * d));
+    for (std::int64_t a = a0; a < a1; ++a)
+      for (std::int64_t j = 0; j < d; ++j)
+        means[static_cast<std::size_t>((a - a0) * d + j)] =
+            sums.value(static_cast<std::size_t>((a - a0) * d + j)) / static_cast<double>(counts[static_cast<std::size_t>(a)]);
+  };
+  // First pass: the within-group scatter W = sum_i (x_i - mu_g)(x_i - mu_g)^T
+  // (upper triangle) and the mean of the group means, summed in group order
+  // as one process sums them.
   const auto tri = static_cast<std::size_t>(d * (d + 1) / 2);
   detail::exact_sums within(tri, detail::exact_exponent(4.0 * most * most * 1.01));
+  std::vector<double> mu(static_cast<std::size_t>(d), 0.0);
+  std::vector<double> means;
   std::vector<double> y(static_cast<std::size_t>(d));
-  for (std::int64_t i = 0; i < x.rows; ++i) {
-    const double* mu = means.data() + id[static_cast<std::size_t>(i)] * d;
-    for (std::int64_t j = 0; j < d; ++j) y[static_cast<std::size_t>(j)] = x.row(i)[j] - mu[j];
-    std::size_t e = 0;
-    for (std::int64_t a = 0; a < d; ++a)
-      for (std::int64_t b = a; b < d; ++b, ++e) within.add(e, y[static_cast<std::size_t>(a)] * y[static_cast<std::size_t>(b)]);
+  for (std::int64_t a0 = 0; a0 < g; a0 += chunk) {
+    const std::int64_t a1 = std::min(g, a0 + chunk);
+    chunk_means(a0, a1, means);
+    for (std::int64_t a = a0; a < a1; ++a)
+      for (std::int64_t j = 0; j < d; ++j) mu[static_cast<std::size_t>(j)] += means[static_cast<std::size_t>((a - a0) * d + j)];
+    for (std::int64_t m = start[static_cast<std::size_t>(a0)]; m < start[static_cast<std::size_t>(a1)]; ++m) {
+      const std::int64_t i = order[static_cast<std::size_t>(m)];
+      const double* mg = means.data() + (id[static_cast<std::size_t>(i)] - a0) * d;
+      for (std::int64_t j = 0; j < d; ++j) y[static_cast<std::size_t>(j)] = x.row(i)[j] - mg[j];
+      std::size_t e = 0;
+      for (std::int64_t p = 0; p < d; ++p)
+        for (std::int64_t q = p; q < d; ++q, ++e) within.add(e, y[static_cast<std::size_t>(p)] * y[static_cast<std::size_t>(q)]);
+    }
   }
   within.all_reduce(*comm);
+  for (double& v : mu) v /= static_cast<double>(g);
+  // Second pass: Sigma_b = (1/g) sum_a (mu_a - mu)(mu_a - mu)^T, chunk by
+  // chunk (the chunk's sums are all-reduced again rather than kept).
+  std::vector<double> sb(static_cast<std::size_t>(d * d), 0.0);
+  for (std::int64_t a0 = 0; a0 < g; a0 += chunk) {
+    const std::int64_t a1 = std::min(g, a0 + chunk);
+    chunk_means(a0, a1, means);
+    for (std::int64_t a = 0; a < a1 - a0; ++a)
+      for (std::int64_t j = 0; j < d; ++j) means[static_cast<std::size_t>(a * d + j)] -= mu[static_cast<std::size_t>(j)];
+    cpu::dgemm_tn(d, d, a1 - a0, 1.0 / static_cast<double>(g), means.data(), d, means.data(), d, 1.0, sb.data(), d,
+                  res.threads());
+  }
   // From here every rank finishes as one process does.
   std::vector<double> w(static_cast<std::size_t>(d * d));
   {
     std::size_t e = 0;
-    for (std::int64_t a = 0; a < d; ++a)
-      for (std::int64_t b = a; b < d; ++b, ++e) {
-        w[static_cast<std::size_t>(a * d + b)] = within.value(e);
-        w[static_cast<std::size_t>(b * d + a)] = within.value(e);
+    for (std::int64_t p = 0; p < d; ++p)
+      for (std::int64_t q = p; q < d; ++q, ++e) {
+        w[static_cast<std::size_t>(p * d + q)] = within.value(e);
+        w[static_cast<std::size_t>(q * d + p)] = within.value(e);
       }
   }
-  return detail::lidar_from_scatter(res, std::move(w), means, g, n, d, params);
+  return detail::lidar_from_scatter(res, std::move(w), sb, g, n, d, params);
 }
 
 }  // namespace embed_metrics::distributed

@@ -19,10 +19,11 @@ namespace embed_metrics::detail {
     std::vector<double> lambda, std::int64_t n, std::int64_t d, const spectrum_metrics_params& params);
 
 /// LiDAR from the within-group scatter @p within (d x d, summed over the n
-/// rows, consumed) and the @p g group means (g x d): the single-process
-/// function after its scatter pass, and every rank after the all-reduce.
+/// rows, consumed) and the between-group covariance @p sb of the @p g group
+/// means (d x d: (1/g) sum_a (mu_a - mu)(mu_a - mu)^T): the single-process
+/// function after its scatter pass, and every rank after its all-reduces.
 [[nodiscard]] lidar_result lidar_from_scatter(const resources& res, std::vector<double> within,
-                                              const std::vector<double>& means, std::int64_t g,
+                                              const std::vector<double>& sb, std::int64_t g,
                                               std::int64_t n, std::int64_t d, const lidar_params& params);
 
 }  // namespace embed_metrics::detail

@@ -141,23 +141,12 @@ double nesum(const resources& res, matrix_view x) {
 namespace detail {
 
 lidar_result lidar_from_scatter(const resources& res, std::vector<double> within,
-                                const std::vector<double>& means, std::int64_t g, std::int64_t n,
+                                const std::vector<double>& sb, std::int64_t g, std::int64_t n,
                                 std::int64_t d, const lidar_params& params) {
   // Sigma_w = W / n + delta I.
   std::vector<double> sw(std::move(within));
   for (double& v : sw) v /= static_cast<double>(n);
   for (std::int64_t i = 0; i < d; ++i) sw[static_cast<std::size_t>(i * d + i)] += params.delta;
-  // Sigma_b from the group means centred on their (unweighted) mean.
-  std::vector<double> mu(static_cast<std::size_t>(d), 0.0);
-  for (std::int64_t a = 0; a < g; ++a)
-    for (std::int64_t j = 0; j < d; ++j) mu[static_cast<std::size_t>(j)] += means[static_cast<std::size_t>(a * d + j)];
-  for (double& v : mu) v /= static_cast<double>(g);
-  std::vector<double> centred(means);
-  for (std::int64_t a = 0; a < g; ++a)
-    for (std::int64_t j = 0; j < d; ++j) centred[static_cast<std::size_t>(a * d + j)] -= mu[static_cast<std::size_t>(j)];
-  std::vector<double> sb(static_cast<std::size_t>(d * d), 0.0);
-  cpu::dgemm_tn(d, d, g, 1.0 / static_cast<double>(g), centred.data(), d, centred.data(), d, 0.0,
-                sb.data(), d, res.threads());
   // Sigma_w^(-1/2) = V diag(w^(-1/2)) V^T; w >= delta > 0 up to round-off.
   const std::vector<double> w = cpu::symmetric_eigen(sw, d);  // sw now holds V, rows = eigenvectors
   // The eigenvalues of Sw^(-1/2) Sb Sw^(-1/2) are those of D V^T Sb V D with
@@ -230,7 +219,18 @@ lidar_result lidar(const resources& res, matrix_view x, label_view groups, const
     throw metric_undefined("lidar: every group has one row, so there is no within-group scatter; "
                            "give each source image at least 2 views");
   detail::group_scatter s = detail::spectrum_ops_for(res).scatter(res, x, ids.ids, g);
-  return detail::lidar_from_scatter(res, std::move(s.within), s.means, g, n, d, params);
+  // Sigma_b from the group means centred on their (unweighted) mean.
+  std::vector<double> mu(static_cast<std::size_t>(d), 0.0);
+  for (std::int64_t a = 0; a < g; ++a)
+    for (std::int64_t j = 0; j < d; ++j) mu[static_cast<std::size_t>(j)] += s.means[static_cast<std::size_t>(a * d + j)];
+  for (double& v : mu) v /= static_cast<double>(g);
+  std::vector<double> centred(s.means);
+  for (std::int64_t a = 0; a < g; ++a)
+    for (std::int64_t j = 0; j < d; ++j) centred[static_cast<std::size_t>(a * d + j)] -= mu[static_cast<std::size_t>(j)];
+  std::vector<double> sb(static_cast<std::size_t>(d * d), 0.0);
+  cpu::dgemm_tn(d, d, g, 1.0 / static_cast<double>(g), centred.data(), d, centred.data(), d, 0.0,
+                sb.data(), d, res.threads());
+  return detail::lidar_from_scatter(res, std::move(s.within), sb, g, n, d, params);
 }
 
 collapse_std_result collapse_std(const resources& res, matrix_view x, const collapse_std_params& /*params*/) {

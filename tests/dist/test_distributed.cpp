@@ -257,6 +257,35 @@ TEST(Distributed, CollapseAndAlignmentBitIdenticalAndWithin1e12) {
             1e-12);
 }
 
+TEST(Distributed, LidarWithMoreGroupsThanOneChunkHoldsWithin1e12) {
+  // 40,000 groups of 2 views in d = 4, with chunks of 2^16 values (16,384
+  // groups): the sums travel in three chunks; groups interleaved so that
+  // most span two ranks.
+  const std::int64_t g = 40000, d = 4, n = 2 * g;
+  std::mt19937_64 gen(77);
+  std::normal_distribution<double> z(0.0, 1.0);
+  dataset ds{em::host_matrix(n, d), {}};
+  std::vector<double> centre(static_cast<std::size_t>(g * d));
+  for (double& c : centre) c = 3.0 * z(gen);
+  for (std::int64_t i = 0; i < n; ++i) {
+    const std::int64_t a = (i * 7919) % g;  // every id twice, spread over the rows
+    ds.truth.push_back(a * 5 + 11);
+    for (std::int64_t j = 0; j < d; ++j)
+      ds.x.data()[i * d + j] = static_cast<float>(centre[static_cast<std::size_t>(a * d + j)] + 0.3 * z(gen));
+  }
+  const split s = local_part(ds);
+  setenv("EMBED_METRICS_LIDAR_CHUNK_VALUES", "65536", 1);
+  const auto r = em::distributed::lidar(dist_res(), s.x, s.truth);
+  const auto r1 = em::distributed::lidar(one_rank_res(), ds.x.view(), ds.truth);
+  unsetenv("EMBED_METRICS_LIDAR_CHUNK_VALUES");
+  const auto whole = em::distributed::lidar(dist_res(), s.x, s.truth);  // one chunk
+  const auto one = em::lidar(em::resources("cpu", 1), ds.x.view(), ds.truth);
+  EXPECT_EQ(r.groups, g);
+  EXPECT_LE(rel(whole.lidar, one.lidar), 1e-12) << whole.lidar << " vs " << one.lidar;
+  EXPECT_TRUE(same_bits(r.lidar, r1.lidar));
+  EXPECT_LE(rel(r.lidar, one.lidar), 1e-12) << r.lidar << " vs " << one.lidar;
+}
+
 TEST(Distributed, LidarGroupsSpanningRanksWithin1e12) {
   // 40 groups (the blob of each row) interleaved over the rows, so that every
   // group has rows on every rank; ids neither dense nor from 0.
