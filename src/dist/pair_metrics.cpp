@@ -20,16 +20,6 @@
 namespace embed_metrics::distributed {
 namespace {
 
-
-double sq_distance(const float* a, const float* b, std::int64_t d) {
-  double s = 0.0;
-  for (std::int64_t j = 0; j < d; ++j) {
-    const double t = static_cast<double>(a[j]) - static_cast<double>(b[j]);
-    s += t * t;
-  }
-  return s;
-}
-
 double cosine_distance(const float* a, const float* b, std::int64_t d) {
   double ab = 0.0;
   double aa = 0.0;
@@ -45,11 +35,11 @@ double cosine_distance(const float* a, const float* b, std::int64_t d) {
 
 double distance(silhouette_metric m, const float* a, const float* b, std::int64_t d) {
   switch (m) {
-    case silhouette_metric::sqeuclidean: return sq_distance(a, b, d);
+    case silhouette_metric::sqeuclidean: return detail::ring_sq_distance(a, b, d);
     case silhouette_metric::cosine: return cosine_distance(a, b, d);
     case silhouette_metric::euclidean: break;
   }
-  return std::sqrt(sq_distance(a, b, d));
+  return std::sqrt(detail::ring_sq_distance(a, b, d));
 }
 
 detail::ring_block own_block(matrix_view x, const detail::row_layout& layout, std::int64_t width) {
@@ -64,13 +54,6 @@ double largest_norm(communicator& comm, matrix_view x) {
     most = std::max(most, std::sqrt(s));
   }
   return detail::global_max(comm, most);
-}
-
-void check_input(matrix_view x, const char* what) {
-  detail::check_matrix(x, "x");
-  detail::check_host(x, "x", resources("cpu"));
-  detail::check_finite(x, "x");
-  EM_EXPECTS(x.cols > 0, what, ": x has no columns");
 }
 
 // Inserts v into the ascending list of the k smallest (doubles kept as bits).
@@ -89,7 +72,7 @@ void keep_smallest(std::int64_t* list, std::int64_t k, double v) {
 
 silhouette_result silhouette(const resources& res, matrix_view x, label_view labels,
                              const silhouette_params& params) {
-  check_input(x, "distributed silhouette");
+  detail::check_ring_input(x, "distributed silhouette");
   EM_EXPECTS(labels.size == x.rows, "distributed silhouette: ", x.rows, " rows but ", labels.size,
              " labels on this rank; give the labels of this rank's rows");
   const auto comm = detail::comm_of(res);
@@ -185,7 +168,7 @@ silhouette_result silhouette(const resources& res, matrix_view x, label_view lab
 }
 
 knn_entropy_result knn_entropy(const resources& res, matrix_view x, const knn_entropy_params& params) {
-  check_input(x, "distributed knn_entropy");
+  detail::check_ring_input(x, "distributed knn_entropy");
   const auto comm = detail::comm_of(res);
   const auto layout = detail::row_layout::of(*comm, x.rows);
   const std::int64_t k = params.k;
@@ -204,14 +187,14 @@ knn_entropy_result knn_entropy(const resources& res, matrix_view x, const knn_en
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 16)
       for (std::int64_t i = 0; i < a.rows; ++i)
         for (std::int64_t j = 0; j < a.rows; ++j)
-          if (j != i) keep_smallest(a.state.data() + i * k, k, std::sqrt(sq_distance(a.x.data() + i * d, a.x.data() + j * d, d)));
+          if (j != i) keep_smallest(a.state.data() + i * k, k, std::sqrt(detail::ring_sq_distance(a.x.data() + i * d, a.x.data() + j * d, d)));
       return;
     }
     std::vector<double> dist(static_cast<std::size_t>(a.rows * b.rows));
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 16)
     for (std::int64_t i = 0; i < a.rows; ++i)
       for (std::int64_t j = 0; j < b.rows; ++j) {
-        const double v = std::sqrt(sq_distance(a.x.data() + i * d, b.x.data() + j * d, d));
+        const double v = std::sqrt(detail::ring_sq_distance(a.x.data() + i * d, b.x.data() + j * d, d));
         dist[static_cast<std::size_t>(i * b.rows + j)] = v;
         keep_smallest(a.state.data() + i * k, k, v);
       }

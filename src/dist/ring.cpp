@@ -5,6 +5,9 @@
 #include <memory>
 #include <string>
 
+#include "core/check.hpp"
+#include "core/validate.hpp"
+
 namespace embed_metrics::detail {
 namespace {
 
@@ -122,6 +125,13 @@ void run_ring(communicator& comm, ring_block& own, std::int64_t d, std::int64_t 
   home_in_flight->wait();
   if (!home_in.empty())
     for (std::int64_t i = 0; i < own.rows; ++i) merge(own.state.data() + i * width, home_in.data() + i * width);
+}
+
+void check_ring_input(matrix_view x, const char* what) {
+  check_matrix(x, "x");
+  check_host(x, "x", resources("cpu"));
+  check_finite(x, "x");
+  EM_EXPECTS(x.cols > 0, what, ": x has no columns");
 }
 
 }  // namespace embed_metrics::detail

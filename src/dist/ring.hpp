@@ -18,6 +18,21 @@
 
 namespace embed_metrics::detail {
 
+/// The squared distance of two rows in double: what the ring metrics
+/// measure for each pair.
+inline double ring_sq_distance(const float* a, const float* b, std::int64_t d) {
+  double s = 0.0;
+  for (std::int64_t j = 0; j < d; ++j) {
+    const double t = static_cast<double>(a[j]) - static_cast<double>(b[j]);
+    s += t * t;
+  }
+  return s;
+}
+
+/// The input checks of a ring metric (@p what names it): host rows, finite,
+/// at least one column.
+void check_ring_input(matrix_view x, const char* what);
+
 struct ring_block {
   std::int64_t first = 0;         ///< global index of its first row
   std::int64_t rows = 0;

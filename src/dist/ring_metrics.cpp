@@ -20,22 +20,6 @@
 namespace embed_metrics::distributed {
 namespace {
 
-double sq_distance(const float* a, const float* b, std::int64_t d) {
-  double s = 0.0;
-  for (std::int64_t j = 0; j < d; ++j) {
-    const double t = static_cast<double>(a[j]) - static_cast<double>(b[j]);
-    s += t * t;
-  }
-  return s;
-}
-
-void check_input(matrix_view x, const char* what) {
-  detail::check_matrix(x, "x");
-  detail::check_host(x, "x", resources("cpu"));
-  detail::check_finite(x, "x");
-  EM_EXPECTS(x.cols > 0, what, ": x has no columns");
-}
-
 // One neighbour candidate: three state words.
 struct candidate {
   double distance;
@@ -78,7 +62,7 @@ void reset_lists(detail::ring_block& b, std::int64_t k) {
 }  // namespace
 
 uniformity_result uniformity(const resources& res, matrix_view x, const uniformity_params& params) {
-  check_input(x, "distributed uniformity");
+  detail::check_ring_input(x, "distributed uniformity");
   EM_EXPECTS(std::isfinite(params.t) && params.t > 0.0, "uniformity: t = ", params.t,
              "; the temperature must be positive (the paper uses 2)");
   const auto comm = detail::comm_of(res);
@@ -107,7 +91,7 @@ uniformity_result uniformity(const resources& res, matrix_view x, const uniformi
 #pragma omp for schedule(dynamic, 16) nowait
       for (std::int64_t i = 0; i < a.rows; ++i)
         for (std::int64_t j = same ? i + 1 : 0; j < b.rows; ++j)
-          mine.add(0, std::exp(-params.t * sq_distance(a.x.data() + i * d, b.x.data() + j * d, d)));
+          mine.add(0, std::exp(-params.t * detail::ring_sq_distance(a.x.data() + i * d, b.x.data() + j * d, d)));
 #pragma omp critical
       total.merge(mine);
     }
@@ -131,7 +115,7 @@ uniformity_result uniformity(const resources& res, matrix_view x, const uniformi
 }
 
 double knn_accuracy(const resources& res, matrix_view x, label_view labels, std::int64_t k) {
-  check_input(x, "distributed knn_accuracy");
+  detail::check_ring_input(x, "distributed knn_accuracy");
   detail::check_labels(labels, "labels");
   EM_EXPECTS(labels.size == x.rows, "distributed knn_accuracy: ", x.rows, " rows but ", labels.size,
              " labels on this rank; give the labels of this rank's rows");
@@ -151,7 +135,7 @@ double knn_accuracy(const resources& res, matrix_view x, label_view labels, std:
       for (std::int64_t i = 0; i < a.rows; ++i)
         for (std::int64_t j = 0; j < a.rows; ++j)
           if (j != i)
-            keep_nearest(a.state.data() + i * width, k, std::sqrt(sq_distance(a.x.data() + i * d, a.x.data() + j * d, d)),
+            keep_nearest(a.state.data() + i * width, k, std::sqrt(detail::ring_sq_distance(a.x.data() + i * d, a.x.data() + j * d, d)),
                          a.first + j, a.tag[static_cast<std::size_t>(j)]);
       return;
     }
@@ -159,7 +143,7 @@ double knn_accuracy(const resources& res, matrix_view x, label_view labels, std:
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 16)
     for (std::int64_t i = 0; i < a.rows; ++i)
       for (std::int64_t j = 0; j < b.rows; ++j) {
-        const double v = std::sqrt(sq_distance(a.x.data() + i * d, b.x.data() + j * d, d));
+        const double v = std::sqrt(detail::ring_sq_distance(a.x.data() + i * d, b.x.data() + j * d, d));
         dist[static_cast<std::size_t>(i * b.rows + j)] = v;
         keep_nearest(a.state.data() + i * width, k, v, b.first + j, b.tag[static_cast<std::size_t>(j)]);
       }
