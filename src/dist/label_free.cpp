@@ -156,10 +156,7 @@ lidar_result lidar(const resources& res, matrix_view x, label_view groups, const
   detail::check_labels(groups, "groups");
   detail::check_same_rows(x, groups, "x", "groups");
   EM_EXPECTS(x.cols >= 1, "lidar: x has no columns");
-  EM_EXPECTS(std::isfinite(params.delta) && params.delta > 0.0, "lidar: delta = ", params.delta,
-             "; the ridge on the within-group scatter must be positive");
-  EM_EXPECTS(std::isfinite(params.eps) && params.eps >= 0.0, "lidar: eps = ", params.eps,
-             "; it must be at least 0");
+  detail::check_lidar_params(params);
   const auto comm = detail::comm_of(res);
   const auto layout = detail::row_layout::of(*comm, x.rows);
   // Group ids are global: each rank maps its rows' ids into the sorted union.
@@ -167,12 +164,7 @@ lidar_result lidar(const resources& res, matrix_view x, label_view groups, const
   const auto g = static_cast<std::int64_t>(values.size());
   const std::int64_t n = layout.total;
   const std::int64_t d = x.cols;
-  if (g < 2)
-    throw metric_undefined(detail::cat("lidar: the group ids have ", g,
-                                       " distinct value(s); LiDAR needs at least 2 source images"));
-  if (g == n)
-    throw metric_undefined("lidar: every group has one row, so there is no within-group scatter; "
-                           "give each source image at least 2 views");
+  detail::check_lidar_groups(g, n);
   std::vector<std::int64_t> id(static_cast<std::size_t>(x.rows));
   std::vector<std::int64_t> counts(static_cast<std::size_t>(g), 0);
   for (std::int64_t i = 0; i < x.rows; ++i) {

@@ -18,6 +18,13 @@ namespace embed_metrics::detail {
 [[nodiscard]] spectrum_metrics_result spectrum_metrics_from_eigenvalues(
     std::vector<double> lambda, std::int64_t n, std::int64_t d, const spectrum_metrics_params& params);
 
+/// LiDAR's parameter checks (delta > 0, eps >= 0), for one process and the ranks.
+void check_lidar_params(const lidar_params& params);
+
+/// Throws metric_undefined where @p g groups of @p n rows leave LiDAR
+/// undefined (fewer than 2 groups, or every group a single row).
+void check_lidar_groups(std::int64_t g, std::int64_t n);
+
 /// LiDAR from the within-group scatter @p within (d x d, summed over the n
 /// rows, consumed) and the between-group covariance @p sb of the @p g group
 /// means (d x d: (1/g) sum_a (mu_a - mu)(mu_a - mu)^T): the single-process

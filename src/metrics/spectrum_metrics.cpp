@@ -140,6 +140,22 @@ double nesum(const resources& res, matrix_view x) {
 
 namespace detail {
 
+void check_lidar_params(const lidar_params& params) {
+  EM_EXPECTS(std::isfinite(params.delta) && params.delta > 0.0, "lidar: delta = ", params.delta,
+             "; the ridge on the within-group scatter must be positive");
+  EM_EXPECTS(std::isfinite(params.eps) && params.eps >= 0.0, "lidar: eps = ", params.eps,
+             "; it must be at least 0");
+}
+
+void check_lidar_groups(std::int64_t g, std::int64_t n) {
+  if (g < 2)
+    throw metric_undefined(cat("lidar: the group ids have ", g,
+                                       " distinct value(s); LiDAR needs at least 2 source images"));
+  if (g == n)
+    throw metric_undefined("lidar: every group has one row, so there is no within-group scatter; "
+                           "give each source image at least 2 views");
+}
+
 lidar_result lidar_from_scatter(const resources& res, std::vector<double> within,
                                 const std::vector<double>& sb, std::int64_t g, std::int64_t n,
                                 std::int64_t d, const lidar_params& params) {
@@ -204,20 +220,12 @@ lidar_result lidar(const resources& res, matrix_view x, label_view groups, const
   detail::check_labels(groups, "groups");
   detail::check_same_rows(x, groups, "x", "groups");
   EM_EXPECTS(x.cols >= 1, "lidar: x has no columns");
-  EM_EXPECTS(std::isfinite(params.delta) && params.delta > 0.0, "lidar: delta = ", params.delta,
-             "; the ridge on the within-group scatter must be positive");
-  EM_EXPECTS(std::isfinite(params.eps) && params.eps >= 0.0, "lidar: eps = ", params.eps,
-             "; it must be at least 0");
+  detail::check_lidar_params(params);
   const detail::dense_ids ids = detail::make_dense_ids(groups, "groups");
   const std::int64_t g = ids.count;
   const std::int64_t n = x.rows;
   const std::int64_t d = x.cols;
-  if (g < 2)
-    throw metric_undefined(detail::cat("lidar: the group ids have ", g,
-                                       " distinct value(s); LiDAR needs at least 2 source images"));
-  if (g == n)
-    throw metric_undefined("lidar: every group has one row, so there is no within-group scatter; "
-                           "give each source image at least 2 views");
+  detail::check_lidar_groups(g, n);
   detail::group_scatter s = detail::spectrum_ops_for(res).scatter(res, x, ids.ids, g);
   // Sigma_b from the group means centred on their (unweighted) mean.
   std::vector<double> mu(static_cast<std::size_t>(d), 0.0);
