@@ -8,15 +8,12 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
-#include <optional>
 
+#include "backend/backend.hpp"
 #include "core/check.hpp"
 #include "core/row_prep.hpp"
 #include "core/validate.hpp"
 #include "metrics/kmeans_driver.hpp"
-#ifdef EMBED_METRICS_HAS_CUDA
-#include "backend/cuda_row_prep.hpp"
-#endif
 
 namespace embed_metrics {
 
@@ -62,36 +59,23 @@ detail::row_geometry geometry_of(kmeans_metric m) {
   return m == kmeans_metric::cosine ? detail::row_geometry::cosine : detail::row_geometry::euclidean;
 }
 
-// Centres and inertia of runs made in @p frame, in the caller's units.
-void to_caller_units(std::vector<kmeans_result>& runs, const detail::row_frame& frame) {
-  for (auto& r : runs) {
-    r.centers = detail::restore_rows(r.centers, frame);
-    r.inertia = std::ldexp(r.inertia, 2 * frame.exponent);
-  }
-}
+// @p x, and @p other when @p with_other, in one frame of x that covers both,
+// in the memory of the resources' backend: so that the distances between
+// them keep their order.
+struct framed_pair {
+  detail::prepared_rows x;
+  detail::prepared_rows other;
+};
 
-#ifdef EMBED_METRICS_HAS_CUDA
-// Cosine rows are normalised by the driver on the device; euclidean rows are
-// prepared on the device (cuda/row_prep.cu).
-std::vector<kmeans_result> kmeans_batch_cuda(const resources& res, matrix_view x,
-                                             const kmeans_params& params,
-                                             const std::vector<std::uint64_t>& seeds) {
-  if (params.metric == kmeans_metric::cosine) return detail::kmeans_lloyd(res, x, params, seeds, true);
-  const bool given = params.init == kmeans_init::given;
-  const auto frame = gpu::fit_row_frame(res, x, given ? params.initial_centers : matrix_view{});
-  if (!frame) return detail::kmeans_lloyd(res, x, params, seeds, true);  // non-finite: staging says where
-  const gpu::prepared_device_rows px(res, x, *frame);
-  kmeans_params p = params;
-  std::optional<gpu::prepared_device_rows> pinit;
-  if (given) {
-    pinit.emplace(res, params.initial_centers, *frame);
-    p.initial_centers = pinit->view();
-  }
-  auto runs = detail::kmeans_lloyd(res, px.view(), p, seeds, false);
-  to_caller_units(runs, *frame);
-  return runs;
+framed_pair prepare_pair(const resources& res, matrix_view x, matrix_view other, bool with_other,
+                         kmeans_metric metric, const char* other_name) {
+  const detail::row_prep_ops& rows = *detail::backend_for(res).rows;
+  framed_pair out;
+  out.x = rows.prepare_covering(res, x, geometry_of(metric), detail::zero_row_policy::reject, "x",
+                                with_other ? other : matrix_view{});
+  if (with_other) out.other = rows.prepare_in(res, other, out.x.frame, other_name);
+  return out;
 }
-#endif
 
 }  // namespace
 
@@ -100,24 +84,17 @@ std::vector<kmeans_result> kmeans_batch(const resources& res, matrix_view x,
                                         const std::vector<std::uint64_t>& seeds) {
   check_inputs(res, x, params);
   EM_EXPECTS(!seeds.empty(), "kmeans_batch: seeds is empty; give one seed per run");
-  if (res.is_cuda()) {
-#ifdef EMBED_METRICS_HAS_CUDA
-    return kmeans_batch_cuda(res, x, params, seeds);
-#endif
-  }
   const bool given = params.init == kmeans_init::given;
-  const detail::row_frame frame =
-      detail::fit_row_frame(x, geometry_of(params.metric), detail::zero_row_policy::reject,
-                            res.threads(), {given ? params.initial_centers : matrix_view{}});
-  const host_matrix px = detail::prepare_rows(x, frame, "x", res.threads());
+  const framed_pair px =
+      prepare_pair(res, x, params.initial_centers, given, params.metric, "initial_centers");
   kmeans_params p = params;
-  host_matrix pinit;
-  if (given) {
-    pinit = detail::prepare_rows(params.initial_centers, frame, "initial_centers", res.threads());
-    p.initial_centers = pinit.view();
+  if (given) p.initial_centers = px.other.view;
+  auto runs = detail::kmeans_lloyd(res, px.x.view, p, seeds);
+  // The centres and the inertia of the runs back in the caller's units.
+  for (auto& r : runs) {
+    r.centers = detail::restore_rows(r.centers, px.x.frame);
+    r.inertia = std::ldexp(r.inertia, 2 * px.x.frame.exponent);
   }
-  auto runs = detail::kmeans_lloyd(res, px.view(), p, seeds, false);
-  to_caller_units(runs, frame);
   return runs;
 }
 
@@ -142,26 +119,12 @@ std::vector<std::int64_t> kmeans_predict(const resources& res, matrix_view x, ma
   detail::check_finite(x, "x");
   detail::check_finite(centers, "centers");
   if (x.rows == 0) return {};
-  if (res.is_cuda()) {
-#ifdef EMBED_METRICS_HAS_CUDA
-    if (metric == kmeans_metric::euclidean) {
-      if (const auto frame = gpu::fit_row_frame(res, x, centers)) {
-        const gpu::prepared_device_rows px(res, x, *frame);
-        const gpu::prepared_device_rows pc(res, centers, *frame);
-        return detail::kmeans_nearest(res, px.view(), pc.view(), false);
-      }
-    }
-    return detail::kmeans_nearest(res, x, centers, metric == kmeans_metric::cosine);
-#endif
+  if (!res.is_cuda()) {
+    detail::check_host(x, "x", res);
+    detail::check_host(centers, "centers", res);
   }
-  detail::check_host(x, "x", res);
-  detail::check_host(centers, "centers", res);
-  // One frame for both, so that the distances between them keep their order.
-  const detail::row_frame frame = detail::fit_row_frame(
-      x, geometry_of(metric), detail::zero_row_policy::reject, res.threads(), {centers});
-  const host_matrix px = detail::prepare_rows(x, frame, "x", res.threads());
-  const host_matrix pc = detail::prepare_rows(centers, frame, "centers", res.threads());
-  return detail::kmeans_nearest(res, px.view(), pc.view(), false);
+  const framed_pair p = prepare_pair(res, x, centers, true, metric, "centers");
+  return detail::kmeans_nearest(res, p.x.view, p.other.view);
 }
 
 }  // namespace embed_metrics

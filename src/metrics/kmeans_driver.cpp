@@ -17,8 +17,6 @@
 
 namespace embed_metrics::detail {
 
-const kmeans_ops& kmeans_ops_for(const resources& res) { return *backend_for(res).kmeans; }
-
 namespace {
 
 enum class run_state { iterating, finalizing, done };
@@ -29,12 +27,6 @@ struct run_info {
   int n_iter = 0;
   bool converged = false;
 };
-
-template <class T>
-kmeans_buffer allocate(const resources& res, const kmeans_ops& ops, std::int64_t count,
-                       const char* what) {
-  return ops.allocate(res, sizeof(T) * static_cast<std::size_t>(count), what);
-}
 
 /// Empty clusters of one run take the rows farthest from the centres that
 /// @p labels were assigned to, farthest first; @p counts and @p sums follow.
@@ -62,12 +54,11 @@ void relocate_empty(const resources& res, const kmeans_ops& ops, kmeans_rows x,
 
 std::vector<kmeans_result> kmeans_lloyd(const resources& res, matrix_view x_in,
                                         const kmeans_params& p,
-                                        const std::vector<std::uint64_t>& seeds, bool normalize) {
-  const kmeans_ops& ops = kmeans_ops_for(res);
+                                        const std::vector<std::uint64_t>& seeds) {
+  const kmeans_ops& ops = *backend_for(res).kmeans;
   const auto call = ops.begin_call(res);
   const bool spherical = p.metric == kmeans_metric::cosine;
-  const bool unit = spherical && normalize;
-  const kmeans_staged sx = ops.stage_rows(res, x_in, unit, false, "x");
+  const kmeans_staged sx = ops.stage_rows(res, x_in, false, false, "x");
   const kmeans_rows x = sx.rows;
   const std::int64_t n = x.n;
   const std::int64_t d = x.d;
@@ -76,15 +67,7 @@ std::vector<kmeans_result> kmeans_lloyd(const resources& res, matrix_view x_in,
   const std::int64_t kd = k * d;
   const double tol = ops.tolerance(res, x, p.tol);
 
-  const kmeans_buffer xn = allocate<float>(res, ops, n, "the squared row norms");
-  ops.row_sqnorms(res, x, xn.as<float>());
-  const kmeans_buffer centers = allocate<float>(res, ops, runs * kd, "the k-means centres");
-  {
-    kmeans_staged given;
-    if (p.init == kmeans_init::given)
-      given = ops.stage_rows(res, p.initial_centers, unit, true, "initial_centers");
-    kmeans_init_centers(res, ops, x, xn.as<float>(), p, given.rows.data, seeds, centers.as<float>());
-  }
+  const kmeans_buffer centers = kmeans_seed_centers(res, ops, x, p, seeds);
 
   // Two label buffers per run: the last assignment and the one being made;
   // -1 before the first, so that it never counts as unchanged.
@@ -174,11 +157,11 @@ std::vector<kmeans_result> kmeans_lloyd(const resources& res, matrix_view x_in,
 }
 
 std::vector<std::int64_t> kmeans_nearest(const resources& res, matrix_view x_in,
-                                         matrix_view centers_in, bool normalize) {
-  const kmeans_ops& ops = kmeans_ops_for(res);
+                                         matrix_view centers_in) {
+  const kmeans_ops& ops = *backend_for(res).kmeans;
   const auto call = ops.begin_call(res);
-  const kmeans_staged x = ops.stage_rows(res, x_in, normalize, false, "x");
-  const kmeans_staged c = ops.stage_rows(res, centers_in, normalize, true, "centers");
+  const kmeans_staged x = ops.stage_rows(res, x_in, false, false, "x");
+  const kmeans_staged c = ops.stage_rows(res, centers_in, false, true, "centers");
   const kmeans_buffer cn = allocate<float>(res, ops, c.rows.n, "the centres' squared norms");
   ops.row_sqnorms(res, c.rows, cn.as<float>());
   const kmeans_buffer labels = allocate<std::int32_t>(res, ops, x.rows.n, "the labels");

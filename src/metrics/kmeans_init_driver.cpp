@@ -9,17 +9,12 @@
 
 #include "metrics/kmeans_driver.hpp"
 
+#include "backend/backend.hpp"
 #include "cpu/kmeans_common.hpp"
 #include "embed_metrics/resources.hpp"
 
 namespace embed_metrics::detail {
 namespace {
-
-template <class T>
-kmeans_buffer allocate(const resources& res, const kmeans_ops& ops, std::int64_t count,
-                       const char* what) {
-  return ops.allocate(res, sizeof(T) * static_cast<std::size_t>(count), what);
-}
 
 void plus_plus(const resources& res, const kmeans_ops& ops, kmeans_rows x, const float* xn,
                std::int64_t k, int trials, const std::vector<std::uint64_t>& seeds,
@@ -85,19 +80,26 @@ void kmeans_init_centers(const resources& res, const kmeans_ops& ops, kmeans_row
   ops.gather_rows(res, x, idx.as<std::int64_t>(), count, centers);
 }
 
+kmeans_buffer kmeans_seed_centers(const resources& res, const kmeans_ops& ops, kmeans_rows x,
+                                  const kmeans_params& p, const std::vector<std::uint64_t>& seeds) {
+  const kmeans_buffer xn = allocate<float>(res, ops, x.n, "the squared row norms");
+  ops.row_sqnorms(res, x, xn.as<float>());
+  const auto runs = static_cast<std::int64_t>(seeds.size());
+  kmeans_buffer centers = allocate<float>(res, ops, runs * p.k * x.d, "the k-means centres");
+  kmeans_staged given;
+  if (p.init == kmeans_init::given)
+    given = ops.stage_rows(res, p.initial_centers, false, true, "initial_centers");
+  kmeans_init_centers(res, ops, x, xn.as<float>(), p, given.rows.data, seeds, centers.as<float>());
+  return centers;
+}
+
 host_matrix kmeans_init_host(const resources& res, matrix_view x, const kmeans_params& p,
                              const std::vector<std::uint64_t>& seeds) {
-  const kmeans_ops& ops = kmeans_ops_for(res);
+  const kmeans_ops& ops = *backend_for(res).kmeans;
   const auto call = ops.begin_call(res);
   const kmeans_staged sx = ops.stage_rows(res, x, false, false, "x");
-  const kmeans_buffer xn = allocate<float>(res, ops, sx.rows.n, "the squared row norms");
-  ops.row_sqnorms(res, sx.rows, xn.as<float>());
-  const auto runs = static_cast<std::int64_t>(seeds.size());
-  const kmeans_buffer centers = allocate<float>(res, ops, runs * p.k * x.cols, "the k-means centres");
-  kmeans_staged given;
-  if (p.init == kmeans_init::given) given = ops.stage_rows(res, p.initial_centers, false, true, "initial_centers");
-  kmeans_init_centers(res, ops, sx.rows, xn.as<float>(), p, given.rows.data, seeds, centers.as<float>());
-  host_matrix out(runs * p.k, x.cols);
+  const kmeans_buffer centers = kmeans_seed_centers(res, ops, sx.rows, p, seeds);
+  host_matrix out(static_cast<std::int64_t>(seeds.size()) * p.k, x.cols);
   ops.download(res, out.data(), centers.as<float>(), centers.bytes());
   return out;
 }
