@@ -86,8 +86,15 @@ std::vector<kmeans_result> kmeans_lloyd(const resources& res, matrix_view x_in,
   std::vector<double*> run_sums;
   for (;;) {
     live.clear();
-    for (int r = 0; r < runs; ++r)
-      if (info[static_cast<std::size_t>(r)].state != run_state::done) live.push_back(r);
+    outs.clear();
+    run_sums.clear();
+    for (int r = 0; r < runs; ++r) {
+      const auto& st = info[static_cast<std::size_t>(r)];
+      if (st.state == run_state::done) continue;
+      live.push_back(r);
+      outs.push_back(label_buf(r, 1 - st.cur));
+      run_sums.push_back(st.state == run_state::iterating ? sums.as<double>() + r * kd : nullptr);
+    }
     if (live.empty()) break;
     const int a_runs = static_cast<int>(live.size());
     const float* stacked = centers.as<float>();
@@ -97,13 +104,6 @@ std::vector<kmeans_result> kmeans_lloyd(const resources& res, matrix_view x_in,
         ops.copy(res, packed.as<float>() + a * kd, centers_of(live[static_cast<std::size_t>(a)]),
                  sizeof(float) * static_cast<std::size_t>(kd));
       stacked = packed.as<float>();
-    }
-    outs.clear();
-    run_sums.clear();
-    for (const int r : live) {
-      const auto& st = info[static_cast<std::size_t>(r)];
-      outs.push_back(label_buf(r, 1 - st.cur));
-      run_sums.push_back(st.state == run_state::iterating ? sums.as<double>() + r * kd : nullptr);
     }
     ops.row_sqnorms(res, kmeans_rows{stacked, a_runs * k, d, d}, cn.as<float>());
     auto counts = ops.assign(res, x, stacked, cn.as<float>(), k, a_runs, outs.data(), run_sums.data());
