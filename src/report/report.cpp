@@ -17,30 +17,6 @@
 #include "report/metric_registry.hpp"
 
 namespace embed_metrics {
-namespace {
-
-// The embeddings the report works on: the input, or its L2-normalised copy
-// (in the memory of the resources' backend; an all-zero row is an error).
-class working_matrix {
- public:
-  working_matrix(const resources& res, matrix_view x, bool normalize) : view_(x) {
-    if (!normalize) return;
-    rows_ = detail::backend_for(res).rows->prepare(res, x, detail::row_geometry::cosine,
-                                                   detail::zero_row_policy::reject, "embeddings");
-    view_ = rows_.view;
-  }
-  [[nodiscard]] matrix_view view() const { return view_; }
-
- private:
-  matrix_view view_;
-  detail::prepared_rows rows_;
-};
-
-std::int64_t distinct_labels(const resources& res, label_view labels) {
-  return static_cast<std::int64_t>(contingency(res, labels, labels).sizes_a.size());
-}
-
-}  // namespace
 
 report_result evaluate(const resources& res, matrix_view embeddings, label_view labels,
                        const report_params& params) {
@@ -92,12 +68,19 @@ report_result evaluate(const resources& res, matrix_view embeddings, label_view 
   r.seeds = params.seeds;
   r.device = res.device_string();
   step("preparing");
-  const working_matrix work(res, embeddings, params.normalize);
-  r.k = params.k > 0 ? params.k : distinct_labels(res, labels);
+  // The embeddings the report works on: the input, or its L2-normalised copy
+  // (in the memory of the resources' backend; an all-zero row is an error).
+  detail::prepared_rows work{embeddings, {}, nullptr};
+  if (params.normalize)
+    work = detail::backend_for(res).rows->prepare(res, embeddings, detail::row_geometry::cosine,
+                                                  detail::zero_row_policy::reject, "embeddings");
+  // Without k, the number of distinct labels (the clusters of their table).
+  r.k = params.k > 0 ? params.k
+                     : static_cast<std::int64_t>(contingency(res, labels, labels).sizes_a.size());
   EM_EXPECTS(r.k >= 2 && r.k < r.n, "k = ", r.k, " clusters for ", r.n,
              " points: the silhouette needs 2 <= k <= n - 1");
 
-  detail::report_context ctx{res, work.view(), labels, params, r, {}, {}, {}};
+  detail::report_context ctx{res, work.view, labels, params, r, {}, {}, {}};
   for (const auto* s : steps) {
     step(s->name);
     s->run(ctx);
