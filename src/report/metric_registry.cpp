@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <utility>
 
 #include "core/check.hpp"
@@ -155,10 +156,28 @@ const entry& entry_of(std::string_view key) {
 
 bool with_labels_only(const report_params&, bool labels) { return labels; }
 
-agreement_result agree(const resources& res, label_view a, label_view b) {
+// The AMI and ARI of each C1 against @p other(i) (its C2, or the labels).
+template <class F>
+void set_agreement(detail::report_context& ctx, F&& other, std::string_view ami_key,
+                   std::string_view ari_key) {
   agreement_params ap;
   ap.accuracy = false;
-  return agreement(res, a, b, ap);
+  std::vector<double> ami, ari;
+  for (std::size_t i = 0; i < ctx.c1.size(); ++i) {
+    const auto a = agreement(ctx.res, label_view(ctx.c1[i]), other(i), ap);
+    ami.push_back(a.ami);
+    ari.push_back(a.ari);
+  }
+  ctx.set(ami_key, ami);
+  ctx.set(ari_key, ari);
+}
+
+// The value of @p score for the C1 of each seed pair.
+template <class F>
+std::vector<double> per_pair(const detail::report_context& ctx, F&& score) {
+  std::vector<double> v;
+  for (const auto& c1 : ctx.c1) v.push_back(score(label_view(c1)));
+  return v;
 }
 
 // C1 and C2 of every seed pair in one batched call; the agreement of each pair.
@@ -172,34 +191,26 @@ void run_kmeans(detail::report_context& ctx) {
   std::vector<std::uint64_t> seeds;
   for (int i = 0; i < 2 * p.seeds; ++i) seeds.push_back(p.seed + static_cast<std::uint64_t>(i));
   auto runs = kmeans_batch(ctx.res, ctx.x, kp, seeds);
-  std::vector<double> inertia, ami, ari;
+  std::vector<double> inertia;
   for (int i = 0; i < p.seeds; ++i) {
     auto& first = runs[static_cast<std::size_t>(2 * i)];
-    auto& second = runs[static_cast<std::size_t>(2 * i + 1)];
     inertia.push_back(first.inertia);
-    if (p.clustering) {
-      const auto a = agree(ctx.res, label_view(first.labels), label_view(second.labels));
-      ami.push_back(a.ami);
-      ari.push_back(a.ari);
-    }
     ctx.c1.push_back(std::move(first.labels));
-    ctx.c2.push_back(std::move(second.labels));
+    ctx.c2.push_back(std::move(runs[static_cast<std::size_t>(2 * i + 1)].labels));
   }
   if (!p.clustering) return;  // C1 is there for the label checks only
   r.cluster_sizes.assign(static_cast<std::size_t>(r.k), 0);
   for (const std::int64_t c : ctx.c1.front()) ++r.cluster_sizes[static_cast<std::size_t>(c)];
   ctx.set("inertia", inertia);
-  ctx.set("ami_c1_c2", ami);
-  ctx.set("ari_c1_c2", ari);
+  set_agreement(ctx, [&](std::size_t i) { return label_view(ctx.c2[i]); }, "ami_c1_c2", "ari_c1_c2");
 }
 
 void run_silhouette(detail::report_context& ctx) {
   silhouette_params sp;
   sp.metric = ctx.params.metric;
   sp.per_sample = false;
-  std::vector<double> s;
-  for (const auto& c1 : ctx.c1) s.push_back(silhouette(ctx.res, ctx.x, label_view(c1), sp).score);
-  ctx.set("silhouette", s);
+  ctx.set("silhouette",
+          per_pair(ctx, [&](label_view c1) { return silhouette(ctx.res, ctx.x, c1, sp).score; }));
 }
 
 void run_knn_entropy(detail::report_context& ctx) {
@@ -234,7 +245,8 @@ void run_spectrum(detail::report_context& ctx) {
 }
 
 // A metric that does not exist for these data is null with its reason; the
-// other metrics of the checkpoint go on.
+// other metrics of the checkpoint go on. @p compute gives one value, or one
+// per seed pair.
 template <class F>
 void set_or_undefined(detail::report_context& ctx, std::string_view key, F&& compute) {
   try {
@@ -244,23 +256,13 @@ void set_or_undefined(detail::report_context& ctx, std::string_view key, F&& com
   }
 }
 
-template <class F>
-void set_per_pair_or_undefined(detail::report_context& ctx, std::string_view key, F&& compute) {
-  std::vector<double> v;
-  try {
-    for (const auto& c1 : ctx.c1) v.push_back(compute(label_view(c1)));
-  } catch (const metric_undefined& e) {
-    ctx.set_undefined(key, e.what());
-    return;
-  }
-  ctx.set(key, v);
-}
-
 void run_cluster_scores(detail::report_context& ctx) {
-  set_per_pair_or_undefined(ctx, "davies_bouldin",
-                            [&](label_view c1) { return davies_bouldin(ctx.res, ctx.x, c1).score; });
-  set_per_pair_or_undefined(ctx, "calinski_harabasz",
-                            [&](label_view c1) { return calinski_harabasz(ctx.res, ctx.x, c1).score; });
+  set_or_undefined(ctx, "davies_bouldin", [&] {
+    return per_pair(ctx, [&](label_view c1) { return davies_bouldin(ctx.res, ctx.x, c1).score; });
+  });
+  set_or_undefined(ctx, "calinski_harabasz", [&] {
+    return per_pair(ctx, [&](label_view c1) { return calinski_harabasz(ctx.res, ctx.x, c1).score; });
+  });
 }
 
 void run_uniformity(detail::report_context& ctx) {
@@ -288,14 +290,7 @@ void run_lidar(detail::report_context& ctx) {
 }
 
 void run_label_agreement(detail::report_context& ctx) {
-  std::vector<double> ami, ari;
-  for (const auto& c1 : ctx.c1) {
-    const auto gt = agree(ctx.res, label_view(c1), ctx.labels);
-    ami.push_back(gt.ami);
-    ari.push_back(gt.ari);
-  }
-  ctx.set("ami_c1_gt", ami);
-  ctx.set("ari_c1_gt", ari);
+  set_agreement(ctx, [&](std::size_t) { return ctx.labels; }, "ami_c1_gt", "ari_c1_gt");
 }
 
 void run_knn_accuracy(detail::report_context& ctx) {
@@ -343,9 +338,8 @@ void report_context::set(std::string_view key, std::optional<double> value) cons
 
 void report_context::set(std::string_view key, const std::vector<double>& per_pair) const {
   EM_EXPECTS(!per_pair.empty(), "report metric ", key, ": no seed pair gave a value");
-  double sum = 0.0;
-  for (const double v : per_pair) sum += v;
-  const double mean = sum / static_cast<double>(per_pair.size());
+  const double mean =
+      std::accumulate(per_pair.begin(), per_pair.end(), 0.0) / static_cast<double>(per_pair.size());
   set(key, mean);
   if (per_pair.size() < 2) return;
   double sq = 0.0;
