@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <numeric>
 #include <vector>
 
 #include "backend/backend.hpp"
@@ -27,6 +28,14 @@ void check_inputs(const resources& res, matrix_view x, label_view labels, const 
 // Labels in host memory (copied from the device where needed).
 std::vector<std::int64_t> host_labels(const resources& res, label_view labels) {
   return detail::backend_for(res).rows->labels_on_host(res, labels, "labels");
+}
+
+// The checked inputs of @p fn, planned over every row.
+detail::silhouette_plan plan_all(const resources& res, matrix_view x, label_view labels,
+                                 const char* fn) {
+  check_inputs(res, x, labels, fn);
+  const std::vector<std::int64_t> l = host_labels(res, labels);
+  return detail::make_silhouette_plan(l.data(), x.rows);
 }
 
 silhouette_result exact_on_plan(const resources& res, matrix_view x,
@@ -73,10 +82,7 @@ silhouette_metric parse_silhouette_metric(std::string_view name) {
 
 silhouette_result silhouette(const resources& res, matrix_view x, label_view labels,
                              const silhouette_params& params) {
-  check_inputs(res, x, labels, "silhouette");
-  const std::vector<std::int64_t> l = host_labels(res, labels);
-  const detail::silhouette_plan plan = detail::make_silhouette_plan(l.data(), x.rows);
-  return exact_on_plan(res, x, plan, params);
+  return exact_on_plan(res, x, plan_all(res, x, labels, "silhouette"), params);
 }
 
 silhouette_result silhouette_sampled(const resources& res, matrix_view x, label_view labels,
@@ -89,7 +95,7 @@ silhouette_result silhouette_sampled(const resources& res, matrix_view x, label_
   const std::vector<std::int64_t> all = host_labels(res, labels);
   // The first sample_size entries of a seeded Fisher-Yates shuffle.
   std::vector<std::int64_t> idx(static_cast<std::size_t>(n));
-  for (std::int64_t i = 0; i < n; ++i) idx[static_cast<std::size_t>(i)] = i;
+  std::iota(idx.begin(), idx.end(), std::int64_t{0});
   splitmix64 rng{seed};
   for (std::int64_t i = 0; i < sample_size; ++i) {
     const auto j = i + static_cast<std::int64_t>(rng.below(static_cast<std::uint64_t>(n - i)));
@@ -107,9 +113,7 @@ silhouette_result silhouette_sampled(const resources& res, matrix_view x, label_
 
 silhouette_result silhouette_simplified(const resources& res, matrix_view x, label_view labels,
                                         const silhouette_params& params) {
-  check_inputs(res, x, labels, "silhouette_simplified");
-  const std::vector<std::int64_t> l = host_labels(res, labels);
-  const detail::silhouette_plan plan = detail::make_silhouette_plan(l.data(), x.rows);
+  const detail::silhouette_plan plan = plan_all(res, x, labels, "silhouette_simplified");
   std::vector<double> a;
   std::vector<double> b;
   detail::backend_for(res).silhouette->centroid_distances(res, x, plan, params.metric, a, b);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 
 #include "core/check.hpp"
 
@@ -28,8 +29,7 @@ silhouette_plan make_silhouette_plan(const std::int64_t* labels, std::int64_t n,
     of[static_cast<std::size_t>(i)] = static_cast<std::int32_t>(c);
     ++p.start[static_cast<std::size_t>(c) + 1];
   }
-  for (std::int64_t c = 0; c < p.k; ++c)
-    p.start[static_cast<std::size_t>(c) + 1] += p.start[static_cast<std::size_t>(c)];
+  std::partial_sum(p.start.begin(), p.start.end(), p.start.begin());
   std::vector<std::int64_t> next(p.start.begin(), p.start.end() - 1);
   p.cluster.resize(static_cast<std::size_t>(n));
   p.source_row.resize(static_cast<std::size_t>(n));
@@ -50,6 +50,7 @@ silhouette_result finish_silhouette(const silhouette_plan& plan, const std::vect
   r.n = plan.n;
   r.k = plan.k;
   std::vector<double> s(static_cast<std::size_t>(plan.n));
+  std::vector<double> cluster_sum(static_cast<std::size_t>(plan.k), 0.0);
   for (std::int64_t p = 0; p < plan.n; ++p) {
     const auto ps = static_cast<std::size_t>(p);
     const std::int64_t size = plan.size_of(plan.cluster[ps]);
@@ -59,23 +60,16 @@ silhouette_result finish_silhouette(const silhouette_plan& plan, const std::vect
       v = m > 0.0 ? (b[ps] - a[ps]) / m : 0.0;
     }
     s[static_cast<std::size_t>(plan.out_slot[ps])] = v;
+    cluster_sum[static_cast<std::size_t>(plan.cluster[ps])] += v;
   }
   r.clusters.resize(static_cast<std::size_t>(plan.k));
-  std::vector<double> cluster_sum(static_cast<std::size_t>(plan.k), 0.0);
-  for (std::int64_t p = 0; p < plan.n; ++p) {
-    const auto ps = static_cast<std::size_t>(p);
-    cluster_sum[static_cast<std::size_t>(plan.cluster[ps])] +=
-        s[static_cast<std::size_t>(plan.out_slot[ps])];
-  }
   for (std::int64_t c = 0; c < plan.k; ++c) {
     auto& out = r.clusters[static_cast<std::size_t>(c)];
     out.label = plan.values[static_cast<std::size_t>(c)];
     out.size = plan.size_of(c);
     out.mean = cluster_sum[static_cast<std::size_t>(c)] / static_cast<double>(out.size);
   }
-  double total = 0.0;
-  for (const double v : s) total += v;
-  r.score = total / static_cast<double>(plan.n);
+  r.score = std::accumulate(s.begin(), s.end(), 0.0) / static_cast<double>(plan.n);
   if (per_sample) r.samples = std::move(s);
   return r;
 }
