@@ -30,10 +30,6 @@ void check_inputs(const resources& res, matrix_view x, const knn_params& params)
   if (!res.is_cuda()) detail::check_host(x, "x", res);
 }
 
-knn_result search(const resources& res, matrix_view x, const knn_params& params) {
-  return detail::backend_for(res).knn->search(res, x, params.k, params.metric);
-}
-
 // The distances are returned as float32: a distance beyond its range, or
 // so small that float32 keeps only a few of its bits (subnormal), is an
 // error rather than a silently wrong number (the neighbours themselves do
@@ -56,7 +52,7 @@ void check_distance_range(const knn_result& r) {
 
 knn_result knn(const resources& res, matrix_view x, const knn_params& params) {
   check_inputs(res, x, params);
-  knn_result r = search(res, x, params);
+  knn_result r = detail::backend_for(res).knn->search(res, x, params.k, params.metric);
   check_distance_range(r);
   return r;
 }
@@ -96,14 +92,14 @@ double knn_accuracy(const resources& res, matrix_view x, label_view labels, std:
   detail::check_matrix(x, "x");
   detail::check_labels(labels, "labels");
   detail::check_same_rows(x, labels, "x", "labels");
-  const knn_params params{k, metric};
-  check_inputs(res, x, params);
+  check_inputs(res, x, knn_params{k, metric});
+  const detail::backend& be = detail::backend_for(res);
+  std::vector<std::int64_t> host;
   if (res.is_cuda() && labels.space == memory_space::device) {
-    const std::vector<std::int64_t> host =
-        detail::backend_for(res).rows->labels_on_host(res, labels, "labels");
-    return knn_accuracy(search(res, x, params), label_view(host));
+    host = be.rows->labels_on_host(res, labels, "labels");
+    labels = label_view(host);
   }
-  return knn_accuracy(search(res, x, params), labels);
+  return knn_accuracy(be.knn->search(res, x, k, metric), labels);
 }
 
 }  // namespace embed_metrics
