@@ -43,7 +43,6 @@ set(EM_LIBRARY_SOURCES
   src/metrics/uniformity.cpp
   src/backend/backend_for.cpp
   src/backend/cuda_module.cpp
-  src/backend/label_free_dispatch.cpp
   src/cpu/blas.cpp
   src/cpu/center_dots.cpp
   src/cpu/cluster_score_ops.cpp

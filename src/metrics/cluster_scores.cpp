@@ -7,7 +7,7 @@
 #include <cmath>
 #include <limits>
 
-#include "backend/label_free_dispatch.hpp"
+#include "backend/backend.hpp"
 #include "core/check.hpp"
 #include "core/validate.hpp"
 #include "metrics/cluster_scores_finish.hpp"
@@ -33,7 +33,7 @@ prepared moments_of(const resources& res, matrix_view x, label_view labels, cons
     throw metric_undefined(detail::cat(metric, ": the labels have ", k, " distinct value", k == 1 ? "" : "s",
                                        " for ", x.rows, " rows; the score is defined for 2 to n - 1 = ",
                                        x.rows - 1, " clusters"));
-  p.m = detail::cluster_score_ops_for(res).moments(res, x, p.ids.ids, k);
+  p.m = detail::backend_for(res).cluster_scores->moments(res, x, p.ids.ids, k);
   return p;
 }
 

@@ -10,7 +10,7 @@
 #include <functional>
 #include <limits>
 
-#include "backend/label_free_dispatch.hpp"
+#include "backend/backend.hpp"
 #include "core/check.hpp"
 #include "core/validate.hpp"
 #include "cpu/blas.hpp"
@@ -29,7 +29,7 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 std::vector<double> covariance_eigenvalues(const resources& res, matrix_view x) {
   const std::int64_t n = x.rows;
   const std::int64_t m = std::min(n, x.cols);
-  std::vector<double> g = detail::spectrum_ops_for(res).centred_second_moments(res, x);
+  std::vector<double> g = detail::backend_for(res).spectrum->centred_second_moments(res, x);
   for (double& v : g) v /= static_cast<double>(n - 1);
   return cpu::symmetric_eigenvalues(g, m);
 }
@@ -226,7 +226,7 @@ lidar_result lidar(const resources& res, matrix_view x, label_view groups, const
   const std::int64_t n = x.rows;
   const std::int64_t d = x.cols;
   detail::check_lidar_groups(g, n);
-  detail::group_scatter s = detail::spectrum_ops_for(res).scatter(res, x, ids.ids, g);
+  detail::group_scatter s = detail::backend_for(res).spectrum->scatter(res, x, ids.ids, g);
   // Sigma_b from the group means centred on their (unweighted) mean.
   std::vector<double> mu(static_cast<std::size_t>(d), 0.0);
   for (std::int64_t a = 0; a < g; ++a)
@@ -245,7 +245,7 @@ collapse_std_result collapse_std(const resources& res, matrix_view x, const coll
   detail::check_matrix(x, "x");
   EM_EXPECTS(x.rows >= 2 && x.cols >= 1, "collapse std: x is ", x.rows, "x", x.cols,
              "; a standard deviation needs at least 2 rows");
-  const std::vector<double> sd = detail::sphere_ops_for(res).normalized_column_std(res, x);
+  const std::vector<double> sd = detail::backend_for(res).sphere->normalized_column_std(res, x);
   double sum = 0.0;
   for (const double v : sd) sum += v;
   collapse_std_result r;

@@ -5,7 +5,7 @@
 
 #include <cmath>
 
-#include "backend/label_free_dispatch.hpp"
+#include "backend/backend.hpp"
 #include "core/check.hpp"
 #include "core/validate.hpp"
 
@@ -17,7 +17,7 @@ uniformity_result uniformity(const resources& res, matrix_view x, const uniformi
              "; it needs at least 2 rows and 1 column (a pair)");
   EM_EXPECTS(std::isfinite(params.t) && params.t > 0.0, "uniformity: t = ", params.t,
              "; the temperature must be positive (the paper uses 2)");
-  const double sum = detail::sphere_ops_for(res).gaussian_potential_sum(res, x, params.t);
+  const double sum = detail::backend_for(res).sphere->gaussian_potential_sum(res, x, params.t);
   uniformity_result r;
   r.n = x.rows;
   r.d = x.cols;
@@ -41,7 +41,7 @@ alignment_result alignment(const resources& res, matrix_view a, matrix_view b,
   alignment_result r;
   r.n = a.rows;
   r.d = a.cols;
-  r.alignment = detail::sphere_ops_for(res).alignment_sum(res, a, b, params.alpha) /
+  r.alignment = detail::backend_for(res).sphere->alignment_sum(res, a, b, params.alpha) /
                 static_cast<double>(a.rows);
   return r;
 }
