@@ -11,9 +11,9 @@
 #include <dlfcn.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cstdlib>
 #include <mutex>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -134,14 +134,9 @@ bool cuda_module_found() noexcept {
     if (const char* p = override_path()) return readable(p);
     if (readable(own_directory() + kCudaModuleFile)) return true;
     if (const char* dirs = std::getenv("LD_LIBRARY_PATH")) {
-      std::string list = dirs;
-      std::size_t start = 0;
-      while (start <= list.size()) {
-        const std::size_t end = std::min(list.find(':', start), list.size());
-        const std::string dir = list.substr(start, end - start);
+      std::istringstream list(dirs);
+      for (std::string dir; std::getline(list, dir, ':');)
         if (!dir.empty() && readable(dir + "/" + kCudaModuleFile)) return true;
-        start = end + 1;
-      }
     }
     void* loaded = dlopen(kCudaModuleFile, RTLD_LAZY | RTLD_NOLOAD);
     if (loaded != nullptr) dlclose(loaded);
