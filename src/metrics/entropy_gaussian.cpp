@@ -1,9 +1,5 @@
 // The entropy of the Gaussian with the sample covariance of the rows.
 
-#include <algorithm>
-#include <cmath>
-#include <vector>
-
 #include "core/check.hpp"
 #include "core/validate.hpp"
 #include "embed_metrics/entropy.hpp"

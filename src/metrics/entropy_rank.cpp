@@ -1,8 +1,6 @@
 // The effective rank (RankMe) from the singular values of the rows.
 
 #include <algorithm>
-#include <cmath>
-#include <functional>
 #include <vector>
 
 #include "backend/backend.hpp"

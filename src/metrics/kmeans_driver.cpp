@@ -9,8 +9,6 @@
 
 #include "metrics/kmeans_driver.hpp"
 
-#include <algorithm>
-
 #include "backend/backend.hpp"
 #include "cpu/kmeans_common.hpp"
 #include "embed_metrics/resources.hpp"

@@ -6,7 +6,6 @@
 
 #include "embed_metrics/report.hpp"
 
-#include <algorithm>
 #include <chrono>
 #include <vector>
 
