@@ -10,6 +10,7 @@
 #include <limits>
 
 #include "backend/backend.hpp"
+#include "backend/device_checks.hpp"
 #include "core/check.hpp"
 #include "core/row_prep.hpp"
 #include "core/validate.hpp"
@@ -69,6 +70,8 @@ struct framed_pair {
 
 framed_pair prepare_pair(const resources& res, matrix_view x, matrix_view other, bool with_other,
                          kmeans_metric metric, const char* other_name) {
+  // The CUDA backend's 32-bit row indices, checked before its preparation reads the rows.
+  if (res.is_cuda()) gpu::check_int32_rows(x.rows, "x", "kmeans");
   const detail::row_prep_ops& rows = *detail::backend_for(res).rows;
   framed_pair out;
   out.x = rows.prepare_covering(res, x, geometry_of(metric), detail::zero_row_policy::reject, "x",
