@@ -167,15 +167,12 @@ lidar_result lidar_from_scatter(const resources& res, std::vector<double> within
   const std::vector<double> w = cpu::symmetric_eigen(sw, d);  // sw now holds V, rows = eigenvectors
   // The eigenvalues of Sw^(-1/2) Sb Sw^(-1/2) are those of D V^T Sb V D with
   // D = diag(w^(-1/2)) (a similarity by V), i.e. of A Sb A^T with A = D V^T,
-  // whose rows are the eigenvectors scaled by w^(-1/2).
-  std::vector<double> a(static_cast<std::size_t>(d * d));
+  // whose rows are the eigenvectors scaled by w^(-1/2); at holds A^T.
+  std::vector<double> at(static_cast<std::size_t>(d * d));
   for (std::int64_t k = 0; k < d; ++k) {
     const double f = 1.0 / std::sqrt(std::max(w[static_cast<std::size_t>(k)], params.delta * 0.5));
-    for (std::int64_t j = 0; j < d; ++j) a[static_cast<std::size_t>(k * d + j)] = sw[static_cast<std::size_t>(k * d + j)] * f;
+    for (std::int64_t j = 0; j < d; ++j) at[static_cast<std::size_t>(j * d + k)] = sw[static_cast<std::size_t>(k * d + j)] * f;
   }
-  std::vector<double> at(static_cast<std::size_t>(d * d));
-  for (std::int64_t i = 0; i < d; ++i)
-    for (std::int64_t j = 0; j < d; ++j) at[static_cast<std::size_t>(i * d + j)] = a[static_cast<std::size_t>(j * d + i)];
   std::vector<double> tmp(static_cast<std::size_t>(d * d), 0.0);
   // tmp = Sb^T A^T = Sb A^T (Sb symmetric).
   cpu::dgemm_tn(d, d, d, 1.0, sb.data(), d, at.data(), d, 0.0, tmp.data(), d, res.threads());
