@@ -16,25 +16,19 @@
 namespace embed_metrics {
 namespace {
 
-struct prepared {
-  detail::dense_ids ids;
-  detail::cluster_moments m;
-};
-
-prepared moments_of(const resources& res, matrix_view x, label_view labels, const char* metric) {
+detail::cluster_moments moments_of(const resources& res, matrix_view x, label_view labels,
+                                   const char* metric) {
   detail::check_matrix(x, "x");
   detail::check_labels(labels, "labels");
   detail::check_same_rows(x, labels, "x", "labels");
   EM_EXPECTS(x.cols > 0, metric, ": x has no columns");
-  prepared p;
-  p.ids = detail::make_dense_ids(labels, "labels");
-  const std::int64_t k = p.ids.count;
+  const detail::dense_ids ids = detail::make_dense_ids(labels, "labels");
+  const std::int64_t k = ids.count;
   if (k < 2 || k > x.rows - 1)
     throw metric_undefined(detail::cat(metric, ": the labels have ", k, " distinct value", k == 1 ? "" : "s",
                                        " for ", x.rows, " rows; the score is defined for 2 to n - 1 = ",
                                        x.rows - 1, " clusters"));
-  p.m = detail::backend_for(res).cluster_scores->moments(res, x, p.ids.ids, k);
-  return p;
+  return detail::backend_for(res).cluster_scores->moments(res, x, ids.ids, k);
 }
 
 }  // namespace
@@ -108,14 +102,14 @@ cluster_score_result calinski_harabasz_from(const cluster_moments& m, std::int64
 
 cluster_score_result davies_bouldin(const resources& res, matrix_view x, label_view labels,
                                     const cluster_score_params& /*params*/) {
-  const prepared p = moments_of(res, x, labels, "davies_bouldin");
-  return detail::davies_bouldin_from(p.m, x.rows, x.cols, "in order of first appearance");
+  return detail::davies_bouldin_from(moments_of(res, x, labels, "davies_bouldin"), x.rows, x.cols,
+                                     "in order of first appearance");
 }
 
 cluster_score_result calinski_harabasz(const resources& res, matrix_view x, label_view labels,
                                        const cluster_score_params& /*params*/) {
-  const prepared p = moments_of(res, x, labels, "calinski_harabasz");
-  return detail::calinski_harabasz_from(p.m, x.rows, x.cols);
+  return detail::calinski_harabasz_from(moments_of(res, x, labels, "calinski_harabasz"), x.rows,
+                                        x.cols);
 }
 
 }  // namespace embed_metrics
