@@ -1,8 +1,9 @@
 #pragma once
-// Row preparation on the device (cuda/row_prep.cu), in plain C++ for the
-// dispatch in src/metrics: the euclidean frame of core/row_prep.hpp (an
-// origin per column, a power-of-two scale) and a packed device copy of rows
-// in it. The CUDA backends normalise cosine rows themselves.
+// Row preparation on the device (cuda/row_prep.cu), in plain C++: the
+// euclidean frame of core/row_prep.hpp (an origin per column, a power-of-two
+// scale) and a packed device copy of rows in it, behind the CUDA backend's
+// row_prep_ops and its silhouette staging. The drivers in src/metrics reach
+// it only through row_prep_ops.
 
 #include <cstdint>
 #include <optional>
