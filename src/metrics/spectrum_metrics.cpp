@@ -9,6 +9,7 @@
 #include <cmath>
 #include <functional>
 #include <limits>
+#include <numeric>
 
 #include "backend/backend.hpp"
 #include "core/check.hpp"
@@ -104,9 +105,7 @@ spectrum_metrics_result spectrum_metrics_from_eigenvalues(std::vector<double> la
   fit_alpha(r.spectrum, params, r);
   const double top = r.spectrum.front();
   if (top > 0.0) {
-    double sum = 0.0;
-    for (const double v : r.spectrum) sum += v;
-    r.nesum = sum / top;
+    r.nesum = std::accumulate(r.spectrum.begin(), r.spectrum.end(), 0.0) / top;
   } else {
     r.nesum = kNaN;
     r.nesum_undefined = "NESum: every covariance eigenvalue is 0 (all rows are equal)";
@@ -243,10 +242,8 @@ collapse_std_result collapse_std(const resources& res, matrix_view x, const coll
   EM_EXPECTS(x.rows >= 2 && x.cols >= 1, "collapse std: x is ", x.rows, "x", x.cols,
              "; a standard deviation needs at least 2 rows");
   const std::vector<double> sd = detail::backend_for(res).sphere->normalized_column_std(res, x);
-  double sum = 0.0;
-  for (const double v : sd) sum += v;
   collapse_std_result r;
-  r.collapse_std = sum / static_cast<double>(x.cols);
+  r.collapse_std = std::accumulate(sd.begin(), sd.end(), 0.0) / static_cast<double>(x.cols);
   r.healthy = 1.0 / std::sqrt(static_cast<double>(x.cols));
   r.n = x.rows;
   r.d = x.cols;
