@@ -120,8 +120,8 @@ device_remap remap(const i64* labels, i64 n, cudaStream_t s) {
   radix_sort(labels, sorted.data(), n, 64, s);  // CUB orders signed keys correctly
   r.k = run_length_encode(sorted.data(), n, r.values, r.sizes, s);
   r.ids = device_buffer<i64>(static_cast<std::size_t>(n), s);
-  lower_bound_kernel<<<blocks_for(n), kBlock, 0, s>>>(labels, n, r.values.data(), r.k, r.ids.data());
-  EM_CUDA_CHECK_LAUNCH();
+  EM_CUDA_LAUNCH(lower_bound_kernel<<<blocks_for(n), kBlock, 0, s>>>(labels, n, r.values.data(),
+                                                                     r.k, r.ids.data()));
   return r;
 }
 
@@ -151,9 +151,8 @@ double expected_mi(const i64* sizes_a, i64 ka, const i64* sizes_b, i64 kb, i64 n
   double emi = 0.0;
   for (i64 first = 0; first < pairs; first += chunk) {
     const i64 count = std::min(chunk, pairs - first);
-    emi_kernel<<<blocks_for(count), kBlock, 0, s>>>(va.data(), ma.data(), da, vb.data(), mb.data(), db,
-                                                    n, log_n, first, count, terms.data());
-    EM_CUDA_CHECK_LAUNCH();
+    EM_CUDA_LAUNCH(emi_kernel<<<blocks_for(count), kBlock, 0, s>>>(
+        va.data(), ma.data(), da, vb.data(), mb.data(), db, n, log_n, first, count, terms.data()));
     std::size_t used = bytes;
     EM_CUDA_TRY(cub::DeviceReduce::Sum(tmp.data(), used, terms.data(), total.data(), count, s));
     emi += total.to_host()[0];
@@ -180,15 +179,15 @@ device_table build_table(const resources& res, label_view a, label_view b) {
   const u64 cells = static_cast<u64>(ra.k) * kb;  // <= n^2 < 2^62
 
   device_buffer<u64> keys(static_cast<std::size_t>(n), s), sorted(static_cast<std::size_t>(n), s);
-  cell_key_kernel<<<blocks_for(n), kBlock, 0, s>>>(ra.ids.data(), rb.ids.data(), n, kb, keys.data());
-  EM_CUDA_CHECK_LAUNCH();
+  EM_CUDA_LAUNCH(cell_key_kernel<<<blocks_for(n), kBlock, 0, s>>>(ra.ids.data(), rb.ids.data(), n,
+                                                                  kb, keys.data()));
   radix_sort(keys.data(), sorted.data(), n, bits_for(cells), s);
   device_buffer<u64> cell_keys;
   device_buffer<i64> counts;
   const i64 nnz = run_length_encode(sorted.data(), n, cell_keys, counts, s);
   device_buffer<i64> row(static_cast<std::size_t>(nnz), s), col(static_cast<std::size_t>(nnz), s);
-  split_key_kernel<<<blocks_for(nnz), kBlock, 0, s>>>(cell_keys.data(), nnz, kb, row.data(), col.data());
-  EM_CUDA_CHECK_LAUNCH();
+  EM_CUDA_LAUNCH(split_key_kernel<<<blocks_for(nnz), kBlock, 0, s>>>(cell_keys.data(), nnz, kb,
+                                                                     row.data(), col.data()));
 
   device_table t;
   t.host.n = n;

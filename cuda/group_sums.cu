@@ -43,8 +43,8 @@ void group_means(const float* x, std::int64_t ldx, std::int64_t d, const group_o
   means = device_buffer<double>(static_cast<std::size_t>(groups * d), stream, "group means");
   const std::int64_t count = groups * d;
   const int blocks = static_cast<int>(std::min<std::int64_t>((count + 255) / 256, 4096));
-  group_means_kernel<<<blocks, 256, 0, stream>>>(x, ldx, d, groups, start.data(), order.data(), means.data());
-  EM_CUDA_CHECK_LAUNCH();
+  EM_CUDA_LAUNCH(group_means_kernel<<<blocks, 256, 0, stream>>>(x, ldx, d, groups, start.data(),
+                                                                order.data(), means.data()));
   // start and order are freed stream-ordered, after the kernel.
 }
 

@@ -400,35 +400,31 @@ void gather_rows(const float* x, std::int64_t ldx, std::int64_t d, const std::in
                  std::int64_t count, const float* xn, float* out, float* out_norms,
                  cudaStream_t stream) {
   if (count * d == 0) return;
-  gather_rows_kernel<<<grid_for(count * d), kThreads, 0, stream>>>(x, ldx, d, idx, count, xn, out,
-                                                                   out_norms);
-  EM_CUDA_CHECK_LAUNCH();
+  EM_CUDA_LAUNCH(gather_rows_kernel<<<grid_for(count * d), kThreads, 0, stream>>>(
+      x, ldx, d, idx, count, xn, out, out_norms));
 }
 
 void candidate_min(float* g, std::int64_t n, std::int64_t m, const float* xn, const float* cn,
                    const std::int64_t* idx, const float* closest, int trials, cudaStream_t stream) {
   if (n * m == 0) return;
-  candidate_min_kernel<<<grid_for(n * m), kThreads, 0, stream>>>(g, n, m, xn, cn, idx, closest,
-                                                                 trials);
-  EM_CUDA_CHECK_LAUNCH();
+  EM_CUDA_LAUNCH(candidate_min_kernel<<<grid_for(n * m), kThreads, 0, stream>>>(
+      g, n, m, xn, cn, idx, closest, trials));
 }
 
 void block_sums(const float* v, std::int64_t n, std::int64_t m, std::int64_t row_step,
                 std::int64_t col_step, double* part, cudaStream_t stream) {
   const std::int64_t blocks = (n + kBlockRows - 1) / kBlockRows;
   if (blocks * m == 0) return;
-  block_sums_kernel<<<grid_for(blocks * m), kThreads, 0, stream>>>(v, n, m, row_step, col_step,
-                                                                   part);
-  EM_CUDA_CHECK_LAUNCH();
+  EM_CUDA_LAUNCH(block_sums_kernel<<<grid_for(blocks * m), kThreads, 0, stream>>>(v, n, m, row_step,
+                                                                                  col_step, part));
 }
 
 void sample_candidates(const float* closest, const double* run_part, std::int64_t n,
                        std::int64_t blocks, const std::uint64_t* seeds, int runs, int trials,
                        std::uint32_t step, std::int64_t* cand, cudaStream_t stream) {
   static_assert(kBlockRows == 4 * kWarp, "sample_kernel scans a block of rows with one warp");
-  sample_kernel<<<static_cast<unsigned>(runs * trials), kThreads, 0, stream>>>(
-      closest, run_part, n, blocks, seeds, trials, step, cand);
-  EM_CUDA_CHECK_LAUNCH();
+  EM_CUDA_LAUNCH(sample_kernel<<<static_cast<unsigned>(runs * trials), kThreads, 0, stream>>>(
+      closest, run_part, n, blocks, seeds, trials, step, cand));
 }
 
 void choose_candidates(const float* x, std::int64_t ldx, std::int64_t d, const float* dist,
@@ -436,12 +432,11 @@ void choose_candidates(const float* x, std::int64_t ldx, std::int64_t d, const f
                        int trials, const std::int64_t* cand, std::int64_t k, std::int64_t step,
                        float* centers, double* run_part, float* closest, int* best,
                        cudaStream_t stream) {
-  choose_kernel<<<static_cast<unsigned>(runs), kThreads, 0, stream>>>(
-      x, ldx, d, part, blocks, trials, cand, k, step, centers, best);
-  EM_CUDA_CHECK_LAUNCH();
-  adopt_kernel<<<grid_for(static_cast<std::int64_t>(runs) * (n + blocks)), kThreads, 0, stream>>>(
-      dist, n, part, blocks, runs, trials, best, run_part, closest);
-  EM_CUDA_CHECK_LAUNCH();
+  EM_CUDA_LAUNCH(choose_kernel<<<static_cast<unsigned>(runs), kThreads, 0, stream>>>(
+      x, ldx, d, part, blocks, trials, cand, k, step, centers, best));
+  EM_CUDA_LAUNCH(
+      adopt_kernel<<<grid_for(static_cast<std::int64_t>(runs) * (n + blocks)), kThreads, 0,
+                     stream>>>(dist, n, part, blocks, runs, trials, best, run_part, closest));
 }
 
 void argmin_segments(const float* tile, std::int64_t rows, std::int64_t m, const float* cn,
@@ -449,21 +444,18 @@ void argmin_segments(const float* tile, std::int64_t rows, std::int64_t m, const
                      cudaStream_t stream) {
   const std::int64_t threads = rows * runs * kWarp;
   if (threads == 0) return;
-  argmin_kernel<<<static_cast<unsigned>((threads + kThreads - 1) / kThreads), kThreads, 0, stream>>>(
-      tile, rows, m, cn, k, runs, outs, row0);
-  EM_CUDA_CHECK_LAUNCH();
+  EM_CUDA_LAUNCH(argmin_kernel<<<static_cast<unsigned>((threads + kThreads - 1) / kThreads),
+                                 kThreads, 0, stream>>>(tile, rows, m, cn, k, runs, outs, row0));
 }
 
 void count_labels(const std::int32_t* labels, std::int64_t n, std::int64_t k, int* counts,
                   cudaStream_t stream) {
   EM_CUDA_TRY(cudaMemsetAsync(counts, 0, sizeof(int) * static_cast<std::size_t>(k), stream));
-  count_kernel<<<grid_for(n), kThreads, 0, stream>>>(labels, n, counts);
-  EM_CUDA_CHECK_LAUNCH();
+  EM_CUDA_LAUNCH(count_kernel<<<grid_for(n), kThreads, 0, stream>>>(labels, n, counts));
 }
 
 void iota(std::int32_t* out, std::int64_t n, cudaStream_t stream) {
-  iota_kernel<<<grid_for(n), kThreads, 0, stream>>>(out, n);
-  EM_CUDA_CHECK_LAUNCH();
+  EM_CUDA_LAUNCH(iota_kernel<<<grid_for(n), kThreads, 0, stream>>>(out, n));
 }
 
 void cluster_sums(const float* x, std::int64_t ldx, std::int64_t d, const std::int32_t* order,
@@ -473,55 +465,50 @@ void cluster_sums(const float* x, std::int64_t ldx, std::int64_t d, const std::i
   for (std::int64_t c0 = 0; c0 < k; c0 += 65535) {
     const std::int64_t kc = std::min<std::int64_t>(65535, k - c0);
     const dim3 grid(static_cast<unsigned>((d + kCols - 1) / kCols), static_cast<unsigned>(kc));
-    cluster_sums_kernel<<<grid, kCols, 0, stream>>>(x, ldx, d, order, start + c0, sums + c0 * d);
-    EM_CUDA_CHECK_LAUNCH();
+    EM_CUDA_LAUNCH(cluster_sums_kernel<<<grid, kCols, 0, stream>>>(x, ldx, d, order, start + c0,
+                                                                   sums + c0 * d));
   }
 }
 
 void row_center_sqdist(const float* x, std::int64_t ldx, std::int64_t d,
                        const std::int32_t* labels, const float* centers, std::int64_t n,
                        double* dist, cudaStream_t stream) {
-  row_center_sqdist_kernel<<<grid_for(n), kThreads, 0, stream>>>(x, ldx, d, labels, centers, n,
-                                                                 dist);
-  EM_CUDA_CHECK_LAUNCH();
+  EM_CUDA_LAUNCH(row_center_sqdist_kernel<<<grid_for(n), kThreads, 0, stream>>>(x, ldx, d, labels,
+                                                                                centers, n, dist));
 }
 
 void relocate(const float* x, std::int64_t ldx, std::int64_t d, const std::int64_t* row,
               const std::int64_t* from, const std::int64_t* to, std::int64_t count, double* sums,
               cudaStream_t stream) {
   if (count == 0) return;
-  relocate_kernel<<<1, kThreads, 0, stream>>>(x, ldx, d, row, from, to, count, sums);
-  EM_CUDA_CHECK_LAUNCH();
+  EM_CUDA_LAUNCH(
+      relocate_kernel<<<1, kThreads, 0, stream>>>(x, ldx, d, row, from, to, count, sums));
 }
 
 void finish_centers(const double* sums, const int* counts, std::int64_t k, std::int64_t d,
                     bool spherical, const float* old_centers, float* centers, double* shift,
                     cudaStream_t stream) {
-  finish_centers_kernel<<<static_cast<unsigned>(k), kThreads, 0, stream>>>(
-      sums, counts, d, spherical, old_centers, centers, shift);
-  EM_CUDA_CHECK_LAUNCH();
+  EM_CUDA_LAUNCH(finish_centers_kernel<<<static_cast<unsigned>(k), kThreads, 0, stream>>>(
+      sums, counts, d, spherical, old_centers, centers, shift));
 }
 
 void count_changed(const std::int32_t* a, const std::int32_t* b, std::int64_t n,
                    unsigned long long* changed, cudaStream_t stream) {
-  count_changed_kernel<<<grid_for(n), kThreads, 0, stream>>>(a, b, n, changed);
-  EM_CUDA_CHECK_LAUNCH();
+  EM_CUDA_LAUNCH(count_changed_kernel<<<grid_for(n), kThreads, 0, stream>>>(a, b, n, changed));
 }
 
 void inertia_blocks(const float* x, std::int64_t ldx, std::int64_t d, const std::int32_t* labels,
                     const float* centers, std::int64_t n, double* part, cudaStream_t stream) {
   const std::int64_t blocks = (n + kBlockRows - 1) / kBlockRows;
-  inertia_blocks_kernel<<<static_cast<unsigned>(blocks), kThreads, 0, stream>>>(x, ldx, d, labels,
-                                                                               centers, n, part);
-  EM_CUDA_CHECK_LAUNCH();
+  EM_CUDA_LAUNCH(inertia_blocks_kernel<<<static_cast<unsigned>(blocks), kThreads, 0, stream>>>(
+      x, ldx, d, labels, centers, n, part));
 }
 
 void normalize_rows(const float* x, std::int64_t ldx, std::int64_t n, std::int64_t d, float* out,
                     unsigned long long* first_zero, cudaStream_t stream) {
   const std::int64_t threads = n * kWarp;
-  normalize_rows_kernel<<<static_cast<unsigned>((threads + kThreads - 1) / kThreads), kThreads, 0,
-                          stream>>>(x, ldx, n, d, out, first_zero);
-  EM_CUDA_CHECK_LAUNCH();
+  EM_CUDA_LAUNCH(normalize_rows_kernel<<<static_cast<unsigned>((threads + kThreads - 1) / kThreads),
+                                         kThreads, 0, stream>>>(x, ldx, n, d, out, first_zero));
 }
 
 void column_block_sums(const float* x, std::int64_t ldx, std::int64_t n, std::int64_t d,
@@ -530,9 +517,8 @@ void column_block_sums(const float* x, std::int64_t ldx, std::int64_t n, std::in
   for (std::int64_t b0 = 0; b0 < blocks; b0 += 65535) {
     const std::int64_t nb = std::min<std::int64_t>(65535, blocks - b0);
     const dim3 grid(static_cast<unsigned>((d + kThreads - 1) / kThreads), static_cast<unsigned>(nb));
-    column_block_sums_kernel<<<grid, kThreads, 0, stream>>>(
-        x + b0 * kColumnBlockRows * ldx, ldx, n - b0 * kColumnBlockRows, d, mean, part + b0 * d);
-    EM_CUDA_CHECK_LAUNCH();
+    EM_CUDA_LAUNCH(column_block_sums_kernel<<<grid, kThreads, 0, stream>>>(
+        x + b0 * kColumnBlockRows * ldx, ldx, n - b0 * kColumnBlockRows, d, mean, part + b0 * d));
   }
 }
 

@@ -124,12 +124,10 @@ std::optional<detail::row_frame> fit_row_frame(const resources& res, matrix_view
   device_buffer<float> sample(st.sample.size(), s);
   const dim3 grid(static_cast<unsigned>((x.cols + kThreads - 1) / kThreads),
                   static_cast<unsigned>(st.blocks));
-  column_range_kernel<<<grid, kThreads, 0, s>>>(x.data, x.ld(), x.rows, x.cols, per, lo.data(),
-                                                hi.data());
-  EM_CUDA_CHECK_LAUNCH();
-  gather_sample_kernel<<<static_cast<unsigned>(st.sample_rows), kThreads, 0, s>>>(
-      x.data, x.ld(), x.rows, x.cols, st.sample_rows, sample.data());
-  EM_CUDA_CHECK_LAUNCH();
+  EM_CUDA_LAUNCH(column_range_kernel<<<grid, kThreads, 0, s>>>(x.data, x.ld(), x.rows, x.cols, per,
+                                                               lo.data(), hi.data()));
+  EM_CUDA_LAUNCH(gather_sample_kernel<<<static_cast<unsigned>(st.sample_rows), kThreads, 0, s>>>(
+      x.data, x.ld(), x.rows, x.cols, st.sample_rows, sample.data()));
   st.lo = lo.to_host();
   st.hi = hi.to_host();
   st.sample = sample.to_host();
@@ -154,9 +152,8 @@ prepared_device_rows::prepared_device_rows(const resources& res, matrix_view x,
     offset.upload(frame.offset.data(), frame.offset.size());
     const auto blocks = static_cast<unsigned>(
         std::min<std::int64_t>((static_cast<std::int64_t>(count) + kThreads - 1) / kThreads, 65536));
-    apply_frame_kernel<<<blocks, kThreads, 0, s>>>(dx.data, dx.ld, x.rows, x.cols, offset.data(),
-                                                   std::ldexp(1.0, -frame.exponent), data_);
-    EM_CUDA_CHECK_LAUNCH();
+    EM_CUDA_LAUNCH(apply_frame_kernel<<<blocks, kThreads, 0, s>>>(
+        dx.data, dx.ld, x.rows, x.cols, offset.data(), std::ldexp(1.0, -frame.exponent), data_));
     // The staging copy and the offsets are released in stream order; the
     // host offsets must outlive the upload, which this sync guarantees.
     EM_CUDA_TRY(cudaStreamSynchronize(s));
@@ -170,8 +167,8 @@ void unit_rows(const float* x, std::int64_t ldx, std::int64_t n, std::int64_t d,
                unsigned long long* first_zero, float* ones, cudaStream_t stream) {
   if (n == 0) return;
   const auto blocks = static_cast<unsigned>((n * kWarp + kThreads - 1) / kThreads);
-  unit_rows_kernel<<<blocks, kThreads, 0, stream>>>(x, ldx, n, d, out, first_zero, ones);
-  EM_CUDA_CHECK_LAUNCH();
+  EM_CUDA_LAUNCH(
+      unit_rows_kernel<<<blocks, kThreads, 0, stream>>>(x, ldx, n, d, out, first_zero, ones));
 }
 
 prepared_device_rows::~prepared_device_rows() { device_free(*res_, data_); }

@@ -282,8 +282,8 @@ void silhouette_sums(const resources& res, matrix_view x, const detail::silhouet
   own.zero();
   carry.zero();
   const auto fill_blocks = static_cast<unsigned>((n + 255) / 256);
-  fill_kernel<<<fill_blocks, 256, 0, s>>>(best.data(), n, std::numeric_limits<double>::infinity());
-  EM_CUDA_CHECK_LAUNCH();
+  EM_CUDA_LAUNCH(fill_kernel<<<fill_blocks, 256, 0, s>>>(best.data(), n,
+                                                         std::numeric_limits<double>::infinity()));
 
   const std::int64_t bs = std::min(n, block > 0 ? block : (n < kSmallN ? kSmallBlock : kBlock));
   device_buffer<float> tile(static_cast<std::size_t>(bs * bs), s, "the silhouette's distance tile");
@@ -310,12 +310,10 @@ void silhouette_sums(const resources& res, matrix_view x, const detail::silhouet
       a.col0 = c0;
       a.cols = cols;
       const auto row_blocks = static_cast<unsigned>((rows + kWarpsPerBlock - 1) / kWarpsPerBlock);
-      tile_rows_kernel<<<row_blocks, kWarpsPerBlock * kWarp, 0, s>>>(a);
-      EM_CUDA_CHECK_LAUNCH();
+      EM_CUDA_LAUNCH(tile_rows_kernel<<<row_blocks, kWarpsPerBlock * kWarp, 0, s>>>(a));
       if (c0 != r0) {
         const auto col_blocks = static_cast<unsigned>((cols + kColThreads - 1) / kColThreads);
-        tile_cols_kernel<<<col_blocks, kColThreads, 0, s>>>(a);
-        EM_CUDA_CHECK_LAUNCH();
+        EM_CUDA_LAUNCH(tile_cols_kernel<<<col_blocks, kColThreads, 0, s>>>(a));
       }
     }
   }

@@ -53,9 +53,8 @@ device_points::device_points(const resources& res, const device_matrix& x,
   const int row_threads = static_cast<int>(std::min<std::int64_t>(kThreads, ((d + kWarp - 1) / kWarp) * kWarp));
   // One block per row, grid-stride past gridDim.x's limit.
   const auto row_blocks = static_cast<unsigned>(std::min<std::int64_t>(n, kMaxGridX));
-  gather_kernel<<<row_blocks, row_threads, 0, stream>>>(x.data, x.ld, d, source_row.data(), n,
-                                                        xp.data());
-  EM_CUDA_CHECK_LAUNCH();
+  EM_CUDA_LAUNCH(gather_kernel<<<row_blocks, row_threads, 0, stream>>>(
+      x.data, x.ld, d, source_row.data(), n, xp.data()));
   if (metric == silhouette_metric::cosine) {
     unit_rows(xp.data(), d, n, d, xp.data(), nullptr, norms.data(), stream);
     return;
@@ -69,9 +68,8 @@ device_points::device_points(const resources& res, const device_matrix& x,
              "replace NaN/Inf rows first");
   device_buffer<double> offset(static_cast<std::size_t>(d), stream);
   offset.upload(frame->offset.data(), frame->offset.size());
-  frame_kernel<<<row_blocks, row_threads, 0, stream>>>(xp.data(), n, d, offset.data(),
-                                                       std::ldexp(1.0, -frame->exponent));
-  EM_CUDA_CHECK_LAUNCH();
+  EM_CUDA_LAUNCH(frame_kernel<<<row_blocks, row_threads, 0, stream>>>(
+      xp.data(), n, d, offset.data(), std::ldexp(1.0, -frame->exponent)));
   // The host offsets must outlive their upload.
   EM_CUDA_TRY(cudaStreamSynchronize(stream));
   row_sqnorms(xp.data(), n, d, d, norms.data(), stream);

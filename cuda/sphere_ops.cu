@@ -143,9 +143,8 @@ device_buffer<double> inverse_norms(const device_matrix& x, cudaStream_t stream,
   device_buffer<unsigned long long> first_zero(1, stream);
   const unsigned long long none = ~0ull;
   first_zero.upload(&none, 1);
-  inverse_norms_kernel<<<grid_for(x.rows * 32, kThreads), kThreads, 0, stream>>>(x.data, x.ld, x.rows, x.cols,
-                                                                                  inv.data(), first_zero.data());
-  EM_CUDA_CHECK_LAUNCH();
+  EM_CUDA_LAUNCH(inverse_norms_kernel<<<grid_for(x.rows * 32, kThreads), kThreads, 0, stream>>>(
+      x.data, x.ld, x.rows, x.cols, inv.data(), first_zero.data()));
   const auto z = first_zero.to_host()[0];
   EM_EXPECTS(z == none, what, ": row ", z, " is all zeros and has no direction; drop it");
   return inv;
@@ -187,12 +186,11 @@ class cuda_sphere final : public detail::sphere_ops {
         const std::int64_t m = std::min(tile, n - i0);
         const std::int64_t nn = std::min(tile, n - j0);
         sgemm_nt(ctx.cublas, m, nn, d, -2.0f, z.data() + i0 * d, d, z.data() + j0 * d, d, 0.0f, buf.data(), nn);
-        potential_tile_kernel<<<kTileBlocks, kThreads, 0, ctx.stream>>>(
-            buf.data(), m, nn, norms.data() + i0, norms.data() + j0, bi == bj, static_cast<float>(t),
-            block_sums.data());
-        EM_CUDA_CHECK_LAUNCH();
-        sum_in_order_kernel<<<1, 1, 0, ctx.stream>>>(block_sums.data(), kTileBlocks, tile_sums.data() + p);
-        EM_CUDA_CHECK_LAUNCH();
+        EM_CUDA_LAUNCH(potential_tile_kernel<<<kTileBlocks, kThreads, 0, ctx.stream>>>(
+            buf.data(), m, nn, norms.data() + i0, norms.data() + j0, bi == bj,
+            static_cast<float>(t), block_sums.data()));
+        EM_CUDA_LAUNCH(sum_in_order_kernel<<<1, 1, 0, ctx.stream>>>(block_sums.data(), kTileBlocks,
+                                                                    tile_sums.data() + p));
       }
     const std::vector<double> sums = tile_sums.to_host();
     double total = 0.0;
@@ -210,9 +208,9 @@ class cuda_sphere final : public detail::sphere_ops {
     const device_buffer<double> ia = inverse_norms(da, ctx.stream, "alignment: a");
     const device_buffer<double> ib = inverse_norms(db, ctx.stream, "alignment: b");
     device_buffer<double> per_row(static_cast<std::size_t>(da.rows), ctx.stream, "per-row distances");
-    alignment_kernel<<<grid_for(da.rows * 32, kThreads), kThreads, 0, ctx.stream>>>(
-        da.data, da.ld, db.data, db.ld, da.rows, da.cols, ia.data(), ib.data(), alpha, per_row.data());
-    EM_CUDA_CHECK_LAUNCH();
+    EM_CUDA_LAUNCH(alignment_kernel<<<grid_for(da.rows * 32, kThreads), kThreads, 0, ctx.stream>>>(
+        da.data, da.ld, db.data, db.ld, da.rows, da.cols, ia.data(), ib.data(), alpha,
+        per_row.data()));
     const std::vector<double> v = per_row.to_host();
     double total = 0.0;
     for (const double s : v) total += s;
@@ -230,13 +228,14 @@ class cuda_sphere final : public detail::sphere_ops {
     const std::int64_t chunks = (n + kRowChunk - 1) / kRowChunk;
     device_buffer<double> part(static_cast<std::size_t>(chunks * d), ctx.stream, "column partial sums");
     auto pass = [&](const double* mean) {
-      column_chunk_kernel<<<grid_for(chunks * d, kThreads), kThreads, 0, ctx.stream>>>(
-          dx.data, dx.ld, n, d, inv.data(), mean, part.data());
-      EM_CUDA_CHECK_LAUNCH();
+      EM_CUDA_LAUNCH(
+          column_chunk_kernel<<<grid_for(chunks * d, kThreads), kThreads, 0, ctx.stream>>>(
+              dx.data, dx.ld, n, d, inv.data(), mean, part.data()));
       const std::vector<double> h = part.to_host();
       std::vector<double> total(static_cast<std::size_t>(d), 0.0);
       for (std::int64_t c = 0; c < chunks; ++c)
-        for (std::int64_t j = 0; j < d; ++j) total[static_cast<std::size_t>(j)] += h[static_cast<std::size_t>(c * d + j)];
+        for (std::int64_t j = 0; j < d; ++j)
+          total[static_cast<std::size_t>(j)] += h[static_cast<std::size_t>(c * d + j)];
       return total;
     };
     std::vector<double> mean = pass(nullptr);

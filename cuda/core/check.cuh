@@ -99,3 +99,10 @@ inline bool is_sticky(cudaError_t status) {
 
 /// Check the last kernel launch.
 #define EM_CUDA_CHECK_LAUNCH() EM_CUDA_TRY(cudaGetLastError())
+
+/// A kernel launch (`kernel<<<grid, block, shared, stream>>>(args)`), then its check.
+#define EM_CUDA_LAUNCH(...) \
+  do {                      \
+    __VA_ARGS__;            \
+    EM_CUDA_CHECK_LAUNCH(); \
+  } while (0)

@@ -43,8 +43,8 @@ void row_sqnorms(const float* x, std::int64_t m, std::int64_t d, std::int64_t ld
                  cudaStream_t stream) {
   if (m == 0) return;
   const auto blocks = static_cast<unsigned>((m + kNormWarpsPerBlock - 1) / kNormWarpsPerBlock);
-  row_sqnorms_kernel<<<blocks, kNormWarpsPerBlock * kWarp, 0, stream>>>(x, m, d, ldx, out);
-  EM_CUDA_CHECK_LAUNCH();
+  EM_CUDA_LAUNCH(
+      row_sqnorms_kernel<<<blocks, kNormWarpsPerBlock * kWarp, 0, stream>>>(x, m, d, ldx, out));
 }
 
 void sgemm_nt(cublasHandle_t h, std::int64_t m, std::int64_t n, std::int64_t k, float alpha,
@@ -66,9 +66,10 @@ void sqdist_epilogue(float* out, std::int64_t m, std::int64_t n, std::int64_t ld
   // gridDim.y is limited to 65535: launch in row chunks.
   for (std::int64_t r0 = 0; r0 < m; r0 += 65535) {
     const std::int64_t rows = std::min<std::int64_t>(65535, m - r0);
-    sqdist_epilogue_kernel<<<dim3(bx, static_cast<unsigned>(rows)), kThreads, 0, stream>>>(
-        out + r0 * ldo, rows, n, ldo, x_norms + r0, y_norms, same_set, row_base + r0, col_base);
-    EM_CUDA_CHECK_LAUNCH();
+    EM_CUDA_LAUNCH(
+        sqdist_epilogue_kernel<<<dim3(bx, static_cast<unsigned>(rows)), kThreads, 0, stream>>>(
+            out + r0 * ldo, rows, n, ldo, x_norms + r0, y_norms, same_set, row_base + r0,
+            col_base));
   }
 }
 
