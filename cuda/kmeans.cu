@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <numeric>
 
 #include "backend/cuda_kmeans.hpp"
 #include "backend/device_checks.hpp"
@@ -21,6 +22,7 @@
 #include "cuda/core/staging.cuh"
 #include "cuda/kmeans_kernels.cuh"
 #include "cuda/kmeans_ops.cuh"
+#include "cuda/row_prep.cuh"
 
 namespace embed_metrics::gpu {
 namespace {
@@ -36,6 +38,22 @@ int key_bits(std::int64_t k) {
 
 cudaStream_t stream_of(const resources& res) { return context(res).stream; }
 
+/// A copy between host and device, complete when this returns (the host side may then go).
+void copy_and_wait(const resources& res, void* dst, const void* src, std::size_t bytes,
+                   cudaMemcpyKind kind) {
+  if (bytes == 0) return;
+  cudaStream_t s = stream_of(res);
+  EM_CUDA_TRY(cudaMemcpyAsync(dst, src, bytes, kind, s));
+  EM_CUDA_TRY(cudaStreamSynchronize(s));
+}
+
+/// The driver's handle on a device buffer: the buffer lives as long as the handle.
+template <class T>
+detail::kmeans_buffer keep(device_buffer<T>&& buffer, std::size_t bytes) {
+  auto* b = new device_buffer<T>(std::move(buffer));
+  return {std::shared_ptr<void>(b->data(), [b](void*) { delete b; }), bytes};
+}
+
 }  // namespace
 
 const detail::kmeans_ops& kmeans_operations() {
@@ -49,24 +67,18 @@ std::shared_ptr<void> kmeans_device_ops::begin_call(const resources& res) const 
 
 detail::kmeans_buffer kmeans_device_ops::allocate(const resources& res, std::size_t bytes,
                                                   const char* what) const {
-  auto* b = new device_buffer<unsigned char>(std::max<std::size_t>(bytes, 1), stream_of(res), what);
-  return {std::shared_ptr<void>(b->data(), [b](void*) { delete b; }), bytes};
+  return keep(device_buffer<unsigned char>(std::max<std::size_t>(bytes, 1), stream_of(res), what),
+              bytes);
 }
 
 void kmeans_device_ops::upload(const resources& res, void* dst, const void* src,
                                std::size_t bytes) const {
-  if (bytes == 0) return;
-  cudaStream_t s = stream_of(res);
-  EM_CUDA_TRY(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyHostToDevice, s));
-  EM_CUDA_TRY(cudaStreamSynchronize(s));  // src may go once this returns
+  copy_and_wait(res, dst, src, bytes, cudaMemcpyHostToDevice);
 }
 
 void kmeans_device_ops::download(const resources& res, void* dst, const void* src,
                                  std::size_t bytes) const {
-  if (bytes == 0) return;
-  cudaStream_t s = stream_of(res);
-  EM_CUDA_TRY(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyDeviceToHost, s));
-  EM_CUDA_TRY(cudaStreamSynchronize(s));
+  copy_and_wait(res, dst, src, bytes, cudaMemcpyDeviceToHost);
 }
 
 void kmeans_device_ops::copy(const resources& res, void* dst, const void* src,
@@ -87,34 +99,25 @@ detail::kmeans_staged kmeans_device_ops::stage_rows(const resources& res, matrix
   device_matrix dm = on_device(m, s, name);
   const std::int64_t n = dm.rows;
   const std::int64_t d = dm.cols;
+  const std::size_t bytes = sizeof(float) * static_cast<std::size_t>(n * d);
   detail::kmeans_staged out;
   if (unit) {
-    out.keep = allocate(res, sizeof(float) * static_cast<std::size_t>(n * d), name);
-    device_buffer<unsigned long long> zero(1, s);
-    EM_CUDA_TRY(cudaMemsetAsync(zero.data(), 0xff, sizeof(unsigned long long), s));
-    km::normalize_rows(dm.data, dm.ld, n, d, out.keep.as<float>(), zero.data(), s);
-    const auto row = zero.to_host()[0];
+    out.keep = allocate(res, bytes, name);
+    const auto row = unit_rows_first_zero(dm.data, dm.ld, n, d, out.keep.as<float>(), s);
     EM_EXPECTS(row == ~0ull, name, " row ", row,
                " is all zeros: the cosine metric needs non-zero rows (drop them or use euclidean)");
-    out.rows = {out.keep.as<float>(), n, d, d};
-    return out;
-  }
-  if (dm.owned.size() > 0 || m.space == memory_space::host) {
-    auto* b = new device_buffer<float>(std::move(dm.owned));
-    out.keep = {std::shared_ptr<void>(b->data(), [b](void*) { delete b; }),
-                sizeof(float) * static_cast<std::size_t>(n * d)};
-    out.rows = {out.keep.as<float>(), n, d, d};
-    return out;
-  }
-  if (packed && dm.ld != d) {  // a strided device view: pack it
-    out.keep = allocate(res, sizeof(float) * static_cast<std::size_t>(n * d), name);
+  } else if (dm.owned.size() > 0 || m.space == memory_space::host) {
+    out.keep = keep(std::move(dm.owned), bytes);
+  } else if (packed && dm.ld != d) {  // a strided device view: pack it
+    out.keep = allocate(res, bytes, name);
     EM_CUDA_TRY(cudaMemcpy2DAsync(out.keep.as<float>(), sizeof(float) * d, dm.data,
                                   sizeof(float) * dm.ld, sizeof(float) * d, n,
                                   cudaMemcpyDeviceToDevice, s));
-    out.rows = {out.keep.as<float>(), n, d, d};
+  } else {
+    out.rows = {dm.data, n, d, dm.ld};  // a device view, used in place
     return out;
   }
-  out.rows = {dm.data, n, d, dm.ld};  // a device view, used in place
+  out.rows = {out.keep.as<float>(), n, d, d};  // packed in the kept copy
   return out;
 }
 
@@ -141,9 +144,7 @@ double kmeans_device_ops::tolerance(const resources& res, rows x, double tol) co
       EM_CUDA_TRY(cudaStreamSynchronize(s));
     }
   }
-  double total = 0.0;
-  for (const double v : var) total += v;
-  return total / static_cast<double>(d) * tol;
+  return std::accumulate(var.begin(), var.end(), 0.0) / static_cast<double>(d) * tol;
 }
 
 void kmeans_device_ops::row_sqnorms(const resources& res, rows x, float* out) const {
@@ -247,9 +248,8 @@ double kmeans_device_ops::finish_centers(const resources& res, const double* sum
   d_counts.upload(h_counts.data(), h_counts.size());
   device_buffer<double> shift(static_cast<std::size_t>(k), s);
   km::finish_centers(sums, d_counts.data(), k, d, spherical, old_centers, centers, shift.data(), s);
-  double total = 0.0;
-  for (const double v : shift.to_host()) total += v;  // synchronises
-  return total;
+  const std::vector<double> h = shift.to_host();  // synchronises
+  return std::accumulate(h.begin(), h.end(), 0.0);
 }
 
 bool kmeans_device_ops::labels_differ(const resources& res, const std::int32_t* a,
@@ -267,9 +267,8 @@ double kmeans_device_ops::inertia(const resources& res, rows x, const std::int32
   const std::int64_t blocks = (x.n + km::kBlockRows - 1) / km::kBlockRows;
   device_buffer<double> part(static_cast<std::size_t>(blocks), s);
   km::inertia_blocks(x.data, x.ld, x.d, labels, centers, x.n, part.data(), s);
-  double total = 0.0;
-  for (const double v : part.to_host()) total += v;
-  return total;
+  const std::vector<double> h = part.to_host();
+  return std::accumulate(h.begin(), h.end(), 0.0);
 }
 
 }  // namespace embed_metrics::gpu

@@ -355,25 +355,6 @@ __global__ void inertia_blocks_kernel(const float* __restrict__ x, std::int64_t 
   if (threadIdx.x == 0) part[b] = s;
 }
 
-__global__ void normalize_rows_kernel(const float* __restrict__ x, std::int64_t ldx,
-                                      std::int64_t n, std::int64_t d, float* __restrict__ out,
-                                      unsigned long long* first_zero) {
-  // One warp per row.
-  const std::int64_t i = (static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x) / kWarp;
-  const int lane = static_cast<int>(threadIdx.x % kWarp);
-  if (i >= n) return;
-  const float* r = x + i * ldx;
-  double s = 0.0;
-  for (std::int64_t j = lane; j < d; j += kWarp) s += static_cast<double>(r[j]) * r[j];
-  for (int off = kWarp / 2; off > 0; off /= 2) s += __shfl_xor_sync(0xffffffffu, s, off);
-  if (s == 0.0) {
-    if (lane == 0) atomicMin(first_zero, static_cast<unsigned long long>(i));
-    return;
-  }
-  const double inv = 1.0 / sqrt(s);
-  for (std::int64_t j = lane; j < d; j += kWarp) out[i * d + j] = static_cast<float>(r[j] * inv);
-}
-
 __global__ void column_block_sums_kernel(const float* __restrict__ x, std::int64_t ldx,
                                          std::int64_t n, std::int64_t d,
                                          const double* __restrict__ mean,
@@ -502,13 +483,6 @@ void inertia_blocks(const float* x, std::int64_t ldx, std::int64_t d, const std:
   const std::int64_t blocks = (n + kBlockRows - 1) / kBlockRows;
   EM_CUDA_LAUNCH(inertia_blocks_kernel<<<static_cast<unsigned>(blocks), kThreads, 0, stream>>>(
       x, ldx, d, labels, centers, n, part));
-}
-
-void normalize_rows(const float* x, std::int64_t ldx, std::int64_t n, std::int64_t d, float* out,
-                    unsigned long long* first_zero, cudaStream_t stream) {
-  const std::int64_t threads = n * kWarp;
-  EM_CUDA_LAUNCH(normalize_rows_kernel<<<static_cast<unsigned>((threads + kThreads - 1) / kThreads),
-                                         kThreads, 0, stream>>>(x, ldx, n, d, out, first_zero));
 }
 
 void column_block_sums(const float* x, std::int64_t ldx, std::int64_t n, std::int64_t d,

@@ -90,11 +90,6 @@ void count_changed(const std::int32_t* a, const std::int32_t* b, std::int64_t n,
 void inertia_blocks(const float* x, std::int64_t ldx, std::int64_t d, const std::int32_t* labels,
                     const float* centers, std::int64_t n, double* part, cudaStream_t stream);
 
-/// out = rows of x scaled to unit norm (packed, ld d); *first_zero = the
-/// lowest index of an all-zero row (left alone where there is none).
-void normalize_rows(const float* x, std::int64_t ldx, std::int64_t n, std::int64_t d, float* out,
-                    unsigned long long* first_zero, cudaStream_t stream);
-
 /// part[b * d + j] = sum over rows of block b (1024 rows) of x (pass 0) or of
 /// (x - mean[j])^2 (pass 1), in row order, in double.
 void column_block_sums(const float* x, std::int64_t ldx, std::int64_t n, std::int64_t d,

@@ -171,6 +171,15 @@ void unit_rows(const float* x, std::int64_t ldx, std::int64_t n, std::int64_t d,
       unit_rows_kernel<<<blocks, kThreads, 0, stream>>>(x, ldx, n, d, out, first_zero, ones));
 }
 
+unsigned long long unit_rows_first_zero(const float* x, std::int64_t ldx, std::int64_t n,
+                                        std::int64_t d, float* out, cudaStream_t stream) {
+  device_buffer<unsigned long long> first_zero(1, stream);
+  const unsigned long long none = ~0ull;
+  first_zero.upload(&none, 1);
+  unit_rows(x, ldx, n, d, out, first_zero.data(), nullptr, stream);
+  return first_zero.to_host()[0];
+}
+
 prepared_device_rows::~prepared_device_rows() { device_free(*res_, data_); }
 
 namespace {
@@ -184,13 +193,9 @@ detail::prepared_rows prepare_unit_rows(const resources& res, matrix_view x,
   const device_matrix dx = on_device(x, ctx.stream, name);
   const std::size_t bytes = sizeof(float) * static_cast<std::size_t>(x.rows * x.cols);
   std::shared_ptr<void> data(device_allocate(res, bytes), [&res](void* p) { device_free(res, p); });
-  device_buffer<unsigned long long> first_zero(1, ctx.stream);
-  const unsigned long long none = ~0ull;
-  first_zero.upload(&none, 1);
-  unit_rows(dx.data, dx.ld, dx.rows, dx.cols, static_cast<float*>(data.get()), first_zero.data(),
-            nullptr, ctx.stream);
-  const auto zero_row = first_zero.to_host()[0];
-  EM_EXPECTS(zero_row == none || zeros == detail::zero_row_policy::keep, name, " row ", zero_row,
+  const auto zero_row = unit_rows_first_zero(dx.data, dx.ld, dx.rows, dx.cols,
+                                             static_cast<float*>(data.get()), ctx.stream);
+  EM_EXPECTS(zero_row == ~0ull || zeros == detail::zero_row_policy::keep, name, " row ", zero_row,
              " is all zeros: the cosine metric needs non-zero rows (drop them or use euclidean)");
   detail::prepared_rows out;
   out.frame.geometry = detail::row_geometry::cosine;

@@ -20,7 +20,7 @@
 #include "cuda/core/context.cuh"
 #include "cuda/core/distance_tile.cuh"
 #include "cuda/core/staging.cuh"
-#include "cuda/kmeans_kernels.cuh"
+#include "cuda/row_prep.cuh"
 
 namespace embed_metrics::gpu {
 namespace {
@@ -164,12 +164,8 @@ class cuda_sphere final : public detail::sphere_ops {
     const std::int64_t n = dx.rows;
     const std::int64_t d = dx.cols;
     device_buffer<float> z(static_cast<std::size_t>(n * d), ctx.stream, "the normalised rows");
-    device_buffer<unsigned long long> first_zero(1, ctx.stream);
-    const unsigned long long none = ~0ull;
-    first_zero.upload(&none, 1);
-    km::normalize_rows(dx.data, dx.ld, n, d, z.data(), first_zero.data(), ctx.stream);
-    const auto zero_row = first_zero.to_host()[0];
-    EM_EXPECTS(zero_row == none, "uniformity: row ", zero_row, " of x is all zeros and has no direction; drop it");
+    const auto zero_row = unit_rows_first_zero(dx.data, dx.ld, n, d, z.data(), ctx.stream);
+    EM_EXPECTS(zero_row == ~0ull, "uniformity: row ", zero_row, " of x is all zeros and has no direction; drop it");
     device_buffer<float> norms(static_cast<std::size_t>(n), ctx.stream, "row norms");
     row_sqnorms(z.data(), n, d, d, norms.data(), ctx.stream);
     const std::int64_t tile = std::min(kTile, n);

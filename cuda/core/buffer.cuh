@@ -14,6 +14,17 @@
 
 namespace embed_metrics::gpu {
 
+/// Copy a device array of @p count values to a new host vector (synchronises).
+template <class T>
+std::vector<T> to_host(const T* device, std::size_t count, cudaStream_t stream) {
+  std::vector<T> out(count);
+  if (count) {
+    EM_CUDA_TRY(cudaMemcpyAsync(out.data(), device, count * sizeof(T), cudaMemcpyDeviceToHost, stream));
+    EM_CUDA_TRY(cudaStreamSynchronize(stream));
+  }
+  return out;
+}
+
 template <class T>
 class device_buffer {
  public:
@@ -49,14 +60,7 @@ class device_buffer {
     if (count) EM_CUDA_TRY(cudaMemcpyAsync(data_, host, count * sizeof(T), cudaMemcpyHostToDevice, stream_));
   }
   /// Copy to a new host vector (synchronises the stream).
-  std::vector<T> to_host() const {
-    std::vector<T> out(size_);
-    if (size_) {
-      EM_CUDA_TRY(cudaMemcpyAsync(out.data(), data_, size_ * sizeof(T), cudaMemcpyDeviceToHost, stream_));
-      EM_CUDA_TRY(cudaStreamSynchronize(stream_));
-    }
-    return out;
-  }
+  std::vector<T> to_host() const { return gpu::to_host(data_, size_, stream_); }
 
  private:
   void release() noexcept {
@@ -68,16 +72,5 @@ class device_buffer {
   std::size_t size_ = 0;
   cudaStream_t stream_ = nullptr;
 };
-
-/// Copy a device array of @p count values to a new host vector (synchronises).
-template <class T>
-std::vector<T> to_host(const T* device, std::size_t count, cudaStream_t stream) {
-  std::vector<T> out(count);
-  if (count) {
-    EM_CUDA_TRY(cudaMemcpyAsync(out.data(), device, count * sizeof(T), cudaMemcpyDeviceToHost, stream));
-    EM_CUDA_TRY(cudaStreamSynchronize(stream));
-  }
-  return out;
-}
 
 }  // namespace embed_metrics::gpu
