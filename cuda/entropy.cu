@@ -18,15 +18,17 @@ namespace {
 
 constexpr std::int64_t kGramRowBlock = 8192;
 
-// dst (rows x d, packed) = x rows - shift (shift may be null: zero).
-__global__ void to_double_kernel(const float* __restrict__ x, std::int64_t rows, std::int64_t d,
-                                 std::int64_t ldx, const float* __restrict__ shift,
+// dst (rows x cols, packed) = x[:, 0 : cols] - shift[0 : cols] in double (shift may be
+// null: zero); the shift is a row of x (float) or column means (double).
+template <class Shift>
+__global__ void to_double_kernel(const float* __restrict__ x, std::int64_t rows, std::int64_t cols,
+                                 std::int64_t ldx, const Shift* __restrict__ shift,
                                  double* __restrict__ dst) {
-  const std::int64_t count = rows * d;
+  const std::int64_t count = rows * cols;
   for (std::int64_t t = static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; t < count;
        t += static_cast<std::int64_t>(gridDim.x) * blockDim.x) {
-    const std::int64_t i = t / d;
-    const std::int64_t j = t - i * d;
+    const std::int64_t i = t / cols;
+    const std::int64_t j = t - i * cols;
     const double s = shift != nullptr ? static_cast<double>(shift[j]) : 0.0;
     dst[t] = static_cast<double>(x[i * ldx + j]) - s;
   }
@@ -40,20 +42,6 @@ __global__ void column_mean_kernel(const float* __restrict__ x, std::int64_t n, 
     double s = 0.0;
     for (std::int64_t i = 0; i < n; ++i) s += static_cast<double>(x[i * ldx + j]);
     mean[j] = s / static_cast<double>(n);
-  }
-}
-
-// dst (n x cols, packed) = x[:, c0 : c0 + cols] - mean[c0 : c0 + cols] (mean may be null: zero).
-__global__ void columns_to_double_kernel(const float* __restrict__ x, std::int64_t n,
-                                         std::int64_t cols, std::int64_t ldx,
-                                         const double* __restrict__ mean, double* __restrict__ dst) {
-  const std::int64_t count = n * cols;
-  for (std::int64_t t = static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; t < count;
-       t += static_cast<std::int64_t>(gridDim.x) * blockDim.x) {
-    const std::int64_t i = t / cols;
-    const std::int64_t j = t - i * cols;
-    const double m = mean != nullptr ? mean[j] : 0.0;
-    dst[t] = static_cast<double>(x[i * ldx + j]) - m;
   }
 }
 
@@ -120,7 +108,7 @@ void device_row_gram(const resources& res, matrix_view x, bool centre, std::vect
   const double one = 1.0;
   for (std::int64_t c0 = 0; c0 < d; c0 += block) {
     const std::int64_t cols = std::min(block, d - c0);
-    EM_CUDA_LAUNCH(columns_to_double_kernel<<<grid_for(n * cols), 256, 0, s>>>(
+    EM_CUDA_LAUNCH(to_double_kernel<<<grid_for(n * cols), 256, 0, s>>>(
         dx.data + c0, n, cols, dx.ld, centre ? mean.data() + c0 : nullptr, buf.data()));
     // The packed block is column-major A (cols x n): K += A^T A.
     EM_CUBLAS_TRY(cublasDgemm_64(ctx.cublas, CUBLAS_OP_T, CUBLAS_OP_N, n, n, cols, &one, buf.data(),

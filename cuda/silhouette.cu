@@ -213,6 +213,13 @@ __global__ void __launch_bounds__(kColThreads) tile_cols_kernel(tile_args a) {
   const std::int32_t own = a.cluster[q];
   const float yn = a.norms[q];
   double best = a.b[q];
+  auto finalize = [&](std::int32_t c, double total) {
+    if (c == own) {
+      a.own[q] = total;
+    } else {
+      best = fmin(best, total * a.inv_size[c]);
+    }
+  };
   std::int32_t cur = a.cluster[a.row0];
   double run = a.carry[q];
   for (std::int64_t i0 = 0; i0 < a.rows; i0 += kColBatch) {
@@ -227,11 +234,7 @@ __global__ void __launch_bounds__(kColThreads) tile_cols_kernel(tile_args a) {
       const std::int64_t p = a.row0 + i0 + t;
       const std::int32_t c = a.cluster[p];
       if (c != cur) {
-        if (cur == own) {
-          a.own[q] = run;
-        } else {
-          best = fmin(best, run * a.inv_size[cur]);
-        }
+        finalize(cur, run);
         cur = c;
         run = 0.0;
       }
@@ -241,11 +244,7 @@ __global__ void __launch_bounds__(kColThreads) tile_cols_kernel(tile_args a) {
   if (a.start[cur + 1] > a.row0 + a.rows) {
     a.carry[q] = run;
   } else {
-    if (cur == own) {
-      a.own[q] = run;
-    } else {
-      best = fmin(best, run * a.inv_size[cur]);
-    }
+    finalize(cur, run);
     a.carry[q] = 0.0;
   }
   a.b[q] = best;

@@ -131,8 +131,7 @@ void synchronize(detail::cuda_context& ctx) {
 }
 
 void release_memory(detail::cuda_context& ctx) {
-  EM_CUDA_TRY(cudaSetDevice(ctx.device));
-  EM_CUDA_TRY(cudaStreamSynchronize(ctx.stream));
+  synchronize(ctx);
   EM_CUDA_TRY(cudaMemPoolTrimTo(ctx.pool, 0));
 }
 
@@ -158,8 +157,6 @@ detail::cuda_context& context(const resources& res) {
   tls_pool = ctx.pool;
   return ctx;
 }
-
-cudaMemPool_t current_pool() noexcept { return tls_pool; }
 
 void finish_call(detail::cuda_context& ctx) noexcept {
   EM_CUDA_TRY_NO_THROW(cudaStreamSynchronize(ctx.stream));
