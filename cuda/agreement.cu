@@ -114,30 +114,29 @@ struct device_remap {
   i64 k = 0;
 };
 
+/// The distinct values of @p in (n keys), ascending, and how often each
+/// occurs, on the device; returns how many.
+i64 distinct_counts(const i64* in, i64 n, device_buffer<i64>& values, device_buffer<i64>& counts,
+                    cudaStream_t s) {
+  device_buffer<i64> sorted(static_cast<std::size_t>(n), s);
+  radix_sort(in, sorted.data(), n, 64, s);  // CUB orders signed keys correctly
+  return run_length_encode(sorted.data(), n, values, counts, s);
+}
+
 device_remap remap(const i64* labels, i64 n, cudaStream_t s) {
   device_remap r;
-  device_buffer<i64> sorted(static_cast<std::size_t>(n), s);
-  radix_sort(labels, sorted.data(), n, 64, s);  // CUB orders signed keys correctly
-  r.k = run_length_encode(sorted.data(), n, r.values, r.sizes, s);
+  r.k = distinct_counts(labels, n, r.values, r.sizes, s);
   r.ids = device_buffer<i64>(static_cast<std::size_t>(n), s);
   EM_CUDA_LAUNCH(lower_bound_kernel<<<blocks_for(n), kBlock, 0, s>>>(labels, n, r.values.data(),
                                                                      r.k, r.ids.data()));
   return r;
 }
 
-/// Distinct sizes and multiplicities on the device; returns how many.
-i64 distinct_sizes(const i64* sizes, i64 k, device_buffer<i64>& values, device_buffer<i64>& mult,
-                   cudaStream_t s) {
-  device_buffer<i64> sorted(static_cast<std::size_t>(k), s);
-  radix_sort(sizes, sorted.data(), k, 64, s);
-  return run_length_encode(sorted.data(), k, values, mult, s);
-}
-
 double expected_mi(const i64* sizes_a, i64 ka, const i64* sizes_b, i64 kb, i64 n, cudaStream_t s) {
   if (ka <= 1 || kb <= 1) return 0.0;  // zero entropy on one side: EMI = 0
   device_buffer<i64> va, ma, vb, mb;
-  const i64 da = distinct_sizes(sizes_a, ka, va, ma, s);
-  const i64 db = distinct_sizes(sizes_b, kb, vb, mb, s);
+  const i64 da = distinct_counts(sizes_a, ka, va, ma, s);  // distinct sizes, multiplicities
+  const i64 db = distinct_counts(sizes_b, kb, vb, mb, s);
   const i64 pairs = da * db;  // at most 2n: distinct sizes on a side sum to <= n
   // Pairs in chunks of at most 2^24 terms (128 MiB of doubles), each
   // reduced by CUB; chunk sums are added on the host in order (deterministic).

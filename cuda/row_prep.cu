@@ -14,7 +14,6 @@
 #include "cuda/core/buffer.cuh"
 #include "cuda/core/check.cuh"
 #include "cuda/core/context.cuh"
-#include "cuda/core/device_checks.cuh"
 #include "cuda/core/staging.cuh"
 #include "cuda/cuda_ops.hpp"
 #include "cuda/row_prep.cuh"

@@ -190,10 +190,6 @@ void* pool_allocate(std::size_t bytes, cudaStream_t stream, const char* what) {
   return p;
 }
 
-}  // namespace embed_metrics::gpu
-
-namespace embed_metrics::gpu {
-
 void* device_allocate(const resources& res, std::size_t bytes) {
   auto& ctx = context(res);
   return pool_allocate(bytes, ctx.stream, "the L2-normalised copy of the embeddings");

@@ -6,7 +6,7 @@
 #include "backend/device_checks.hpp"
 #include "cuda/core/buffer.cuh"
 #include "cuda/core/check.cuh"
-#include "cuda/core/device_checks.cuh"
+#include "cuda/core/staging.cuh"
 
 namespace embed_metrics::gpu {
 namespace {
