@@ -474,8 +474,7 @@ void kmeans_device_ops::relocate(const resources& res, rows x,
     h[static_cast<std::size_t>(count + e)] = mv.from;
     h[static_cast<std::size_t>(2 * count + e)] = mv.to;
   }
-  device_buffer<std::int64_t> d(h.size(), s);
-  d.upload(h.data(), h.size());
+  const device_buffer<std::int64_t> d = to_device(h, s);
   EM_CUDA_LAUNCH(km::relocate_kernel<<<1, kThreads, 0, s>>>(
       x.data, x.ld, x.d, d.data(), d.data() + count, d.data() + 2 * count, count, sums));
   EM_CUDA_TRY(cudaStreamSynchronize(s));  // h must outlive the upload
@@ -488,8 +487,7 @@ double kmeans_device_ops::finish_centers(const resources& res, const double* sum
   cudaStream_t s = stream_of(res);
   const auto k = static_cast<std::int64_t>(counts.size());
   const std::vector<int> h_counts(counts.begin(), counts.end());
-  device_buffer<int> d_counts(h_counts.size(), s);
-  d_counts.upload(h_counts.data(), h_counts.size());
+  const device_buffer<int> d_counts = to_device(h_counts, s);
   device_buffer<double> shift(static_cast<std::size_t>(k), s);
   EM_CUDA_LAUNCH(km::finish_centers_kernel<<<static_cast<unsigned>(k), kThreads, 0, s>>>(
       sums, d_counts.data(), d, spherical, old_centers, centers, shift.data()));

@@ -147,8 +147,7 @@ prepared_device_rows::prepared_device_rows(const resources& res, matrix_view x,
   if (count == 0) return;
   try {
     const device_matrix dx = on_device(x, s);
-    device_buffer<double> offset(frame.offset.size(), s);
-    offset.upload(frame.offset.data(), frame.offset.size());
+    const device_buffer<double> offset = to_device(frame.offset, s);
     const auto blocks = static_cast<unsigned>(
         std::min<std::int64_t>((static_cast<std::int64_t>(count) + kThreads - 1) / kThreads, 65536));
     EM_CUDA_LAUNCH(apply_frame_kernel<<<blocks, kThreads, 0, s>>>(

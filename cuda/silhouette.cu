@@ -272,8 +272,7 @@ void silhouette_sums(const resources& res, matrix_view x, const detail::silhouet
   std::vector<double> inv(static_cast<std::size_t>(plan.k));
   for (std::int64_t c = 0; c < plan.k; ++c)
     inv[static_cast<std::size_t>(c)] = 1.0 / static_cast<double>(plan.size_of(c));
-  device_buffer<double> inv_size(inv.size(), s);
-  inv_size.upload(inv.data(), inv.size());
+  const device_buffer<double> inv_size = to_device(inv, s);
 
   device_buffer<double> own(static_cast<std::size_t>(n), s);
   device_buffer<double> best(static_cast<std::size_t>(n), s);

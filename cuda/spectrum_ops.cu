@@ -66,8 +66,7 @@ class cuda_spectrum final : public detail::spectrum_ops {
     const group_order order = order_by_group(dense, groups);
     device_buffer<double> means;
     group_means(dx.data, dx.ld, d, order, means, ctx.stream);
-    device_buffer<std::int64_t> ids(dense.size(), ctx.stream, "dense group ids");
-    ids.upload(dense.data(), dense.size());
+    const device_buffer<std::int64_t> ids = to_device(dense, ctx.stream, "dense group ids");
     device_buffer<double> within(static_cast<std::size_t>(d * d), ctx.stream, "the within-group scatter");
     within.zero();
     const std::int64_t block = std::min(kResidualRows, n);

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numeric>
 #include <vector>
 
 #include "backend/label_free_dispatch.hpp"
@@ -189,9 +190,7 @@ class cuda_sphere final : public detail::sphere_ops {
                                                                     tile_sums.data() + p));
       }
     const std::vector<double> sums = tile_sums.to_host();
-    double total = 0.0;
-    for (const double s : sums) total += s;
-    return total;
+    return std::accumulate(sums.begin(), sums.end(), 0.0);
   }
 
   double alignment_sum(const resources& res, matrix_view a, matrix_view b, double alpha) const override {
@@ -208,9 +207,7 @@ class cuda_sphere final : public detail::sphere_ops {
         da.data, da.ld, db.data, db.ld, da.rows, da.cols, ia.data(), ib.data(), alpha,
         per_row.data()));
     const std::vector<double> v = per_row.to_host();
-    double total = 0.0;
-    for (const double s : v) total += s;
-    return total;
+    return std::accumulate(v.begin(), v.end(), 0.0);
   }
 
   std::vector<double> normalized_column_std(const resources& res, matrix_view x) const override {
@@ -236,8 +233,7 @@ class cuda_sphere final : public detail::sphere_ops {
     };
     std::vector<double> mean = pass(nullptr);
     for (double& m : mean) m /= static_cast<double>(n);
-    device_buffer<double> dmean(static_cast<std::size_t>(d), ctx.stream, "column means");
-    dmean.upload(mean.data(), mean.size());
+    const device_buffer<double> dmean = to_device(mean, ctx.stream, "column means");
     std::vector<double> ss = pass(dmean.data());
     for (double& v : ss) v = std::sqrt(v / static_cast<double>(n - 1));
     return ss;

@@ -73,4 +73,14 @@ class device_buffer {
   cudaStream_t stream_ = nullptr;
 };
 
+/// A new buffer (on @p stream, named @p what) holding a copy of @p host; the
+/// copy is asynchronous: @p host must stay alive until the stream syncs.
+template <class T>
+device_buffer<T> to_device(const std::vector<T>& host, cudaStream_t stream,
+                           const char* what = "scratch memory") {
+  device_buffer<T> out(host.size(), stream, what);
+  out.upload(host.data(), host.size());
+  return out;
+}
+
 }  // namespace embed_metrics::gpu
