@@ -35,8 +35,7 @@ class device_buffer {
     data_ = static_cast<T*>(pool_allocate(count * sizeof(T), stream, what));
   }
   ~device_buffer() { release(); }
-  device_buffer(device_buffer&& o) noexcept
-      : data_(std::exchange(o.data_, nullptr)), size_(std::exchange(o.size_, 0)), stream_(o.stream_) {}
+  device_buffer(device_buffer&& o) noexcept { *this = std::move(o); }
   device_buffer& operator=(device_buffer&& o) noexcept {
     if (this != &o) {
       release();
