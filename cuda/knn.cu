@@ -275,12 +275,7 @@ knn_result device_knn(const resources& res, matrix_view x, std::int64_t k, knn_m
       dx.data, n, d, dx.ld, best_i.data(), cap, static_cast<int>(k), cosine, out_idx.data(),
       out_dist.data()));
 
-  knn_result r;
-  r.n = n;
-  r.k = k;
-  r.indices = out_idx.to_host();
-  r.distances = out_dist.to_host();
-  return r;
+  return {n, k, out_idx.to_host(), out_dist.to_host()};
 }
 
 // Cosine rows are normalised by the search itself; euclidean rows are

@@ -229,9 +229,8 @@ class row_prep final : public detail::row_prep_ops {
     if (frame.geometry == detail::row_geometry::cosine)
       return prepare_unit_rows(res, y, frame.zeros, name);
     auto rows = std::make_shared<prepared_device_rows>(res, y, frame);
-    detail::prepared_rows out{rows->view(), frame, nullptr};
-    out.storage = std::move(rows);
-    return out;
+    const matrix_view view = rows->view();
+    return {view, frame, std::move(rows)};
   }
 
   std::vector<std::int64_t> labels_on_host(const resources& res, label_view labels,
