@@ -81,7 +81,6 @@ set(EM_CUDA_SOURCES
   cuda/group_sums.cu
   cuda/kmeans.cu
   cuda/kmeans_init.cu
-  cuda/kmeans_kernels.cu
   cuda/knn.cu
   cuda/row_prep.cu
   cuda/silhouette.cu

@@ -114,30 +114,29 @@ struct device_remap {
   i64 k = 0;
 };
 
-device_remap remap(const i64* labels, i64 n, cudaStream_t s) {
-  device_remap r;
+/// The distinct values of @p in (n keys), ascending, and how often each
+/// occurs, on the device; returns how many.
+i64 distinct_counts(const i64* in, i64 n, device_buffer<i64>& values, device_buffer<i64>& counts,
+                    cudaStream_t s) {
   device_buffer<i64> sorted(static_cast<std::size_t>(n), s);
-  radix_sort(labels, sorted.data(), n, 64, s);  // CUB orders signed keys correctly
-  r.k = run_length_encode(sorted.data(), n, r.values, r.sizes, s);
-  r.ids = device_buffer<i64>(static_cast<std::size_t>(n), s);
-  lower_bound_kernel<<<blocks_for(n), kBlock, 0, s>>>(labels, n, r.values.data(), r.k, r.ids.data());
-  EM_CUDA_CHECK_LAUNCH();
-  return r;
+  radix_sort(in, sorted.data(), n, 64, s);  // CUB orders signed keys correctly
+  return run_length_encode(sorted.data(), n, values, counts, s);
 }
 
-/// Distinct sizes and multiplicities on the device; returns how many.
-i64 distinct_sizes(const i64* sizes, i64 k, device_buffer<i64>& values, device_buffer<i64>& mult,
-                   cudaStream_t s) {
-  device_buffer<i64> sorted(static_cast<std::size_t>(k), s);
-  radix_sort(sizes, sorted.data(), k, 64, s);
-  return run_length_encode(sorted.data(), k, values, mult, s);
+device_remap remap(const i64* labels, i64 n, cudaStream_t s) {
+  device_remap r;
+  r.k = distinct_counts(labels, n, r.values, r.sizes, s);
+  r.ids = device_buffer<i64>(static_cast<std::size_t>(n), s);
+  EM_CUDA_LAUNCH(lower_bound_kernel<<<blocks_for(n), kBlock, 0, s>>>(labels, n, r.values.data(),
+                                                                     r.k, r.ids.data()));
+  return r;
 }
 
 double expected_mi(const i64* sizes_a, i64 ka, const i64* sizes_b, i64 kb, i64 n, cudaStream_t s) {
   if (ka <= 1 || kb <= 1) return 0.0;  // zero entropy on one side: EMI = 0
   device_buffer<i64> va, ma, vb, mb;
-  const i64 da = distinct_sizes(sizes_a, ka, va, ma, s);
-  const i64 db = distinct_sizes(sizes_b, kb, vb, mb, s);
+  const i64 da = distinct_counts(sizes_a, ka, va, ma, s);  // distinct sizes, multiplicities
+  const i64 db = distinct_counts(sizes_b, kb, vb, mb, s);
   const i64 pairs = da * db;  // at most 2n: distinct sizes on a side sum to <= n
   // Pairs in chunks of at most 2^24 terms (128 MiB of doubles), each
   // reduced by CUB; chunk sums are added on the host in order (deterministic).
@@ -151,9 +150,8 @@ double expected_mi(const i64* sizes_a, i64 ka, const i64* sizes_b, i64 kb, i64 n
   double emi = 0.0;
   for (i64 first = 0; first < pairs; first += chunk) {
     const i64 count = std::min(chunk, pairs - first);
-    emi_kernel<<<blocks_for(count), kBlock, 0, s>>>(va.data(), ma.data(), da, vb.data(), mb.data(), db,
-                                                    n, log_n, first, count, terms.data());
-    EM_CUDA_CHECK_LAUNCH();
+    EM_CUDA_LAUNCH(emi_kernel<<<blocks_for(count), kBlock, 0, s>>>(
+        va.data(), ma.data(), da, vb.data(), mb.data(), db, n, log_n, first, count, terms.data()));
     std::size_t used = bytes;
     EM_CUDA_TRY(cub::DeviceReduce::Sum(tmp.data(), used, terms.data(), total.data(), count, s));
     emi += total.to_host()[0];
@@ -180,15 +178,15 @@ device_table build_table(const resources& res, label_view a, label_view b) {
   const u64 cells = static_cast<u64>(ra.k) * kb;  // <= n^2 < 2^62
 
   device_buffer<u64> keys(static_cast<std::size_t>(n), s), sorted(static_cast<std::size_t>(n), s);
-  cell_key_kernel<<<blocks_for(n), kBlock, 0, s>>>(ra.ids.data(), rb.ids.data(), n, kb, keys.data());
-  EM_CUDA_CHECK_LAUNCH();
+  EM_CUDA_LAUNCH(cell_key_kernel<<<blocks_for(n), kBlock, 0, s>>>(ra.ids.data(), rb.ids.data(), n,
+                                                                  kb, keys.data()));
   radix_sort(keys.data(), sorted.data(), n, bits_for(cells), s);
   device_buffer<u64> cell_keys;
   device_buffer<i64> counts;
   const i64 nnz = run_length_encode(sorted.data(), n, cell_keys, counts, s);
   device_buffer<i64> row(static_cast<std::size_t>(nnz), s), col(static_cast<std::size_t>(nnz), s);
-  split_key_kernel<<<blocks_for(nnz), kBlock, 0, s>>>(cell_keys.data(), nnz, kb, row.data(), col.data());
-  EM_CUDA_CHECK_LAUNCH();
+  EM_CUDA_LAUNCH(split_key_kernel<<<blocks_for(nnz), kBlock, 0, s>>>(cell_keys.data(), nnz, kb,
+                                                                     row.data(), col.data()));
 
   device_table t;
   t.host.n = n;

@@ -48,13 +48,11 @@ class cuda_cluster_scores final : public detail::cluster_score_ops {
     const group_order order = order_by_group(dense, k);
     device_buffer<double> centroids;
     group_means(dx.data, dx.ld, d, order, centroids, ctx.stream);
-    device_buffer<std::int64_t> labels(dense.size(), ctx.stream, "dense labels");
-    labels.upload(dense.data(), dense.size());
+    const device_buffer<std::int64_t> labels = to_device(dense, ctx.stream, "dense labels");
     device_buffer<double> sq(static_cast<std::size_t>(n), ctx.stream, "squared distances to centroids");
     const int blocks = static_cast<int>(std::max<std::int64_t>(1, std::min<std::int64_t>((n * 32 + 255) / 256, 8192)));
-    sqdist_to_centroid_kernel<<<blocks, 256, 0, ctx.stream>>>(dx.data, dx.ld, n, d, labels.data(),
-                                                              centroids.data(), sq.data());
-    EM_CUDA_CHECK_LAUNCH();
+    EM_CUDA_LAUNCH(sqdist_to_centroid_kernel<<<blocks, 256, 0, ctx.stream>>>(
+        dx.data, dx.ld, n, d, labels.data(), centroids.data(), sq.data()));
     detail::cluster_moments m;
     m.k = k;
     m.counts.resize(static_cast<std::size_t>(k));

@@ -1,10 +1,8 @@
-// The CUDA backend's table (the families: cuda_ops.hpp; the device family,
-// contexts, streams and memory: cuda/core/device_ops.hpp).
+// The CUDA backend's table (the families: cuda_ops.hpp).
 
 #include "backend/label_free_dispatch.hpp"
 #include "cuda/cuda_ops.hpp"
 #include "backend/cuda_kmeans.hpp"
-#include "cuda/core/device_ops.hpp"
 
 namespace embed_metrics::gpu {
 

@@ -13,5 +13,7 @@ namespace embed_metrics::gpu {
 [[nodiscard]] const detail::knn_ops& knn_operations();
 [[nodiscard]] const detail::agreement_ops& agreement_operations();
 [[nodiscard]] const detail::entropy_ops& entropy_operations();
+/// Contexts, streams, memory and probes (cuda/core/device_ops.cpp).
+[[nodiscard]] const detail::device_ops& device_family();
 
 }  // namespace embed_metrics::gpu

@@ -39,11 +39,9 @@ class distance final : public detail::distance_ops {
     }
     sqdist_tile(ctx.cublas, dx.data, dx.rows, xn.data(), dx.ld, dy.data, dy.rows, yn.data(), dy.ld,
                 dx.cols, dout, ldo, same_rows, 0, 0, s);
-    if (!out_on_device) {
-      if (x.rows * y.rows > 0)
-        EM_CUDA_TRY(cudaMemcpy2DAsync(out.data, out.ld() * sizeof(float), dout, ldo * sizeof(float),
-                                      y.rows * sizeof(float), x.rows, cudaMemcpyDeviceToHost, s));
-    }
+    if (!out_on_device && x.rows * y.rows > 0)
+      EM_CUDA_TRY(cudaMemcpy2DAsync(out.data, out.ld() * sizeof(float), dout, ldo * sizeof(float),
+                                    y.rows * sizeof(float), x.rows, cudaMemcpyDeviceToHost, s));
     EM_CUDA_TRY(cudaStreamSynchronize(s));
   }
 };

@@ -18,15 +18,17 @@ namespace {
 
 constexpr std::int64_t kGramRowBlock = 8192;
 
-// dst (rows x d, packed) = x rows - shift (shift may be null: zero).
-__global__ void to_double_kernel(const float* __restrict__ x, std::int64_t rows, std::int64_t d,
-                                 std::int64_t ldx, const float* __restrict__ shift,
+// dst (rows x cols, packed) = x[:, 0 : cols] - shift[0 : cols] in double (shift may be
+// null: zero); the shift is a row of x (float) or column means (double).
+template <class Shift>
+__global__ void to_double_kernel(const float* __restrict__ x, std::int64_t rows, std::int64_t cols,
+                                 std::int64_t ldx, const Shift* __restrict__ shift,
                                  double* __restrict__ dst) {
-  const std::int64_t count = rows * d;
+  const std::int64_t count = rows * cols;
   for (std::int64_t t = static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; t < count;
        t += static_cast<std::int64_t>(gridDim.x) * blockDim.x) {
-    const std::int64_t i = t / d;
-    const std::int64_t j = t - i * d;
+    const std::int64_t i = t / cols;
+    const std::int64_t j = t - i * cols;
     const double s = shift != nullptr ? static_cast<double>(shift[j]) : 0.0;
     dst[t] = static_cast<double>(x[i * ldx + j]) - s;
   }
@@ -40,20 +42,6 @@ __global__ void column_mean_kernel(const float* __restrict__ x, std::int64_t n, 
     double s = 0.0;
     for (std::int64_t i = 0; i < n; ++i) s += static_cast<double>(x[i * ldx + j]);
     mean[j] = s / static_cast<double>(n);
-  }
-}
-
-// dst (n x cols, packed) = x[:, c0 : c0 + cols] - mean[c0 : c0 + cols] (mean may be null: zero).
-__global__ void columns_to_double_kernel(const float* __restrict__ x, std::int64_t n,
-                                         std::int64_t cols, std::int64_t ldx,
-                                         const double* __restrict__ mean, double* __restrict__ dst) {
-  const std::int64_t count = n * cols;
-  for (std::int64_t t = static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; t < count;
-       t += static_cast<std::int64_t>(gridDim.x) * blockDim.x) {
-    const std::int64_t i = t / cols;
-    const std::int64_t j = t - i * cols;
-    const double m = mean != nullptr ? mean[j] : 0.0;
-    dst[t] = static_cast<double>(x[i * ldx + j]) - m;
   }
 }
 
@@ -81,15 +69,13 @@ void device_gram(const resources& res, matrix_view x, bool shift_by_first_row,
   device_buffer<double> ones(static_cast<std::size_t>(block), s);
   dg.zero();
   dsum.zero();
-  ones_kernel<<<grid_for(block), 256, 0, s>>>(ones.data(), block);
-  EM_CUDA_CHECK_LAUNCH();
+  EM_CUDA_LAUNCH(ones_kernel<<<grid_for(block), 256, 0, s>>>(ones.data(), block));
   const float* shift = shift_by_first_row && n > 0 ? dx.data : nullptr;
   const double one = 1.0;
   for (std::int64_t r0 = 0; r0 < n; r0 += block) {
     const std::int64_t rows = std::min(block, n - r0);
-    to_double_kernel<<<grid_for(rows * d), 256, 0, s>>>(dx.data + r0 * dx.ld, rows, d, dx.ld, shift,
-                                                        buf.data());
-    EM_CUDA_CHECK_LAUNCH();
+    EM_CUDA_LAUNCH(to_double_kernel<<<grid_for(rows * d), 256, 0, s>>>(
+        dx.data + r0 * dx.ld, rows, d, dx.ld, shift, buf.data()));
     // The packed block is column-major A (d x rows): G += A A^T, sum += A 1.
     EM_CUBLAS_TRY(cublasDgemm_64(ctx.cublas, CUBLAS_OP_N, CUBLAS_OP_T, d, d, rows, &one, buf.data(),
                                  d, buf.data(), d, &one, dg.data(), d));
@@ -110,8 +96,8 @@ void device_row_gram(const resources& res, matrix_view x, bool centre, std::vect
   const device_matrix dx = on_device(x, s);
   device_buffer<double> mean(centre ? static_cast<std::size_t>(d) : 0, s);
   if (centre) {
-    column_mean_kernel<<<grid_for(d), 256, 0, s>>>(dx.data, n, d, dx.ld, mean.data());
-    EM_CUDA_CHECK_LAUNCH();
+    EM_CUDA_LAUNCH(
+        column_mean_kernel<<<grid_for(d), 256, 0, s>>>(dx.data, n, d, dx.ld, mean.data()));
   }
   // Column blocks of about 64 MiB of doubles, at least 64 columns.
   const std::int64_t block =
@@ -122,9 +108,8 @@ void device_row_gram(const resources& res, matrix_view x, bool centre, std::vect
   const double one = 1.0;
   for (std::int64_t c0 = 0; c0 < d; c0 += block) {
     const std::int64_t cols = std::min(block, d - c0);
-    columns_to_double_kernel<<<grid_for(n * cols), 256, 0, s>>>(
-        dx.data + c0, n, cols, dx.ld, centre ? mean.data() + c0 : nullptr, buf.data());
-    EM_CUDA_CHECK_LAUNCH();
+    EM_CUDA_LAUNCH(to_double_kernel<<<grid_for(n * cols), 256, 0, s>>>(
+        dx.data + c0, n, cols, dx.ld, centre ? mean.data() + c0 : nullptr, buf.data()));
     // The packed block is column-major A (cols x n): K += A^T A.
     EM_CUBLAS_TRY(cublasDgemm_64(ctx.cublas, CUBLAS_OP_T, CUBLAS_OP_N, n, n, cols, &one, buf.data(),
                                  cols, buf.data(), cols, &one, dk.data(), n));

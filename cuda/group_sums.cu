@@ -36,15 +36,13 @@ group_order order_by_group(const std::vector<std::int64_t>& dense, std::int64_t 
 void group_means(const float* x, std::int64_t ldx, std::int64_t d, const group_order& g,
                  device_buffer<double>& means, cudaStream_t stream) {
   const auto groups = static_cast<std::int64_t>(g.start.size()) - 1;
-  device_buffer<std::int64_t> start(g.start.size(), stream, "group offsets");
-  start.upload(g.start.data(), g.start.size());
-  device_buffer<std::int64_t> order(g.order.size(), stream, "rows in group order");
-  order.upload(g.order.data(), g.order.size());
+  const device_buffer<std::int64_t> start = to_device(g.start, stream, "group offsets");
+  const device_buffer<std::int64_t> order = to_device(g.order, stream, "rows in group order");
   means = device_buffer<double>(static_cast<std::size_t>(groups * d), stream, "group means");
   const std::int64_t count = groups * d;
   const int blocks = static_cast<int>(std::min<std::int64_t>((count + 255) / 256, 4096));
-  group_means_kernel<<<blocks, 256, 0, stream>>>(x, ldx, d, groups, start.data(), order.data(), means.data());
-  EM_CUDA_CHECK_LAUNCH();
+  EM_CUDA_LAUNCH(group_means_kernel<<<blocks, 256, 0, stream>>>(x, ldx, d, groups, start.data(),
+                                                                order.data(), means.data()));
   // start and order are freed stream-ordered, after the kernel.
 }
 

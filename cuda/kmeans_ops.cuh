@@ -1,7 +1,7 @@
 #pragma once
 // The CUDA backend's k-means primitives (see backend/kmeans_ops.hpp), defined
 // in cuda/kmeans.cu (memory, rows, the Lloyd pass) and cuda/kmeans_init.cu
-// (k-means++), over the kernels of cuda/kmeans_kernels.cuh.
+// (k-means++), each with its kernels (their shared parts: cuda/kmeans_kernels.cuh).
 
 #include "backend/kmeans_ops.hpp"
 

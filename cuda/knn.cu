@@ -214,8 +214,7 @@ void select_candidates(detail::cuda_context& ctx, const float* y, std::int64_t n
                        std::int64_t ldy, const float* norms, bool cosine, int* best_i) {
   cudaStream_t s = ctx.stream;
   device_buffer<float> best_v(static_cast<std::size_t>(n * Cap), s);
-  fill_kernel<<<1024, 256, 0, s>>>(best_v.data(), best_i, n * Cap);
-  EM_CUDA_CHECK_LAUNCH();
+  EM_CUDA_LAUNCH(fill_kernel<<<1024, 256, 0, s>>>(best_v.data(), best_i, n * Cap));
   const std::int64_t tile_rows = std::min(n, kTileRows);
   const std::int64_t tile_cols = std::min(n, kTileCols);
   device_buffer<float> tile(static_cast<std::size_t>(tile_rows * tile_cols), s, "the kNN distance tile");
@@ -227,10 +226,9 @@ void select_candidates(detail::cuda_context& ctx, const float* y, std::int64_t n
       const std::int64_t cols = std::min(tile_cols, n - c0);
       sgemm_nt(ctx.cublas, rows, cols, d, cosine ? -1.0f : -2.0f, y + r0 * ldy, ldy, y + c0 * ldy,
                ldy, 0.0f, tile.data(), tile_cols);
-      select_kernel<Cap><<<warp_blocks(rows), kWarpsPerBlock * kWarp, 0, s>>>(
+      EM_CUDA_LAUNCH(select_kernel<Cap><<<warp_blocks(rows), kWarpsPerBlock * kWarp, 0, s>>>(
           tile.data(), rows, cols, tile_cols, cosine ? nullptr : norms + r0,
-          cosine ? nullptr : norms + c0, r0, c0, cosine, best_v.data(), best_i);
-      EM_CUDA_CHECK_LAUNCH();
+          cosine ? nullptr : norms + c0, r0, c0, cosine, best_v.data(), best_i));
     }
   }
 }
@@ -273,17 +271,11 @@ knn_result device_knn(const resources& res, matrix_view x, std::int64_t k, knn_m
   device_buffer<std::int64_t> out_idx(static_cast<std::size_t>(n * k), s);
   device_buffer<float> out_dist(static_cast<std::size_t>(n * k), s);
   const std::size_t smem = static_cast<std::size_t>(kWarpsPerBlock) * cap * (sizeof(double) + sizeof(int));
-  refine_kernel<<<warp_blocks(n), kWarpsPerBlock * kWarp, smem, s>>>(
+  EM_CUDA_LAUNCH(refine_kernel<<<warp_blocks(n), kWarpsPerBlock * kWarp, smem, s>>>(
       dx.data, n, d, dx.ld, best_i.data(), cap, static_cast<int>(k), cosine, out_idx.data(),
-      out_dist.data());
-  EM_CUDA_CHECK_LAUNCH();
+      out_dist.data()));
 
-  knn_result r;
-  r.n = n;
-  r.k = k;
-  r.indices = out_idx.to_host();
-  r.distances = out_dist.to_host();
-  return r;
+  return {n, k, out_idx.to_host(), out_dist.to_host()};
 }
 
 // Cosine rows are normalised by the search itself; euclidean rows are

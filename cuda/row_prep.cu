@@ -14,7 +14,6 @@
 #include "cuda/core/buffer.cuh"
 #include "cuda/core/check.cuh"
 #include "cuda/core/context.cuh"
-#include "cuda/core/device_checks.cuh"
 #include "cuda/core/staging.cuh"
 #include "cuda/cuda_ops.hpp"
 #include "cuda/row_prep.cuh"
@@ -124,12 +123,10 @@ std::optional<detail::row_frame> fit_row_frame(const resources& res, matrix_view
   device_buffer<float> sample(st.sample.size(), s);
   const dim3 grid(static_cast<unsigned>((x.cols + kThreads - 1) / kThreads),
                   static_cast<unsigned>(st.blocks));
-  column_range_kernel<<<grid, kThreads, 0, s>>>(x.data, x.ld(), x.rows, x.cols, per, lo.data(),
-                                                hi.data());
-  EM_CUDA_CHECK_LAUNCH();
-  gather_sample_kernel<<<static_cast<unsigned>(st.sample_rows), kThreads, 0, s>>>(
-      x.data, x.ld(), x.rows, x.cols, st.sample_rows, sample.data());
-  EM_CUDA_CHECK_LAUNCH();
+  EM_CUDA_LAUNCH(column_range_kernel<<<grid, kThreads, 0, s>>>(x.data, x.ld(), x.rows, x.cols, per,
+                                                               lo.data(), hi.data()));
+  EM_CUDA_LAUNCH(gather_sample_kernel<<<static_cast<unsigned>(st.sample_rows), kThreads, 0, s>>>(
+      x.data, x.ld(), x.rows, x.cols, st.sample_rows, sample.data()));
   st.lo = lo.to_host();
   st.hi = hi.to_host();
   st.sample = sample.to_host();
@@ -150,13 +147,11 @@ prepared_device_rows::prepared_device_rows(const resources& res, matrix_view x,
   if (count == 0) return;
   try {
     const device_matrix dx = on_device(x, s);
-    device_buffer<double> offset(frame.offset.size(), s);
-    offset.upload(frame.offset.data(), frame.offset.size());
+    const device_buffer<double> offset = to_device(frame.offset, s);
     const auto blocks = static_cast<unsigned>(
         std::min<std::int64_t>((static_cast<std::int64_t>(count) + kThreads - 1) / kThreads, 65536));
-    apply_frame_kernel<<<blocks, kThreads, 0, s>>>(dx.data, dx.ld, x.rows, x.cols, offset.data(),
-                                                   std::ldexp(1.0, -frame.exponent), data_);
-    EM_CUDA_CHECK_LAUNCH();
+    EM_CUDA_LAUNCH(apply_frame_kernel<<<blocks, kThreads, 0, s>>>(
+        dx.data, dx.ld, x.rows, x.cols, offset.data(), std::ldexp(1.0, -frame.exponent), data_));
     // The staging copy and the offsets are released in stream order; the
     // host offsets must outlive the upload, which this sync guarantees.
     EM_CUDA_TRY(cudaStreamSynchronize(s));
@@ -170,8 +165,17 @@ void unit_rows(const float* x, std::int64_t ldx, std::int64_t n, std::int64_t d,
                unsigned long long* first_zero, float* ones, cudaStream_t stream) {
   if (n == 0) return;
   const auto blocks = static_cast<unsigned>((n * kWarp + kThreads - 1) / kThreads);
-  unit_rows_kernel<<<blocks, kThreads, 0, stream>>>(x, ldx, n, d, out, first_zero, ones);
-  EM_CUDA_CHECK_LAUNCH();
+  EM_CUDA_LAUNCH(
+      unit_rows_kernel<<<blocks, kThreads, 0, stream>>>(x, ldx, n, d, out, first_zero, ones));
+}
+
+unsigned long long unit_rows_first_zero(const float* x, std::int64_t ldx, std::int64_t n,
+                                        std::int64_t d, float* out, cudaStream_t stream) {
+  device_buffer<unsigned long long> first_zero(1, stream);
+  const unsigned long long none = ~0ull;
+  first_zero.upload(&none, 1);
+  unit_rows(x, ldx, n, d, out, first_zero.data(), nullptr, stream);
+  return first_zero.to_host()[0];
 }
 
 prepared_device_rows::~prepared_device_rows() { device_free(*res_, data_); }
@@ -187,13 +191,9 @@ detail::prepared_rows prepare_unit_rows(const resources& res, matrix_view x,
   const device_matrix dx = on_device(x, ctx.stream, name);
   const std::size_t bytes = sizeof(float) * static_cast<std::size_t>(x.rows * x.cols);
   std::shared_ptr<void> data(device_allocate(res, bytes), [&res](void* p) { device_free(res, p); });
-  device_buffer<unsigned long long> first_zero(1, ctx.stream);
-  const unsigned long long none = ~0ull;
-  first_zero.upload(&none, 1);
-  unit_rows(dx.data, dx.ld, dx.rows, dx.cols, static_cast<float*>(data.get()), first_zero.data(),
-            nullptr, ctx.stream);
-  const auto zero_row = first_zero.to_host()[0];
-  EM_EXPECTS(zero_row == none || zeros == detail::zero_row_policy::keep, name, " row ", zero_row,
+  const auto zero_row = unit_rows_first_zero(dx.data, dx.ld, dx.rows, dx.cols,
+                                             static_cast<float*>(data.get()), ctx.stream);
+  EM_EXPECTS(zero_row == ~0ull || zeros == detail::zero_row_policy::keep, name, " row ", zero_row,
              " is all zeros: the cosine metric needs non-zero rows (drop them or use euclidean)");
   detail::prepared_rows out;
   out.frame.geometry = detail::row_geometry::cosine;
@@ -229,9 +229,8 @@ class row_prep final : public detail::row_prep_ops {
     if (frame.geometry == detail::row_geometry::cosine)
       return prepare_unit_rows(res, y, frame.zeros, name);
     auto rows = std::make_shared<prepared_device_rows>(res, y, frame);
-    detail::prepared_rows out{rows->view(), frame, nullptr};
-    out.storage = std::move(rows);
-    return out;
+    const matrix_view view = rows->view();
+    return {view, frame, std::move(rows)};
   }
 
   std::vector<std::int64_t> labels_on_host(const resources& res, label_view labels,

@@ -16,4 +16,9 @@ namespace embed_metrics::gpu {
 void unit_rows(const float* x, std::int64_t ldx, std::int64_t n, std::int64_t d, float* out,
                unsigned long long* first_zero, float* ones, cudaStream_t stream);
 
+/// unit_rows(x, ldx, n, d, out, ...), returning the lowest index of an
+/// all-zero row (~0ull when there is none); synchronises the stream.
+unsigned long long unit_rows_first_zero(const float* x, std::int64_t ldx, std::int64_t n,
+                                        std::int64_t d, float* out, cudaStream_t stream);
+
 }  // namespace embed_metrics::gpu

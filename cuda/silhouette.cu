@@ -213,6 +213,13 @@ __global__ void __launch_bounds__(kColThreads) tile_cols_kernel(tile_args a) {
   const std::int32_t own = a.cluster[q];
   const float yn = a.norms[q];
   double best = a.b[q];
+  auto finalize = [&](std::int32_t c, double total) {
+    if (c == own) {
+      a.own[q] = total;
+    } else {
+      best = fmin(best, total * a.inv_size[c]);
+    }
+  };
   std::int32_t cur = a.cluster[a.row0];
   double run = a.carry[q];
   for (std::int64_t i0 = 0; i0 < a.rows; i0 += kColBatch) {
@@ -227,11 +234,7 @@ __global__ void __launch_bounds__(kColThreads) tile_cols_kernel(tile_args a) {
       const std::int64_t p = a.row0 + i0 + t;
       const std::int32_t c = a.cluster[p];
       if (c != cur) {
-        if (cur == own) {
-          a.own[q] = run;
-        } else {
-          best = fmin(best, run * a.inv_size[cur]);
-        }
+        finalize(cur, run);
         cur = c;
         run = 0.0;
       }
@@ -241,11 +244,7 @@ __global__ void __launch_bounds__(kColThreads) tile_cols_kernel(tile_args a) {
   if (a.start[cur + 1] > a.row0 + a.rows) {
     a.carry[q] = run;
   } else {
-    if (cur == own) {
-      a.own[q] = run;
-    } else {
-      best = fmin(best, run * a.inv_size[cur]);
-    }
+    finalize(cur, run);
     a.carry[q] = 0.0;
   }
   a.b[q] = best;
@@ -273,8 +272,7 @@ void silhouette_sums(const resources& res, matrix_view x, const detail::silhouet
   std::vector<double> inv(static_cast<std::size_t>(plan.k));
   for (std::int64_t c = 0; c < plan.k; ++c)
     inv[static_cast<std::size_t>(c)] = 1.0 / static_cast<double>(plan.size_of(c));
-  device_buffer<double> inv_size(inv.size(), s);
-  inv_size.upload(inv.data(), inv.size());
+  const device_buffer<double> inv_size = to_device(inv, s);
 
   device_buffer<double> own(static_cast<std::size_t>(n), s);
   device_buffer<double> best(static_cast<std::size_t>(n), s);
@@ -282,8 +280,8 @@ void silhouette_sums(const resources& res, matrix_view x, const detail::silhouet
   own.zero();
   carry.zero();
   const auto fill_blocks = static_cast<unsigned>((n + 255) / 256);
-  fill_kernel<<<fill_blocks, 256, 0, s>>>(best.data(), n, std::numeric_limits<double>::infinity());
-  EM_CUDA_CHECK_LAUNCH();
+  EM_CUDA_LAUNCH(fill_kernel<<<fill_blocks, 256, 0, s>>>(best.data(), n,
+                                                         std::numeric_limits<double>::infinity()));
 
   const std::int64_t bs = std::min(n, block > 0 ? block : (n < kSmallN ? kSmallBlock : kBlock));
   device_buffer<float> tile(static_cast<std::size_t>(bs * bs), s, "the silhouette's distance tile");
@@ -310,12 +308,10 @@ void silhouette_sums(const resources& res, matrix_view x, const detail::silhouet
       a.col0 = c0;
       a.cols = cols;
       const auto row_blocks = static_cast<unsigned>((rows + kWarpsPerBlock - 1) / kWarpsPerBlock);
-      tile_rows_kernel<<<row_blocks, kWarpsPerBlock * kWarp, 0, s>>>(a);
-      EM_CUDA_CHECK_LAUNCH();
+      EM_CUDA_LAUNCH(tile_rows_kernel<<<row_blocks, kWarpsPerBlock * kWarp, 0, s>>>(a));
       if (c0 != r0) {
         const auto col_blocks = static_cast<unsigned>((cols + kColThreads - 1) / kColThreads);
-        tile_cols_kernel<<<col_blocks, kColThreads, 0, s>>>(a);
-        EM_CUDA_CHECK_LAUNCH();
+        EM_CUDA_LAUNCH(tile_cols_kernel<<<col_blocks, kColThreads, 0, s>>>(a));
       }
     }
   }

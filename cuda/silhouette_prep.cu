@@ -48,14 +48,12 @@ device_points::device_points(const resources& res, const device_matrix& x,
   cluster.upload(plan.cluster.data(), static_cast<std::size_t>(n));
   start.upload(plan.start.data(), plan.start.size());
   if (n == 0) return;
-  device_buffer<std::int64_t> source_row(static_cast<std::size_t>(n), stream);
-  source_row.upload(plan.source_row.data(), static_cast<std::size_t>(n));
+  const device_buffer<std::int64_t> source_row = to_device(plan.source_row, stream);
   const int row_threads = static_cast<int>(std::min<std::int64_t>(kThreads, ((d + kWarp - 1) / kWarp) * kWarp));
   // One block per row, grid-stride past gridDim.x's limit.
   const auto row_blocks = static_cast<unsigned>(std::min<std::int64_t>(n, kMaxGridX));
-  gather_kernel<<<row_blocks, row_threads, 0, stream>>>(x.data, x.ld, d, source_row.data(), n,
-                                                        xp.data());
-  EM_CUDA_CHECK_LAUNCH();
+  EM_CUDA_LAUNCH(gather_kernel<<<row_blocks, row_threads, 0, stream>>>(
+      x.data, x.ld, d, source_row.data(), n, xp.data()));
   if (metric == silhouette_metric::cosine) {
     unit_rows(xp.data(), d, n, d, xp.data(), nullptr, norms.data(), stream);
     return;
@@ -67,11 +65,9 @@ device_points::device_points(const resources& res, const device_matrix& x,
   EM_EXPECTS(frame.has_value(),
              "silhouette: the embeddings have a non-finite value: remove or "
              "replace NaN/Inf rows first");
-  device_buffer<double> offset(static_cast<std::size_t>(d), stream);
-  offset.upload(frame->offset.data(), frame->offset.size());
-  frame_kernel<<<row_blocks, row_threads, 0, stream>>>(xp.data(), n, d, offset.data(),
-                                                       std::ldexp(1.0, -frame->exponent));
-  EM_CUDA_CHECK_LAUNCH();
+  const device_buffer<double> offset = to_device(frame->offset, stream);
+  EM_CUDA_LAUNCH(frame_kernel<<<row_blocks, row_threads, 0, stream>>>(
+      xp.data(), n, d, offset.data(), std::ldexp(1.0, -frame->exponent)));
   // The host offsets must outlive their upload.
   EM_CUDA_TRY(cudaStreamSynchronize(stream));
   row_sqnorms(xp.data(), n, d, d, norms.data(), stream);

@@ -134,9 +134,8 @@ void silhouette_centroid_distances(const resources& res, matrix_view x,
   device_buffer<double> cd(static_cast<std::size_t>(k * d), s);
   device_buffer<float> cf(static_cast<std::size_t>(k * d), s);
   device_buffer<float> cn(static_cast<std::size_t>(k), s);
-  centroid_kernel<<<static_cast<unsigned>(k), kThreads, 0, s>>>(
-      xp, d, pts.start.data(), metric == silhouette_metric::cosine, cd.data(), cf.data());
-  EM_CUDA_CHECK_LAUNCH();
+  EM_CUDA_LAUNCH(centroid_kernel<<<static_cast<unsigned>(k), kThreads, 0, s>>>(
+      xp, d, pts.start.data(), metric == silhouette_metric::cosine, cd.data(), cf.data()));
   row_sqnorms(cf.data(), k, d, d, cn.data(), s);
 
   device_buffer<double> da(static_cast<std::size_t>(n), s);
@@ -149,10 +148,9 @@ void silhouette_centroid_distances(const resources& res, matrix_view x,
     sqdist_tile(ctx.cublas, xp + r0 * d, rows, xn + r0, d, cf.data(), k, cn.data(), d, d,
                 tile.data(), k, false, 0, 0, s);
     const auto blocks = static_cast<unsigned>((rows + kWarpsPerBlock - 1) / kWarpsPerBlock);
-    nearest_kernel<<<blocks, kThreads, 0, s>>>(tile.data(), rows, k, r0, xp, d, xn, cd.data(),
-                                               pts.cluster.data(), static_cast<int>(metric),
-                                               da.data(), db.data());
-    EM_CUDA_CHECK_LAUNCH();
+    EM_CUDA_LAUNCH(nearest_kernel<<<blocks, kThreads, 0, s>>>(
+        tile.data(), rows, k, r0, xp, d, xn, cd.data(), pts.cluster.data(),
+        static_cast<int>(metric), da.data(), db.data()));
   }
   a = da.to_host();
   b = db.to_host();

@@ -66,8 +66,7 @@ class cuda_spectrum final : public detail::spectrum_ops {
     const group_order order = order_by_group(dense, groups);
     device_buffer<double> means;
     group_means(dx.data, dx.ld, d, order, means, ctx.stream);
-    device_buffer<std::int64_t> ids(dense.size(), ctx.stream, "dense group ids");
-    ids.upload(dense.data(), dense.size());
+    const device_buffer<std::int64_t> ids = to_device(dense, ctx.stream, "dense group ids");
     device_buffer<double> within(static_cast<std::size_t>(d * d), ctx.stream, "the within-group scatter");
     within.zero();
     const std::int64_t block = std::min(kResidualRows, n);
@@ -76,9 +75,8 @@ class cuda_spectrum final : public detail::spectrum_ops {
     for (std::int64_t i0 = 0; i0 < n; i0 += block) {
       const std::int64_t rows = std::min(block, n - i0);
       const int blocks = static_cast<int>(std::max<std::int64_t>(1, std::min<std::int64_t>((rows * d + 255) / 256, 8192)));
-      residual_kernel<<<blocks, 256, 0, ctx.stream>>>(dx.data, dx.ld, i0, rows, d, ids.data(), means.data(),
-                                                      resid.data());
-      EM_CUDA_CHECK_LAUNCH();
+      EM_CUDA_LAUNCH(residual_kernel<<<blocks, 256, 0, ctx.stream>>>(
+          dx.data, dx.ld, i0, rows, d, ids.data(), means.data(), resid.data()));
       // Row-major residuals are a column-major d x rows matrix R; W += R R^T.
       EM_CUBLAS_TRY(cublasDgemm_64(ctx.cublas, CUBLAS_OP_N, CUBLAS_OP_T, d, d, rows, &one, resid.data(), d,
                                    resid.data(), d, &one, within.data(), d));

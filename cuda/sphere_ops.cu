@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numeric>
 #include <vector>
 
 #include "backend/label_free_dispatch.hpp"
@@ -20,7 +21,7 @@
 #include "cuda/core/context.cuh"
 #include "cuda/core/distance_tile.cuh"
 #include "cuda/core/staging.cuh"
-#include "cuda/kmeans_kernels.cuh"
+#include "cuda/row_prep.cuh"
 
 namespace embed_metrics::gpu {
 namespace {
@@ -143,9 +144,8 @@ device_buffer<double> inverse_norms(const device_matrix& x, cudaStream_t stream,
   device_buffer<unsigned long long> first_zero(1, stream);
   const unsigned long long none = ~0ull;
   first_zero.upload(&none, 1);
-  inverse_norms_kernel<<<grid_for(x.rows * 32, kThreads), kThreads, 0, stream>>>(x.data, x.ld, x.rows, x.cols,
-                                                                                  inv.data(), first_zero.data());
-  EM_CUDA_CHECK_LAUNCH();
+  EM_CUDA_LAUNCH(inverse_norms_kernel<<<grid_for(x.rows * 32, kThreads), kThreads, 0, stream>>>(
+      x.data, x.ld, x.rows, x.cols, inv.data(), first_zero.data()));
   const auto z = first_zero.to_host()[0];
   EM_EXPECTS(z == none, what, ": row ", z, " is all zeros and has no direction; drop it");
   return inv;
@@ -165,12 +165,8 @@ class cuda_sphere final : public detail::sphere_ops {
     const std::int64_t n = dx.rows;
     const std::int64_t d = dx.cols;
     device_buffer<float> z(static_cast<std::size_t>(n * d), ctx.stream, "the normalised rows");
-    device_buffer<unsigned long long> first_zero(1, ctx.stream);
-    const unsigned long long none = ~0ull;
-    first_zero.upload(&none, 1);
-    km::normalize_rows(dx.data, dx.ld, n, d, z.data(), first_zero.data(), ctx.stream);
-    const auto zero_row = first_zero.to_host()[0];
-    EM_EXPECTS(zero_row == none, "uniformity: row ", zero_row, " of x is all zeros and has no direction; drop it");
+    const auto zero_row = unit_rows_first_zero(dx.data, dx.ld, n, d, z.data(), ctx.stream);
+    EM_EXPECTS(zero_row == ~0ull, "uniformity: row ", zero_row, " of x is all zeros and has no direction; drop it");
     device_buffer<float> norms(static_cast<std::size_t>(n), ctx.stream, "row norms");
     row_sqnorms(z.data(), n, d, d, norms.data(), ctx.stream);
     const std::int64_t tile = std::min(kTile, n);
@@ -187,17 +183,14 @@ class cuda_sphere final : public detail::sphere_ops {
         const std::int64_t m = std::min(tile, n - i0);
         const std::int64_t nn = std::min(tile, n - j0);
         sgemm_nt(ctx.cublas, m, nn, d, -2.0f, z.data() + i0 * d, d, z.data() + j0 * d, d, 0.0f, buf.data(), nn);
-        potential_tile_kernel<<<kTileBlocks, kThreads, 0, ctx.stream>>>(
-            buf.data(), m, nn, norms.data() + i0, norms.data() + j0, bi == bj, static_cast<float>(t),
-            block_sums.data());
-        EM_CUDA_CHECK_LAUNCH();
-        sum_in_order_kernel<<<1, 1, 0, ctx.stream>>>(block_sums.data(), kTileBlocks, tile_sums.data() + p);
-        EM_CUDA_CHECK_LAUNCH();
+        EM_CUDA_LAUNCH(potential_tile_kernel<<<kTileBlocks, kThreads, 0, ctx.stream>>>(
+            buf.data(), m, nn, norms.data() + i0, norms.data() + j0, bi == bj,
+            static_cast<float>(t), block_sums.data()));
+        EM_CUDA_LAUNCH(sum_in_order_kernel<<<1, 1, 0, ctx.stream>>>(block_sums.data(), kTileBlocks,
+                                                                    tile_sums.data() + p));
       }
     const std::vector<double> sums = tile_sums.to_host();
-    double total = 0.0;
-    for (const double s : sums) total += s;
-    return total;
+    return std::accumulate(sums.begin(), sums.end(), 0.0);
   }
 
   double alignment_sum(const resources& res, matrix_view a, matrix_view b, double alpha) const override {
@@ -210,13 +203,11 @@ class cuda_sphere final : public detail::sphere_ops {
     const device_buffer<double> ia = inverse_norms(da, ctx.stream, "alignment: a");
     const device_buffer<double> ib = inverse_norms(db, ctx.stream, "alignment: b");
     device_buffer<double> per_row(static_cast<std::size_t>(da.rows), ctx.stream, "per-row distances");
-    alignment_kernel<<<grid_for(da.rows * 32, kThreads), kThreads, 0, ctx.stream>>>(
-        da.data, da.ld, db.data, db.ld, da.rows, da.cols, ia.data(), ib.data(), alpha, per_row.data());
-    EM_CUDA_CHECK_LAUNCH();
+    EM_CUDA_LAUNCH(alignment_kernel<<<grid_for(da.rows * 32, kThreads), kThreads, 0, ctx.stream>>>(
+        da.data, da.ld, db.data, db.ld, da.rows, da.cols, ia.data(), ib.data(), alpha,
+        per_row.data()));
     const std::vector<double> v = per_row.to_host();
-    double total = 0.0;
-    for (const double s : v) total += s;
-    return total;
+    return std::accumulate(v.begin(), v.end(), 0.0);
   }
 
   std::vector<double> normalized_column_std(const resources& res, matrix_view x) const override {
@@ -230,19 +221,19 @@ class cuda_sphere final : public detail::sphere_ops {
     const std::int64_t chunks = (n + kRowChunk - 1) / kRowChunk;
     device_buffer<double> part(static_cast<std::size_t>(chunks * d), ctx.stream, "column partial sums");
     auto pass = [&](const double* mean) {
-      column_chunk_kernel<<<grid_for(chunks * d, kThreads), kThreads, 0, ctx.stream>>>(
-          dx.data, dx.ld, n, d, inv.data(), mean, part.data());
-      EM_CUDA_CHECK_LAUNCH();
+      EM_CUDA_LAUNCH(
+          column_chunk_kernel<<<grid_for(chunks * d, kThreads), kThreads, 0, ctx.stream>>>(
+              dx.data, dx.ld, n, d, inv.data(), mean, part.data()));
       const std::vector<double> h = part.to_host();
       std::vector<double> total(static_cast<std::size_t>(d), 0.0);
       for (std::int64_t c = 0; c < chunks; ++c)
-        for (std::int64_t j = 0; j < d; ++j) total[static_cast<std::size_t>(j)] += h[static_cast<std::size_t>(c * d + j)];
+        for (std::int64_t j = 0; j < d; ++j)
+          total[static_cast<std::size_t>(j)] += h[static_cast<std::size_t>(c * d + j)];
       return total;
     };
     std::vector<double> mean = pass(nullptr);
     for (double& m : mean) m /= static_cast<double>(n);
-    device_buffer<double> dmean(static_cast<std::size_t>(d), ctx.stream, "column means");
-    dmean.upload(mean.data(), mean.size());
+    const device_buffer<double> dmean = to_device(mean, ctx.stream, "column means");
     std::vector<double> ss = pass(dmean.data());
     for (double& v : ss) v = std::sqrt(v / static_cast<double>(n - 1));
     return ss;

@@ -14,6 +14,17 @@
 
 namespace embed_metrics::gpu {
 
+/// Copy a device array of @p count values to a new host vector (synchronises).
+template <class T>
+std::vector<T> to_host(const T* device, std::size_t count, cudaStream_t stream) {
+  std::vector<T> out(count);
+  if (count) {
+    EM_CUDA_TRY(cudaMemcpyAsync(out.data(), device, count * sizeof(T), cudaMemcpyDeviceToHost, stream));
+    EM_CUDA_TRY(cudaStreamSynchronize(stream));
+  }
+  return out;
+}
+
 template <class T>
 class device_buffer {
  public:
@@ -24,8 +35,7 @@ class device_buffer {
     data_ = static_cast<T*>(pool_allocate(count * sizeof(T), stream, what));
   }
   ~device_buffer() { release(); }
-  device_buffer(device_buffer&& o) noexcept
-      : data_(std::exchange(o.data_, nullptr)), size_(std::exchange(o.size_, 0)), stream_(o.stream_) {}
+  device_buffer(device_buffer&& o) noexcept { *this = std::move(o); }
   device_buffer& operator=(device_buffer&& o) noexcept {
     if (this != &o) {
       release();
@@ -49,14 +59,7 @@ class device_buffer {
     if (count) EM_CUDA_TRY(cudaMemcpyAsync(data_, host, count * sizeof(T), cudaMemcpyHostToDevice, stream_));
   }
   /// Copy to a new host vector (synchronises the stream).
-  std::vector<T> to_host() const {
-    std::vector<T> out(size_);
-    if (size_) {
-      EM_CUDA_TRY(cudaMemcpyAsync(out.data(), data_, size_ * sizeof(T), cudaMemcpyDeviceToHost, stream_));
-      EM_CUDA_TRY(cudaStreamSynchronize(stream_));
-    }
-    return out;
-  }
+  std::vector<T> to_host() const { return gpu::to_host(data_, size_, stream_); }
 
  private:
   void release() noexcept {
@@ -69,14 +72,13 @@ class device_buffer {
   cudaStream_t stream_ = nullptr;
 };
 
-/// Copy a device array of @p count values to a new host vector (synchronises).
+/// A new buffer (on @p stream, named @p what) holding a copy of @p host; the
+/// copy is asynchronous: @p host must stay alive until the stream syncs.
 template <class T>
-std::vector<T> to_host(const T* device, std::size_t count, cudaStream_t stream) {
-  std::vector<T> out(count);
-  if (count) {
-    EM_CUDA_TRY(cudaMemcpyAsync(out.data(), device, count * sizeof(T), cudaMemcpyDeviceToHost, stream));
-    EM_CUDA_TRY(cudaStreamSynchronize(stream));
-  }
+device_buffer<T> to_device(const std::vector<T>& host, cudaStream_t stream,
+                           const char* what = "scratch memory") {
+  device_buffer<T> out(host.size(), stream, what);
+  out.upload(host.data(), host.size());
   return out;
 }
 

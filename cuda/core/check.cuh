@@ -97,5 +97,9 @@ inline bool is_sticky(cudaError_t status) {
       ::embed_metrics::detail::throw_cublas(em_status_, __FILE__, __LINE__, #call);       \
   } while (0)
 
-/// Check the last kernel launch.
-#define EM_CUDA_CHECK_LAUNCH() EM_CUDA_TRY(cudaGetLastError())
+/// A kernel launch (`kernel<<<grid, block, shared, stream>>>(args)`), then its check.
+#define EM_CUDA_LAUNCH(...)          \
+  do {                               \
+    __VA_ARGS__;                     \
+    EM_CUDA_TRY(cudaGetLastError()); \
+  } while (0)

@@ -131,8 +131,7 @@ void synchronize(detail::cuda_context& ctx) {
 }
 
 void release_memory(detail::cuda_context& ctx) {
-  EM_CUDA_TRY(cudaSetDevice(ctx.device));
-  EM_CUDA_TRY(cudaStreamSynchronize(ctx.stream));
+  synchronize(ctx);
   EM_CUDA_TRY(cudaMemPoolTrimTo(ctx.pool, 0));
 }
 
@@ -158,8 +157,6 @@ detail::cuda_context& context(const resources& res) {
   tls_pool = ctx.pool;
   return ctx;
 }
-
-cudaMemPool_t current_pool() noexcept { return tls_pool; }
 
 void finish_call(detail::cuda_context& ctx) noexcept {
   EM_CUDA_TRY_NO_THROW(cudaStreamSynchronize(ctx.stream));
@@ -192,10 +189,6 @@ void* pool_allocate(std::size_t bytes, cudaStream_t stream, const char* what) {
   if (status != cudaSuccess) detail::throw_cuda(status, __FILE__, __LINE__, "cudaMallocFromPoolAsync");
   return p;
 }
-
-}  // namespace embed_metrics::gpu
-
-namespace embed_metrics::gpu {
 
 void* device_allocate(const resources& res, std::size_t bytes) {
   auto& ctx = context(res);

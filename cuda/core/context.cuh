@@ -61,9 +61,6 @@ class call_scope {
   detail::cuda_context& ctx_;
 };
 
-/// The pool of the context last entered on this thread (nullptr: none yet).
-cudaMemPool_t current_pool() noexcept;
-
 /// @p bytes of device memory from the current pool on @p stream; throws
 /// out_of_memory naming the size and @p what on failure.
 void* pool_allocate(std::size_t bytes, cudaStream_t stream, const char* what);

@@ -6,7 +6,7 @@
 #include "backend/device_checks.hpp"
 #include "cuda/core/buffer.cuh"
 #include "cuda/core/check.cuh"
-#include "cuda/core/device_checks.cuh"
+#include "cuda/core/staging.cuh"
 
 namespace embed_metrics::gpu {
 namespace {
@@ -50,8 +50,8 @@ void check_finite_device(const float* x, std::int64_t ld, std::int64_t n, std::i
   device_buffer<unsigned long long> first(1, stream, "the finiteness check's result");
   EM_CUDA_TRY(cudaMemsetAsync(first.data(), 0xff, sizeof(unsigned long long), stream));
   const auto blocks = static_cast<unsigned>(capped_blocks(n * d, kThreads, 1 << 16));
-  first_nonfinite_kernel<<<blocks, kThreads, 0, stream>>>(x, ld, n, d, first.data());
-  EM_CUDA_CHECK_LAUNCH();
+  EM_CUDA_LAUNCH(
+      first_nonfinite_kernel<<<blocks, kThreads, 0, stream>>>(x, ld, n, d, first.data()));
   const auto row = first.to_host()[0];
   EM_EXPECTS(row == std::numeric_limits<unsigned long long>::max(), name,
              " has a non-finite value (NaN or Inf) at row ", row,

@@ -1,13 +1,12 @@
 // The CUDA backend's device family: the context functions of
 // cuda/core/context.cu and device_checks.cu behind the device_ops interface.
 
-#include "cuda/core/device_ops.hpp"
-
 #include <cuda_runtime.h>
 
 #include "backend/cuda_backend.hpp"
 #include "core/check.hpp"
 #include "cuda/core/nccl.hpp"
+#include "cuda/cuda_ops.hpp"
 #include "embed_metrics/error.hpp"
 
 namespace embed_metrics::gpu {

@@ -43,8 +43,8 @@ void row_sqnorms(const float* x, std::int64_t m, std::int64_t d, std::int64_t ld
                  cudaStream_t stream) {
   if (m == 0) return;
   const auto blocks = static_cast<unsigned>((m + kNormWarpsPerBlock - 1) / kNormWarpsPerBlock);
-  row_sqnorms_kernel<<<blocks, kNormWarpsPerBlock * kWarp, 0, stream>>>(x, m, d, ldx, out);
-  EM_CUDA_CHECK_LAUNCH();
+  EM_CUDA_LAUNCH(
+      row_sqnorms_kernel<<<blocks, kNormWarpsPerBlock * kWarp, 0, stream>>>(x, m, d, ldx, out));
 }
 
 void sgemm_nt(cublasHandle_t h, std::int64_t m, std::int64_t n, std::int64_t k, float alpha,
@@ -57,27 +57,22 @@ void sgemm_nt(cublasHandle_t h, std::int64_t m, std::int64_t n, std::int64_t k, 
                                c, ldc));
 }
 
-void sqdist_epilogue(float* out, std::int64_t m, std::int64_t n, std::int64_t ldo,
-                     const float* x_norms, const float* y_norms, bool same_set,
-                     std::int64_t row_base, std::int64_t col_base, cudaStream_t stream) {
+void sqdist_tile(cublasHandle_t h, const float* x, std::int64_t m, const float* x_norms,
+                 std::int64_t ldx, const float* y, std::int64_t n, const float* y_norms,
+                 std::int64_t ldy, std::int64_t d, float* out, std::int64_t ldo, bool same_set,
+                 std::int64_t row_base, std::int64_t col_base, cudaStream_t stream) {
   if (m == 0 || n == 0) return;
+  sgemm_nt(h, m, n, d, -2.0f, x, ldx, y, ldy, 0.0f, out, ldo);  // out = -2 x.y
   constexpr int kThreads = 256;
   const auto bx = static_cast<unsigned>(std::min<std::int64_t>((n + kThreads - 1) / kThreads, 64));
   // gridDim.y is limited to 65535: launch in row chunks.
   for (std::int64_t r0 = 0; r0 < m; r0 += 65535) {
     const std::int64_t rows = std::min<std::int64_t>(65535, m - r0);
-    sqdist_epilogue_kernel<<<dim3(bx, static_cast<unsigned>(rows)), kThreads, 0, stream>>>(
-        out + r0 * ldo, rows, n, ldo, x_norms + r0, y_norms, same_set, row_base + r0, col_base);
-    EM_CUDA_CHECK_LAUNCH();
+    EM_CUDA_LAUNCH(
+        sqdist_epilogue_kernel<<<dim3(bx, static_cast<unsigned>(rows)), kThreads, 0, stream>>>(
+            out + r0 * ldo, rows, n, ldo, x_norms + r0, y_norms, same_set, row_base + r0,
+            col_base));
   }
-}
-
-void sqdist_tile(cublasHandle_t h, const float* x, std::int64_t m, const float* x_norms,
-                 std::int64_t ldx, const float* y, std::int64_t n, const float* y_norms,
-                 std::int64_t ldy, std::int64_t d, float* out, std::int64_t ldo, bool same_set,
-                 std::int64_t row_base, std::int64_t col_base, cudaStream_t stream) {
-  sgemm_nt(h, m, n, d, -2.0f, x, ldx, y, ldy, 0.0f, out, ldo);
-  sqdist_epilogue(out, m, n, ldo, x_norms, y_norms, same_set, row_base, col_base, stream);
 }
 
 }  // namespace embed_metrics::gpu

@@ -19,14 +19,9 @@ void sgemm_nt(cublasHandle_t h, std::int64_t m, std::int64_t n, std::int64_t k, 
               const float* a, std::int64_t lda, const float* b, std::int64_t ldb, float beta,
               float* c, std::int64_t ldc);
 
-/// out (m x n, ldo) = max(0, x_norms[i] + y_norms[j] + out(i, j)), where out
-/// holds -2 x.y on entry; the pair with row_base + i == col_base + j is set to
-/// exactly 0 when same_set.
-void sqdist_epilogue(float* out, std::int64_t m, std::int64_t n, std::int64_t ldo,
-                     const float* x_norms, const float* y_norms, bool same_set,
-                     std::int64_t row_base, std::int64_t col_base, cudaStream_t stream);
-
-/// Both steps: out = clamp(||x||^2 + ||y||^2 - 2 x y^T).
+/// out (m x n, ldo) = max(0, ||x_i||^2 + ||y_j||^2 - 2 x_i.y_j) from one SGEMM and an
+/// epilogue kernel; the pair with row_base + i == col_base + j is set to exactly 0 when
+/// same_set.
 void sqdist_tile(cublasHandle_t h, const float* x, std::int64_t m, const float* x_norms,
                  std::int64_t ldx, const float* y, std::int64_t n, const float* y_norms,
                  std::int64_t ldy, std::int64_t d, float* out, std::int64_t ldo, bool same_set,

@@ -71,24 +71,26 @@ class nccl_communicator final : public communicator {
   }
   void send_recv(const void* send, std::size_t send_bytes, int to, void* recv,
                  std::size_t recv_bytes, int from) override {
-    check_nccl(ncclGroupStart(), "GroupStart");
-    check_nccl(ncclSend(send, send_bytes, ncclChar, to, comm_, stream_), "Send");
-    check_nccl(ncclRecv(recv, recv_bytes, ncclChar, from, comm_, stream_), "Recv");
-    check_nccl(ncclGroupEnd(), "GroupEnd");
+    queue_send_recv(send, send_bytes, to, recv, recv_bytes, from);
     check_cuda(cudaStreamSynchronize(stream_), "stream synchronize");
     count_bytes(send_bytes);
   }
   std::unique_ptr<pending_exchange> start_send_recv(const void* send, std::size_t send_bytes, int to, void* recv,
                                                     std::size_t recv_bytes, int from) override {
-    check_nccl(ncclGroupStart(), "GroupStart");
-    check_nccl(ncclSend(send, send_bytes, ncclChar, to, comm_, stream_), "Send");
-    check_nccl(ncclRecv(recv, recv_bytes, ncclChar, from, comm_, stream_), "Recv");
-    check_nccl(ncclGroupEnd(), "GroupEnd");
+    queue_send_recv(send, send_bytes, to, recv, recv_bytes, from);
     count_bytes(send_bytes);
     return std::make_unique<nccl_exchange>(stream_);
   }
 
  private:
+  // One grouped ncclSend / ncclRecv pair, queued on the stream.
+  void queue_send_recv(const void* send, std::size_t send_bytes, int to, void* recv,
+                       std::size_t recv_bytes, int from) {
+    check_nccl(ncclGroupStart(), "GroupStart");
+    check_nccl(ncclSend(send, send_bytes, ncclChar, to, comm_, stream_), "Send");
+    check_nccl(ncclRecv(recv, recv_bytes, ncclChar, from, comm_, stream_), "Recv");
+    check_nccl(ncclGroupEnd(), "GroupEnd");
+  }
   void reduce(void* data, std::size_t count, ncclDataType_t type, ncclRedOp_t op, std::size_t size) {
     check_nccl(ncclAllReduce(data, data, count, type, op, comm_, stream_), "AllReduce");
     check_cuda(cudaStreamSynchronize(stream_), "stream synchronize");
