@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -40,12 +41,7 @@ std::vector<std::string> csv_split(const std::string& line) {
   return cells;
 }
 
-std::string header_of(const json& row) {
-  std::string h;
-  for (auto it = row.begin(); it != row.end(); ++it)
-    h += (h.empty() ? "" : ",") + csv_escape(it.key());
-  return h;
-}
+std::string header_of(const json& row) { return csv_line(keys_of(row)); }
 
 std::string first_line(const std::string& path) {
   std::ifstream in(path);
@@ -119,10 +115,9 @@ void append_log_row(const std::string& path, const json& row) {
                                          "' but this row has '", header,
                                          "': append to a new file for a different set of columns"));
     }
-    std::string line;
-    for (auto it = row.begin(); it != row.end(); ++it)
-      line += (line.empty() && it == row.begin() ? "" : ",") + csv_escape(cell(it.value(), true));
-    text += line + "\n";
+    std::vector<std::string> cells;
+    for (const auto& v : row) cells.push_back(cell(v, true));
+    text += csv_line(cells) + "\n";
   }
   // One write per row: with O_APPEND a row is never interleaved or half-replaced.
   const char* p = text.data();
@@ -182,16 +177,13 @@ std::vector<json> read_log(const std::string& path) {
 
 std::vector<double> read_log_column(const std::string& path, const std::vector<std::string>& keys) {
   const auto rows = read_log(path);
-  std::string key;
-  if (!rows.empty())
-    for (const auto& k : keys)
-      if (rows.front().contains(k)) {
-        key = k;
-        break;
-      }
+  const auto found = std::find_if(keys.begin(), keys.end(), [&](const std::string& k) {
+    return !rows.empty() && rows.front().contains(k);
+  });
   std::string names;
   for (const auto& k : keys) names += (names.empty() ? "" : " or ") + k;
-  EM_EXPECTS(!key.empty(), "metrics log ", path, " has no column ", names);
+  EM_EXPECTS(found != keys.end(), "metrics log ", path, " has no column ", names);
+  const std::string& key = *found;
   std::vector<double> out;
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const auto& v = rows[i].contains(key) ? rows[i][key] : json(nullptr);

@@ -23,6 +23,18 @@ std::string csv_escape(const std::string& s) {
   return out + "\"";
 }
 
+std::string csv_line(const std::vector<std::string>& cells) {
+  std::string line;
+  for (std::size_t i = 0; i < cells.size(); ++i) line += (i ? "," : "") + csv_escape(cells[i]);
+  return line;
+}
+
+std::vector<std::string> keys_of(const json& record) {
+  std::vector<std::string> keys;
+  for (auto it = record.begin(); it != record.end(); ++it) keys.push_back(it.key());
+  return keys;
+}
+
 std::string cell(const json& v, bool full_precision) {
   if (v.is_null()) return full_precision ? "" : "-";
   if (v.is_string()) return v.get<std::string>();
@@ -41,20 +53,7 @@ void print_record(std::ostream& os, const json& record, const std::string& forma
     os << record.dump(2) << '\n';
     return;
   }
-  if (format == "csv") {
-    std::string header;
-    std::string row;
-    for (auto it = record.begin(); it != record.end(); ++it) {
-      if (!header.empty()) {
-        header += ',';
-        row += ',';
-      }
-      header += csv_escape(it.key());
-      row += csv_escape(cell(it.value(), true));
-    }
-    os << header << '\n' << row << '\n';
-    return;
-  }
+  if (format == "csv") return print_records(os, {record}, format);
   std::size_t width = 0;
   for (auto it = record.begin(); it != record.end(); ++it) width = std::max(width, it.key().size());
   for (auto it = record.begin(); it != record.end(); ++it) {
@@ -69,8 +68,7 @@ void print_records(std::ostream& os, const std::vector<json>& records, const std
     return;
   }
   if (records.empty()) return;
-  std::vector<std::string> keys;
-  for (auto it = records.front().begin(); it != records.front().end(); ++it) keys.push_back(it.key());
+  const std::vector<std::string> keys = keys_of(records.front());
   std::vector<std::vector<std::string>> rows;
   for (const auto& r : records) {
     std::vector<std::string> row;
@@ -79,12 +77,8 @@ void print_records(std::ostream& os, const std::vector<json>& records, const std
     rows.push_back(std::move(row));
   }
   if (format == "csv") {
-    for (std::size_t i = 0; i < keys.size(); ++i) os << (i ? "," : "") << csv_escape(keys[i]);
-    os << '\n';
-    for (const auto& row : rows) {
-      for (std::size_t i = 0; i < row.size(); ++i) os << (i ? "," : "") << csv_escape(row[i]);
-      os << '\n';
-    }
+    os << csv_line(keys) << '\n';
+    for (const auto& row : rows) os << csv_line(row) << '\n';
     return;
   }
   std::vector<std::size_t> w(keys.size());

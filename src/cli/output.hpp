@@ -26,6 +26,12 @@ void print_records(std::ostream& os, const std::vector<json>& records, const std
 /// a quote or a line break.
 std::string csv_escape(const std::string& s);
 
+/// @p cells as one CSV line (no line break): each escaped, joined by commas.
+std::string csv_line(const std::vector<std::string>& cells);
+
+/// The keys of the object @p record, in its order.
+std::vector<std::string> keys_of(const json& record);
+
 /// A value for a table or CSV cell: numbers with up to 6 significant digits
 /// in tables and full precision in CSV, strings as they are.
 std::string cell(const json& v, bool full_precision);
