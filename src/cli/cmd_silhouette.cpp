@@ -86,13 +86,10 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
       // One entry per row of the file: NaN where a row was dropped or not drawn.
       std::vector<double> out(static_cast<std::size_t>(file_rows),
                               std::numeric_limits<double>::quiet_NaN());
-      auto file_row = [&](std::int64_t kept_row) {
-        return emb.kept_rows.empty() ? kept_row : emb.kept_rows[static_cast<std::size_t>(kept_row)];
-      };
       for (std::size_t i = 0; i < r.samples.size(); ++i) {
-        const std::int64_t row =
-            r.sample_rows.empty() ? static_cast<std::int64_t>(i) : r.sample_rows[i];
-        out[static_cast<std::size_t>(file_row(row))] = r.samples[i];
+        std::int64_t row = r.sample_rows.empty() ? static_cast<std::int64_t>(i) : r.sample_rows[i];
+        if (!emb.kept_rows.empty()) row = emb.kept_rows[static_cast<std::size_t>(row)];
+        out[static_cast<std::size_t>(row)] = r.samples[i];
       }
       save_npy(args->samples, out);
     }

@@ -110,14 +110,18 @@ CLI::Validator device_name() {
       "cpu|cuda|cuda:N|auto");
 }
 
+bool parse_shape(const std::string& s, std::int64_t& rows, std::int64_t& cols) {
+  const auto x = s.find_first_of("xX,");
+  return x != std::string::npos && parse_whole(s.substr(0, x), rows) &&
+         parse_whole(s.substr(x + 1), cols) && rows >= 1 && cols >= 1;
+}
+
 CLI::Validator shape_text() {
   return CLI::Validator(
       [](std::string& s) -> std::string {
-        const auto x = s.find_first_of("xX,");
         std::int64_t rows = 0;
         std::int64_t cols = 0;
-        if (x == std::string::npos || !parse_whole(s.substr(0, x), rows) ||
-            !parse_whole(s.substr(x + 1), cols) || rows < 1 || cols < 1)
+        if (!parse_shape(s, rows, cols))
           return "expected ROWSxCOLS, two whole numbers >= 1 as in 1000x512, got " + shown(s);
         return {};
       },
