@@ -8,6 +8,7 @@
 #include <string>
 #include <system_error>
 
+#include "cli/output.hpp"
 #include "embed_metrics/resources.hpp"
 
 namespace embed_metrics::cli {
@@ -33,9 +34,7 @@ std::string shown(const std::string& s) {
     if (u >= 0x20 && u < 0x7f) {
       out += c;
     } else {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02x", u);
-      out += buf;
+      out += printed("\\x%02x", u);
     }
   }
   if (s.size() > 40) out += "...";

@@ -1,6 +1,7 @@
 #include "cli/output.hpp"
 
 #include <algorithm>
+#include <cstdarg>
 #include <cstdio>
 #include <filesystem>
 #include <ostream>
@@ -12,6 +13,15 @@
 #include "io/output_file.hpp"
 
 namespace embed_metrics::cli {
+
+std::string printed(const char* format, ...) {
+  char buf[128];
+  va_list args;
+  va_start(args, format);
+  std::vsnprintf(buf, sizeof buf, format, args);
+  va_end(args);
+  return buf;
+}
 
 std::string csv_escape(const std::string& s) {
   if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
@@ -40,11 +50,7 @@ std::string cell(const json& v, bool full_precision) {
   if (v.is_string()) return v.get<std::string>();
   if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
   if (v.is_number_integer() || v.is_number_unsigned()) return v.dump();
-  if (v.is_number_float()) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, full_precision ? "%.17g" : "%.6g", v.get<double>());
-    return buf;
-  }
+  if (v.is_number_float()) return printed(full_precision ? "%.17g" : "%.6g", v.get<double>());
   return v.dump();
 }
 

@@ -22,6 +22,9 @@ void print_record(std::ostream& os, const json& record, const std::string& forma
 /// aligned table with one row per record.
 void print_records(std::ostream& os, const std::vector<json>& records, const std::string& format);
 
+/// printf into a string (numbers and short labels: at most 127 characters).
+[[gnu::format(printf, 1, 2)]] std::string printed(const char* format, ...);
+
 /// @p s as one CSV field: quoted (inner quotes doubled) when it holds a comma,
 /// a quote or a line break.
 std::string csv_escape(const std::string& s);

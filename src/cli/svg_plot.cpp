@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "cli/output.hpp"
 #include "cli/svg_util.hpp"
 
 namespace embed_metrics::cli {
@@ -57,12 +58,7 @@ std::string corr_text(const std::vector<panel_correlation>& cs) {
   std::string s;
   for (const auto& c : cs) {
     if (!s.empty()) s += "  \xC2\xB7  ";  // middle dot
-    char buf[64];
-    if (std::isfinite(c.value))
-      std::snprintf(buf, sizeof buf, "%s %+.2f", c.method.c_str(), c.value);
-    else
-      std::snprintf(buf, sizeof buf, "%s n/a", c.method.c_str());
-    s += buf;
+    s += c.method + (std::isfinite(c.value) ? printed(" %+.2f", c.value) : " n/a");
   }
   return s;
 }

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "cli/output.hpp"
 #include "cli/svg_util.hpp"
 
 namespace embed_metrics::cli {
@@ -19,12 +20,9 @@ constexpr double kDecades = 12;
 // Training order as a light-to-dark blue ramp.
 std::string ramp(double t) {
   const double a[3] = {0.74, 0.84, 0.93}, b[3] = {0.03, 0.19, 0.42};
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "#%02x%02x%02x",
-                static_cast<int>(255 * (a[0] + (b[0] - a[0]) * t)),
-                static_cast<int>(255 * (a[1] + (b[1] - a[1]) * t)),
-                static_cast<int>(255 * (a[2] + (b[2] - a[2]) * t)));
-  return buf;
+  std::string colour = "#";
+  for (int i = 0; i < 3; ++i) colour += printed("%02x", static_cast<int>(255 * (a[i] + (b[i] - a[i]) * t)));
+  return colour;
 }
 
 }  // namespace

@@ -72,9 +72,7 @@ small_multiples track_figure(const std::string& title, const std::vector<std::st
 
 std::string interval_text(const json& ci) {
   if (!ci.is_array() || ci.size() != 2 || !ci[0].is_number() || !ci[1].is_number()) return "n/a";
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "[%+.2f, %+.2f]", ci[0].get<double>(), ci[1].get<double>());
-  return buf;
+  return printed("[%+.2f, %+.2f]", ci[0].get<double>(), ci[1].get<double>());
 }
 
 }  // namespace embed_metrics::cli
