@@ -108,7 +108,8 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
     const int n_ckpt = static_cast<int>(from_log ? rows.size() : ckpts.size());
     EM_EXPECTS(n_ckpt > 0, "--from-log ", a->from_log, " has no rows");
     std::vector<std::string> inputs = ckpts;  // check_output passes over the empty ones
-    inputs.insert(inputs.end(), {a->from_log, a->lp_path, a->opts.labels_path, a->opts.groups_path});
+    inputs.insert(inputs.end(),
+                  {a->from_log, a->lp_path, a->opts.labels_path, a->opts.groups_path});
     check_output(a->plot_path, inputs, "--plot");
     check_output(a->html_path, inputs, "--html");
 
@@ -143,15 +144,19 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
                    " dimensions but ", ckpts[0], " has ", width,
                    "; all checkpoints of one trajectory need the same width");
         // Each checkpoint drops its own NaN/Inf rows: its labels follow them.
-        const auto labels = with_labels ? labels_of_kept_rows(all_labels, emb, ckpts[c], a->opts.labels_path)
-                                        : std::vector<std::int64_t>{};
+        const auto labels =
+            with_labels ? labels_of_kept_rows(all_labels, emb, ckpts[c], a->opts.labels_path)
+                        : std::vector<std::int64_t>{};
         params.progress = [&bar, c, &ckpts](const std::string& step, int, int) {
-          bar.update(c, "checkpoint " + std::to_string(c + 1) + " (" + base_name(ckpts[c]) + "): " + step);
+          bar.update(
+              c, "checkpoint " + std::to_string(c + 1) + " (" + base_name(ckpts[c]) + "): " + step);
         };
-        const host_matrix views = a->opts.load_views_if_any(static_cast<std::size_t>(c), emb, ckpts[c]);
+        const host_matrix views =
+            a->opts.load_views_if_any(static_cast<std::size_t>(c), emb, ckpts[c]);
         params.views = views.view();
         const auto groups = all_groups.empty() ? std::vector<std::int64_t>{}
-                                               : labels_of_kept_rows(all_groups, emb, ckpts[c], a->opts.groups_path);
+                                               : labels_of_kept_rows(all_groups, emb, ckpts[c],
+                                                                     a->opts.groups_path);
         params.groups = label_view(groups);
         results.push_back(evaluate_file(res, ckpts[c], emb.matrix.view(), labels, params));
         params.views = {};
@@ -190,8 +195,8 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
       return v;
     };
     if (have_ref && n_ckpt - first < 2) {
-      std::cerr << "embed-metrics: fewer than 2 checkpoints left after --skip-first " << a->skip_first
-                << ": no correlations\n";
+      std::cerr << "embed-metrics: fewer than 2 checkpoints left after --skip-first "
+                << a->skip_first << ": no correlations\n";
     } else if (have_ref) {
       const std::vector<double> ref = numbers_from_first(ref_key);
       EM_EXPECTS(static_cast<int>(ref.size()) == n_ckpt - first, "checkpoint ", first + ref.size(),

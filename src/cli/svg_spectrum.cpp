@@ -21,7 +21,8 @@ constexpr double kDecades = 12;
 std::string ramp(double t) {
   const double a[3] = {0.74, 0.84, 0.93}, b[3] = {0.03, 0.19, 0.42};
   std::string colour = "#";
-  for (int i = 0; i < 3; ++i) colour += printed("%02x", static_cast<int>(255 * (a[i] + (b[i] - a[i]) * t)));
+  for (int i = 0; i < 3; ++i)
+    colour += printed("%02x", static_cast<int>(255 * (a[i] + (b[i] - a[i]) * t)));
   return colour;
 }
 

@@ -11,7 +11,11 @@ namespace embed_metrics::cli::svg {
 std::string escape(const std::string& s) {
   std::string out;
   for (const char c : s) {
-    const char* entity = c == '&' ? "&amp;" : c == '<' ? "&lt;" : c == '>' ? "&gt;" : c == '"' ? "&quot;" : nullptr;
+    const char* entity = c == '&'   ? "&amp;"
+                         : c == '<' ? "&lt;"
+                         : c == '>' ? "&gt;"
+                         : c == '"' ? "&quot;"
+                                    : nullptr;
     if (entity != nullptr)
       out += entity;
     else
