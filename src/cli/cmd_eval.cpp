@@ -114,8 +114,7 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
       write_text_output(args->html_path, eval_page(*args, r, j, common), "--html");
     }
     print_record(std::cout, j, common.format);
-    if (args->opts.explain && common.format == "table")
-      print_explanations(std::cout, metric_keys(with_labels));
+    if (args->opts.explain && common.format == "table") print_explanations(std::cout, with_labels);
     return 0;
   };
 }

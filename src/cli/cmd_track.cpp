@@ -316,7 +316,7 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
                   << " resamples with replacement, percentile); one that holds 0 means these "
                      "checkpoints cannot tell the sign\n";
       }
-      if (a->opts.explain) print_explanations(std::cout, metric_keys(with_labels));
+      if (a->opts.explain) print_explanations(std::cout, with_labels);
     }
     return 0;
   };

@@ -151,10 +151,7 @@ void write_correlations(std::ostringstream& os, const html_report_input& in) {
         os << R"(<br><span class="ci">)" << escape(interval_text(v[ci_key])) << "</span>";
       os << "</td>";
     }
-    std::string meaning;
-    for (const auto& [k, text] : metric_explanations())
-      if (k == key) meaning = text;
-    os << R"(<td class="meaning">)" << escape(meaning) << "</td></tr>\n";
+    os << R"(<td class="meaning">)" << escape(metric_explanation(key)) << "</td></tr>\n";
   }
   os << "</tbody></table>\n";
 }

@@ -28,12 +28,14 @@ constexpr std::size_t kMaxMarkers = 60;
 struct range {
   double lo = INFINITY, hi = -INFINITY;
   [[nodiscard]] bool empty() const { return !(lo <= hi); }
+  void add(double x) {
+    if (std::isfinite(x)) lo = std::min(lo, x), hi = std::max(hi, x);
+  }
 };
 
 range finite_range(const std::vector<double>& v) {
   range r;
-  for (double x : v)
-    if (std::isfinite(x)) r.lo = std::min(r.lo, x), r.hi = std::max(r.hi, x);
+  for (double x : v) r.add(x);
   return r;
 }
 
@@ -47,10 +49,7 @@ double band_edge(const plot_series& s, std::size_t i, double sign) {
 range series_range(const plot_series& s) {
   range r = finite_range(s.values);
   for (std::size_t i = 0; i < s.values.size(); ++i)
-    for (double sign : {-1.0, 1.0}) {
-      const double e = band_edge(s, i, sign);
-      if (std::isfinite(e)) r.lo = std::min(r.lo, e), r.hi = std::max(r.hi, e);
-    }
+    for (double sign : {-1.0, 1.0}) r.add(band_edge(s, i, sign));
   return r;
 }
 
@@ -176,7 +175,7 @@ class panel_writer {
     os_ << R"(<g class="series" data-metric=")" << escape(ser.name) << R"(" data-axis=")"
         << (reference ? "right" : "left") << R"(">)";
     // A gap (missing value) breaks the line.
-    std::string points;
+    std::string points, markers;
     auto flush = [&] {
       if (points.empty()) return;
       os_ << R"(<polyline fill="none" stroke=")" << colour << R"(" stroke-width=")"
@@ -191,17 +190,13 @@ class panel_writer {
         continue;
       }
       points += px(x_of(i)) + "," + px(y_of(v, t)) + " ";
+      markers += R"(<circle cx=")" + px(x_of(i)) + R"(" cy=")" + px(y_of(v, t)) + R"(" r=")" +
+                 (reference ? "1.8" : "2.4") + R"(" fill=")" + colour + R"("><title>)" +
+                 escape(ser.name) + " at " + escape(fig_.x_labels[i]) + " = " + svg::num(v) +
+                 "</title></circle>";
     }
     flush();
-    if (n_ <= kMaxMarkers || n_ == 1)
-      for (std::size_t i = 0; i < ser.values.size() && i < n_; ++i) {
-        const double v = ser.values[i];
-        if (!std::isfinite(v)) continue;
-        os_ << R"(<circle cx=")" << px(x_of(i)) << R"(" cy=")" << px(y_of(v, t)) << R"(" r=")"
-            << (reference ? 1.8 : 2.4) << R"(" fill=")" << colour << R"("><title>)"
-            << escape(ser.name) << " at " << escape(fig_.x_labels[i]) << " = " << svg::num(v)
-            << "</title></circle>";
-      }
+    if (n_ <= kMaxMarkers) os_ << markers;
     os_ << "</g>\n";
   }
 
