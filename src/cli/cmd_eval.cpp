@@ -2,7 +2,6 @@
 // optionally as an HTML page, or appended as one row to a metrics log.
 
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <optional>
 
@@ -14,7 +13,6 @@
 #include "cli/report_options.hpp"
 #include "cli/report_output.hpp"
 #include "core/check.hpp"
-#include "core/validate.hpp"
 #include "embed_metrics/version.hpp"
 
 namespace embed_metrics::cli {

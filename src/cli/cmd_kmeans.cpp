@@ -7,7 +7,6 @@
 #include <chrono>
 #include <iostream>
 #include <limits>
-#include <system_error>
 
 #include "cli/command.hpp"
 #include "cli/file_errors.hpp"

@@ -2,18 +2,15 @@
 // by default, or one of the two approximations (--sample-size, --simplified).
 
 #include <chrono>
-#include <cmath>
 #include <iostream>
 #include <limits>
 #include <memory>
-#include <system_error>
 
 #include "cli/command.hpp"
 #include "cli/file_errors.hpp"
 #include "cli/input_options.hpp"
 #include "cli/number_options.hpp"
 #include "cli/output.hpp"
-#include "core/check.hpp"
 #include "embed_metrics/io.hpp"
 #include "embed_metrics/silhouette.hpp"
 

@@ -21,7 +21,6 @@
 #include "cli/svg_plot.hpp"
 #include "cli/track_figure.hpp"
 #include "core/check.hpp"
-#include "core/validate.hpp"
 #include "embed_metrics/correlation.hpp"
 #include "embed_metrics/version.hpp"
 
@@ -290,9 +289,7 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
       for (auto row : rows) {
         if (row.contains("path") && row["path"].is_string())
           row["path"] = base_name(row["path"].get<std::string>());
-        row.erase("device");
-        row.erase("n");
-        row.erase("d");
+        for (const char* key : {"device", "n", "d"}) row.erase(key);
         table.push_back(std::move(row));
       }
       print_records(std::cout, table, "table");

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <cstdio>
 #include <limits>
 #include <string>
 #include <system_error>
@@ -50,16 +49,12 @@ bool parse_whole(const std::string& s, T& value) {
   return ec == std::errc() && ptr == last;
 }
 
-std::string range_text(std::int64_t lo, std::int64_t hi) {
-  return "a whole number from " + bound(lo) + " to " + bound(hi);
-}
-
 }  // namespace
 
 int most_threads_option() { return std::max(1024, max_cpu_threads()); }
 
 CLI::Validator whole_number(std::int64_t lo, std::int64_t hi) {
-  const std::string want = range_text(lo, hi);
+  const std::string want = "a whole number from " + bound(lo) + " to " + bound(hi);
   return CLI::Validator(
       [lo, hi, want](std::string& s) -> std::string {
         std::int64_t v = 0;

@@ -1,7 +1,6 @@
 #include "cli/svg_cluster_sizes.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <functional>
 #include <numeric>
 #include <sstream>

@@ -30,14 +30,16 @@ std::string ramp(double t) {
 
 std::string svg_spectrum(const std::vector<std::vector<double>>& spectra,
                          const std::vector<std::string>& checkpoint_labels) {
-  double top = 0;
+  double top = 0, floor_v = INFINITY;
   std::size_t longest = 0, drawn = 0;
   for (const auto& s : spectra) {
     if (s.empty()) continue;
     ++drawn;
     longest = std::max(longest, s.size());
-    for (double v : s)
+    for (double v : s) {
       if (std::isfinite(v)) top = std::max(top, v);
+      if (v > 0 && std::isfinite(v)) floor_v = std::min(floor_v, v);
+    }
   }
   std::ostringstream os;
   os << R"(<svg xmlns="http://www.w3.org/2000/svg" class="spectrum" width=")" << kW
@@ -48,10 +50,6 @@ std::string svg_spectrum(const std::vector<std::vector<double>>& spectra,
     os << R"(<text x="20" y="40" font-size="12" fill="#777">no spectrum was computed</text></svg>)";
     return os.str();
   }
-  double floor_v = INFINITY;
-  for (const auto& s : spectra)
-    for (double v : s)
-      if (v > 0 && std::isfinite(v)) floor_v = std::min(floor_v, v);
   double hi_dec = std::ceil(std::log10(top));
   double lo_dec = std::floor(std::log10(std::max(floor_v, top * std::pow(10.0, -kDecades))));
   if (hi_dec <= lo_dec) hi_dec = lo_dec + 1;

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 
 #include "cli/report_output.hpp"
 
@@ -18,8 +17,7 @@ std::vector<double> column(const std::vector<json>& rows, const std::string& key
   return v;
 }
 
-std::string title_case(const std::string& m) {
-  std::string s = m;
+std::string title_case(std::string s) {
   if (!s.empty()) s[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(s[0])));
   return s;
 }
