@@ -189,14 +189,12 @@ std::string html_report(const html_report_input& in) {
   }
   if (any_spectrum)
     os << "<h2>Covariance spectrum</h2>\n<p class=\"note\">The eigenvalues of each checkpoint's "
-          "covariance. A "
-          "tail that falls away means the embeddings use fewer dimensions (dimensional "
-          "collapse).</p>\n"
+          "covariance. A tail that falls away means the embeddings use fewer dimensions "
+          "(dimensional collapse).</p>\n"
        << svg_spectrum(spectra, labels) << '\n';
   if (any_sizes)
     os << "<h2>Cluster sizes of C1</h2>\n<p class=\"note\">One bar per checkpoint; one cluster "
-          "holding most of "
-          "the points is a degenerate clustering.</p>\n"
+          "holding most of the points is a degenerate clustering.</p>\n"
        << svg_cluster_sizes(sizes, labels) << '\n';
 
   os << "<h2>Inputs</h2>\n<table id=\"inputs\"><tbody>\n";

@@ -253,7 +253,9 @@ void write_legend(std::ostringstream& os, const small_multiples& fig) {
   os << "</g>\n";
 }
 
-std::string render(const small_multiples& fig) {
+}  // namespace
+
+std::string svg_plot_element(const small_multiples& fig) {
   const std::size_t panels = fig.metrics.size();
   const int cols = static_cast<int>(std::clamp<std::size_t>(panels, 1, kMaxColumns));
   const int rows = static_cast<int>((panels + static_cast<std::size_t>(cols) - 1) /
@@ -276,12 +278,8 @@ std::string render(const small_multiples& fig) {
   return os.str();
 }
 
-}  // namespace
-
 std::string svg_plot(const small_multiples& fig) {
-  return std::string(R"(<?xml version="1.0" encoding="UTF-8"?>)") + "\n" + render(fig);
+  return std::string(R"(<?xml version="1.0" encoding="UTF-8"?>)") + "\n" + svg_plot_element(fig);
 }
-
-std::string svg_plot_element(const small_multiples& fig) { return render(fig); }
 
 }  // namespace embed_metrics::cli
