@@ -65,16 +65,12 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
     params.metric = parse_silhouette_metric(args->metric);
     params.per_sample = !args->samples.empty();
     const auto t0 = std::chrono::steady_clock::now();
-    silhouette_result r;
-    about_file(args->embeddings, "the silhouette", [&] {
-      if (args->simplified) {
-        r = silhouette_simplified(res, emb.matrix.view(), labels, params);
-      } else if (args->sample_size > 0) {
-        r = silhouette_sampled(res, emb.matrix.view(), labels, args->sample_size, common.seed,
-                               params);
-      } else {
-        r = silhouette(res, emb.matrix.view(), labels, params);
-      }
+    const silhouette_result r = about_file(args->embeddings, "the silhouette", [&] {
+      if (args->simplified) return silhouette_simplified(res, emb.matrix.view(), labels, params);
+      if (args->sample_size > 0)
+        return silhouette_sampled(res, emb.matrix.view(), labels, args->sample_size, common.seed,
+                                  params);
+      return silhouette(res, emb.matrix.view(), labels, params);
     });
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

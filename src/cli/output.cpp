@@ -74,31 +74,26 @@ void print_records(std::ostream& os, const std::vector<json>& records, const std
     return;
   }
   if (records.empty()) return;
+  const bool csv = format == "csv";
   const std::vector<std::string> keys = keys_of(records.front());
-  std::vector<std::vector<std::string>> rows;
+  std::vector<std::vector<std::string>> lines{keys};  // the header, then one line per record
   for (const auto& r : records) {
-    std::vector<std::string> row;
-    for (const auto& k : keys)
-      row.push_back(r.contains(k) ? cell(r.at(k), format == "csv") : (format == "csv" ? "" : "-"));
-    rows.push_back(std::move(row));
+    std::vector<std::string> line;
+    for (const auto& k : keys) line.push_back(cell(r.contains(k) ? r.at(k) : json(nullptr), csv));
+    lines.push_back(std::move(line));
   }
-  if (format == "csv") {
-    os << csv_line(keys) << '\n';
-    for (const auto& row : rows) os << csv_line(row) << '\n';
+  if (csv) {
+    for (const auto& line : lines) os << csv_line(line) << '\n';
     return;
   }
   std::vector<std::size_t> w(keys.size());
-  for (std::size_t i = 0; i < keys.size(); ++i) {
-    w[i] = keys[i].size();
-    for (const auto& row : rows) w[i] = std::max(w[i], row[i].size());
-  }
-  auto line = [&](const std::vector<std::string>& cells) {
-    for (std::size_t i = 0; i < cells.size(); ++i)
-      os << (i ? "  " : "") << cells[i] << std::string(w[i] - cells[i].size(), ' ');
+  for (const auto& line : lines)
+    for (std::size_t i = 0; i < line.size(); ++i) w[i] = std::max(w[i], line[i].size());
+  for (const auto& line : lines) {
+    for (std::size_t i = 0; i < line.size(); ++i)
+      os << (i ? "  " : "") << line[i] << std::string(w[i] - line[i].size(), ' ');
     os << '\n';
-  };
-  line(keys);
-  for (const auto& row : rows) line(row);
+  }
 }
 
 bool same_file(const std::string& a, const std::string& b) {
