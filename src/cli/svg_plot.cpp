@@ -191,7 +191,7 @@ class panel_writer {
       points += px(x_of(i)) + "," + px(y_of(v, t)) + " ";
       markers += R"(<circle cx=")" + px(x_of(i)) + R"(" cy=")" + px(y_of(v, t)) + R"(" r=")" +
                  (reference ? "1.8" : "2.4") + R"(" fill=")" + colour + R"("><title>)" +
-                 escape(ser.name) + " at " + escape(fig_.x_labels[i]) + " = " + svg::num(v) +
+                 escape(ser.name) + " at " + escape(fig_.x_labels[i]) + " = " + printed("%.4g", v) +
                  "</title></circle>";
     }
     flush();

@@ -25,8 +25,6 @@ std::string escape(const std::string& s) {
 
 std::string px(double v) { return printed("%.1f", v); }
 
-std::string num(double v) { return printed("%.4g", v); }
-
 namespace {
 
 double nice_step(double raw) {
