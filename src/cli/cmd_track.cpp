@@ -4,7 +4,9 @@
 // may also come from a metrics log that `eval --append` wrote (--from-log).
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <limits>
@@ -53,14 +55,12 @@ std::vector<double> read_lp_file(const std::string& path) {
     const auto first = line.find_first_not_of(" \t\r");
     if (first == std::string::npos) continue;
     line = line.substr(first, line.find_last_not_of(" \t\r") - first + 1);
-    try {
-      std::size_t used = 0;
-      const double v = std::stod(line, &used);
-      if (used != line.size()) throw std::invalid_argument("trailing text");
-      if (!std::isfinite(v)) throw std::invalid_argument("not finite");
+    char* end = nullptr;
+    errno = 0;  // strtod's out-of-range flag
+    const double v = std::strtod(line.c_str(), &end);
+    if (end == line.c_str() + line.size() && errno == 0 && std::isfinite(v)) {
       out.push_back(v);
-    } catch (const std::logic_error&) {
-      if (line_no == 1 && out.empty()) continue;  // header line
+    } else if (line_no != 1 || !out.empty()) {  // not the header line
       throw format_error(detail::cat(path, ":", line_no, ": expected one accuracy per line, got '",
                                      line, "'"));
     }
