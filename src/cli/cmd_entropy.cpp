@@ -133,17 +133,13 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
     for (const auto& est : estimators) {
       out[est.key] = nullptr;
       if (!est.asked) continue;
-      if (!all) {  // one estimator: its failure is the command's
-        out[est.key] = est.compute();
-        ++succeeded;
-        continue;
-      }
       try {
         out[est.key] = est.compute();
         ++succeeded;
       } catch (const interrupted&) {
         throw;
       } catch (const error& ex) {
+        if (!all) throw;  // one estimator: its failure is the command's
         out[est.key + "_error"] = ex.what();
         std::cerr << "embed-metrics: note: " << est.key << " not computed: " << ex.what() << "\n";
         failures += (failures.empty() ? "" : "; ") + est.key + ": " + ex.what();

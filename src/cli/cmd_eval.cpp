@@ -2,7 +2,6 @@
 // optionally as an HTML page, or appended as one row to a metrics log.
 
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <optional>
 
@@ -14,7 +13,6 @@
 #include "cli/report_options.hpp"
 #include "cli/report_output.hpp"
 #include "core/check.hpp"
-#include "core/validate.hpp"
 #include "embed_metrics/version.hpp"
 
 namespace embed_metrics::cli {
@@ -34,7 +32,7 @@ std::string eval_page(const eval_args& a, const report_result& r, const json& j,
                       const common_options& common) {
   html_report_input page;
   page.title = "embed-metrics eval: " + std::filesystem::path(a.path).filename().string();
-  for (auto it = j.begin(); it != j.end(); ++it) page.columns.push_back(it.key());
+  page.columns = keys_of(j);
   page.checkpoints.push_back({std::filesystem::path(a.path).filename().string(), j,
                               r.covariance_spectrum, r.cluster_sizes});
   page.inputs = {{"embeddings", a.path},
@@ -106,7 +104,7 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
       row["step"] =
           args->step ? *args->step : static_cast<std::int64_t>(log_row_count(args->append_path));
       row["path"] = args->path;
-      for (auto it = j.begin(); it != j.end(); ++it) row[it.key()] = it.value();
+      row.update(j);
       if (args->lp_acc) row["lp_accuracy"] = *args->lp_acc;
       append_log_row(args->append_path, row);
     }
@@ -114,8 +112,7 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
       write_text_output(args->html_path, eval_page(*args, r, j, common), "--html");
     }
     print_record(std::cout, j, common.format);
-    if (args->opts.explain && common.format == "table")
-      print_explanations(std::cout, metric_keys(with_labels));
+    if (args->opts.explain && common.format == "table") print_explanations(std::cout, with_labels);
     return 0;
   };
 }

@@ -48,15 +48,14 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
         arrays.push_back(rec);
       }
       out["arrays"] = arrays;
-      print_record(std::cout, out, common.format);
-      return 0;
+    } else {
+      out["dtype"] = info.dtype;
+      out["shape"] = info.shape;
+      out["bytes"] = info.bytes;
+      if (!options.array.empty()) out["array"] = options.array;
+      if (!info.arrays.empty()) out["arrays"] = info.arrays;
+      if (info.distinct_values >= 0) out["distinct_values"] = info.distinct_values;
     }
-    out["dtype"] = info.dtype;
-    out["shape"] = info.shape;
-    out["bytes"] = info.bytes;
-    if (!options.array.empty()) out["array"] = options.array;
-    if (!info.arrays.empty()) out["arrays"] = info.arrays;
-    if (info.distinct_values >= 0) out["distinct_values"] = info.distinct_values;
     print_record(std::cout, out, common.format);
     return 0;
   };

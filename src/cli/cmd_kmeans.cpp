@@ -7,7 +7,6 @@
 #include <chrono>
 #include <iostream>
 #include <limits>
-#include <system_error>
 
 #include "cli/command.hpp"
 #include "cli/file_errors.hpp"
@@ -34,8 +33,6 @@ struct kmeans_args {
   input_options input;
 };
 
-/// True when @p a and @p b name the same file (or the same path, for files
-/// not yet written).
 std::function<int()> setup(CLI::App& sub, common_options& common) {
   auto args = std::make_shared<kmeans_args>();
   sub.add_option("file", args->file, "Embeddings file (.npy, .npz, .safetensors, .csv, raw)")

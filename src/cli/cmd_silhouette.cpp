@@ -2,18 +2,15 @@
 // by default, or one of the two approximations (--sample-size, --simplified).
 
 #include <chrono>
-#include <cmath>
 #include <iostream>
 #include <limits>
 #include <memory>
-#include <system_error>
 
 #include "cli/command.hpp"
 #include "cli/file_errors.hpp"
 #include "cli/input_options.hpp"
 #include "cli/number_options.hpp"
 #include "cli/output.hpp"
-#include "core/check.hpp"
 #include "embed_metrics/io.hpp"
 #include "embed_metrics/silhouette.hpp"
 
@@ -68,16 +65,12 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
     params.metric = parse_silhouette_metric(args->metric);
     params.per_sample = !args->samples.empty();
     const auto t0 = std::chrono::steady_clock::now();
-    silhouette_result r;
-    about_file(args->embeddings, "the silhouette", [&] {
-      if (args->simplified) {
-        r = silhouette_simplified(res, emb.matrix.view(), labels, params);
-      } else if (args->sample_size > 0) {
-        r = silhouette_sampled(res, emb.matrix.view(), labels, args->sample_size, common.seed,
-                               params);
-      } else {
-        r = silhouette(res, emb.matrix.view(), labels, params);
-      }
+    const silhouette_result r = about_file(args->embeddings, "the silhouette", [&] {
+      if (args->simplified) return silhouette_simplified(res, emb.matrix.view(), labels, params);
+      if (args->sample_size > 0)
+        return silhouette_sampled(res, emb.matrix.view(), labels, args->sample_size, common.seed,
+                                  params);
+      return silhouette(res, emb.matrix.view(), labels, params);
     });
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -86,13 +79,10 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
       // One entry per row of the file: NaN where a row was dropped or not drawn.
       std::vector<double> out(static_cast<std::size_t>(file_rows),
                               std::numeric_limits<double>::quiet_NaN());
-      auto file_row = [&](std::int64_t kept_row) {
-        return emb.kept_rows.empty() ? kept_row : emb.kept_rows[static_cast<std::size_t>(kept_row)];
-      };
       for (std::size_t i = 0; i < r.samples.size(); ++i) {
-        const std::int64_t row =
-            r.sample_rows.empty() ? static_cast<std::int64_t>(i) : r.sample_rows[i];
-        out[static_cast<std::size_t>(file_row(row))] = r.samples[i];
+        std::int64_t row = r.sample_rows.empty() ? static_cast<std::int64_t>(i) : r.sample_rows[i];
+        if (!emb.kept_rows.empty()) row = emb.kept_rows[static_cast<std::size_t>(row)];
+        out[static_cast<std::size_t>(row)] = r.samples[i];
       }
       save_npy(args->samples, out);
     }

@@ -4,7 +4,9 @@
 // may also come from a metrics log that `eval --append` wrote (--from-log).
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <limits>
@@ -21,7 +23,6 @@
 #include "cli/svg_plot.hpp"
 #include "cli/track_figure.hpp"
 #include "core/check.hpp"
-#include "core/validate.hpp"
 #include "embed_metrics/correlation.hpp"
 #include "embed_metrics/version.hpp"
 
@@ -54,14 +55,12 @@ std::vector<double> read_lp_file(const std::string& path) {
     const auto first = line.find_first_not_of(" \t\r");
     if (first == std::string::npos) continue;
     line = line.substr(first, line.find_last_not_of(" \t\r") - first + 1);
-    try {
-      std::size_t used = 0;
-      const double v = std::stod(line, &used);
-      if (used != line.size()) throw std::invalid_argument("trailing text");
-      if (!std::isfinite(v)) throw std::invalid_argument("not finite");
+    char* end = nullptr;
+    errno = 0;  // strtod's out-of-range flag
+    const double v = std::strtod(line.c_str(), &end);
+    if (end == line.c_str() + line.size() && errno == 0 && std::isfinite(v)) {
       out.push_back(v);
-    } catch (const std::logic_error&) {
-      if (line_no == 1 && out.empty()) continue;  // header line
+    } else if (line_no != 1 || !out.empty()) {  // not the header line
       throw format_error(detail::cat(path, ":", line_no, ": expected one accuracy per line, got '",
                                      line, "'"));
     }
@@ -104,14 +103,12 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
       throw invalid_argument(
           from_log ? "give either CKPT... or --from-log, not both"
                    : "no checkpoints: give CKPT... (embeddings files) or --from-log FILE");
-    const std::vector<json> log_rows = from_log ? read_log(a->from_log) : std::vector<json>{};
-    const int n_ckpt = static_cast<int>(from_log ? log_rows.size() : ckpts.size());
+    std::vector<json> rows = from_log ? read_log(a->from_log) : std::vector<json>{};
+    const int n_ckpt = static_cast<int>(from_log ? rows.size() : ckpts.size());
     EM_EXPECTS(n_ckpt > 0, "--from-log ", a->from_log, " has no rows");
-    std::vector<std::string> inputs = ckpts;
-    if (from_log) inputs.push_back(a->from_log);
-    if (!a->lp_path.empty()) inputs.push_back(a->lp_path);
-    if (!a->opts.labels_path.empty()) inputs.push_back(a->opts.labels_path);
-    if (!a->opts.groups_path.empty()) inputs.push_back(a->opts.groups_path);
+    std::vector<std::string> inputs = ckpts;  // check_output passes over the empty ones
+    inputs.insert(inputs.end(),
+                  {a->from_log, a->lp_path, a->opts.labels_path, a->opts.groups_path});
     check_output(a->plot_path, inputs, "--plot");
     check_output(a->html_path, inputs, "--html");
 
@@ -130,13 +127,8 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
     auto params = a->opts.params(common);
     params.covariance_spectrum = !a->html_path.empty();
 
-    std::vector<json> rows;
     std::vector<report_result> results;
     std::int64_t width = -1;
-    for (int c = 0; from_log && c < n_ckpt; ++c) {
-      rows.push_back(log_rows[static_cast<std::size_t>(c)]);
-      if (!lp.empty()) rows.back()["lp_accuracy"] = lp[static_cast<std::size_t>(c)];
-    }
     progress bar(from_log ? 0 : n_ckpt);
     for (int c = 0; !from_log && c < n_ckpt; ++c) {
       bar.update(c, "checkpoint " + std::to_string(c + 1) + ": loading " + base_name(ckpts[c]));
@@ -144,41 +136,38 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
         EM_EXPECTS(a->html_path.empty() && a->plot_path.empty(), "--html and --plot are not distributed");
         if (!d->prints) std::cout.setstate(std::ios::failbit);
         results.push_back(std::move(d->result));
-        json row;
-        row["path"] = ckpts[c];
-        const json report = report_json(results.back(), with_labels);
-        for (auto it = report.begin(); it != report.end(); ++it) row[it.key()] = it.value();
-        if (!lp.empty()) row["lp_accuracy"] = lp[static_cast<std::size_t>(c)];
-        rows.push_back(std::move(row));
-        continue;
+      } else {
+        const auto emb = a->opts.input.load(ckpts[c]);
+        if (width < 0) width = emb.matrix.cols();
+        EM_EXPECTS(emb.matrix.cols() == width, "checkpoint ", ckpts[c], " has ", emb.matrix.cols(),
+                   " dimensions but ", ckpts[0], " has ", width,
+                   "; all checkpoints of one trajectory need the same width");
+        // Each checkpoint drops its own NaN/Inf rows: its labels follow them.
+        const auto labels =
+            with_labels ? labels_of_kept_rows(all_labels, emb, ckpts[c], a->opts.labels_path)
+                        : std::vector<std::int64_t>{};
+        params.progress = [&bar, c, &ckpts](const std::string& step, int, int) {
+          bar.update(
+              c, "checkpoint " + std::to_string(c + 1) + " (" + base_name(ckpts[c]) + "): " + step);
+        };
+        const host_matrix views =
+            a->opts.load_views_if_any(static_cast<std::size_t>(c), emb, ckpts[c]);
+        params.views = views.view();
+        const auto groups = all_groups.empty() ? std::vector<std::int64_t>{}
+                                               : labels_of_kept_rows(all_groups, emb, ckpts[c],
+                                                                     a->opts.groups_path);
+        params.groups = label_view(groups);
+        results.push_back(evaluate_file(res, ckpts[c], emb.matrix.view(), labels, params));
+        params.views = {};
+        params.groups = {};
       }
-      const auto emb = a->opts.input.load(ckpts[c]);
-      if (width < 0) width = emb.matrix.cols();
-      EM_EXPECTS(emb.matrix.cols() == width, "checkpoint ", ckpts[c], " has ", emb.matrix.cols(),
-                 " dimensions but ", ckpts[0], " has ", width,
-                 "; all checkpoints of one trajectory need the same width");
-      // Each checkpoint drops its own NaN/Inf rows: its labels follow them.
-      const auto labels = with_labels ? labels_of_kept_rows(all_labels, emb, ckpts[c], a->opts.labels_path)
-                                      : std::vector<std::int64_t>{};
-      params.progress = [&bar, c, &ckpts](const std::string& step, int, int) {
-        bar.update(c, "checkpoint " + std::to_string(c + 1) + " (" + base_name(ckpts[c]) + "): " + step);
-      };
-      const host_matrix views = a->opts.load_views_if_any(static_cast<std::size_t>(c), emb, ckpts[c]);
-      params.views = views.view();
-      const auto groups = all_groups.empty() ? std::vector<std::int64_t>{}
-                                             : labels_of_kept_rows(all_groups, emb, ckpts[c], a->opts.groups_path);
-      params.groups = label_view(groups);
-      results.push_back(evaluate_file(res, ckpts[c], emb.matrix.view(), labels, params));
-      params.views = {};
-      params.groups = {};
       json row;
       row["path"] = ckpts[c];
-      const json report = report_json(results.back(), with_labels);
-      for (auto it = report.begin(); it != report.end(); ++it) row[it.key()] = it.value();
-      if (!lp.empty()) row["lp_accuracy"] = lp[static_cast<std::size_t>(c)];
+      row.update(report_json(results.back(), with_labels));
       rows.push_back(std::move(row));
     }
     bar.finish();
+    for (std::size_t c = 0; c < lp.size(); ++c) rows[c]["lp_accuracy"] = lp[c];
 
     // Correlations of every metric with the reference series: --reference,
     // else the LP accuracy, else AMI against the labels.
@@ -194,25 +183,26 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
     json corr = json::object();
     const bootstrap_params bootstrap;
     const int first = std::min(a->skip_first, n_ckpt);
-    if (have_ref && n_ckpt - first < 2)
-      std::cerr << "embed-metrics: fewer than 2 checkpoints left after --skip-first " << a->skip_first
-                << ": no correlations\n";
-    if (have_ref && n_ckpt - first >= 2) {
-      std::vector<double> ref;
+    // The numbers of a column from checkpoint `first` on, up to the first row without one.
+    auto numbers_from_first = [&](const std::string& key) {
+      std::vector<double> v;
       for (int c = first; c < n_ckpt; ++c) {
-        const auto& v = rows[static_cast<std::size_t>(c)][ref_key];
-        EM_EXPECTS(v.is_number(), "checkpoint ", c, " has no ", ref_key,
-                   "; the correlations need it in every row");
-        ref.push_back(v.get<double>());
+        const auto& x = rows[static_cast<std::size_t>(c)][key];
+        if (!x.is_number()) break;
+        v.push_back(x.get<double>());
       }
+      return v;
+    };
+    if (have_ref && n_ckpt - first < 2) {
+      std::cerr << "embed-metrics: fewer than 2 checkpoints left after --skip-first "
+                << a->skip_first << ": no correlations\n";
+    } else if (have_ref) {
+      const std::vector<double> ref = numbers_from_first(ref_key);
+      EM_EXPECTS(static_cast<int>(ref.size()) == n_ckpt - first, "checkpoint ", first + ref.size(),
+                 " has no ", ref_key, "; the correlations need it in every row");
       for (const auto& key : keys) {
         if (key == ref_key) continue;
-        std::vector<double> xs;
-        for (int c = first; c < n_ckpt; ++c) {
-          const auto& v = rows[static_cast<std::size_t>(c)][key];
-          if (!v.is_number()) break;
-          xs.push_back(v.get<double>());
-        }
+        const std::vector<double> xs = numbers_from_first(key);
         if (xs.size() != ref.size()) continue;
         const auto r = correlate(xs, ref);
         // The same resamples of the checkpoints for every metric (one key).
@@ -299,9 +289,7 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
       for (auto row : rows) {
         if (row.contains("path") && row["path"].is_string())
           row["path"] = base_name(row["path"].get<std::string>());
-        row.erase("device");
-        row.erase("n");
-        row.erase("d");
+        for (const char* key : {"device", "n", "d"}) row.erase(key);
         table.push_back(std::move(row));
       }
       print_records(std::cout, table, "table");
@@ -325,7 +313,7 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
                   << " resamples with replacement, percentile); one that holds 0 means these "
                      "checkpoints cannot tell the sign\n";
       }
-      if (a->opts.explain) print_explanations(std::cout, metric_keys(with_labels));
+      if (a->opts.explain) print_explanations(std::cout, with_labels);
     }
     return 0;
   };

@@ -27,10 +27,9 @@ void* allocate(std::size_t size) {
 
 }  // namespace
 
-std::uint64_t last_failed_allocation() noexcept { return g_failed_bytes.load(std::memory_order_relaxed); }
-
 std::string bad_alloc_message(std::string_view activity) {
-  const std::uint64_t bytes = last_failed_allocation();
+  // Bytes asked for by the last allocation that failed (0 if none has).
+  const std::uint64_t bytes = g_failed_bytes.load(std::memory_order_relaxed);
   if (bytes == 0) return detail::cat("out of memory: needed more memory than is free for ", activity);
   return detail::out_of_memory_message(bytes, activity);
 }

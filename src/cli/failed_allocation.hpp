@@ -4,14 +4,10 @@
 // std::bad_alloc from anywhere (the library's containers included) reaches
 // the user as "out of memory: needed N bytes for ...", never as raw text.
 
-#include <cstdint>
 #include <string>
 #include <string_view>
 
 namespace embed_metrics::cli {
-
-/// Bytes asked for by the last allocation that failed (0 if none has).
-[[nodiscard]] std::uint64_t last_failed_allocation() noexcept;
 
 /// The message for a std::bad_alloc caught while doing @p activity:
 /// "out of memory: needed N bytes (X GiB) for <activity>".

@@ -18,6 +18,14 @@ namespace embed_metrics::cli {
 /// "<file>: <message>", unless @p message already names @p file.
 [[nodiscard]] std::string naming_file(const std::string& file, const std::string& message);
 
+/// Throw, with @p message, a copy of @p e as the first of @p E (most derived
+/// first) that it is, else as a plain error.
+template <class... E>
+[[noreturn]] void rethrow_as(const error& e, const std::string& message) {
+  ((dynamic_cast<const E*>(&e) != nullptr ? throw E(message) : void()), ...);
+  throw error(message);
+}
+
 /// Run @p step (which works on @p file; @p activity says what it does, as in
 /// "k-means (k = 10)"); rethrow its errors as the same type naming @p file.
 template <class F>
@@ -26,20 +34,9 @@ decltype(auto) about_file(const std::string& file, const std::string& activity, 
     return std::forward<F>(step)();
   } catch (const interrupted&) {
     throw;
-  } catch (const out_of_memory& e) {
-    throw out_of_memory(naming_file(file, e.what()));
-  } catch (const cuda_error& e) {
-    throw cuda_error(naming_file(file, e.what()));
-  } catch (const backend_unavailable& e) {
-    throw backend_unavailable(naming_file(file, e.what()));
-  } catch (const format_error& e) {
-    throw format_error(naming_file(file, e.what()));
-  } catch (const io_error& e) {
-    throw io_error(naming_file(file, e.what()));
-  } catch (const invalid_argument& e) {
-    throw invalid_argument(naming_file(file, e.what()));
   } catch (const error& e) {
-    throw error(naming_file(file, e.what()));
+    rethrow_as<out_of_memory, cuda_error, backend_unavailable, format_error, io_error,
+               invalid_argument>(e, naming_file(file, e.what()));
   } catch (const std::bad_alloc&) {
     throw out_of_memory(naming_file(file, bad_alloc_message(activity)));
   } catch (const std::length_error&) {

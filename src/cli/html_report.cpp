@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <sstream>
 
 #include "cli/report_output.hpp"
@@ -98,19 +97,13 @@ std::string corr_colour(double v) {
   if (!std::isfinite(v)) return "#ffffff";
   const double t = std::min(1.0, std::fabs(v));
   const double to[3] = {v >= 0 ? 33.0 : 178.0, v >= 0 ? 102.0 : 24.0, v >= 0 ? 172.0 : 43.0};
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "#%02x%02x%02x", static_cast<int>(255 + (to[0] - 255) * t),
-                static_cast<int>(255 + (to[1] - 255) * t),
-                static_cast<int>(255 + (to[2] - 255) * t));
-  return buf;
+  std::string colour = "#";
+  for (const double c : to) colour += printed("%02x", static_cast<int>(255 + (c - 255) * t));
+  return colour;
 }
 
 std::string data_value(const json& v) {
-  if (v.is_number()) {
-    char buf[40];
-    std::snprintf(buf, sizeof buf, "%.17g", v.get<double>());
-    return buf;
-  }
+  if (v.is_number()) return printed("%.17g", v.get<double>());
   if (v.is_string()) return v.get<std::string>();
   return "";
 }
@@ -149,19 +142,15 @@ void write_correlations(std::ostringstream& os, const html_report_input& in) {
     for (const char* m : {"spearman", "pearson", "kendall"}) {
       const json& x = v.contains(m) ? v[m] : json(nullptr);
       const double d = x.is_number() ? x.get<double>() : NAN;
-      char buf[16];
-      std::snprintf(buf, sizeof buf, std::isfinite(d) ? "%+.3f" : "n/a", d);
       os << R"(<td style="background:)" << corr_colour(d)
-         << (std::fabs(d) > 0.6 ? ";color:#fff" : "") << R"(">)" << buf;
+         << (std::fabs(d) > 0.6 ? ";color:#fff" : "") << R"(">)"
+         << (std::isfinite(d) ? printed("%+.3f", d) : "n/a");
       const std::string ci_key = std::string(m) + "_ci";
       if (v.contains(ci_key))
         os << R"(<br><span class="ci">)" << escape(interval_text(v[ci_key])) << "</span>";
       os << "</td>";
     }
-    std::string meaning;
-    for (const auto& [k, text] : metric_explanations())
-      if (k == key) meaning = text;
-    os << R"(<td class="meaning">)" << escape(meaning) << "</td></tr>\n";
+    os << R"(<td class="meaning">)" << escape(metric_explanation(key)) << "</td></tr>\n";
   }
   os << "</tbody></table>\n";
 }
@@ -200,14 +189,12 @@ std::string html_report(const html_report_input& in) {
   }
   if (any_spectrum)
     os << "<h2>Covariance spectrum</h2>\n<p class=\"note\">The eigenvalues of each checkpoint's "
-          "covariance. A "
-          "tail that falls away means the embeddings use fewer dimensions (dimensional "
-          "collapse).</p>\n"
+          "covariance. A tail that falls away means the embeddings use fewer dimensions "
+          "(dimensional collapse).</p>\n"
        << svg_spectrum(spectra, labels) << '\n';
   if (any_sizes)
     os << "<h2>Cluster sizes of C1</h2>\n<p class=\"note\">One bar per checkpoint; one cluster "
-          "holding most of "
-          "the points is a degenerate clustering.</p>\n"
+          "holding most of the points is a degenerate clustering.</p>\n"
        << svg_cluster_sizes(sizes, labels) << '\n';
 
   os << "<h2>Inputs</h2>\n<table id=\"inputs\"><tbody>\n";

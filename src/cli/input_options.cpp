@@ -32,20 +32,10 @@ load_options input_options::to_load_options() const {
   o.array = array;
   o.raw_dtype = dtype;
   o.drop_nonfinite = drop_nonfinite;
-  if (!shape.empty()) {
-    const auto x = shape.find_first_of("xX,");
-    EM_EXPECTS(x != std::string::npos, "--shape '", shape, "': expected ROWSxCOLS, as in 1000x512");
-    try {
-      std::size_t used = 0;
-      o.raw_rows = std::stoll(shape.substr(0, x), &used);
-      EM_EXPECTS(used == x, "--shape '", shape, "': expected ROWSxCOLS");
-      o.raw_cols = std::stoll(shape.substr(x + 1), &used);
-      EM_EXPECTS(used == shape.size() - x - 1, "--shape '", shape, "': expected ROWSxCOLS");
-    } catch (const std::logic_error&) {
-      throw invalid_argument(detail::cat("--shape '", shape, "': expected ROWSxCOLS, as in 1000x512"));
-    }
-    EM_EXPECTS(o.raw_rows > 0 && o.raw_cols > 0, "--shape '", shape, "': both sizes must be positive");
-  }
+  // The same rule as the --shape check, which has passed by now.
+  if (!shape.empty())
+    EM_EXPECTS(parse_shape(shape, o.raw_rows, o.raw_cols), "--shape '", shape,
+               "': expected ROWSxCOLS, two whole numbers >= 1 as in 1000x512");
   return o;
 }
 

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -40,12 +41,7 @@ std::vector<std::string> csv_split(const std::string& line) {
   return cells;
 }
 
-std::string header_of(const json& row) {
-  std::string h;
-  for (auto it = row.begin(); it != row.end(); ++it)
-    h += (h.empty() ? "" : ",") + csv_escape(it.key());
-  return h;
-}
+std::string header_of(const json& row) { return csv_line(keys_of(row)); }
 
 std::string first_line(const std::string& path) {
   std::ifstream in(path);
@@ -88,41 +84,38 @@ void append_log_row(const std::string& path, const json& row) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0)
     throw io_error(detail::cat("cannot open --append file ", path, ": ", std::strerror(errno)));
+  auto fail = [fd](const auto& e) {  // closes the log first
+    ::close(fd);
+    throw e;
+  };
   struct stat st {};
   const bool fresh = ::fstat(fd, &st) == 0 && st.st_size == 0;
-  std::string text;
-  if (is_jsonl(path)) {
-    if (!fresh) {
+  const bool jsonl = is_jsonl(path);
+  const std::string header = header_of(row);
+  if (!fresh) {
+    // The keys of the log so far: its CSV header, or those of its first JSON object.
+    std::string have = first_line(path);
+    if (jsonl) {
       json first;
       try {
-        first = json::parse(first_line(path));
+        first = json::parse(have);
       } catch (const json::exception&) {
-        ::close(fd);
-        throw format_error(
-            detail::cat("--append file ", path, ": its first line is not a JSON object"));
+        fail(format_error(
+            detail::cat("--append file ", path, ": its first line is not a JSON object")));
       }
-      if (header_of(first) != header_of(row)) {
-        ::close(fd);
-        throw invalid_argument(detail::cat(
-            "--append file ", path, " has the keys '", header_of(first), "' but this row has '",
-            header_of(row), "': append to a new file for a different set of columns"));
-      }
+      have = header_of(first);
     }
-    text = row.dump() + "\n";
-  } else {
-    const std::string header = header_of(row);
-    if (fresh) {
-      text = header + "\n";
-    } else if (const std::string have = first_line(path); have != header) {
-      ::close(fd);
-      throw invalid_argument(detail::cat("--append file ", path, " has the header '", have,
-                                         "' but this row has '", header,
-                                         "': append to a new file for a different set of columns"));
-    }
-    std::string line;
-    for (auto it = row.begin(); it != row.end(); ++it)
-      line += (line.empty() && it == row.begin() ? "" : ",") + csv_escape(cell(it.value(), true));
-    text += line + "\n";
+    if (have != header)
+      fail(invalid_argument(detail::cat("--append file ", path, " has the ",
+                                        jsonl ? "keys" : "header", " '", have,
+                                        "' but this row has '", header,
+                                        "': append to a new file for a different set of columns")));
+  }
+  std::string text = row.dump() + "\n";
+  if (!jsonl) {
+    std::vector<std::string> cells;
+    for (const auto& v : row) cells.push_back(cell(v, true));
+    text = (fresh ? header + "\n" : "") + csv_line(cells) + "\n";
   }
   // One write per row: with O_APPEND a row is never interleaved or half-replaced.
   const char* p = text.data();
@@ -130,11 +123,8 @@ void append_log_row(const std::string& path, const json& row) {
   while (left > 0) {
     const ssize_t w = ::write(fd, p, left);
     if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) {
-      const int e = errno;
-      ::close(fd);
-      throw io_error(detail::cat("failed appending to ", path, ": ", std::strerror(e)));
-    }
+    if (w <= 0)
+      fail(io_error(detail::cat("failed appending to ", path, ": ", std::strerror(errno))));
     p += w;
     left -= static_cast<std::size_t>(w);
   }
@@ -182,16 +172,13 @@ std::vector<json> read_log(const std::string& path) {
 
 std::vector<double> read_log_column(const std::string& path, const std::vector<std::string>& keys) {
   const auto rows = read_log(path);
-  std::string key;
-  if (!rows.empty())
-    for (const auto& k : keys)
-      if (rows.front().contains(k)) {
-        key = k;
-        break;
-      }
+  const auto found = std::find_if(keys.begin(), keys.end(), [&](const std::string& k) {
+    return !rows.empty() && rows.front().contains(k);
+  });
   std::string names;
   for (const auto& k : keys) names += (names.empty() ? "" : " or ") + k;
-  EM_EXPECTS(!key.empty(), "metrics log ", path, " has no column ", names);
+  EM_EXPECTS(found != keys.end(), "metrics log ", path, " has no column ", names);
+  const std::string& key = *found;
   std::vector<double> out;
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const auto& v = rows[i].contains(key) ? rows[i][key] : json(nullptr);

@@ -3,11 +3,11 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <cstdio>
 #include <limits>
 #include <string>
 #include <system_error>
 
+#include "cli/output.hpp"
 #include "embed_metrics/resources.hpp"
 
 namespace embed_metrics::cli {
@@ -33,9 +33,7 @@ std::string shown(const std::string& s) {
     if (u >= 0x20 && u < 0x7f) {
       out += c;
     } else {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02x", u);
-      out += buf;
+      out += printed("\\x%02x", u);
     }
   }
   if (s.size() > 40) out += "...";
@@ -51,16 +49,12 @@ bool parse_whole(const std::string& s, T& value) {
   return ec == std::errc() && ptr == last;
 }
 
-std::string range_text(std::int64_t lo, std::int64_t hi) {
-  return "a whole number from " + bound(lo) + " to " + bound(hi);
-}
-
 }  // namespace
 
 int most_threads_option() { return std::max(1024, max_cpu_threads()); }
 
 CLI::Validator whole_number(std::int64_t lo, std::int64_t hi) {
-  const std::string want = range_text(lo, hi);
+  const std::string want = "a whole number from " + bound(lo) + " to " + bound(hi);
   return CLI::Validator(
       [lo, hi, want](std::string& s) -> std::string {
         std::int64_t v = 0;
@@ -110,14 +104,18 @@ CLI::Validator device_name() {
       "cpu|cuda|cuda:N|auto");
 }
 
+bool parse_shape(const std::string& s, std::int64_t& rows, std::int64_t& cols) {
+  const auto x = s.find_first_of("xX,");
+  return x != std::string::npos && parse_whole(s.substr(0, x), rows) &&
+         parse_whole(s.substr(x + 1), cols) && rows >= 1 && cols >= 1;
+}
+
 CLI::Validator shape_text() {
   return CLI::Validator(
       [](std::string& s) -> std::string {
-        const auto x = s.find_first_of("xX,");
         std::int64_t rows = 0;
         std::int64_t cols = 0;
-        if (x == std::string::npos || !parse_whole(s.substr(0, x), rows) ||
-            !parse_whole(s.substr(x + 1), cols) || rows < 1 || cols < 1)
+        if (!parse_shape(s, rows, cols))
           return "expected ROWSxCOLS, two whole numbers >= 1 as in 1000x512, got " + shown(s);
         return {};
       },

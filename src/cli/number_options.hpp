@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdint>
+#include <string>
 
 namespace embed_metrics::cli {
 
@@ -25,5 +26,7 @@ namespace embed_metrics::cli {
 [[nodiscard]] CLI::Validator device_name();
 /// ROWSxCOLS, both whole numbers >= 1 (for --shape).
 [[nodiscard]] CLI::Validator shape_text();
+/// @p s as ROWSxCOLS (or RxC, R,C), both whole numbers >= 1; false when it is not.
+[[nodiscard]] bool parse_shape(const std::string& s, std::int64_t& rows, std::int64_t& cols);
 
 }  // namespace embed_metrics::cli

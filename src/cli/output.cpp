@@ -1,6 +1,7 @@
 #include "cli/output.hpp"
 
 #include <algorithm>
+#include <cstdarg>
 #include <cstdio>
 #include <filesystem>
 #include <ostream>
@@ -13,6 +14,15 @@
 
 namespace embed_metrics::cli {
 
+std::string printed(const char* format, ...) {
+  char buf[128];
+  va_list args;
+  va_start(args, format);
+  std::vsnprintf(buf, sizeof buf, format, args);
+  va_end(args);
+  return buf;
+}
+
 std::string csv_escape(const std::string& s) {
   if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
   std::string out = "\"";
@@ -23,16 +33,24 @@ std::string csv_escape(const std::string& s) {
   return out + "\"";
 }
 
+std::string csv_line(const std::vector<std::string>& cells) {
+  std::string line;
+  for (std::size_t i = 0; i < cells.size(); ++i) line += (i ? "," : "") + csv_escape(cells[i]);
+  return line;
+}
+
+std::vector<std::string> keys_of(const json& record) {
+  std::vector<std::string> keys;
+  for (auto it = record.begin(); it != record.end(); ++it) keys.push_back(it.key());
+  return keys;
+}
+
 std::string cell(const json& v, bool full_precision) {
   if (v.is_null()) return full_precision ? "" : "-";
   if (v.is_string()) return v.get<std::string>();
   if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
   if (v.is_number_integer() || v.is_number_unsigned()) return v.dump();
-  if (v.is_number_float()) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, full_precision ? "%.17g" : "%.6g", v.get<double>());
-    return buf;
-  }
+  if (v.is_number_float()) return printed(full_precision ? "%.17g" : "%.6g", v.get<double>());
   return v.dump();
 }
 
@@ -41,20 +59,7 @@ void print_record(std::ostream& os, const json& record, const std::string& forma
     os << record.dump(2) << '\n';
     return;
   }
-  if (format == "csv") {
-    std::string header;
-    std::string row;
-    for (auto it = record.begin(); it != record.end(); ++it) {
-      if (!header.empty()) {
-        header += ',';
-        row += ',';
-      }
-      header += csv_escape(it.key());
-      row += csv_escape(cell(it.value(), true));
-    }
-    os << header << '\n' << row << '\n';
-    return;
-  }
+  if (format == "csv") return print_records(os, {record}, format);
   std::size_t width = 0;
   for (auto it = record.begin(); it != record.end(); ++it) width = std::max(width, it.key().size());
   for (auto it = record.begin(); it != record.end(); ++it) {
@@ -69,36 +74,26 @@ void print_records(std::ostream& os, const std::vector<json>& records, const std
     return;
   }
   if (records.empty()) return;
-  std::vector<std::string> keys;
-  for (auto it = records.front().begin(); it != records.front().end(); ++it) keys.push_back(it.key());
-  std::vector<std::vector<std::string>> rows;
+  const bool csv = format == "csv";
+  const std::vector<std::string> keys = keys_of(records.front());
+  std::vector<std::vector<std::string>> lines{keys};  // the header, then one line per record
   for (const auto& r : records) {
-    std::vector<std::string> row;
-    for (const auto& k : keys)
-      row.push_back(r.contains(k) ? cell(r.at(k), format == "csv") : (format == "csv" ? "" : "-"));
-    rows.push_back(std::move(row));
+    std::vector<std::string> line;
+    for (const auto& k : keys) line.push_back(cell(r.contains(k) ? r.at(k) : json(nullptr), csv));
+    lines.push_back(std::move(line));
   }
-  if (format == "csv") {
-    for (std::size_t i = 0; i < keys.size(); ++i) os << (i ? "," : "") << csv_escape(keys[i]);
-    os << '\n';
-    for (const auto& row : rows) {
-      for (std::size_t i = 0; i < row.size(); ++i) os << (i ? "," : "") << csv_escape(row[i]);
-      os << '\n';
-    }
+  if (csv) {
+    for (const auto& line : lines) os << csv_line(line) << '\n';
     return;
   }
   std::vector<std::size_t> w(keys.size());
-  for (std::size_t i = 0; i < keys.size(); ++i) {
-    w[i] = keys[i].size();
-    for (const auto& row : rows) w[i] = std::max(w[i], row[i].size());
-  }
-  auto line = [&](const std::vector<std::string>& cells) {
-    for (std::size_t i = 0; i < cells.size(); ++i)
-      os << (i ? "  " : "") << cells[i] << std::string(w[i] - cells[i].size(), ' ');
+  for (const auto& line : lines)
+    for (std::size_t i = 0; i < line.size(); ++i) w[i] = std::max(w[i], line[i].size());
+  for (const auto& line : lines) {
+    for (std::size_t i = 0; i < line.size(); ++i)
+      os << (i ? "  " : "") << line[i] << std::string(w[i] - line[i].size(), ' ');
     os << '\n';
-  };
-  line(keys);
-  for (const auto& row : rows) line(row);
+  }
 }
 
 bool same_file(const std::string& a, const std::string& b) {

@@ -22,9 +22,18 @@ void print_record(std::ostream& os, const json& record, const std::string& forma
 /// aligned table with one row per record.
 void print_records(std::ostream& os, const std::vector<json>& records, const std::string& format);
 
+/// printf into a string (numbers and short labels: at most 127 characters).
+[[gnu::format(printf, 1, 2)]] std::string printed(const char* format, ...);
+
 /// @p s as one CSV field: quoted (inner quotes doubled) when it holds a comma,
 /// a quote or a line break.
 std::string csv_escape(const std::string& s);
+
+/// @p cells as one CSV line (no line break): each escaped, joined by commas.
+std::string csv_line(const std::vector<std::string>& cells);
+
+/// The keys of the object @p record, in its order.
+std::vector<std::string> keys_of(const json& record);
 
 /// A value for a table or CSV cell: numbers with up to 6 significant digits
 /// in tables and full precision in CSV, strings as they are.

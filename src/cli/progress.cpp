@@ -20,22 +20,17 @@ extern "C" void on_sigint(int /*sig*/) {
 
 }  // namespace
 
-void install_interrupt_handler() {
-  static std::atomic<bool> installed{false};
-  if (!installed.exchange(true)) std::signal(SIGINT, on_sigint);
-}
-
-bool interrupt_requested() noexcept { return g_interrupted != 0; }
-
 progress::progress(int total)
     : total_(total), tty_(isatty(STDERR_FILENO) != 0), start_(std::chrono::steady_clock::now()) {
-  install_interrupt_handler();
+  // Installed once; later Ctrl-C presses only set the flag.
+  static std::atomic<bool> installed{false};
+  if (!installed.exchange(true)) std::signal(SIGINT, on_sigint);
 }
 
 progress::~progress() { finish(); }
 
 void progress::update(int done, const std::string& what) {
-  if (interrupt_requested()) {
+  if (g_interrupted != 0) {
     finish();
     throw interrupted("interrupted by the user (Ctrl-C)");
   }

@@ -27,9 +27,4 @@ class progress {
   std::chrono::steady_clock::time_point start_;
 };
 
-/// Install the SIGINT handler (once). Later Ctrl-C presses only set a flag.
-void install_interrupt_handler();
-/// True when Ctrl-C was pressed.
-bool interrupt_requested() noexcept;
-
 }  // namespace embed_metrics::cli

@@ -1,6 +1,5 @@
 #include "cli/report_output.hpp"
 
-#include <algorithm>
 #include <optional>
 #include <ostream>
 
@@ -55,21 +54,17 @@ bool is_spread_column(const std::string& key) {
          find_report_metric(key.substr(0, key.size() - suffix.size())) != nullptr;
 }
 
-const std::vector<std::pair<std::string, std::string>>& metric_explanations() {
-  static const std::vector<std::pair<std::string, std::string>> kText = [] {
-    std::vector<std::pair<std::string, std::string>> v;
-    for (const auto& m : report_metrics())
-      v.emplace_back(std::string(m.key),
-                     std::string(m.meaning) + " Source: " + std::string(m.source) + ".");
-    return v;
-  }();
-  return kText;
+std::string metric_explanation(const std::string& key) {
+  const report_metric* m = find_report_metric(key);
+  if (m == nullptr) return {};
+  return std::string(m->meaning) + " Source: " + std::string(m->source) + ".";
 }
 
-void print_explanations(std::ostream& os, const std::vector<std::string>& keys) {
+void print_explanations(std::ostream& os, bool with_labels) {
   os << "\nWhat the metrics mean:\n";
-  for (const auto& [key, text] : metric_explanations())
-    if (std::find(keys.begin(), keys.end(), key) != keys.end()) os << "  " << key << ": " << text << '\n';
+  for (const auto& m : report_metrics())
+    if (shown(m, with_labels))
+      os << "  " << m.key << ": " << metric_explanation(std::string(m.key)) << '\n';
 }
 
 }  // namespace embed_metrics::cli

@@ -4,7 +4,6 @@
 // report_metrics.hpp.
 
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "cli/output.hpp"
@@ -27,10 +26,10 @@ std::string metric_unit(const std::string& key);
 /// True for the KEY_std column of a registry metric (drawn with KEY, not alone).
 bool is_spread_column(const std::string& key);
 
-/// What each metric means, when it is reliable, and its source.
-const std::vector<std::pair<std::string, std::string>>& metric_explanations();
+/// What the metric @p key means, when it is reliable, and its source; empty for unknown keys.
+std::string metric_explanation(const std::string& key);
 
-/// Print the explanations for @p keys (table format) on @p os.
-void print_explanations(std::ostream& os, const std::vector<std::string>& keys);
+/// Print the explanations of the report's metrics (table format) on @p os.
+void print_explanations(std::ostream& os, bool with_labels);
 
 }  // namespace embed_metrics::cli

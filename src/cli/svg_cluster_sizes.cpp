@@ -1,11 +1,11 @@
 #include "cli/svg_cluster_sizes.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <functional>
 #include <numeric>
 #include <sstream>
 
+#include "cli/output.hpp"
 #include "cli/svg_util.hpp"
 
 namespace embed_metrics::cli {
@@ -54,9 +54,8 @@ std::string svg_cluster_sizes(const std::vector<std::vector<std::int64_t>>& size
       x += w;
     }
     if (r % every == 0) {
-      char share[32];
-      std::snprintf(share, sizeof share, "%.0f%%",
-                    total > 0 ? 100.0 * static_cast<double>(s[0]) / total : 0.0);
+      const std::string share =
+          printed("%.0f%%", total > 0 ? 100.0 * static_cast<double>(s[0]) / total : 0.0);
       const double ty = y + std::max(row_h, 10.0) / 2 + 3.5;
       os << R"(<text x=")" << kLeft - 6 << R"(" y=")" << svg::px(ty) << R"(" text-anchor="end">)"
          << svg::escape(svg::fit(label, kLeft - 10, 10)) << "</text>"

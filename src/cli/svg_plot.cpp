@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <sstream>
 
+#include "cli/output.hpp"
 #include "cli/svg_util.hpp"
 
 namespace embed_metrics::cli {
@@ -27,12 +27,14 @@ constexpr std::size_t kMaxMarkers = 60;
 struct range {
   double lo = INFINITY, hi = -INFINITY;
   [[nodiscard]] bool empty() const { return !(lo <= hi); }
+  void add(double x) {
+    if (std::isfinite(x)) lo = std::min(lo, x), hi = std::max(hi, x);
+  }
 };
 
 range finite_range(const std::vector<double>& v) {
   range r;
-  for (double x : v)
-    if (std::isfinite(x)) r.lo = std::min(r.lo, x), r.hi = std::max(r.hi, x);
+  for (double x : v) r.add(x);
   return r;
 }
 
@@ -46,10 +48,7 @@ double band_edge(const plot_series& s, std::size_t i, double sign) {
 range series_range(const plot_series& s) {
   range r = finite_range(s.values);
   for (std::size_t i = 0; i < s.values.size(); ++i)
-    for (double sign : {-1.0, 1.0}) {
-      const double e = band_edge(s, i, sign);
-      if (std::isfinite(e)) r.lo = std::min(r.lo, e), r.hi = std::max(r.hi, e);
-    }
+    for (double sign : {-1.0, 1.0}) r.add(band_edge(s, i, sign));
   return r;
 }
 
@@ -57,12 +56,7 @@ std::string corr_text(const std::vector<panel_correlation>& cs) {
   std::string s;
   for (const auto& c : cs) {
     if (!s.empty()) s += "  \xC2\xB7  ";  // middle dot
-    char buf[64];
-    if (std::isfinite(c.value))
-      std::snprintf(buf, sizeof buf, "%s %+.2f", c.method.c_str(), c.value);
-    else
-      std::snprintf(buf, sizeof buf, "%s n/a", c.method.c_str());
-    s += buf;
+    s += c.method + (std::isfinite(c.value) ? printed(" %+.2f", c.value) : " n/a");
   }
   return s;
 }
@@ -180,7 +174,7 @@ class panel_writer {
     os_ << R"(<g class="series" data-metric=")" << escape(ser.name) << R"(" data-axis=")"
         << (reference ? "right" : "left") << R"(">)";
     // A gap (missing value) breaks the line.
-    std::string points;
+    std::string points, markers;
     auto flush = [&] {
       if (points.empty()) return;
       os_ << R"(<polyline fill="none" stroke=")" << colour << R"(" stroke-width=")"
@@ -195,17 +189,13 @@ class panel_writer {
         continue;
       }
       points += px(x_of(i)) + "," + px(y_of(v, t)) + " ";
+      markers += R"(<circle cx=")" + px(x_of(i)) + R"(" cy=")" + px(y_of(v, t)) + R"(" r=")" +
+                 (reference ? "1.8" : "2.4") + R"(" fill=")" + colour + R"("><title>)" +
+                 escape(ser.name) + " at " + escape(fig_.x_labels[i]) + " = " + printed("%.4g", v) +
+                 "</title></circle>";
     }
     flush();
-    if (n_ <= kMaxMarkers || n_ == 1)
-      for (std::size_t i = 0; i < ser.values.size() && i < n_; ++i) {
-        const double v = ser.values[i];
-        if (!std::isfinite(v)) continue;
-        os_ << R"(<circle cx=")" << px(x_of(i)) << R"(" cy=")" << px(y_of(v, t)) << R"(" r=")"
-            << (reference ? 1.8 : 2.4) << R"(" fill=")" << colour << R"("><title>)"
-            << escape(ser.name) << " at " << escape(fig_.x_labels[i]) << " = " << svg::num(v)
-            << "</title></circle>";
-      }
+    if (n_ <= kMaxMarkers) os_ << markers;
     os_ << "</g>\n";
   }
 
@@ -263,7 +253,9 @@ void write_legend(std::ostringstream& os, const small_multiples& fig) {
   os << "</g>\n";
 }
 
-std::string render(const small_multiples& fig) {
+}  // namespace
+
+std::string svg_plot_element(const small_multiples& fig) {
   const std::size_t panels = fig.metrics.size();
   const int cols = static_cast<int>(std::clamp<std::size_t>(panels, 1, kMaxColumns));
   const int rows = static_cast<int>((panels + static_cast<std::size_t>(cols) - 1) /
@@ -286,12 +278,8 @@ std::string render(const small_multiples& fig) {
   return os.str();
 }
 
-}  // namespace
-
 std::string svg_plot(const small_multiples& fig) {
-  return std::string(R"(<?xml version="1.0" encoding="UTF-8"?>)") + "\n" + render(fig);
+  return std::string(R"(<?xml version="1.0" encoding="UTF-8"?>)") + "\n" + svg_plot_element(fig);
 }
-
-std::string svg_plot_element(const small_multiples& fig) { return render(fig); }
 
 }  // namespace embed_metrics::cli

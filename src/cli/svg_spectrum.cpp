@@ -4,6 +4,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "cli/output.hpp"
 #include "cli/svg_util.hpp"
 
 namespace embed_metrics::cli {
@@ -19,26 +20,26 @@ constexpr double kDecades = 12;
 // Training order as a light-to-dark blue ramp.
 std::string ramp(double t) {
   const double a[3] = {0.74, 0.84, 0.93}, b[3] = {0.03, 0.19, 0.42};
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "#%02x%02x%02x",
-                static_cast<int>(255 * (a[0] + (b[0] - a[0]) * t)),
-                static_cast<int>(255 * (a[1] + (b[1] - a[1]) * t)),
-                static_cast<int>(255 * (a[2] + (b[2] - a[2]) * t)));
-  return buf;
+  std::string colour = "#";
+  for (int i = 0; i < 3; ++i)
+    colour += printed("%02x", static_cast<int>(255 * (a[i] + (b[i] - a[i]) * t)));
+  return colour;
 }
 
 }  // namespace
 
 std::string svg_spectrum(const std::vector<std::vector<double>>& spectra,
                          const std::vector<std::string>& checkpoint_labels) {
-  double top = 0;
+  double top = 0, floor_v = INFINITY;
   std::size_t longest = 0, drawn = 0;
   for (const auto& s : spectra) {
     if (s.empty()) continue;
     ++drawn;
     longest = std::max(longest, s.size());
-    for (double v : s)
+    for (double v : s) {
       if (std::isfinite(v)) top = std::max(top, v);
+      if (v > 0 && std::isfinite(v)) floor_v = std::min(floor_v, v);
+    }
   }
   std::ostringstream os;
   os << R"(<svg xmlns="http://www.w3.org/2000/svg" class="spectrum" width=")" << kW
@@ -49,10 +50,6 @@ std::string svg_spectrum(const std::vector<std::vector<double>>& spectra,
     os << R"(<text x="20" y="40" font-size="12" fill="#777">no spectrum was computed</text></svg>)";
     return os.str();
   }
-  double floor_v = INFINITY;
-  for (const auto& s : spectra)
-    for (double v : s)
-      if (v > 0 && std::isfinite(v)) floor_v = std::min(floor_v, v);
   double hi_dec = std::ceil(std::log10(top));
   double lo_dec = std::floor(std::log10(std::max(floor_v, top * std::pow(10.0, -kDecades))));
   if (hi_dec <= lo_dec) hi_dec = lo_dec + 1;

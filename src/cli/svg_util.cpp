@@ -2,45 +2,28 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
+
+#include "cli/output.hpp"
 
 namespace embed_metrics::cli::svg {
 
 std::string escape(const std::string& s) {
   std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
+  for (const char c : s) {
+    const char* entity = c == '&'   ? "&amp;"
+                         : c == '<' ? "&lt;"
+                         : c == '>' ? "&gt;"
+                         : c == '"' ? "&quot;"
+                                    : nullptr;
+    if (entity != nullptr)
+      out += entity;
+    else
+      out += c;
   }
   return out;
 }
 
-std::string px(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f", v);
-  return buf;
-}
-
-std::string num(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.4g", v);
-  return buf;
-}
+std::string px(double v) { return printed("%.1f", v); }
 
 namespace {
 
@@ -52,19 +35,18 @@ double nice_step(double raw) {
 }
 
 std::string tick_label(double v, double step) {
-  char buf[32];
   const double mag = std::max(std::fabs(v), std::fabs(step));
+  std::string s;
   if (mag >= 1e5 || mag < 1e-3) {
-    std::snprintf(buf, sizeof buf, "%.2g", v);
+    s = printed("%.2g", v);
   } else {
     // Just the decimals the step needs (2.5 needs one more than 2).
     int decimals = std::max(0, -static_cast<int>(std::floor(std::log10(step) + 1e-9)));
     if (std::fabs(step * std::pow(10.0, decimals) - std::round(step * std::pow(10.0, decimals))) >
         1e-6)
       ++decimals;
-    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+    s = printed("%.*f", decimals, v);
   }
-  std::string s = buf;
   // 2e+06 reads as 2e6.
   for (const char* from : {"e+0", "e+", "e-0"}) {
     const auto at = s.find(from);

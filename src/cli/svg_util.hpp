@@ -15,9 +15,6 @@ std::string escape(const std::string& s);
 /// A coordinate, one decimal.
 std::string px(double v);
 
-/// A value for a tooltip or a table: 4 significant digits.
-std::string num(double v);
-
 /// Evenly spaced round values (steps of 1, 2 or 5 times a power of ten)
 /// covering [lo, hi] with at most @p max_ticks of them, and their labels
 /// written with just the decimals the step needs.

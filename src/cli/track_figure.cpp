@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 
 #include "cli/report_output.hpp"
 
@@ -18,8 +17,7 @@ std::vector<double> column(const std::vector<json>& rows, const std::string& key
   return v;
 }
 
-std::string title_case(const std::string& m) {
-  std::string s = m;
+std::string title_case(std::string s) {
   if (!s.empty()) s[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(s[0])));
   return s;
 }
@@ -72,9 +70,7 @@ small_multiples track_figure(const std::string& title, const std::vector<std::st
 
 std::string interval_text(const json& ci) {
   if (!ci.is_array() || ci.size() != 2 || !ci[0].is_number() || !ci[1].is_number()) return "n/a";
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "[%+.2f, %+.2f]", ci[0].get<double>(), ci[1].get<double>());
-  return buf;
+  return printed("[%+.2f, %+.2f]", ci[0].get<double>(), ci[1].get<double>());
 }
 
 }  // namespace embed_metrics::cli
