@@ -11,6 +11,13 @@
 namespace embed_metrics::io {
 namespace {
 
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  if (s.size() >= 2 && s.front() == '"' && s.back() == '"') s = s.substr(1, s.size() - 2);
+  return s;
+}
+
 // Splits the text into lines (without '\n' and a trailing '\r').
 class line_reader {
  public:
@@ -27,6 +34,25 @@ class line_reader {
     ++number_;
     return true;
   }
+  // The next line holding data. '#' comment lines and blank lines are
+  // skipped, but a blank line followed by more data once @p after_data is
+  // an error: "line N is empty but <follows> on line M".
+  bool next_data(std::string_view* line, bool after_data, const std::string& file,
+                 const char* follows) {
+    std::int64_t blank_line = 0;
+    while (next(line)) {
+      const std::string_view t = trim(*line);
+      if (!t.empty() && t.front() == '#') continue;
+      if (t.empty()) {
+        if (blank_line == 0) blank_line = number_;
+        continue;
+      }
+      if (blank_line != 0 && after_data)
+        fail(file, "line ", blank_line, " is empty but ", follows, " on line ", number_);
+      return true;
+    }
+    return false;
+  }
   [[nodiscard]] std::int64_t number() const noexcept { return number_; }
 
  private:
@@ -34,13 +60,6 @@ class line_reader {
   std::size_t pos_ = 0;
   std::int64_t number_ = 0;
 };
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  if (s.size() >= 2 && s.front() == '"' && s.back() == '"') s = s.substr(1, s.size() - 2);
-  return s;
-}
 
 // True when the decimal literal @p s (which from_chars found out of range)
 // is too large rather than too small: its first significant digit lies left
@@ -77,9 +96,15 @@ bool overflows(std::string_view s) {
   return point + exponent > 0;
 }
 
-bool parse_float(std::string_view s, float* out, bool* integer) {
+// A field without its blanks, quotes and leading '+' (from_chars takes no '+').
+std::string_view number_text(std::string_view s) {
   s = trim(s);
   if (!s.empty() && s.front() == '+') s.remove_prefix(1);
+  return s;
+}
+
+bool parse_float(std::string_view s, float* out, bool* integer) {
+  s = number_text(s);
   if (s.empty()) return false;
   const char* end = s.data() + s.size();
   auto r = std::from_chars(s.data(), end, *out);
@@ -108,8 +133,7 @@ bool parse_float(std::string_view s, float* out, bool* integer) {
 }
 
 bool parse_int(std::string_view s, std::int64_t* out, bool* too_big) {
-  s = trim(s);
-  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
+  s = number_text(s);
   if (s.empty()) return false;
   const char* end = s.data() + s.size();
   auto r = std::from_chars(s.data(), end, *out);
@@ -121,8 +145,7 @@ enum class integral { yes, fraction, too_big, not_a_number };
 
 // A float literal whose value is a whole number that fits in int64.
 integral parse_integral_float(std::string_view s, std::int64_t* out) {
-  s = trim(s);
-  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
+  s = number_text(s);
   if (s.empty()) return integral::not_a_number;
   const char* end = s.data() + s.size();
   double d = 0;
@@ -137,7 +160,21 @@ integral parse_integral_float(std::string_view s, std::int64_t* out) {
   return integral::yes;
 }
 
-bool blank(std::string_view s) { return trim(s).empty(); }
+// A first line such as "label": one word that does not start like a number.
+bool looks_like_header(std::string_view t) {
+  const bool numeric_looking = !t.empty() && (t.front() == '-' || t.front() == '+' ||
+                                              (t.front() >= '0' && t.front() <= '9'));
+  return !numeric_looking && t.find_first_of(",\t ") == std::string_view::npos;
+}
+
+// What is wrong with a label field @p t that parse_integral_float found to be @p f.
+const char* label_problem(integral f, std::string_view t) {
+  if (f == integral::too_big) return " does not fit in 64 bits";
+  if (f == integral::fraction) return " is not an integer; labels must be integers";
+  if (t.find_first_of(",\t") != std::string_view::npos)
+    return " has several fields; expected one integer label per line";
+  return " is not an integer label";
+}
 
 // Fields of one line.
 template <class F>
@@ -170,16 +207,7 @@ text_table parse_text_table(byte_span bytes, const std::string& file, char delim
   line_reader lines(bytes);
   std::string_view line;
   bool first = true;
-  std::int64_t blank_line = 0;
-  while (lines.next(&line)) {
-    if (!trim(line).empty() && trim(line).front() == '#') continue;
-    if (blank(line)) {
-      if (blank_line == 0) blank_line = lines.number();
-      continue;
-    }
-    if (blank_line != 0 && t.rows > 0)
-      fail(file, "line ", blank_line, " is empty but data follows on line ", lines.number());
-    blank_line = 0;
+  while (lines.next_data(&line, t.rows > 0, file, "data follows")) {
     if (first && delimiter == 0) {
       delimiter = line.find(',') != std::string_view::npos    ? ','
                   : line.find('\t') != std::string_view::npos ? '\t'
@@ -206,7 +234,6 @@ text_table parse_text_table(byte_span bytes, const std::string& file, char delim
     // a line of numbers with one bad field is data with an error in it.
     if (first && numbers == 0) {
       t.values.resize(before);
-      t.header = true;
       first = false;
       continue;
     }
@@ -232,48 +259,20 @@ std::vector<std::int64_t> parse_text_labels(byte_span bytes, const std::string& 
   std::vector<std::int64_t> out;
   line_reader lines(bytes);
   std::string_view line;
-  std::int64_t blank_line = 0;
   bool first = true;
-  while (lines.next(&line)) {
-    if (!trim(line).empty() && trim(line).front() == '#') continue;  // a comment, as in tables
-    if (blank(line)) {
-      if (blank_line == 0) blank_line = lines.number();
-      continue;
-    }
-    if (blank_line != 0 && !out.empty())
-      fail(file, "line ", blank_line, " is empty but labels follow on line ", lines.number());
-    blank_line = 0;
+  while (lines.next_data(&line, !out.empty(), file, "labels follow")) {
     std::int64_t v = 0;
     bool too_big = false;
     if (!parse_int(line, &v, &too_big)) {
       const std::string_view t = trim(line);
-      if (too_big) fail(file, "line ", lines.number(), ": ", quoted(t), " does not fit in 64 bits");
       // np.savetxt writes integer labels held in a float array as
       // 3.000000000000000000e+00: an integer value in float notation is a label.
-      switch (parse_integral_float(t, &v)) {
-        case integral::yes:
-          out.push_back(v);
-          first = false;
-          continue;
-        case integral::too_big:
-          fail(file, "line ", lines.number(), ": ", quoted(t), " does not fit in 64 bits");
-        case integral::fraction:
-          fail(file, "line ", lines.number(), ": ", quoted(t),
-               " is not an integer; labels must be integers");
-        case integral::not_a_number: break;
+      const integral f = too_big ? integral::too_big : parse_integral_float(t, &v);
+      if (f == integral::not_a_number && first && looks_like_header(t)) {
+        first = false;
+        continue;
       }
-      if (first) {
-        bool numeric_looking = !t.empty() && (t.front() == '-' || t.front() == '+' ||
-                                              (t.front() >= '0' && t.front() <= '9'));
-        if (!numeric_looking && t.find_first_of(",\t ") == std::string_view::npos) {
-          first = false;  // a header line such as "label"
-          continue;
-        }
-      }
-      if (t.find_first_of(",\t") != std::string_view::npos)
-        fail(file, "line ", lines.number(), ": ", quoted(t),
-             " has several fields; expected one integer label per line");
-      fail(file, "line ", lines.number(), ": ", quoted(t), " is not an integer label");
+      if (f != integral::yes) fail(file, "line ", lines.number(), ": ", quoted(t), label_problem(f, t));
     }
     out.push_back(v);
     first = false;
