@@ -1,5 +1,6 @@
 #include "io/npy_header.hpp"
 
+#include <charconv>
 #include <string_view>
 
 #include "io/printable.hpp"
@@ -67,17 +68,14 @@ class dict_reader {
     std::vector<std::int64_t> shape;
     while (!accept(')')) {
       skip_ws();
+      // unsigned: from_chars takes no sign
       std::uint64_t v = 0;
-      std::size_t digits = 0;
-      while (pos_ < s_.size() && s_[pos_] >= '0' && s_[pos_] <= '9') {
-        const auto d = static_cast<std::uint64_t>(s_[pos_] - '0');
-        if (v > (static_cast<std::uint64_t>(INT64_MAX) - d) / 10)
-          fail(file_, "shape dimension in the header does not fit in 64 bits");
-        v = v * 10 + d;
-        ++pos_;
-        ++digits;
-      }
-      if (digits == 0) garbled("expected a non-negative integer in 'shape'");
+      const char* digits = s_.data() + pos_;
+      const auto [end, ec] = std::from_chars(digits, s_.data() + s_.size(), v);
+      if (end == digits) garbled("expected a non-negative integer in 'shape'");
+      if (ec != std::errc() || v > static_cast<std::uint64_t>(INT64_MAX))
+        fail(file_, "shape dimension in the header does not fit in 64 bits");
+      pos_ += static_cast<std::size_t>(end - digits);
       if (pos_ < s_.size() && s_[pos_] == 'L') ++pos_;  // Python 2 long
       if (shape.size() >= kMaxDims) fail(file_, "shape has more than ", kMaxDims, " dimensions");
       shape.push_back(static_cast<std::int64_t>(v));
@@ -125,15 +123,11 @@ npy_header parse_npy(byte_span bytes, const std::string& file) {
   h.minor = bytes.data[7];
   if (h.major < 1 || h.major > 3)
     fail(file, "unsupported .npy format version ", h.major, ".", h.minor, " (1.0, 2.0, 3.0 are read)");
-  std::uint64_t header_len = 0;
-  std::uint64_t prefix = 10;
-  if (h.major == 1) {
-    header_len = read_u16(bytes.data + 8);
-  } else {
-    prefix = 12;
-    if (bytes.size < prefix) fail(file, "truncated .npy header (", bytes.size, " bytes)");
-    header_len = read_u32(bytes.data + 8);
-  }
+  // version 1.0 stores the header length in 2 bytes, 2.0 and 3.0 in 4
+  const std::uint64_t prefix = h.major == 1 ? 10 : 12;
+  if (bytes.size < prefix) fail(file, "truncated .npy header (", bytes.size, " bytes)");
+  const std::uint64_t header_len =
+      h.major == 1 ? read_u16(bytes.data + 8) : read_u32(bytes.data + 8);
   if (header_len > kMaxNpyHeader)
     fail(file, "oversized .npy header: ", header_len, " bytes (at most ", kMaxNpyHeader,
          " are accepted)");
@@ -141,9 +135,8 @@ npy_header parse_npy(byte_span bytes, const std::string& file) {
     fail(file, "the .npy header length (", header_len, " bytes) runs past the end of the file (",
          bytes.size, " bytes); the file is truncated");
   const std::string_view text(reinterpret_cast<const char*>(bytes.data + prefix), header_len);
-  for (char c : text) {
-    if (c == '\0') fail(file, "garbled .npy header (it holds a NUL byte)");
-  }
+  if (text.find('\0') != std::string_view::npos)
+    fail(file, "garbled .npy header (it holds a NUL byte)");
 
   dict_reader r(text, file);
   r.expect('{');
@@ -205,12 +198,10 @@ std::string make_npy_header(const std::string& descr, const std::vector<std::int
   const std::size_t pad = (64 - total % 64) % 64;
   dict.append(pad, ' ');
   dict += '\n';
-  std::string out(kMagic, kMagicLen);
-  out += '\x01';
-  out += '\x00';
-  out += static_cast<char>(dict.size() & 0xff);
-  out += static_cast<char>((dict.size() >> 8) & 0xff);
-  return out + dict;
+  // version 1.0, then the dict's length as a little-endian uint16
+  const char version_and_length[] = {1, 0, static_cast<char>(dict.size() & 0xff),
+                                     static_cast<char>((dict.size() >> 8) & 0xff)};
+  return std::string(kMagic, kMagicLen) + std::string(version_and_length, 4) + dict;
 }
 
 }  // namespace embed_metrics::io
