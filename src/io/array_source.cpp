@@ -163,7 +163,8 @@ file_format detect_format(const mapped_file& file, const load_options& options) 
 
 std::vector<std::string> array_names(const mapped_file& file, file_format format) {
   if (format == file_format::npz) return names_of(read_zip_directory(file.bytes(), file.path()));
-  if (format == file_format::safetensors) return names_of(parse_safetensors(file.bytes(), file.path()));
+  if (format == file_format::safetensors)
+    return names_of(parse_safetensors(file.bytes(), file.path()));
   return {};
 }
 

@@ -70,8 +70,7 @@ std::int64_t keep_finite_rows(float* values, std::int64_t n, std::int64_t d,
 
 // n x d view of an array read as embeddings.
 void embedding_shape(const array_data& a, std::int64_t* n, std::int64_t* d) {
-  if (a.shape.empty())
-    io::fail(a.file, "holds a scalar (shape ()), not a matrix of embeddings");
+  if (a.shape.empty()) io::fail(a.file, "holds a scalar (shape ()), not a matrix of embeddings");
   *n = a.shape[0];
   std::uint64_t rest = 1;
   for (std::size_t i = 1; i < a.shape.size(); ++i) {
@@ -237,7 +236,8 @@ file_info inspect_file(const std::string& path, const load_options& options) {
         info.shape = {t.rows};
         info.distinct_values = count_distinct(io::parse_text_labels(file->bytes(), path));
       } else {
-        info.distinct_values = count_distinct(std::vector<std::int64_t>(t.values.begin(), t.values.end()));
+        info.distinct_values =
+            count_distinct(std::vector<std::int64_t>(t.values.begin(), t.values.end()));
       }
     }
     return info;

@@ -121,8 +121,8 @@ output_file::output_file(const std::string& path) : target_(check_output_target(
   if (fd_ < 0) {
     const int e = errno;
     tmp_.clear();
-    refuse(path, "cannot create a file in ", folder_of(target_.replace), " (", std::strerror(e), ")",
-           e == ENOENT ? "; the folder does not exist" : "");
+    refuse(path, "cannot create a file in ", folder_of(target_.replace), " (", std::strerror(e),
+           ")", e == ENOENT ? "; the folder does not exist" : "");
   }
 }
 

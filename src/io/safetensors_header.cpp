@@ -114,10 +114,11 @@ safetensors_header parse_safetensors(byte_span bytes, const std::string& file) {
       bad_header(file, who, " data_offsets [", t.begin, ", ", t.end, "] are reversed");
     if (t.end > data_size)
       bad_header(file, who, " offset out of range: data_offsets [", t.begin, ", ", t.end,
-                 "] but the data area holds ", data_size, " bytes; the file is truncated or corrupt");
+                 "] but the data area holds ", data_size,
+                 " bytes; the file is truncated or corrupt");
     if (t.end - t.begin != nbytes)
-      bad_header(file, who, " shape ", shape_string(t.shape), " of ", t.dtype_name, " needs ", nbytes,
-                 " bytes, data_offsets give ", t.end - t.begin);
+      bad_header(file, who, " shape ", shape_string(t.shape), " of ", t.dtype_name, " needs ",
+                 nbytes, " bytes, data_offsets give ", t.end - t.begin);
     h.tensors.push_back(std::move(t));
   }
   std::sort(h.tensors.begin(), h.tensors.end(), [](const tensor_entry& a, const tensor_entry& b) {
@@ -127,8 +128,8 @@ safetensors_header parse_safetensors(byte_span bytes, const std::string& file) {
     const auto& a = h.tensors[i - 1];
     const auto& b = h.tensors[i];
     if (b.begin < a.end)
-      bad_header(file, "tensors ", quoted(a.name, 60), " and ", quoted(b.name, 60), " overlap (bytes ",
-                 a.begin, "..", a.end, " and ", b.begin, "..", b.end, ")");
+      bad_header(file, "tensors ", quoted(a.name, 60), " and ", quoted(b.name, 60),
+                 " overlap (bytes ", a.begin, "..", a.end, " and ", b.begin, "..", b.end, ")");
   }
   return h;
 }

@@ -272,7 +272,8 @@ std::vector<std::int64_t> parse_text_labels(byte_span bytes, const std::string& 
         first = false;
         continue;
       }
-      if (f != integral::yes) fail(file, "line ", lines.number(), ": ", quoted(t), label_problem(f, t));
+      if (f != integral::yes)
+        fail(file, "line ", lines.number(), ": ", quoted(t), label_problem(f, t));
     }
     out.push_back(v);
     first = false;

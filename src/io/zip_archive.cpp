@@ -84,7 +84,8 @@ std::vector<zip_entry> read_zip_directory(byte_span bytes, const std::string& fi
   std::uint64_t p = 0;
   for (std::uint64_t i = 0; i < count; ++i) {
     const byte_span h = dir.sub(p, kCentralSize, file, "a zip directory entry");
-    if (read_u32(h.data) != kCentralSig) corrupt(file, "directory entry ", i, " has a bad signature");
+    if (read_u32(h.data) != kCentralSig)
+      corrupt(file, "directory entry ", i, " has a bad signature");
     zip_entry e;
     e.flags = read_u16(h.data + 8);
     e.method = read_u16(h.data + 10);
@@ -125,8 +126,7 @@ std::vector<zip_entry> read_zip_directory(byte_span bytes, const std::string& fi
 byte_span zip_entry_data(byte_span bytes, const zip_entry& e, const std::string& file) {
   if (e.flags & 0x1) corrupt_entry(file, e, " is encrypted");
   const byte_span h = bytes.sub(e.local_offset, kLocalSize, file, "a zip local header");
-  if (read_u32(h.data) != kLocalSig)
-    corrupt_entry(file, e, " has a bad local header signature");
+  if (read_u32(h.data) != kLocalSig) corrupt_entry(file, e, " has a bad local header signature");
   const std::uint64_t name_len = read_u16(h.data + 26);
   const std::uint64_t extra_len = read_u16(h.data + 28);
   return bytes.sub(e.local_offset + kLocalSize + name_len + extra_len, e.compressed_size, file,
