@@ -21,17 +21,13 @@ class dict_reader {
            (s_[pos_] == ' ' || s_[pos_] == '\t' || s_[pos_] == '\n' || s_[pos_] == '\r'))
       ++pos_;
   }
-  bool at_end() {
-    skip_ws();
-    return pos_ >= s_.size();
-  }
+  // The next character after blanks, or '\0' at the end (the header holds no NUL).
   char peek() {
     skip_ws();
     return pos_ < s_.size() ? s_[pos_] : '\0';
   }
   void expect(char c) {
-    if (peek() != c) garbled(detail::cat("expected '", c, "'"));
-    ++pos_;
+    if (!accept(c)) garbled(detail::cat("expected '", c, "'"));
   }
   bool accept(char c) {
     if (peek() != c) return false;
@@ -163,7 +159,7 @@ npy_header parse_npy(byte_span bytes, const std::string& file) {
       break;
     }
   }
-  if (!r.at_end()) r.garbled("text after the closing brace");
+  if (r.peek() != '\0') r.garbled("text after the closing brace");
   if (!have_descr || !have_order || !have_shape)
     fail(file, "garbled .npy header: it lacks ",
          !have_descr ? "'descr'" : (!have_order ? "'fortran_order'" : "'shape'"));
