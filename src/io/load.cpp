@@ -181,9 +181,7 @@ loaded_embeddings text_embeddings(const io::mapped_file& f, file_format fmt, boo
 }
 
 std::vector<std::int64_t> convert_labels(const array_data& a) {
-  int big = 0;
-  for (std::int64_t s : a.shape) big += s != 1 ? 1 : 0;
-  if (big > 1)
+  if (std::count_if(a.shape.begin(), a.shape.end(), [](std::int64_t s) { return s != 1; }) > 1)
     io::fail(a.file, "labels must be a 1-D array; it holds shape ", io::shape_string(a.shape));
   std::vector<std::int64_t> out(a.count);
   const std::int64_t bad = io::convert_to_int64(a.data.data, a.type, a.count, out.data());

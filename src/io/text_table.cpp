@@ -180,22 +180,19 @@ const char* label_problem(integral f, std::string_view t) {
 template <class F>
 void split(std::string_view line, char delimiter, F&& field) {
   if (delimiter != 0) {
-    std::size_t start = 0;
-    while (true) {
+    for (std::size_t start = 0;;) {
       const std::size_t p = line.find(delimiter, start);
-      field(line.substr(start, p == std::string_view::npos ? std::string_view::npos : p - start));
-      if (p == std::string_view::npos) break;
+      field(line.substr(start, p - start));  // to the end of the line when p is npos
+      if (p == std::string_view::npos) return;
       start = p + 1;
     }
-    return;
   }
-  std::size_t i = 0;
-  while (i < line.size()) {
-    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
-    if (i >= line.size()) break;
-    const std::size_t start = i;
-    while (i < line.size() && line[i] != ' ' && line[i] != '\t') ++i;
-    field(line.substr(start, i - start));
+  // runs of blanks separate the fields
+  std::size_t start = line.find_first_not_of(" \t");
+  while (start != std::string_view::npos) {
+    const std::size_t end = line.find_first_of(" \t", start);
+    field(line.substr(start, end - start));
+    start = line.find_first_not_of(" \t", end);
   }
 }
 
