@@ -134,31 +134,32 @@ dtype parse_dtype_option(std::string_view text, const std::string& file) {
   return t;
 }
 
-float half_to_float(std::uint16_t h) noexcept {
-  const std::uint32_t sign = static_cast<std::uint32_t>(h & 0x8000u) << 16;
-  const std::uint32_t exp = (h >> 10) & 0x1fu;
-  const std::uint32_t mant = h & 0x3ffu;
-  std::uint32_t bits;
-  if (exp == 0) {
-    // zero or subnormal: mant * 2^-24, exact in float32
-    const float f = static_cast<float>(mant) * 5.9604644775390625e-8f;
-    std::memcpy(&bits, &f, 4);
-    bits |= sign;
-  } else if (exp == 31) {
-    bits = sign | 0x7f800000u | (mant << 13);
-  } else {
-    bits = sign | ((exp + 112u) << 23) | (mant << 13);
-  }
+namespace {
+
+float float_from_bits(std::uint32_t bits) noexcept {
   float out;
   std::memcpy(&out, &bits, 4);
   return out;
 }
 
+}  // namespace
+
+float half_to_float(std::uint16_t h) noexcept {
+  const std::uint32_t sign = static_cast<std::uint32_t>(h & 0x8000u) << 16;
+  const std::uint32_t exp = (h >> 10) & 0x1fu;
+  const std::uint32_t mant = h & 0x3ffu;
+  if (exp == 0) {
+    // zero or subnormal: mant * 2^-24, exact in float32
+    const float f = static_cast<float>(mant) * 5.9604644775390625e-8f;
+    return sign ? -f : f;
+  }
+  // the exponent rebiased from 15 to 127; all ones (Inf, NaN) stays all ones
+  const std::uint32_t biased = exp == 31 ? 0xffu : exp + 112u;
+  return float_from_bits(sign | (biased << 23) | (mant << 13));
+}
+
 float bf16_to_float(std::uint16_t h) noexcept {
-  const std::uint32_t bits = static_cast<std::uint32_t>(h) << 16;
-  float out;
-  std::memcpy(&out, &bits, 4);
-  return out;
+  return float_from_bits(static_cast<std::uint32_t>(h) << 16);
 }
 
 void convert_to_float(const std::uint8_t* src, const dtype& t, std::uint64_t n, float* dst) noexcept {
