@@ -109,15 +109,14 @@ loaded_embeddings convert_embeddings(const array_data& a, bool drop) {
     const std::uint64_t total = a.count;
     constexpr std::uint64_t kChunk = std::uint64_t{1} << 16;
     const auto chunks = static_cast<std::int64_t>((total + kChunk - 1) / kChunk);
-    std::uint64_t first_bad = total;
-#pragma omp parallel for schedule(static) reduction(min : first_bad)
+    bool finite = true;
+#pragma omp parallel for schedule(static) reduction(&& : finite)
     for (std::int64_t c = 0; c < chunks; ++c) {
       const std::uint64_t b = static_cast<std::uint64_t>(c) * kChunk;
       const std::uint64_t m = std::min(kChunk, total - b);
-      const std::uint64_t k = first_nonfinite(p + b, m);
-      if (k < m) first_bad = std::min(first_bad, b + k);
+      finite = finite && first_nonfinite(p + b, m) == m;
     }
-    if (first_bad == total) {
+    if (finite) {
       out.matrix = host_matrix::adopt(p, n, d, std::const_pointer_cast<io::mapped_file>(a.map));
       return out;
     }
@@ -125,8 +124,7 @@ loaded_embeddings convert_embeddings(const array_data& a, bool drop) {
   // Not zero-filled first: every element is written by the conversion below.
   host_matrix matrix = host_matrix::uninitialized(n, d);
   float* const values = matrix.data();
-  const bool may_be_nonfinite =
-      a.type.kind == io::dtype_kind::floating || a.type.kind == io::dtype_kind::bfloat16;
+  const bool may_be_nonfinite = !a.type.is_integer();
   const auto isz = static_cast<std::uint64_t>(a.type.size);
   const auto ud = static_cast<std::uint64_t>(d);
   const auto un = static_cast<std::uint64_t>(n);
@@ -136,8 +134,8 @@ loaded_embeddings convert_embeddings(const array_data& a, bool drop) {
   const std::int64_t blocks = d > 0 ? (n + block - 1) / block : 0;
   const int threads = a.count >= (std::uint64_t{1} << 20) ? omp_get_max_threads() : 1;
   std::vector<float> columns(a.fortran_order ? static_cast<std::size_t>(block) * static_cast<std::size_t>(threads) : 0);
-  std::int64_t first_bad = n;
-#pragma omp parallel for schedule(static) num_threads(threads) reduction(min : first_bad)
+  bool finite = true;
+#pragma omp parallel for schedule(static) num_threads(threads) reduction(&& : finite)
   for (std::int64_t blk = 0; blk < blocks; ++blk) {
     const std::int64_t r0 = blk * block;
     const std::int64_t b = std::min(block, n - r0);
@@ -153,13 +151,10 @@ loaded_embeddings convert_embeddings(const array_data& a, bool drop) {
         for (std::int64_t i = 0; i < b; ++i) dst[static_cast<std::uint64_t>(i) * ud + j] = column[i];
       }
     }
-    if (may_be_nonfinite) {
-      const std::uint64_t m = static_cast<std::uint64_t>(b) * ud;
-      const std::uint64_t k = first_nonfinite(dst, m);
-      if (k < m) first_bad = std::min(first_bad, r0 + static_cast<std::int64_t>(k / ud));
-    }
+    const std::uint64_t m = static_cast<std::uint64_t>(b) * ud;
+    if (may_be_nonfinite && first_nonfinite(dst, m) < m) finite = false;
   }
-  if (first_bad < n) matrix.keep_first_rows(keep_finite_rows(values, n, d, a.file, drop, out));
+  if (!finite) matrix.keep_first_rows(keep_finite_rows(values, n, d, a.file, drop, out));
   out.matrix = std::move(matrix);
   return out;
 }
