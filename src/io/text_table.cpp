@@ -65,35 +65,23 @@ class line_reader {
 // is too large rather than too small: its first significant digit lies left
 // of the decimal point once the exponent is applied.
 bool overflows(std::string_view s) {
-  std::size_t i = 0;
-  if (i < s.size() && s[i] == '-') ++i;
-  bool seen_point = false, seen_digit = false;
-  std::int64_t int_digits = 0, leading_frac_zeros = 0;
-  for (; i < s.size() && ((s[i] >= '0' && s[i] <= '9') || s[i] == '.'); ++i) {
-    if (s[i] == '.') {
-      seen_point = true;
-      continue;
-    }
-    if (!seen_point) {
-      if (seen_digit || s[i] != '0') ++int_digits;
-    } else if (!seen_digit && s[i] == '0') {
-      ++leading_frac_zeros;
-    }
-    if (s[i] != '0') seen_digit = true;
-  }
-  if (!seen_digit) return false;  // zero: never out of range, but not an overflow either
+  if (s.front() == '-') s.remove_prefix(1);
+  const std::size_t e = std::min(s.find_first_of("eE"), s.size());
+  const std::string_view digits = s.substr(0, e);  // digits and at most one '.'
+  const std::size_t first = digits.find_first_not_of("0.");
+  if (first == std::string_view::npos) return false;  // zero: never out of range, nor an overflow
   // decimal position of the first significant digit: 1 for "1.5", -2 for "0.001"
-  const std::int64_t point = int_digits > 0 ? int_digits : -leading_frac_zeros;
+  const std::size_t point = std::min(digits.find('.'), digits.size());
+  const auto position = first < point ? static_cast<std::int64_t>(point - first)
+                                      : -static_cast<std::int64_t>(first - point - 1);
+  std::string_view x = s.substr(std::min(e + 1, s.size()));
+  if (!x.empty() && x.front() == '+') x.remove_prefix(1);
+  // exponents clamped to +-2^40, beyond any position, so that the sum cannot overflow
+  constexpr std::int64_t kFar = std::int64_t{1} << 40;
   std::int64_t exponent = 0;
-  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
-    ++i;
-    bool negative = false;
-    if (i < s.size() && (s[i] == '+' || s[i] == '-')) negative = s[i++] == '-';
-    for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i)
-      exponent = std::min<std::int64_t>(exponent * 10 + (s[i] - '0'), std::int64_t{1} << 40);
-    if (negative) exponent = -exponent;
-  }
-  return point + exponent > 0;
+  if (std::from_chars(x.data(), x.data() + x.size(), exponent).ec == std::errc::result_out_of_range)
+    exponent = x.front() == '-' ? -kFar : kFar;
+  return position + std::clamp(exponent, -kFar, kFar) > 0;
 }
 
 // A field without its blanks, quotes and leading '+' (from_chars takes no '+').
