@@ -107,6 +107,34 @@ auto with_integer_type(const dtype& t, F&& f) {
   }
 }
 
+template <class T>
+std::int64_t ints_to_int64(const std::uint8_t* src, bool swap, std::uint64_t n,
+                           std::int64_t* dst) noexcept {
+  for (std::uint64_t i = 0; i < n; ++i) {
+    const T v = load<T>(src + i * sizeof(T), swap);
+    if constexpr (std::is_unsigned_v<T> && sizeof(T) == 8) {
+      if (v > static_cast<std::uint64_t>(INT64_MAX)) return static_cast<std::int64_t>(i);
+    }
+    dst[i] = static_cast<std::int64_t>(v);
+  }
+  return -1;
+}
+
+bool float_to_int(double v, std::int64_t* out) noexcept {
+  // 2^63 is exact in double; anything in [-2^63, 2^63) with no fraction fits.
+  if (!std::isfinite(v) || v != std::floor(v) || v < -9223372036854775808.0 ||
+      v >= 9223372036854775808.0)
+    return false;
+  *out = static_cast<std::int64_t>(v);
+  return true;
+}
+
+float float_from_bits(std::uint32_t bits) noexcept {
+  float out;
+  std::memcpy(&out, &bits, 4);
+  return out;
+}
+
 }  // namespace
 
 dtype parse_numpy_descr(std::string_view descr, const std::string& file) {
@@ -133,16 +161,6 @@ dtype parse_dtype_option(std::string_view text, const std::string& file) {
                                        "byte order < or >"));
   return t;
 }
-
-namespace {
-
-float float_from_bits(std::uint32_t bits) noexcept {
-  float out;
-  std::memcpy(&out, &bits, 4);
-  return out;
-}
-
-}  // namespace
 
 float half_to_float(std::uint16_t h) noexcept {
   const std::uint32_t sign = static_cast<std::uint32_t>(h & 0x8000u) << 16;
@@ -191,32 +209,6 @@ void convert_to_float(const std::uint8_t* src, const dtype& t, std::uint64_t n, 
       return;
   }
 }
-
-namespace {
-
-template <class T>
-std::int64_t ints_to_int64(const std::uint8_t* src, bool swap, std::uint64_t n,
-                           std::int64_t* dst) noexcept {
-  for (std::uint64_t i = 0; i < n; ++i) {
-    const T v = load<T>(src + i * sizeof(T), swap);
-    if constexpr (std::is_unsigned_v<T> && sizeof(T) == 8) {
-      if (v > static_cast<std::uint64_t>(INT64_MAX)) return static_cast<std::int64_t>(i);
-    }
-    dst[i] = static_cast<std::int64_t>(v);
-  }
-  return -1;
-}
-
-std::int64_t float_to_int(double v, std::int64_t* out) noexcept {
-  // 2^63 is exact in double; anything in [-2^63, 2^63) with no fraction fits.
-  if (!std::isfinite(v) || v != std::floor(v) || v < -9223372036854775808.0 ||
-      v >= 9223372036854775808.0)
-    return 0;
-  *out = static_cast<std::int64_t>(v);
-  return 1;
-}
-
-}  // namespace
 
 std::int64_t convert_to_int64(const std::uint8_t* src, const dtype& t, std::uint64_t n,
                               std::int64_t* dst) noexcept {
