@@ -23,11 +23,9 @@ std::string extension(const std::string& path) {
 
 bool looks_like_text(byte_span b) {
   const std::uint64_t n = std::min<std::uint64_t>(b.size, 4096);
-  for (std::uint64_t i = 0; i < n; ++i) {
-    const std::uint8_t c = b.data[i];
-    if (c == 0 || (c < 32 && c != '\n' && c != '\r' && c != '\t')) return false;
-  }
-  return true;
+  return std::none_of(b.data, b.data + n, [](std::uint8_t c) {
+    return c == 0 || (c < 32 && c != '\n' && c != '\r' && c != '\t');
+  });
 }
 
 // An npz entry's array name: its file name without ".npy".

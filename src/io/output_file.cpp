@@ -78,10 +78,9 @@ output_target check_output_target(const std::string& path) {
     t.replace = path;  // a new file; a missing folder is reported when it is created
     return t;
   }
-  bool via_link = false;
+  const bool via_link = S_ISLNK(st.st_mode);
   std::string file = path;
-  if (S_ISLNK(st.st_mode)) {
-    via_link = true;
+  if (via_link) {
     if (::stat(path.c_str(), &st) != 0)
       refuse(path, "is a symbolic link to a missing file (", std::strerror(errno),
              "); remove the link or give another name");

@@ -104,16 +104,12 @@ std::vector<zip_entry> read_zip_directory(byte_span bytes, const std::string& fi
       const std::uint16_t id = read_u16(extra.data + q);
       const std::uint64_t len = read_u16(extra.data + q + 2);
       const byte_span field = extra.sub(q + 4, len, file, "a zip extra field");
-      if (id == 0x0001) {
-        std::uint64_t f = 0;
-        auto next = [&](std::uint64_t* v) {
-          if (f + 8 > field.size) corrupt(file, "short zip64 extra field");
-          *v = read_u64(field.data + f);
-          f += 8;
-        };
-        if (e.size == 0xffffffffu) next(&e.size);
-        if (e.compressed_size == 0xffffffffu) next(&e.compressed_size);
-        if (e.local_offset == 0xffffffffu) next(&e.local_offset);
+      std::uint64_t f = 0;  // the 64-bit values follow in this order
+      for (std::uint64_t* v : {&e.size, &e.compressed_size, &e.local_offset}) {
+        if (id != 0x0001 || *v != 0xffffffffu) continue;
+        if (f + 8 > field.size) corrupt(file, "short zip64 extra field");
+        *v = read_u64(field.data + f);
+        f += 8;
       }
       q += 4 + len;
     }
