@@ -48,10 +48,10 @@ void read_raw(array_data& a, byte_span bytes, const load_options& o) {
     throw invalid_argument(detail::cat(a.file, ": a raw binary file needs both a shape and a dtype "
                                        "(--shape ROWSxCOLS --dtype f4)"));
   a.type = parse_dtype_option(o.raw_dtype, a.file);
-  std::uint64_t count = 0, data_bytes = 0;
+  std::uint64_t data_bytes = 0;
   if (!mul_size(static_cast<std::uint64_t>(o.raw_rows), static_cast<std::uint64_t>(o.raw_cols),
-                &count) ||
-      !mul_size(count, static_cast<std::uint64_t>(a.type.size), &data_bytes))
+                &a.count) ||
+      !mul_size(a.count, static_cast<std::uint64_t>(a.type.size), &data_bytes))
     throw invalid_argument(detail::cat(a.file, ": shape ", o.raw_rows, "x", o.raw_cols, " of ",
                                        a.type.name(), " overflows 64 bits"));
   if (bytes.size != data_bytes)
@@ -59,7 +59,6 @@ void read_raw(array_data& a, byte_span bytes, const load_options& o) {
          a.type.name(), " needs ", data_bytes,
          bytes.size > data_bytes ? "" : "; the file is truncated or the shape is wrong");
   a.shape = {o.raw_rows, o.raw_cols};
-  a.count = count;
   a.data = bytes;
 }
 

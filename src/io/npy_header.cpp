@@ -164,24 +164,21 @@ npy_header parse_npy(byte_span bytes, const std::string& file) {
     fail(file, "garbled .npy header: it lacks ",
          !have_descr ? "'descr'" : (!have_order ? "'fortran_order'" : "'shape'"));
 
-  std::uint64_t count = 1;
+  h.count = 1;
   for (std::int64_t d : h.shape) {
-    if (!mul_size(count, static_cast<std::uint64_t>(d), &count))
+    if (!mul_size(h.count, static_cast<std::uint64_t>(d), &h.count))
       fail(file, "shape ", shape_string(h.shape), " is too large: its size overflows 64 bits");
   }
-  std::uint64_t data_bytes = 0;
-  if (!mul_size(count, static_cast<std::uint64_t>(h.type.size), &data_bytes))
+  if (!mul_size(h.count, static_cast<std::uint64_t>(h.type.size), &h.data_bytes))
     fail(file, "shape ", shape_string(h.shape), " of ", h.type.name(),
          " is too large: its byte size overflows 64 bits");
-  h.count = count;
-  h.data_bytes = data_bytes;
   h.data_offset = prefix + header_len;
   const std::uint64_t have = bytes.size - h.data_offset;
-  if (have < data_bytes)
+  if (have < h.data_bytes)
     fail(file, "truncated data: shape ", shape_string(h.shape), " of ", h.type.name(), " needs ",
-         data_bytes, " bytes after the header, the file has ", have);
-  if (have > data_bytes)
-    fail(file, "has ", have - data_bytes, " unexpected bytes after the data of shape ",
+         h.data_bytes, " bytes after the header, the file has ", have);
+  if (have > h.data_bytes)
+    fail(file, "has ", have - h.data_bytes, " unexpected bytes after the data of shape ",
          shape_string(h.shape), " (", h.type.name(), "); the header or the file is corrupt");
   return h;
 }

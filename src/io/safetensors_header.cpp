@@ -94,17 +94,16 @@ safetensors_header parse_safetensors(byte_span bytes, const std::string& file) {
     const auto& shape = v["shape"];
     if (!shape.is_array()) bad_header(file, who, " has a shape that is not a list");
     if (shape.size() > kMaxDims) bad_header(file, who, " has too many dimensions");
-    std::uint64_t count = 1;
+    t.count = 1;
     for (const auto& d : shape) {
       const std::uint64_t dim = as_u64(d, file, who + " shape");
       t.shape.push_back(static_cast<std::int64_t>(dim));
-      if (!mul_size(count, dim, &count))
+      if (!mul_size(t.count, dim, &t.count))
         bad_header(file, who, " shape ", shape_string(t.shape), " overflows 64 bits");
     }
     std::uint64_t nbytes = 0;
-    if (!mul_size(count, static_cast<std::uint64_t>(st->size), &nbytes))
+    if (!mul_size(t.count, static_cast<std::uint64_t>(st->size), &nbytes))
       bad_header(file, who, " byte size overflows 64 bits");
-    t.count = count;
     const auto& off = v["data_offsets"];
     if (!off.is_array() || off.size() != 2)
       bad_header(file, who, " data_offsets must be [begin, end]");
