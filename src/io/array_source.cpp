@@ -100,9 +100,7 @@ std::size_t select(const std::vector<std::string>& names, const std::string& wan
 void read_npz(array_data& a, byte_span bytes, const load_options& o) {
   const std::vector<zip_entry> entries = read_zip_directory(bytes, a.file);
   a.names = names_of(entries);
-  const std::size_t i = select(a.names, without_npy(o.array), a.file, "array");
-  const zip_entry& e = entries[i];
-  a.name = a.names[i];
+  const zip_entry& e = entries[select(a.names, without_npy(o.array), a.file, "array")];
   byte_span content;
   if (e.method == 0) {
     content = zip_stored(bytes, e, a.file);
@@ -118,7 +116,6 @@ void read_safetensors(array_data& a, byte_span bytes, const load_options& o) {
   const safetensors_header h = parse_safetensors(bytes, a.file);
   a.names = names_of(h);
   const tensor_entry& t = h.tensors[select(a.names, o.array, a.file, "tensor")];
-  a.name = t.name;
   if (!t.type)
     fail(a.file, "tensor ", quoted(t.name, 60), " has unsupported dtype ", printable(t.dtype_name, 20),
          "; embeddings and labels must be F16, BF16, F32, F64 or integer");
