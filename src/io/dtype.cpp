@@ -135,6 +135,26 @@ float float_from_bits(std::uint32_t bits) noexcept {
   return out;
 }
 
+// IEEE 754 binary16 bits to float (exact).
+float half_to_float(std::uint16_t h) noexcept {
+  const std::uint32_t sign = static_cast<std::uint32_t>(h & 0x8000u) << 16;
+  const std::uint32_t exp = (h >> 10) & 0x1fu;
+  const std::uint32_t mant = h & 0x3ffu;
+  if (exp == 0) {
+    // zero or subnormal: mant * 2^-24, exact in float32
+    const float f = static_cast<float>(mant) * 5.9604644775390625e-8f;
+    return sign ? -f : f;
+  }
+  // the exponent rebiased from 15 to 127; all ones (Inf, NaN) stays all ones
+  const std::uint32_t biased = exp == 31 ? 0xffu : exp + 112u;
+  return float_from_bits(sign | (biased << 23) | (mant << 13));
+}
+
+// bfloat16 bits to float (exact).
+float bf16_to_float(std::uint16_t h) noexcept {
+  return float_from_bits(static_cast<std::uint32_t>(h) << 16);
+}
+
 }  // namespace
 
 dtype parse_numpy_descr(std::string_view descr, const std::string& file) {
@@ -160,24 +180,6 @@ dtype parse_dtype_option(std::string_view text, const std::string& file) {
                                        "): use f2, f4, f8, bf16, i1..i8, u1..u8, with an optional "
                                        "byte order < or >"));
   return t;
-}
-
-float half_to_float(std::uint16_t h) noexcept {
-  const std::uint32_t sign = static_cast<std::uint32_t>(h & 0x8000u) << 16;
-  const std::uint32_t exp = (h >> 10) & 0x1fu;
-  const std::uint32_t mant = h & 0x3ffu;
-  if (exp == 0) {
-    // zero or subnormal: mant * 2^-24, exact in float32
-    const float f = static_cast<float>(mant) * 5.9604644775390625e-8f;
-    return sign ? -f : f;
-  }
-  // the exponent rebiased from 15 to 127; all ones (Inf, NaN) stays all ones
-  const std::uint32_t biased = exp == 31 ? 0xffu : exp + 112u;
-  return float_from_bits(sign | (biased << 23) | (mant << 13));
-}
-
-float bf16_to_float(std::uint16_t h) noexcept {
-  return float_from_bits(static_cast<std::uint32_t>(h) << 16);
 }
 
 void convert_to_float(const std::uint8_t* src, const dtype& t, std::uint64_t n, float* dst) noexcept {

@@ -95,7 +95,6 @@ output_target check_output_target(const std::string& path) {
   if (::access(file.c_str(), W_OK) != 0 && errno == EACCES)
     refuse(path, "is read-only; it is not replaced (make it writable or choose another name)");
   t.replace = file;
-  t.exists = true;
   t.mode = static_cast<unsigned>(st.st_mode & 0777);
   return t;
 }
