@@ -43,6 +43,17 @@ void check_crc(const zip_entry& e, const std::uint8_t* p, std::uint64_t n, const
     corrupt_entry(file, e, " fails its CRC-32 check (the data is damaged)");
 }
 
+// The compressed bytes of @p e (after its local header), bounds-checked.
+byte_span zip_entry_data(byte_span bytes, const zip_entry& e, const std::string& file) {
+  if (e.flags & 0x1) corrupt_entry(file, e, " is encrypted");
+  const byte_span h = bytes.sub(e.local_offset, kLocalSize, file, "a zip local header");
+  if (read_u32(h.data) != kLocalSig) corrupt_entry(file, e, " has a bad local header signature");
+  const std::uint64_t name_len = read_u16(h.data + 26);
+  const std::uint64_t extra_len = read_u16(h.data + 28);
+  return bytes.sub(e.local_offset + kLocalSize + name_len + extra_len, e.compressed_size, file,
+                   "a zip entry's data");
+}
+
 }  // namespace
 
 std::vector<zip_entry> read_zip_directory(byte_span bytes, const std::string& file) {
@@ -117,16 +128,6 @@ std::vector<zip_entry> read_zip_directory(byte_span bytes, const std::string& fi
     p += kCentralSize + name_len + extra_len + comment_len;
   }
   return entries;
-}
-
-byte_span zip_entry_data(byte_span bytes, const zip_entry& e, const std::string& file) {
-  if (e.flags & 0x1) corrupt_entry(file, e, " is encrypted");
-  const byte_span h = bytes.sub(e.local_offset, kLocalSize, file, "a zip local header");
-  if (read_u32(h.data) != kLocalSig) corrupt_entry(file, e, " has a bad local header signature");
-  const std::uint64_t name_len = read_u16(h.data + 26);
-  const std::uint64_t extra_len = read_u16(h.data + 28);
-  return bytes.sub(e.local_offset + kLocalSize + name_len + extra_len, e.compressed_size, file,
-                   "a zip entry's data");
 }
 
 byte_span zip_stored(byte_span bytes, const zip_entry& e, const std::string& file) {
