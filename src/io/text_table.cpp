@@ -191,8 +191,7 @@ text_table parse_text_table(byte_span bytes, const std::string& file, char delim
   text_table t;
   line_reader lines(bytes);
   std::string_view line;
-  bool first = true;
-  while (lines.next_data(&line, t.rows > 0, file, "data follows")) {
+  for (bool first = true; lines.next_data(&line, t.rows > 0, file, "data follows"); first = false) {
     if (first && delimiter == 0) {
       delimiter = line.find(',') != std::string_view::npos    ? ','
                   : line.find('\t') != std::string_view::npos ? '\t'
@@ -219,7 +218,6 @@ text_table parse_text_table(byte_span bytes, const std::string& file, char delim
     // a line of numbers with one bad field is data with an error in it.
     if (first && numbers == 0) {
       t.values.resize(before);
-      first = false;
       continue;
     }
     if (bad_column != 0)
@@ -233,7 +231,6 @@ text_table parse_text_table(byte_span bytes, const std::string& file, char delim
            t.cols);
     }
     ++t.rows;
-    first = false;
   }
   if (t.rows == 0) fail(file, "holds no data rows");
   return t;
@@ -244,8 +241,8 @@ std::vector<std::int64_t> parse_text_labels(byte_span bytes, const std::string& 
   std::vector<std::int64_t> out;
   line_reader lines(bytes);
   std::string_view line;
-  bool first = true;
-  while (lines.next_data(&line, !out.empty(), file, "labels follow")) {
+  for (bool first = true; lines.next_data(&line, !out.empty(), file, "labels follow");
+       first = false) {
     std::int64_t v = 0;
     bool too_big = false;
     if (!parse_int(line, &v, &too_big)) {
@@ -253,15 +250,11 @@ std::vector<std::int64_t> parse_text_labels(byte_span bytes, const std::string& 
       // np.savetxt writes integer labels held in a float array as
       // 3.000000000000000000e+00: an integer value in float notation is a label.
       const integral f = too_big ? integral::too_big : parse_integral_float(t, &v);
-      if (f == integral::not_a_number && first && looks_like_header(t)) {
-        first = false;
-        continue;
-      }
+      if (f == integral::not_a_number && first && looks_like_header(t)) continue;
       if (f != integral::yes)
         fail(file, "line ", lines.number(), ": ", quoted(t), label_problem(f, t));
     }
     out.push_back(v);
-    first = false;
   }
   if (out.empty()) fail(file, "holds no labels");
   return out;
