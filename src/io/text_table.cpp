@@ -109,14 +109,7 @@ bool parse_float(std::string_view s, float* out, bool* integer) {
   } else if (r.ec != std::errc() || r.ptr != end) {
     return false;
   }
-  if (*integer) {
-    for (char c : s) {
-      if (!((c >= '0' && c <= '9') || c == '-')) {
-        *integer = false;
-        break;
-      }
-    }
-  }
+  if (s.find_first_not_of("0123456789-") != std::string_view::npos) *integer = false;
   return true;
 }
 
