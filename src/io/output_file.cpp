@@ -43,15 +43,6 @@ std::string resolved(const std::string& path) {
   return p ? std::string(p.get()) : std::string();
 }
 
-// The rules of output_target for an existing @p st at @p path (reached
-// through a link when @p via_link).
-void check_kind(const std::string& path, const struct stat& st, bool via_link) {
-  if (S_ISREG(st.st_mode) || S_ISCHR(st.st_mode)) return;
-  refuse(path, via_link ? "is a symbolic link to " : "is ", file_kind(st.st_mode),
-         "; an output is only ever written to a regular file (or a character "
-         "device such as /dev/null), never over anything else: choose a file name");
-}
-
 void write_all(int fd, const void* data, std::size_t n, const std::string& path) {
   const auto* p = static_cast<const char*>(data);
   while (n > 0) {
@@ -87,7 +78,10 @@ output_target check_output_target(const std::string& path) {
     file = resolved(path);
     if (file.empty()) refuse_errno(path, "cannot resolve the symbolic link");
   }
-  check_kind(path, st, via_link);
+  if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode))
+    refuse(path, via_link ? "is a symbolic link to " : "is ", file_kind(st.st_mode),
+           "; an output is only ever written to a regular file (or a character "
+           "device such as /dev/null), never over anything else: choose a file name");
   if (S_ISCHR(st.st_mode)) {
     t.device = true;
     return t;
