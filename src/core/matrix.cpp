@@ -1,6 +1,5 @@
 #include "embed_metrics/matrix.hpp"
 
-#include <new>
 #include <utility>
 
 #include "core/check.hpp"
