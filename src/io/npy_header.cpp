@@ -1,5 +1,6 @@
 #include "io/npy_header.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <string_view>
 
@@ -16,11 +17,7 @@ class dict_reader {
  public:
   dict_reader(std::string_view text, const std::string& file) : s_(text), file_(file) {}
 
-  void skip_ws() {
-    while (pos_ < s_.size() &&
-           (s_[pos_] == ' ' || s_[pos_] == '\t' || s_[pos_] == '\n' || s_[pos_] == '\r'))
-      ++pos_;
-  }
+  void skip_ws() { pos_ = std::min(s_.find_first_not_of(" \t\n\r", pos_), s_.size()); }
   // The next character after blanks, or '\0' at the end (the header holds no NUL).
   char peek() {
     skip_ws();
