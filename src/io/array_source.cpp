@@ -13,9 +13,8 @@ namespace embed_metrics::io {
 namespace {
 
 std::string extension(const std::string& path) {
-  const auto slash = path.find_last_of('/');
-  const auto dot = path.find_last_of('.');
-  if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) return "";
+  const auto dot = path.find_last_of("./");  // a '/' after the last '.': no extension
+  if (dot == std::string::npos || path[dot] == '/') return "";
   std::string e = path.substr(dot + 1);
   std::transform(e.begin(), e.end(), e.begin(), [](unsigned char c) { return std::tolower(c); });
   return e;
