@@ -100,20 +100,18 @@ loaded_embeddings convert_embeddings(const array_data& a, bool drop) {
   // adopts the file's private copy-on-write mapping, after one parallel scan
   // for NaN/Inf (a file holding any goes the converting way below, which
   // reports or drops those rows).
-  const std::uint64_t bytes = a.count * static_cast<std::uint64_t>(a.type.size);
   if (a.map && !a.owned && a.type.kind == io::dtype_kind::floating && a.type.size == 4 &&
-      !a.type.big_endian && !a.fortran_order && bytes >= kAdoptBytes &&
+      !a.type.big_endian && !a.fortran_order && a.data.size >= kAdoptBytes &&
       reinterpret_cast<std::uintptr_t>(a.data.data) % alignof(float) == 0 && a.map->make_writable()) {
     auto* p = reinterpret_cast<float*>(
         a.map->writable(static_cast<std::uint64_t>(a.data.data - a.map->bytes().data)));
-    const std::uint64_t total = a.count;
     constexpr std::uint64_t kChunk = std::uint64_t{1} << 16;
-    const auto chunks = static_cast<std::int64_t>((total + kChunk - 1) / kChunk);
+    const auto chunks = static_cast<std::int64_t>((a.count + kChunk - 1) / kChunk);
     bool finite = true;
 #pragma omp parallel for schedule(static) reduction(&& : finite)
     for (std::int64_t c = 0; c < chunks; ++c) {
       const std::uint64_t b = static_cast<std::uint64_t>(c) * kChunk;
-      const std::uint64_t m = std::min(kChunk, total - b);
+      const std::uint64_t m = std::min(kChunk, a.count - b);
       finite = finite && first_nonfinite(p + b, m) == m;
     }
     if (finite) {
