@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <iterator>
 #include <tuple>
 
 #include "io/npy_header.hpp"
@@ -35,12 +36,6 @@ const st_dtype kTypes[] = {
     {"F8_E5M2", 1, std::nullopt},
     {"C64", 8, std::nullopt},
 };
-
-const st_dtype* find_type(const std::string& name) {
-  for (const auto& t : kTypes)
-    if (name == t.name) return &t;
-  return nullptr;
-}
 
 template <class... Args>
 [[noreturn]] void bad_header(const std::string& file, Args&&... what) {
@@ -88,8 +83,10 @@ safetensors_header parse_safetensors(byte_span bytes, const std::string& file) {
       bad_header(file, who, " lacks dtype, shape or data_offsets");
     if (!v["dtype"].is_string()) bad_header(file, who, " has a non-string dtype");
     t.dtype_name = v["dtype"].get<std::string>();
-    const st_dtype* st = find_type(t.dtype_name);
-    if (!st) bad_header(file, who, " has an unknown dtype ", quoted(t.dtype_name, 20));
+    const auto st = std::find_if(std::begin(kTypes), std::end(kTypes),
+                                 [&](const st_dtype& k) { return t.dtype_name == k.name; });
+    if (st == std::end(kTypes))
+      bad_header(file, who, " has an unknown dtype ", quoted(t.dtype_name, 20));
     t.type = st->type;
     const auto& shape = v["shape"];
     if (!shape.is_array()) bad_header(file, who, " has a shape that is not a list");
