@@ -90,8 +90,9 @@ row_frame fit_row_frame(matrix_view x, row_geometry geometry, zero_row_policy ze
                         std::initializer_list<matrix_view> also_cover,
                         const std::vector<std::int64_t>* only_rows) {
   if (geometry == row_geometry::cosine || x.rows == 0 || x.cols == 0 ||
-      (only_rows != nullptr && only_rows->empty()))
+      (only_rows != nullptr && only_rows->empty())) {
     return row_frame{geometry, zeros, {}, 0};
+  }
   const std::int64_t n = only_rows != nullptr ? static_cast<std::int64_t>(only_rows->size()) : x.rows;
   const std::int64_t d = x.cols;
   const auto row_of = [&](std::int64_t i) {
