@@ -1,6 +1,5 @@
 #include "embed_metrics/matrix.hpp"
 
-#include <new>
 #include <utility>
 
 #include "core/check.hpp"
@@ -12,17 +11,10 @@ host_matrix host_matrix::uninitialized(std::int64_t rows, std::int64_t cols) {
   EM_EXPECTS(rows >= 0 && cols >= 0, "host_matrix: negative shape ", rows, "x", cols);
   host_matrix m;
   const std::uint64_t count = detail::bytes_for(static_cast<std::uint64_t>(rows), static_cast<std::uint64_t>(cols));
-  const std::uint64_t bytes = detail::bytes_for(count, sizeof(float));
-  auto fail = [&] {
-    return out_of_memory(
-        detail::out_of_memory_message(bytes, detail::cat("a ", rows, "x", cols, " float32 matrix")));
-  };
-  if (count > m.data_.max_size()) throw fail();
-  try {
-    m.data_.resize(static_cast<std::size_t>(count));  // default-initialised: not zeroed
-  } catch (const std::bad_alloc&) {
-    throw fail();
-  }
+  // A count beyond max_size() throws length_error, which becomes out_of_memory too.
+  detail::allocating(detail::bytes_for(count, sizeof(float)),
+                     detail::cat("a ", rows, "x", cols, " float32 matrix"),
+                     [&] { m.data_.resize(static_cast<std::size_t>(count)); });  // not zeroed
   m.ptr_ = m.data_.data();
   m.rows_ = rows;
   m.cols_ = cols;

@@ -25,14 +25,13 @@ std::uint64_t physical_memory_bytes() noexcept {
 }
 
 std::uint64_t bytes_for(std::uint64_t count, std::uint64_t item_bytes) noexcept {
-  constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
-  if (item_bytes != 0 && count > kMax / item_bytes) return kMax;
-  return count * item_bytes;
+  std::uint64_t r = 0;
+  return __builtin_mul_overflow(count, item_bytes, &r) ? UINT64_MAX : r;
 }
 
 std::uint64_t add_bytes(std::uint64_t a, std::uint64_t b) noexcept {
-  constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
-  return a > kMax - b ? kMax : a + b;
+  std::uint64_t r = 0;
+  return __builtin_add_overflow(a, b, &r) ? UINT64_MAX : r;
 }
 
 std::string out_of_memory_message(std::uint64_t bytes, std::string_view what) {

@@ -64,8 +64,7 @@ int cuda_device_count() noexcept {
 
 resources::resources(std::string_view device, int threads) : ctx_(nullptr, &no_context) {
   EM_EXPECTS(threads >= 0, "threads = ", threads, ": use 0 (all cores) or a positive count");
-  threads_ = threads > 0 ? threads : omp_get_max_threads();
-  if (threads_ < 1) threads_ = 1;
+  threads_ = std::max(1, threads > 0 ? threads : omp_get_max_threads());
 
   if (device == "cpu") {
     kind_ = device_kind::cpu;

@@ -53,9 +53,7 @@ void column_stats::resize(std::int64_t rows_, std::int64_t cols_) {
 
 row_frame finish_row_frame(const column_stats& st, zero_row_policy zeros,
                            std::initializer_list<matrix_view> also_cover) {
-  row_frame f;
-  f.geometry = row_geometry::euclidean;
-  f.zeros = zeros;
+  row_frame f{row_geometry::euclidean, zeros, {}, 0};
   const std::int64_t d = st.cols;
   const std::int64_t m = st.sample_rows;
   f.offset.assign(static_cast<std::size_t>(d), 0.0);
@@ -93,10 +91,7 @@ row_frame fit_row_frame(matrix_view x, row_geometry geometry, zero_row_policy ze
                         const std::vector<std::int64_t>* only_rows) {
   if (geometry == row_geometry::cosine || x.rows == 0 || x.cols == 0 ||
       (only_rows != nullptr && only_rows->empty())) {
-    row_frame f;
-    f.geometry = geometry;
-    f.zeros = zeros;
-    return f;
+    return row_frame{geometry, zeros, {}, 0};
   }
   const std::int64_t n = only_rows != nullptr ? static_cast<std::int64_t>(only_rows->size()) : x.rows;
   const std::int64_t d = x.cols;

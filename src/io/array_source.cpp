@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <iterator>
 
 #include "io/npy_header.hpp"
 #include "io/printable.hpp"
@@ -12,9 +13,8 @@ namespace embed_metrics::io {
 namespace {
 
 std::string extension(const std::string& path) {
-  const auto slash = path.find_last_of('/');
-  const auto dot = path.find_last_of('.');
-  if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) return "";
+  const auto dot = path.find_last_of("./");  // a '/' after the last '.': no extension
+  if (dot == std::string::npos || path[dot] == '/') return "";
   std::string e = path.substr(dot + 1);
   std::transform(e.begin(), e.end(), e.begin(), [](unsigned char c) { return std::tolower(c); });
   return e;
@@ -22,32 +22,35 @@ std::string extension(const std::string& path) {
 
 bool looks_like_text(byte_span b) {
   const std::uint64_t n = std::min<std::uint64_t>(b.size, 4096);
-  for (std::uint64_t i = 0; i < n; ++i) {
-    const std::uint8_t c = b.data[i];
-    if (c == 0 || (c < 32 && c != '\n' && c != '\r' && c != '\t')) return false;
-  }
-  return true;
+  return std::none_of(b.data, b.data + n, [](std::uint8_t c) {
+    return c == 0 || (c < 32 && c != '\n' && c != '\r' && c != '\t');
+  });
 }
 
-array_data open_npy(array_data a, byte_span bytes) {
-  const npy_header h = parse_npy(bytes, a.file);
+// An npz entry's array name: its file name without ".npy".
+std::string without_npy(std::string n) {
+  if (n.size() > 4 && n.compare(n.size() - 4, 4, ".npy") == 0) n.resize(n.size() - 4);
+  return n;
+}
+
+void read_npy(array_data& a, byte_span bytes, const std::string& file) {
+  const npy_header h = parse_npy(bytes, file);
   a.type = h.type;
   a.shape = h.shape;
   a.fortran_order = h.fortran_order;
   a.count = h.count;
-  a.data = bytes.sub(h.data_offset, h.data_bytes, a.file, "the array data");
-  return a;
+  a.data = bytes.sub(h.data_offset, h.data_bytes, file, "the array data");
 }
 
-array_data open_raw(array_data a, byte_span bytes, const load_options& o) {
+void read_raw(array_data& a, byte_span bytes, const load_options& o) {
   if (o.raw_rows < 0 || o.raw_cols < 0)
     throw invalid_argument(detail::cat(a.file, ": a raw binary file needs both a shape and a dtype "
                                        "(--shape ROWSxCOLS --dtype f4)"));
   a.type = parse_dtype_option(o.raw_dtype, a.file);
-  std::uint64_t count = 0, data_bytes = 0;
+  std::uint64_t data_bytes = 0;
   if (!mul_size(static_cast<std::uint64_t>(o.raw_rows), static_cast<std::uint64_t>(o.raw_cols),
-                &count) ||
-      !mul_size(count, static_cast<std::uint64_t>(a.type.size), &data_bytes))
+                &a.count) ||
+      !mul_size(a.count, static_cast<std::uint64_t>(a.type.size), &data_bytes))
     throw invalid_argument(detail::cat(a.file, ": shape ", o.raw_rows, "x", o.raw_cols, " of ",
                                        a.type.name(), " overflows 64 bits"));
   if (bytes.size != data_bytes)
@@ -55,9 +58,20 @@ array_data open_raw(array_data a, byte_span bytes, const load_options& o) {
          a.type.name(), " needs ", data_bytes,
          bytes.size > data_bytes ? "" : "; the file is truncated or the shape is wrong");
   a.shape = {o.raw_rows, o.raw_cols};
-  a.count = count;
   a.data = bytes;
-  return a;
+}
+
+// The array names of an archive, as np.load and safetensors show them.
+std::vector<std::string> names_of(const std::vector<zip_entry>& entries) {
+  std::vector<std::string> names;
+  for (const auto& e : entries) names.push_back(without_npy(e.name));
+  return names;
+}
+
+std::vector<std::string> names_of(const safetensors_header& h) {
+  std::vector<std::string> names;
+  for (const auto& t : h.tensors) names.push_back(t.name);
+  return names;
 }
 
 std::string joined(const std::vector<std::string>& names) {
@@ -82,19 +96,10 @@ std::size_t select(const std::vector<std::string>& names, const std::string& wan
                                      joined(names)));
 }
 
-array_data open_npz(array_data a, byte_span bytes, const load_options& o) {
+void read_npz(array_data& a, byte_span bytes, const load_options& o) {
   const std::vector<zip_entry> entries = read_zip_directory(bytes, a.file);
-  for (const auto& e : entries) {
-    std::string n = e.name;
-    if (n.size() > 4 && n.compare(n.size() - 4, 4, ".npy") == 0) n.resize(n.size() - 4);
-    a.names.push_back(n);
-  }
-  std::string want = o.array;
-  if (want.size() > 4 && want.compare(want.size() - 4, 4, ".npy") == 0) want.resize(want.size() - 4);
-  const std::size_t i = select(a.names, want, a.file, "array");
-  const zip_entry& e = entries[i];
-  a.name = a.names[i];
-  const std::string inner = a.file + " [" + printable(e.name, 60) + "]";
+  a.names = names_of(entries);
+  const zip_entry& e = entries[select(a.names, without_npy(o.array), a.file, "array")];
   byte_span content;
   if (e.method == 0) {
     content = zip_stored(bytes, e, a.file);
@@ -103,19 +108,13 @@ array_data open_npz(array_data a, byte_span bytes, const load_options& o) {
     content = {owned->data(), owned->size()};
     a.owned = std::move(owned);
   }
-  const std::string file = a.file;
-  a.file = inner;
-  a = open_npy(std::move(a), content);
-  a.file = file;
-  return a;
+  read_npy(a, content, a.file + " [" + printable(e.name, 60) + "]");
 }
 
-array_data open_safetensors(array_data a, byte_span bytes, const load_options& o) {
+void read_safetensors(array_data& a, byte_span bytes, const load_options& o) {
   const safetensors_header h = parse_safetensors(bytes, a.file);
-  for (const auto& t : h.tensors) a.names.push_back(t.name);
-  const std::size_t i = select(a.names, o.array, a.file, "tensor");
-  const tensor_entry& t = h.tensors[i];
-  a.name = t.name;
+  a.names = names_of(h);
+  const tensor_entry& t = h.tensors[select(a.names, o.array, a.file, "tensor")];
   if (!t.type)
     fail(a.file, "tensor ", quoted(t.name, 60), " has unsupported dtype ", printable(t.dtype_name, 20),
          "; embeddings and labels must be F16, BF16, F32, F64 or integer");
@@ -123,22 +122,15 @@ array_data open_safetensors(array_data a, byte_span bytes, const load_options& o
   a.shape = t.shape;
   a.count = t.count;
   a.data = bytes.sub(h.data_start + t.begin, t.end - t.begin, a.file, "the tensor data");
-  return a;
 }
 
 }  // namespace
 
 const char* format_name(file_format f) noexcept {
-  switch (f) {
-    case file_format::npy: return "npy";
-    case file_format::npz: return "npz";
-    case file_format::safetensors: return "safetensors";
-    case file_format::csv: return "csv";
-    case file_format::tsv: return "tsv";
-    case file_format::text: return "text";
-    case file_format::raw: return "raw";
-  }
-  return "?";
+  // in the order of file_format
+  constexpr const char* kNames[] = {"npy", "npz", "safetensors", "csv", "tsv", "text", "raw"};
+  const auto i = static_cast<std::size_t>(f);
+  return i < std::size(kNames) ? kNames[i] : "?";
 }
 
 file_format detect_format(const mapped_file& file, const load_options& options) {
@@ -163,17 +155,10 @@ file_format detect_format(const mapped_file& file, const load_options& options) 
 }
 
 std::vector<std::string> array_names(const mapped_file& file, file_format format) {
-  std::vector<std::string> names;
-  if (format == file_format::npz) {
-    for (const auto& e : read_zip_directory(file.bytes(), file.path())) {
-      std::string n = e.name;
-      if (n.size() > 4 && n.compare(n.size() - 4, 4, ".npy") == 0) n.resize(n.size() - 4);
-      names.push_back(n);
-    }
-  } else if (format == file_format::safetensors) {
-    for (const auto& t : parse_safetensors(file.bytes(), file.path()).tensors) names.push_back(t.name);
-  }
-  return names;
+  if (format == file_format::npz) return names_of(read_zip_directory(file.bytes(), file.path()));
+  if (format == file_format::safetensors)
+    return names_of(parse_safetensors(file.bytes(), file.path()));
+  return {};
 }
 
 array_data open_array(std::shared_ptr<const mapped_file> file, file_format format,
@@ -184,13 +169,13 @@ array_data open_array(std::shared_ptr<const mapped_file> file, file_format forma
   const byte_span bytes = file->bytes();
   a.map = std::move(file);
   switch (format) {
-    case file_format::npy: return open_npy(std::move(a), bytes);
-    case file_format::raw: return open_raw(std::move(a), bytes, options);
-    case file_format::npz: return open_npz(std::move(a), bytes, options);
-    case file_format::safetensors: return open_safetensors(std::move(a), bytes, options);
-    default: break;
+    case file_format::npy: read_npy(a, bytes, a.file); break;
+    case file_format::raw: read_raw(a, bytes, options); break;
+    case file_format::npz: read_npz(a, bytes, options); break;
+    case file_format::safetensors: read_safetensors(a, bytes, options); break;
+    default: fail(a.file, "is a ", format_name(format), " file, which holds no binary array");
   }
-  fail(a.file, "is a ", format_name(format), " file, which holds no binary array");
+  return a;
 }
 
 }  // namespace embed_metrics::io

@@ -33,7 +33,6 @@ inline bool is_text(file_format f) noexcept {
 struct array_data {
   std::string file;                 ///< path, for messages
   file_format format = file_format::npy;
-  std::string name;                 ///< the selected array ("" for .npy and raw)
   std::vector<std::string> names;   ///< all arrays of an archive
   dtype type;
   std::vector<std::int64_t> shape;

@@ -47,9 +47,4 @@ EMBED_METRICS_INTERNAL_API void convert_to_float(const std::uint8_t* src, const 
 std::int64_t convert_to_int64(const std::uint8_t* src, const dtype& t, std::uint64_t n,
                               std::int64_t* dst) noexcept;
 
-/// IEEE 754 binary16 bits to float (exact).
-float half_to_float(std::uint16_t h) noexcept;
-/// bfloat16 bits to float (exact).
-float bf16_to_float(std::uint16_t h) noexcept;
-
 }  // namespace embed_metrics::io

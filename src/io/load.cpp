@@ -38,65 +38,39 @@ std::uint64_t first_nonfinite(const float* p, std::uint64_t n) noexcept {
   return n;
 }
 
-// Keeps the finite rows of a matrix being filled block by block: rows are
-// converted at the write position, then either kept (moved down over
-// dropped rows) or dropped (drop_nonfinite) or reported.
-class row_filter {
- public:
-  row_filter(std::string file, std::int64_t cols, bool drop, bool may_hold_nonfinite)
-      : file_(std::move(file)), cols_(cols), drop_(drop), check_(may_hold_nonfinite) {}
-
-  // The rows [first_row, first_row + count) of the file are at out + written() * cols.
-  void take(float* out, std::int64_t first_row, std::int64_t count) {
-    const auto d = static_cast<std::uint64_t>(cols_);
-    float* block = out + static_cast<std::uint64_t>(written_) * d;
-    if (!check_ || first_nonfinite(block, d * static_cast<std::uint64_t>(count)) ==
-                       d * static_cast<std::uint64_t>(count)) {
-      if (dropped_ > 0)
-        for (std::int64_t i = 0; i < count; ++i) kept_.push_back(first_row + i);
-      written_ += count;
-      return;
+// Keeps the finite rows of the n x d @p values, moved down over the others
+// in order, and returns their count. A row holding NaN/Inf is reported (the
+// first one) or, with @p drop, dropped: then out.kept_rows lists the file
+// row of each kept row and out.dropped_rows counts the others.
+std::int64_t keep_finite_rows(float* values, std::int64_t n, std::int64_t d,
+                              const std::string& file, bool drop, loaded_embeddings& out) {
+  const auto ud = static_cast<std::uint64_t>(d);
+  const std::uint64_t size = ud * static_cast<std::uint64_t>(n);
+  if (first_nonfinite(values, size) == size) return n;
+  std::int64_t kept = 0;
+  for (std::int64_t i = 0; i < n; ++i) {
+    const float* row = values + static_cast<std::uint64_t>(i) * ud;
+    const std::uint64_t j = first_nonfinite(row, ud);
+    if (j < ud) {
+      if (!drop)
+        throw invalid_argument(detail::cat(
+            file, ": row ", i, " (counting from 0) holds ", row[j], " at column ", j,
+            "; NaN/Inf values are not accepted: drop such rows with drop_nonfinite "
+            "(--drop-nonfinite) or fix the file"));
+      ++out.dropped_rows;
+      continue;
     }
-    std::int64_t w = written_;
-    for (std::int64_t i = 0; i < count; ++i) {
-      const float* row = block + static_cast<std::uint64_t>(i) * d;
-      const std::uint64_t j = first_nonfinite(row, d);
-      if (j < d) {
-        if (!drop_)
-          throw invalid_argument(detail::cat(
-              file_, ": row ", first_row + i, " (counting from 0) holds ", row[j], " at column ", j,
-              "; NaN/Inf values are not accepted: drop such rows with drop_nonfinite "
-              "(--drop-nonfinite) or fix the file"));
-        if (dropped_ == 0)
-          for (std::int64_t r = 0; r < w; ++r) kept_.push_back(r);
-        ++dropped_;
-        continue;
-      }
-      float* dst = out + static_cast<std::uint64_t>(w) * d;
-      if (dst != row) std::memmove(dst, row, d * sizeof(float));
-      if (dropped_ > 0) kept_.push_back(first_row + i);
-      ++w;
-    }
-    written_ = w;
+    float* dst = values + static_cast<std::uint64_t>(kept) * ud;
+    if (dst != row) std::memmove(dst, row, ud * sizeof(float));
+    out.kept_rows.push_back(i);
+    ++kept;
   }
-  [[nodiscard]] std::int64_t written() const noexcept { return written_; }
-  [[nodiscard]] std::int64_t dropped() const noexcept { return dropped_; }
-  std::vector<std::int64_t> kept() { return std::move(kept_); }
-
- private:
-  std::string file_;
-  std::int64_t cols_;
-  bool drop_;
-  bool check_;
-  std::int64_t written_ = 0;
-  std::int64_t dropped_ = 0;
-  std::vector<std::int64_t> kept_;
-};
+  return kept;
+}
 
 // n x d view of an array read as embeddings.
 void embedding_shape(const array_data& a, std::int64_t* n, std::int64_t* d) {
-  if (a.shape.empty())
-    io::fail(a.file, "holds a scalar (shape ()), not a matrix of embeddings");
+  if (a.shape.empty()) io::fail(a.file, "holds a scalar (shape ()), not a matrix of embeddings");
   *n = a.shape[0];
   std::uint64_t rest = 1;
   for (std::size_t i = 1; i < a.shape.size(); ++i) {
@@ -126,24 +100,21 @@ loaded_embeddings convert_embeddings(const array_data& a, bool drop) {
   // adopts the file's private copy-on-write mapping, after one parallel scan
   // for NaN/Inf (a file holding any goes the converting way below, which
   // reports or drops those rows).
-  const std::uint64_t bytes = a.count * static_cast<std::uint64_t>(a.type.size);
   if (a.map && !a.owned && a.type.kind == io::dtype_kind::floating && a.type.size == 4 &&
-      !a.type.big_endian && !a.fortran_order && bytes >= kAdoptBytes &&
+      !a.type.big_endian && !a.fortran_order && a.data.size >= kAdoptBytes &&
       reinterpret_cast<std::uintptr_t>(a.data.data) % alignof(float) == 0 && a.map->make_writable()) {
     auto* p = reinterpret_cast<float*>(
         a.map->writable(static_cast<std::uint64_t>(a.data.data - a.map->bytes().data)));
-    const std::uint64_t total = a.count;
     constexpr std::uint64_t kChunk = std::uint64_t{1} << 16;
-    const auto chunks = static_cast<std::int64_t>((total + kChunk - 1) / kChunk);
-    std::uint64_t first_bad = total;
-#pragma omp parallel for schedule(static) reduction(min : first_bad)
+    const auto chunks = static_cast<std::int64_t>((a.count + kChunk - 1) / kChunk);
+    bool finite = true;
+#pragma omp parallel for schedule(static) reduction(&& : finite)
     for (std::int64_t c = 0; c < chunks; ++c) {
       const std::uint64_t b = static_cast<std::uint64_t>(c) * kChunk;
-      const std::uint64_t m = std::min(kChunk, total - b);
-      const std::uint64_t k = first_nonfinite(p + b, m);
-      if (k < m) first_bad = std::min(first_bad, b + k);
+      const std::uint64_t m = std::min(kChunk, a.count - b);
+      finite = finite && first_nonfinite(p + b, m) == m;
     }
-    if (first_bad == total) {
+    if (finite) {
       out.matrix = host_matrix::adopt(p, n, d, std::const_pointer_cast<io::mapped_file>(a.map));
       return out;
     }
@@ -151,8 +122,7 @@ loaded_embeddings convert_embeddings(const array_data& a, bool drop) {
   // Not zero-filled first: every element is written by the conversion below.
   host_matrix matrix = host_matrix::uninitialized(n, d);
   float* const values = matrix.data();
-  const bool may_be_nonfinite =
-      a.type.kind == io::dtype_kind::floating || a.type.kind == io::dtype_kind::bfloat16;
+  const bool may_be_nonfinite = !a.type.is_integer();
   const auto isz = static_cast<std::uint64_t>(a.type.size);
   const auto ud = static_cast<std::uint64_t>(d);
   const auto un = static_cast<std::uint64_t>(n);
@@ -162,8 +132,8 @@ loaded_embeddings convert_embeddings(const array_data& a, bool drop) {
   const std::int64_t blocks = d > 0 ? (n + block - 1) / block : 0;
   const int threads = a.count >= (std::uint64_t{1} << 20) ? omp_get_max_threads() : 1;
   std::vector<float> columns(a.fortran_order ? static_cast<std::size_t>(block) * static_cast<std::size_t>(threads) : 0);
-  std::int64_t first_bad = n;
-#pragma omp parallel for schedule(static) num_threads(threads) reduction(min : first_bad)
+  bool finite = true;
+#pragma omp parallel for schedule(static) num_threads(threads) reduction(&& : finite)
   for (std::int64_t blk = 0; blk < blocks; ++blk) {
     const std::int64_t r0 = blk * block;
     const std::int64_t b = std::min(block, n - r0);
@@ -179,44 +149,32 @@ loaded_embeddings convert_embeddings(const array_data& a, bool drop) {
         for (std::int64_t i = 0; i < b; ++i) dst[static_cast<std::uint64_t>(i) * ud + j] = column[i];
       }
     }
-    if (may_be_nonfinite) {
-      const std::uint64_t m = static_cast<std::uint64_t>(b) * ud;
-      const std::uint64_t k = first_nonfinite(dst, m);
-      if (k < m) first_bad = std::min(first_bad, r0 + static_cast<std::int64_t>(k / ud));
-    }
+    const std::uint64_t m = static_cast<std::uint64_t>(b) * ud;
+    if (may_be_nonfinite && first_nonfinite(dst, m) < m) finite = false;
   }
-  std::int64_t kept = n;
-  if (first_bad < n) {
-    row_filter filter(a.file, d, drop, true);
-    filter.take(values, 0, n);  // throws naming the first row, or compacts
-    kept = filter.written();
-    matrix.keep_first_rows(kept);
-    out.dropped_rows = filter.dropped();
-    out.kept_rows = filter.kept();
-  }
+  if (!finite) matrix.keep_first_rows(keep_finite_rows(values, n, d, a.file, drop, out));
   out.matrix = std::move(matrix);
   return out;
 }
 
-loaded_embeddings text_embeddings(const io::mapped_file& f, file_format fmt, bool drop) {
+io::text_table parse_table(const io::mapped_file& f, file_format fmt) {
   const char delim = fmt == file_format::csv ? ',' : fmt == file_format::tsv ? '\t' : '\0';
-  io::text_table t = io::parse_text_table(f.bytes(), f.path(), delim);
+  return io::parse_text_table(f.bytes(), f.path(), delim);
+}
+
+loaded_embeddings text_embeddings(const io::mapped_file& f, file_format fmt, bool drop) {
+  io::text_table t = parse_table(f, fmt);
   loaded_embeddings out;
   out.format = io::format_name(fmt);
   out.source_dtype = "text";
-  row_filter filter(f.path(), t.cols, drop, true);
-  filter.take(t.values.data(), 0, t.rows);
-  t.values.resize(static_cast<std::uint64_t>(filter.written() * t.cols));
-  out.dropped_rows = filter.dropped();
-  out.kept_rows = filter.kept();
-  out.matrix = host_matrix(std::move(t.values), filter.written(), t.cols);
+  const std::int64_t kept = keep_finite_rows(t.values.data(), t.rows, t.cols, f.path(), drop, out);
+  t.values.resize(static_cast<std::uint64_t>(kept * t.cols));
+  out.matrix = host_matrix(std::move(t.values), kept, t.cols);
   return out;
 }
 
 std::vector<std::int64_t> convert_labels(const array_data& a) {
-  int big = 0;
-  for (std::int64_t s : a.shape) big += s != 1 ? 1 : 0;
-  if (big > 1)
+  if (std::count_if(a.shape.begin(), a.shape.end(), [](std::int64_t s) { return s != 1; }) > 1)
     io::fail(a.file, "labels must be a 1-D array; it holds shape ", io::shape_string(a.shape));
   std::vector<std::int64_t> out(a.count);
   const std::int64_t bad = io::convert_to_int64(a.data.data, a.type, a.count, out.data());
@@ -260,8 +218,7 @@ file_info inspect_file(const std::string& path, const load_options& options) {
   file_info info;
   info.format = io::format_name(fmt);
   if (io::is_text(fmt)) {
-    const char delim = fmt == file_format::csv ? ',' : fmt == file_format::tsv ? '\t' : '\0';
-    const io::text_table t = io::parse_text_table(file->bytes(), path, delim);
+    const io::text_table t = parse_table(*file, fmt);
     info.bytes = static_cast<std::int64_t>(file->size());
     info.shape = {t.rows, t.cols};
     info.dtype = t.all_integer ? "int64" : "float32";
@@ -270,8 +227,8 @@ file_info inspect_file(const std::string& path, const load_options& options) {
         info.shape = {t.rows};
         info.distinct_values = count_distinct(io::parse_text_labels(file->bytes(), path));
       } else {
-        std::vector<std::int64_t> v(t.values.begin(), t.values.end());
-        info.distinct_values = count_distinct(std::move(v));
+        info.distinct_values =
+            count_distinct(std::vector<std::int64_t>(t.values.begin(), t.values.end()));
       }
     }
     return info;

@@ -26,29 +26,27 @@ mapped_file::mapped_file(std::string path) : path_(std::move(path)) {
     throw io_error(detail::cat(path_, ": cannot open (", std::strerror(e), ")",
                                e == ENOENT ? "; check the path" : ""));
   }
+  // Closed on every way out (after a message has read errno); the mapping
+  // stays valid without the descriptor.
+  const struct fd_closer {
+    int fd;
+    ~fd_closer() { ::close(fd); }
+  } closer{fd};
   struct stat st {};
-  if (::fstat(fd, &st) != 0) {
-    const int e = errno;
-    ::close(fd);
-    throw io_error(detail::cat(path_, ": cannot stat (", std::strerror(e), ")"));
-  }
-  if (!S_ISREG(st.st_mode)) {
-    ::close(fd);
+  if (::fstat(fd, &st) != 0)
+    throw io_error(detail::cat(path_, ": cannot stat (", std::strerror(errno), ")"));
+  if (!S_ISREG(st.st_mode))
     throw io_error(detail::cat(path_, ": is ", file_kind(st.st_mode),
                                ", not a regular file; inputs are read from regular files only "
                                "(save a stream to a file first)"));
-  }
   size_ = static_cast<std::uint64_t>(st.st_size);
   if (size_ > 0) {
     void* p = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
-    if (p == MAP_FAILED) {
-      const int e = errno;
-      ::close(fd);
-      throw io_error(detail::cat(path_, ": cannot map ", size_, " bytes (", std::strerror(e), ")"));
-    }
+    if (p == MAP_FAILED)
+      throw io_error(
+          detail::cat(path_, ": cannot map ", size_, " bytes (", std::strerror(errno), ")"));
     data_ = static_cast<const std::uint8_t*>(p);
   }
-  ::close(fd);  // the mapping stays valid
 }
 
 mapped_file::~mapped_file() {

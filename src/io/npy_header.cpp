@@ -1,5 +1,7 @@
 #include "io/npy_header.hpp"
 
+#include <algorithm>
+#include <charconv>
 #include <string_view>
 
 #include "io/printable.hpp"
@@ -15,22 +17,14 @@ class dict_reader {
  public:
   dict_reader(std::string_view text, const std::string& file) : s_(text), file_(file) {}
 
-  void skip_ws() {
-    while (pos_ < s_.size() &&
-           (s_[pos_] == ' ' || s_[pos_] == '\t' || s_[pos_] == '\n' || s_[pos_] == '\r'))
-      ++pos_;
-  }
-  bool at_end() {
-    skip_ws();
-    return pos_ >= s_.size();
-  }
+  void skip_ws() { pos_ = std::min(s_.find_first_not_of(" \t\n\r", pos_), s_.size()); }
+  // The next character after blanks, or '\0' at the end (the header holds no NUL).
   char peek() {
     skip_ws();
     return pos_ < s_.size() ? s_[pos_] : '\0';
   }
   void expect(char c) {
-    if (peek() != c) garbled(detail::cat("expected '", c, "'"));
-    ++pos_;
+    if (!accept(c)) garbled(detail::cat("expected '", c, "'"));
   }
   bool accept(char c) {
     if (peek() != c) return false;
@@ -67,17 +61,14 @@ class dict_reader {
     std::vector<std::int64_t> shape;
     while (!accept(')')) {
       skip_ws();
+      // unsigned: from_chars takes no sign
       std::uint64_t v = 0;
-      std::size_t digits = 0;
-      while (pos_ < s_.size() && s_[pos_] >= '0' && s_[pos_] <= '9') {
-        const auto d = static_cast<std::uint64_t>(s_[pos_] - '0');
-        if (v > (static_cast<std::uint64_t>(INT64_MAX) - d) / 10)
-          fail(file_, "shape dimension in the header does not fit in 64 bits");
-        v = v * 10 + d;
-        ++pos_;
-        ++digits;
-      }
-      if (digits == 0) garbled("expected a non-negative integer in 'shape'");
+      const char* digits = s_.data() + pos_;
+      const auto [end, ec] = std::from_chars(digits, s_.data() + s_.size(), v);
+      if (end == digits) garbled("expected a non-negative integer in 'shape'");
+      if (ec != std::errc() || v > static_cast<std::uint64_t>(INT64_MAX))
+        fail(file_, "shape dimension in the header does not fit in 64 bits");
+      pos_ += static_cast<std::size_t>(end - digits);
       if (pos_ < s_.size() && s_[pos_] == 'L') ++pos_;  // Python 2 long
       if (shape.size() >= kMaxDims) fail(file_, "shape has more than ", kMaxDims, " dimensions");
       shape.push_back(static_cast<std::int64_t>(v));
@@ -125,15 +116,11 @@ npy_header parse_npy(byte_span bytes, const std::string& file) {
   h.minor = bytes.data[7];
   if (h.major < 1 || h.major > 3)
     fail(file, "unsupported .npy format version ", h.major, ".", h.minor, " (1.0, 2.0, 3.0 are read)");
-  std::uint64_t header_len = 0;
-  std::uint64_t prefix = 10;
-  if (h.major == 1) {
-    header_len = read_u16(bytes.data + 8);
-  } else {
-    prefix = 12;
-    if (bytes.size < prefix) fail(file, "truncated .npy header (", bytes.size, " bytes)");
-    header_len = read_u32(bytes.data + 8);
-  }
+  // version 1.0 stores the header length in 2 bytes, 2.0 and 3.0 in 4
+  const std::uint64_t prefix = h.major == 1 ? 10 : 12;
+  if (bytes.size < prefix) fail(file, "truncated .npy header (", bytes.size, " bytes)");
+  const std::uint64_t header_len =
+      h.major == 1 ? read_u16(bytes.data + 8) : read_u32(bytes.data + 8);
   if (header_len > kMaxNpyHeader)
     fail(file, "oversized .npy header: ", header_len, " bytes (at most ", kMaxNpyHeader,
          " are accepted)");
@@ -141,9 +128,8 @@ npy_header parse_npy(byte_span bytes, const std::string& file) {
     fail(file, "the .npy header length (", header_len, " bytes) runs past the end of the file (",
          bytes.size, " bytes); the file is truncated");
   const std::string_view text(reinterpret_cast<const char*>(bytes.data + prefix), header_len);
-  for (char c : text) {
-    if (c == '\0') fail(file, "garbled .npy header (it holds a NUL byte)");
-  }
+  if (text.find('\0') != std::string_view::npos)
+    fail(file, "garbled .npy header (it holds a NUL byte)");
 
   dict_reader r(text, file);
   r.expect('{');
@@ -170,29 +156,26 @@ npy_header parse_npy(byte_span bytes, const std::string& file) {
       break;
     }
   }
-  if (!r.at_end()) r.garbled("text after the closing brace");
+  if (r.peek() != '\0') r.garbled("text after the closing brace");
   if (!have_descr || !have_order || !have_shape)
     fail(file, "garbled .npy header: it lacks ",
          !have_descr ? "'descr'" : (!have_order ? "'fortran_order'" : "'shape'"));
 
-  std::uint64_t count = 1;
+  h.count = 1;
   for (std::int64_t d : h.shape) {
-    if (!mul_size(count, static_cast<std::uint64_t>(d), &count))
+    if (!mul_size(h.count, static_cast<std::uint64_t>(d), &h.count))
       fail(file, "shape ", shape_string(h.shape), " is too large: its size overflows 64 bits");
   }
-  std::uint64_t data_bytes = 0;
-  if (!mul_size(count, static_cast<std::uint64_t>(h.type.size), &data_bytes))
+  if (!mul_size(h.count, static_cast<std::uint64_t>(h.type.size), &h.data_bytes))
     fail(file, "shape ", shape_string(h.shape), " of ", h.type.name(),
          " is too large: its byte size overflows 64 bits");
-  h.count = count;
-  h.data_bytes = data_bytes;
   h.data_offset = prefix + header_len;
   const std::uint64_t have = bytes.size - h.data_offset;
-  if (have < data_bytes)
+  if (have < h.data_bytes)
     fail(file, "truncated data: shape ", shape_string(h.shape), " of ", h.type.name(), " needs ",
-         data_bytes, " bytes after the header, the file has ", have);
-  if (have > data_bytes)
-    fail(file, "has ", have - data_bytes, " unexpected bytes after the data of shape ",
+         h.data_bytes, " bytes after the header, the file has ", have);
+  if (have > h.data_bytes)
+    fail(file, "has ", have - h.data_bytes, " unexpected bytes after the data of shape ",
          shape_string(h.shape), " (", h.type.name(), "); the header or the file is corrupt");
   return h;
 }
@@ -205,12 +188,10 @@ std::string make_npy_header(const std::string& descr, const std::vector<std::int
   const std::size_t pad = (64 - total % 64) % 64;
   dict.append(pad, ' ');
   dict += '\n';
-  std::string out(kMagic, kMagicLen);
-  out += '\x01';
-  out += '\x00';
-  out += static_cast<char>(dict.size() & 0xff);
-  out += static_cast<char>((dict.size() >> 8) & 0xff);
-  return out + dict;
+  // version 1.0, then the dict's length as a little-endian uint16
+  const char version_and_length[] = {1, 0, static_cast<char>(dict.size() & 0xff),
+                                     static_cast<char>((dict.size() >> 8) & 0xff)};
+  return std::string(kMagic, kMagicLen) + std::string(version_and_length, 4) + dict;
 }
 
 }  // namespace embed_metrics::io

@@ -26,7 +26,6 @@ struct output_target {
   std::string path;         ///< as given (used in messages)
   std::string replace;      ///< the regular file to create or replace; "" for a device
   bool device = false;      ///< a character device: written in place
-  bool exists = false;      ///< `replace` names an existing file (its mode is kept)
   unsigned mode = 0644;     ///< permission bits of the new file
 };
 

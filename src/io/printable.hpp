@@ -12,37 +12,17 @@
 
 namespace embed_metrics::io {
 
-/// @p s with control and invalid bytes escaped (\t, \n, \r, \\, \xNN), cut to
-/// at most @p max_bytes of the input (then "..." is appended).
-inline std::string printable(std::string_view s, std::size_t max_bytes = 80);
-
-/// printable(s, max_bytes) in single quotes.
-inline std::string quoted(std::string_view s, std::size_t max_bytes = 40) {
-  return "'" + printable(s, max_bytes) + "'";
-}
-
 namespace detail_printable {
 
 // Length of the well-formed UTF-8 character starting at s[i] (2..4 bytes;
 // no overlong forms, surrogates or code points above U+10FFFF), or 0.
 inline std::size_t utf8_length(std::string_view s, std::size_t i) {
   const auto c = static_cast<std::uint8_t>(s[i]);
-  std::size_t n = 0;
-  std::uint8_t lo = 0x80, hi = 0xBF;  // allowed range of the second byte
-  if (c >= 0xC2 && c <= 0xDF) {
-    n = 2;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    n = 3;
-    if (c == 0xE0) lo = 0xA0;
-    if (c == 0xED) hi = 0x9F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    n = 4;
-    if (c == 0xF0) lo = 0x90;
-    if (c == 0xF4) hi = 0x8F;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size()) return 0;
+  const std::size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+  if (c < 0xC2 || c > 0xF4 || i + n > s.size()) return 0;
+  // the allowed range of the second byte (RFC 3629); later bytes are 80..BF
+  const std::uint8_t lo = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80;
+  const std::uint8_t hi = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF;
   for (std::size_t k = 1; k < n; ++k) {
     const auto b = static_cast<std::uint8_t>(s[i + k]);
     if (b < (k == 1 ? lo : 0x80) || b > (k == 1 ? hi : 0xBF)) return 0;
@@ -52,7 +32,9 @@ inline std::size_t utf8_length(std::string_view s, std::size_t i) {
 
 }  // namespace detail_printable
 
-inline std::string printable(std::string_view s, std::size_t max_bytes) {
+/// @p s with control and invalid bytes escaped (\t, \n, \r, \\, \xNN), cut to
+/// at most @p max_bytes of the input (then "..." is appended).
+inline std::string printable(std::string_view s, std::size_t max_bytes = 80) {
   static const char kHex[] = "0123456789abcdef";
   const bool cut = s.size() > max_bytes;
   if (cut) s = s.substr(0, max_bytes);
@@ -66,13 +48,10 @@ inline std::string printable(std::string_view s, std::size_t max_bytes) {
       ++i;
       continue;
     }
-    if (c >= 0x80) {
-      const std::size_t n = detail_printable::utf8_length(s, i);
-      if (n > 0) {
-        out.append(s.substr(i, n));
-        i += n;
-        continue;
-      }
+    if (const std::size_t n = detail_printable::utf8_length(s, i); n > 0) {  // 0 below 0xC2
+      out.append(s.substr(i, n));
+      i += n;
+      continue;
     }
     switch (c) {
       case '\t': out += "\\t"; break;
@@ -87,6 +66,11 @@ inline std::string printable(std::string_view s, std::size_t max_bytes) {
   }
   if (cut) out += "...";
   return out;
+}
+
+/// printable(s, max_bytes) in single quotes.
+inline std::string quoted(std::string_view s, std::size_t max_bytes = 40) {
+  return "'" + printable(s, max_bytes) + "'";
 }
 
 }  // namespace embed_metrics::io

@@ -3,6 +3,8 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <iterator>
+#include <tuple>
 
 #include "io/npy_header.hpp"
 #include "io/printable.hpp"
@@ -35,18 +37,17 @@ const st_dtype kTypes[] = {
     {"C64", 8, std::nullopt},
 };
 
-const st_dtype* find_type(const std::string& name) {
-  for (const auto& t : kTypes)
-    if (name == t.name) return &t;
-  return nullptr;
+template <class... Args>
+[[noreturn]] void bad_header(const std::string& file, Args&&... what) {
+  fail(file, "safetensors header: ", std::forward<Args>(what)...);
 }
 
 std::uint64_t as_u64(const nlohmann::json& v, const std::string& file, const std::string& what) {
   if (!v.is_number_unsigned() && !(v.is_number_integer() && v.get<std::int64_t>() >= 0))
-    fail(file, "safetensors header: ", what, " must be a non-negative integer, not ",
-         v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    bad_header(file, what, " must be a non-negative integer, not ",
+               v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   const auto u = v.get<std::uint64_t>();
-  if (u > static_cast<std::uint64_t>(INT64_MAX)) fail(file, "safetensors header: ", what, " is too large");
+  if (u > static_cast<std::uint64_t>(INT64_MAX)) bad_header(file, what, " is too large");
   return u;
 }
 
@@ -71,7 +72,7 @@ safetensors_header parse_safetensors(byte_span bytes, const std::string& file) {
   const std::uint64_t data_size = bytes.size - h.data_start;
   for (auto it = j.begin(); it != j.end(); ++it) {
     if (it.key() == "__metadata__") {
-      if (!it.value().is_object()) fail(file, "safetensors header: __metadata__ is not an object");
+      if (!it.value().is_object()) bad_header(file, "__metadata__ is not an object");
       continue;
     }
     const auto& v = it.value();
@@ -79,49 +80,52 @@ safetensors_header parse_safetensors(byte_span bytes, const std::string& file) {
     t.name = it.key();
     const std::string who = "tensor " + quoted(t.name, 60);
     if (!v.is_object() || !v.contains("dtype") || !v.contains("shape") || !v.contains("data_offsets"))
-      fail(file, "safetensors header: ", who, " lacks dtype, shape or data_offsets");
-    if (!v["dtype"].is_string()) fail(file, "safetensors header: ", who, " has a non-string dtype");
+      bad_header(file, who, " lacks dtype, shape or data_offsets");
+    if (!v["dtype"].is_string()) bad_header(file, who, " has a non-string dtype");
     t.dtype_name = v["dtype"].get<std::string>();
-    const st_dtype* st = find_type(t.dtype_name);
-    if (!st) fail(file, "safetensors header: ", who, " has an unknown dtype ", quoted(t.dtype_name, 20));
+    const auto st = std::find_if(std::begin(kTypes), std::end(kTypes),
+                                 [&](const st_dtype& k) { return t.dtype_name == k.name; });
+    if (st == std::end(kTypes))
+      bad_header(file, who, " has an unknown dtype ", quoted(t.dtype_name, 20));
     t.type = st->type;
     const auto& shape = v["shape"];
-    if (!shape.is_array()) fail(file, "safetensors header: ", who, " has a shape that is not a list");
-    if (shape.size() > kMaxDims) fail(file, "safetensors header: ", who, " has too many dimensions");
-    std::uint64_t count = 1;
+    if (!shape.is_array()) bad_header(file, who, " has a shape that is not a list");
+    if (shape.size() > kMaxDims) bad_header(file, who, " has too many dimensions");
+    t.count = 1;
     for (const auto& d : shape) {
       const std::uint64_t dim = as_u64(d, file, who + " shape");
       t.shape.push_back(static_cast<std::int64_t>(dim));
-      if (!mul_size(count, dim, &count))
-        fail(file, "safetensors header: ", who, " shape ", shape_string(t.shape), " overflows 64 bits");
+      if (!mul_size(t.count, dim, &t.count))
+        bad_header(file, who, " shape ", shape_string(t.shape), " overflows 64 bits");
     }
     std::uint64_t nbytes = 0;
-    if (!mul_size(count, static_cast<std::uint64_t>(st->size), &nbytes))
-      fail(file, "safetensors header: ", who, " byte size overflows 64 bits");
-    t.count = count;
+    if (!mul_size(t.count, static_cast<std::uint64_t>(st->size), &nbytes))
+      bad_header(file, who, " byte size overflows 64 bits");
     const auto& off = v["data_offsets"];
     if (!off.is_array() || off.size() != 2)
-      fail(file, "safetensors header: ", who, " data_offsets must be [begin, end]");
+      bad_header(file, who, " data_offsets must be [begin, end]");
     t.begin = as_u64(off[0], file, who + " data_offsets");
     t.end = as_u64(off[1], file, who + " data_offsets");
     if (t.begin > t.end)
-      fail(file, "safetensors header: ", who, " data_offsets [", t.begin, ", ", t.end, "] are reversed");
+      bad_header(file, who, " data_offsets [", t.begin, ", ", t.end, "] are reversed");
     if (t.end > data_size)
-      fail(file, "safetensors header: ", who, " offset out of range: data_offsets [", t.begin, ", ",
-           t.end, "] but the data area holds ", data_size, " bytes; the file is truncated or corrupt");
+      bad_header(file, who, " offset out of range: data_offsets [", t.begin, ", ", t.end,
+                 "] but the data area holds ", data_size,
+                 " bytes; the file is truncated or corrupt");
     if (t.end - t.begin != nbytes)
-      fail(file, "safetensors header: ", who, " shape ", shape_string(t.shape), " of ",
-           t.dtype_name, " needs ", nbytes, " bytes, data_offsets give ", t.end - t.begin);
+      bad_header(file, who, " shape ", shape_string(t.shape), " of ", t.dtype_name, " needs ",
+                 nbytes, " bytes, data_offsets give ", t.end - t.begin);
     h.tensors.push_back(std::move(t));
   }
-  std::sort(h.tensors.begin(), h.tensors.end(),
-            [](const tensor_entry& a, const tensor_entry& b) { return a.begin < b.begin || (a.begin == b.begin && a.end < b.end); });
+  std::sort(h.tensors.begin(), h.tensors.end(), [](const tensor_entry& a, const tensor_entry& b) {
+    return std::tie(a.begin, a.end) < std::tie(b.begin, b.end);
+  });
   for (std::size_t i = 1; i < h.tensors.size(); ++i) {
     const auto& a = h.tensors[i - 1];
     const auto& b = h.tensors[i];
     if (b.begin < a.end)
-      fail(file, "safetensors header: tensors ", quoted(a.name, 60), " and ", quoted(b.name, 60), " overlap (bytes ",
-           a.begin, "..", a.end, " and ", b.begin, "..", b.end, ")");
+      bad_header(file, "tensors ", quoted(a.name, 60), " and ", quoted(b.name, 60),
+                 " overlap (bytes ", a.begin, "..", a.end, " and ", b.begin, "..", b.end, ")");
   }
   return h;
 }

@@ -11,6 +11,13 @@
 namespace embed_metrics::io {
 namespace {
 
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  if (s.size() >= 2 && s.front() == '"' && s.back() == '"') s = s.substr(1, s.size() - 2);
+  return s;
+}
+
 // Splits the text into lines (without '\n' and a trailing '\r').
 class line_reader {
  public:
@@ -27,6 +34,25 @@ class line_reader {
     ++number_;
     return true;
   }
+  // The next line holding data. '#' comment lines and blank lines are
+  // skipped, but a blank line followed by more data once @p after_data is
+  // an error: "line N is empty but <follows> on line M".
+  bool next_data(std::string_view* line, bool after_data, const std::string& file,
+                 const char* follows) {
+    std::int64_t blank_line = 0;
+    while (next(line)) {
+      const std::string_view t = trim(*line);
+      if (!t.empty() && t.front() == '#') continue;
+      if (t.empty()) {
+        if (blank_line == 0) blank_line = number_;
+        continue;
+      }
+      if (blank_line != 0 && after_data)
+        fail(file, "line ", blank_line, " is empty but ", follows, " on line ", number_);
+      return true;
+    }
+    return false;
+  }
   [[nodiscard]] std::int64_t number() const noexcept { return number_; }
 
  private:
@@ -35,51 +61,38 @@ class line_reader {
   std::int64_t number_ = 0;
 };
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  if (s.size() >= 2 && s.front() == '"' && s.back() == '"') s = s.substr(1, s.size() - 2);
-  return s;
-}
-
 // True when the decimal literal @p s (which from_chars found out of range)
 // is too large rather than too small: its first significant digit lies left
 // of the decimal point once the exponent is applied.
 bool overflows(std::string_view s) {
-  std::size_t i = 0;
-  if (i < s.size() && s[i] == '-') ++i;
-  bool seen_point = false, seen_digit = false;
-  std::int64_t int_digits = 0, leading_frac_zeros = 0;
-  for (; i < s.size() && ((s[i] >= '0' && s[i] <= '9') || s[i] == '.'); ++i) {
-    if (s[i] == '.') {
-      seen_point = true;
-      continue;
-    }
-    if (!seen_point) {
-      if (seen_digit || s[i] != '0') ++int_digits;
-    } else if (!seen_digit && s[i] == '0') {
-      ++leading_frac_zeros;
-    }
-    if (s[i] != '0') seen_digit = true;
-  }
-  if (!seen_digit) return false;  // zero: never out of range, but not an overflow either
+  if (s.front() == '-') s.remove_prefix(1);
+  const std::size_t e = std::min(s.find_first_of("eE"), s.size());
+  const std::string_view digits = s.substr(0, e);  // digits and at most one '.'
+  const std::size_t first = digits.find_first_not_of("0.");
+  if (first == std::string_view::npos) return false;  // zero: never out of range, nor an overflow
   // decimal position of the first significant digit: 1 for "1.5", -2 for "0.001"
-  const std::int64_t point = int_digits > 0 ? int_digits : -leading_frac_zeros;
+  const std::size_t point = std::min(digits.find('.'), digits.size());
+  const auto position = first < point ? static_cast<std::int64_t>(point - first)
+                                      : -static_cast<std::int64_t>(first - point - 1);
+  std::string_view x = s.substr(std::min(e + 1, s.size()));
+  if (!x.empty() && x.front() == '+') x.remove_prefix(1);
+  // exponents clamped to +-2^40, beyond any position, so that the sum cannot overflow
+  constexpr std::int64_t kFar = std::int64_t{1} << 40;
   std::int64_t exponent = 0;
-  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
-    ++i;
-    bool negative = false;
-    if (i < s.size() && (s[i] == '+' || s[i] == '-')) negative = s[i++] == '-';
-    for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i)
-      exponent = std::min<std::int64_t>(exponent * 10 + (s[i] - '0'), std::int64_t{1} << 40);
-    if (negative) exponent = -exponent;
-  }
-  return point + exponent > 0;
+  if (std::from_chars(x.data(), x.data() + x.size(), exponent).ec == std::errc::result_out_of_range)
+    exponent = x.front() == '-' ? -kFar : kFar;
+  return position + std::clamp(exponent, -kFar, kFar) > 0;
+}
+
+// A field without its blanks, quotes and leading '+' (from_chars takes no '+').
+std::string_view number_text(std::string_view s) {
+  s = trim(s);
+  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
+  return s;
 }
 
 bool parse_float(std::string_view s, float* out, bool* integer) {
-  s = trim(s);
-  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
+  s = number_text(s);
   if (s.empty()) return false;
   const char* end = s.data() + s.size();
   auto r = std::from_chars(s.data(), end, *out);
@@ -96,20 +109,12 @@ bool parse_float(std::string_view s, float* out, bool* integer) {
   } else if (r.ec != std::errc() || r.ptr != end) {
     return false;
   }
-  if (*integer) {
-    for (char c : s) {
-      if (!((c >= '0' && c <= '9') || c == '-')) {
-        *integer = false;
-        break;
-      }
-    }
-  }
+  if (s.find_first_not_of("0123456789-") != std::string_view::npos) *integer = false;
   return true;
 }
 
 bool parse_int(std::string_view s, std::int64_t* out, bool* too_big) {
-  s = trim(s);
-  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
+  s = number_text(s);
   if (s.empty()) return false;
   const char* end = s.data() + s.size();
   auto r = std::from_chars(s.data(), end, *out);
@@ -121,8 +126,7 @@ enum class integral { yes, fraction, too_big, not_a_number };
 
 // A float literal whose value is a whole number that fits in int64.
 integral parse_integral_float(std::string_view s, std::int64_t* out) {
-  s = trim(s);
-  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
+  s = number_text(s);
   if (s.empty()) return integral::not_a_number;
   const char* end = s.data() + s.size();
   double d = 0;
@@ -137,28 +141,39 @@ integral parse_integral_float(std::string_view s, std::int64_t* out) {
   return integral::yes;
 }
 
-bool blank(std::string_view s) { return trim(s).empty(); }
+// A first line such as "label": one word that does not start like a number.
+bool looks_like_header(std::string_view t) {
+  const bool numeric_looking = !t.empty() && (t.front() == '-' || t.front() == '+' ||
+                                              (t.front() >= '0' && t.front() <= '9'));
+  return !numeric_looking && t.find_first_of(",\t ") == std::string_view::npos;
+}
+
+// What is wrong with a label field @p t that parse_integral_float found to be @p f.
+const char* label_problem(integral f, std::string_view t) {
+  if (f == integral::too_big) return " does not fit in 64 bits";
+  if (f == integral::fraction) return " is not an integer; labels must be integers";
+  if (t.find_first_of(",\t") != std::string_view::npos)
+    return " has several fields; expected one integer label per line";
+  return " is not an integer label";
+}
 
 // Fields of one line.
 template <class F>
 void split(std::string_view line, char delimiter, F&& field) {
   if (delimiter != 0) {
-    std::size_t start = 0;
-    while (true) {
+    for (std::size_t start = 0;;) {
       const std::size_t p = line.find(delimiter, start);
-      field(line.substr(start, p == std::string_view::npos ? std::string_view::npos : p - start));
-      if (p == std::string_view::npos) break;
+      field(line.substr(start, p - start));  // to the end of the line when p is npos
+      if (p == std::string_view::npos) return;
       start = p + 1;
     }
-    return;
   }
-  std::size_t i = 0;
-  while (i < line.size()) {
-    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
-    if (i >= line.size()) break;
-    const std::size_t start = i;
-    while (i < line.size() && line[i] != ' ' && line[i] != '\t') ++i;
-    field(line.substr(start, i - start));
+  // runs of blanks separate the fields
+  std::size_t start = line.find_first_not_of(" \t");
+  while (start != std::string_view::npos) {
+    const std::size_t end = line.find_first_of(" \t", start);
+    field(line.substr(start, end - start));
+    start = line.find_first_not_of(" \t", end);
   }
 }
 
@@ -169,17 +184,7 @@ text_table parse_text_table(byte_span bytes, const std::string& file, char delim
   text_table t;
   line_reader lines(bytes);
   std::string_view line;
-  bool first = true;
-  std::int64_t blank_line = 0;
-  while (lines.next(&line)) {
-    if (!trim(line).empty() && trim(line).front() == '#') continue;
-    if (blank(line)) {
-      if (blank_line == 0) blank_line = lines.number();
-      continue;
-    }
-    if (blank_line != 0 && t.rows > 0)
-      fail(file, "line ", blank_line, " is empty but data follows on line ", lines.number());
-    blank_line = 0;
+  for (bool first = true; lines.next_data(&line, t.rows > 0, file, "data follows"); first = false) {
     if (first && delimiter == 0) {
       delimiter = line.find(',') != std::string_view::npos    ? ','
                   : line.find('\t') != std::string_view::npos ? '\t'
@@ -206,8 +211,6 @@ text_table parse_text_table(byte_span bytes, const std::string& file, char delim
     // a line of numbers with one bad field is data with an error in it.
     if (first && numbers == 0) {
       t.values.resize(before);
-      t.header = true;
-      first = false;
       continue;
     }
     if (bad_column != 0)
@@ -221,7 +224,6 @@ text_table parse_text_table(byte_span bytes, const std::string& file, char delim
            t.cols);
     }
     ++t.rows;
-    first = false;
   }
   if (t.rows == 0) fail(file, "holds no data rows");
   return t;
@@ -232,51 +234,20 @@ std::vector<std::int64_t> parse_text_labels(byte_span bytes, const std::string& 
   std::vector<std::int64_t> out;
   line_reader lines(bytes);
   std::string_view line;
-  std::int64_t blank_line = 0;
-  bool first = true;
-  while (lines.next(&line)) {
-    if (!trim(line).empty() && trim(line).front() == '#') continue;  // a comment, as in tables
-    if (blank(line)) {
-      if (blank_line == 0) blank_line = lines.number();
-      continue;
-    }
-    if (blank_line != 0 && !out.empty())
-      fail(file, "line ", blank_line, " is empty but labels follow on line ", lines.number());
-    blank_line = 0;
+  for (bool first = true; lines.next_data(&line, !out.empty(), file, "labels follow");
+       first = false) {
     std::int64_t v = 0;
     bool too_big = false;
     if (!parse_int(line, &v, &too_big)) {
       const std::string_view t = trim(line);
-      if (too_big) fail(file, "line ", lines.number(), ": ", quoted(t), " does not fit in 64 bits");
       // np.savetxt writes integer labels held in a float array as
       // 3.000000000000000000e+00: an integer value in float notation is a label.
-      switch (parse_integral_float(t, &v)) {
-        case integral::yes:
-          out.push_back(v);
-          first = false;
-          continue;
-        case integral::too_big:
-          fail(file, "line ", lines.number(), ": ", quoted(t), " does not fit in 64 bits");
-        case integral::fraction:
-          fail(file, "line ", lines.number(), ": ", quoted(t),
-               " is not an integer; labels must be integers");
-        case integral::not_a_number: break;
-      }
-      if (first) {
-        bool numeric_looking = !t.empty() && (t.front() == '-' || t.front() == '+' ||
-                                              (t.front() >= '0' && t.front() <= '9'));
-        if (!numeric_looking && t.find_first_of(",\t ") == std::string_view::npos) {
-          first = false;  // a header line such as "label"
-          continue;
-        }
-      }
-      if (t.find_first_of(",\t") != std::string_view::npos)
-        fail(file, "line ", lines.number(), ": ", quoted(t),
-             " has several fields; expected one integer label per line");
-      fail(file, "line ", lines.number(), ": ", quoted(t), " is not an integer label");
+      const integral f = too_big ? integral::too_big : parse_integral_float(t, &v);
+      if (f == integral::not_a_number && first && looks_like_header(t)) continue;
+      if (f != integral::yes)
+        fail(file, "line ", lines.number(), ": ", quoted(t), label_problem(f, t));
     }
     out.push_back(v);
-    first = false;
   }
   if (out.empty()) fail(file, "holds no labels");
   return out;

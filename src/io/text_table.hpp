@@ -14,7 +14,6 @@ struct text_table {
   std::vector<float> values;  ///< row-major
   std::int64_t rows = 0;
   std::int64_t cols = 0;
-  bool header = false;       ///< the first line was a header and was skipped
   bool all_integer = true;   ///< every field is an integer literal
 };
 

@@ -3,7 +3,6 @@
 #include <zlib.h>
 
 #include <algorithm>
-#include <limits>
 
 #include "io/printable.hpp"
 
@@ -21,24 +20,37 @@ constexpr std::uint64_t kLocalSize = 30;
 // deflate cannot expand data by more than ~1032:1; a larger claim is corrupt
 constexpr std::uint64_t kMaxDeflateRatio = 1100;
 
-[[noreturn]] void corrupt(const std::string& file, const std::string& what) {
-  fail(file, "corrupt zip (.npz) archive: ", what);
+template <class... Args>
+[[noreturn]] void corrupt(const std::string& file, Args&&... what) {
+  fail(file, "corrupt zip (.npz) archive: ", std::forward<Args>(what)...);
 }
 
-std::uint32_t crc_of(const std::uint8_t* p, std::uint64_t n) {
-  uLong crc = ::crc32(0L, Z_NULL, 0);
-  while (n > 0) {
-    const auto chunk = static_cast<uInt>(std::min<std::uint64_t>(n, 1u << 30));
-    crc = ::crc32(crc, p, chunk);
-    p += chunk;
-    n -= chunk;
-  }
-  return static_cast<std::uint32_t>(crc);
+// corrupt(), naming entry @p e.
+template <class... Args>
+[[noreturn]] void corrupt_entry(const std::string& file, const zip_entry& e, Args&&... what) {
+  corrupt(file, "entry ", quoted(e.name, 60), std::forward<Args>(what)...);
 }
 
 void check_crc(const zip_entry& e, const std::uint8_t* p, std::uint64_t n, const std::string& file) {
-  if (crc_of(p, n) != e.crc32)
-    corrupt(file, detail::cat("entry ", quoted(e.name, 60), " fails its CRC-32 check (the data is damaged)"));
+  uLong crc = ::crc32(0L, Z_NULL, 0);
+  for (std::uint64_t done = 0; done < n;) {
+    const auto chunk = static_cast<uInt>(std::min<std::uint64_t>(n - done, 1u << 30));
+    crc = ::crc32(crc, p + done, chunk);
+    done += chunk;
+  }
+  if (static_cast<std::uint32_t>(crc) != e.crc32)
+    corrupt_entry(file, e, " fails its CRC-32 check (the data is damaged)");
+}
+
+// The compressed bytes of @p e (after its local header), bounds-checked.
+byte_span zip_entry_data(byte_span bytes, const zip_entry& e, const std::string& file) {
+  if (e.flags & 0x1) corrupt_entry(file, e, " is encrypted");
+  const byte_span h = bytes.sub(e.local_offset, kLocalSize, file, "a zip local header");
+  if (read_u32(h.data) != kLocalSig) corrupt_entry(file, e, " has a bad local header signature");
+  const std::uint64_t name_len = read_u16(h.data + 26);
+  const std::uint64_t extra_len = read_u16(h.data + 28);
+  return bytes.sub(e.local_offset + kLocalSize + name_len + extra_len, e.compressed_size, file,
+                   "a zip entry's data");
 }
 
 }  // namespace
@@ -76,13 +88,14 @@ std::vector<zip_entry> read_zip_directory(byte_span bytes, const std::string& fi
   }
   const byte_span dir = bytes.sub(dir_offset, dir_size, file, "the zip central directory");
   if (count > dir_size / kCentralSize)
-    corrupt(file, detail::cat(count, " entries cannot fit in a ", dir_size, "-byte directory"));
+    corrupt(file, count, " entries cannot fit in a ", dir_size, "-byte directory");
   std::vector<zip_entry> entries;
   entries.reserve(count);
   std::uint64_t p = 0;
   for (std::uint64_t i = 0; i < count; ++i) {
     const byte_span h = dir.sub(p, kCentralSize, file, "a zip directory entry");
-    if (read_u32(h.data) != kCentralSig) corrupt(file, detail::cat("directory entry ", i, " has a bad signature"));
+    if (read_u32(h.data) != kCentralSig)
+      corrupt(file, "directory entry ", i, " has a bad signature");
     zip_entry e;
     e.flags = read_u16(h.data + 8);
     e.method = read_u16(h.data + 10);
@@ -101,16 +114,12 @@ std::vector<zip_entry> read_zip_directory(byte_span bytes, const std::string& fi
       const std::uint16_t id = read_u16(extra.data + q);
       const std::uint64_t len = read_u16(extra.data + q + 2);
       const byte_span field = extra.sub(q + 4, len, file, "a zip extra field");
-      if (id == 0x0001) {
-        std::uint64_t f = 0;
-        auto next = [&](std::uint64_t* v) {
-          if (f + 8 > field.size) corrupt(file, "short zip64 extra field");
-          *v = read_u64(field.data + f);
-          f += 8;
-        };
-        if (e.size == 0xffffffffu) next(&e.size);
-        if (e.compressed_size == 0xffffffffu) next(&e.compressed_size);
-        if (e.local_offset == 0xffffffffu) next(&e.local_offset);
+      std::uint64_t f = 0;  // the 64-bit values follow in this order
+      for (std::uint64_t* v : {&e.size, &e.compressed_size, &e.local_offset}) {
+        if (id != 0x0001 || *v != 0xffffffffu) continue;
+        if (f + 8 > field.size) corrupt(file, "short zip64 extra field");
+        *v = read_u64(field.data + f);
+        f += 8;
       }
       q += 4 + len;
     }
@@ -120,22 +129,12 @@ std::vector<zip_entry> read_zip_directory(byte_span bytes, const std::string& fi
   return entries;
 }
 
-byte_span zip_entry_data(byte_span bytes, const zip_entry& e, const std::string& file) {
-  if (e.flags & 0x1) corrupt(file, detail::cat("entry ", quoted(e.name, 60), " is encrypted"));
-  const byte_span h = bytes.sub(e.local_offset, kLocalSize, file, "a zip local header");
-  if (read_u32(h.data) != kLocalSig)
-    corrupt(file, detail::cat("entry ", quoted(e.name, 60), " has a bad local header signature"));
-  const std::uint64_t name_len = read_u16(h.data + 26);
-  const std::uint64_t extra_len = read_u16(h.data + 28);
-  return bytes.sub(e.local_offset + kLocalSize + name_len + extra_len, e.compressed_size, file,
-                   "a zip entry's data");
-}
-
 byte_span zip_stored(byte_span bytes, const zip_entry& e, const std::string& file) {
   const byte_span raw = zip_entry_data(bytes, e, file);
-  if (e.method != 0) corrupt(file, detail::cat("entry ", quoted(e.name, 60), " is compressed"));
+  if (e.method != 0) corrupt_entry(file, e, " is compressed");
   if (e.size != e.compressed_size)
-    corrupt(file, detail::cat("stored entry ", quoted(e.name, 60), " has sizes ", e.compressed_size, " and ", e.size));
+    corrupt(file, "stored entry ", quoted(e.name, 60), " has sizes ", e.compressed_size, " and ",
+            e.size);
   check_crc(e, raw.data, raw.size, file);
   return raw;
 }
@@ -151,8 +150,7 @@ std::vector<std::uint8_t> zip_extract(byte_span bytes, const zip_entry& e, const
   const byte_span raw = zip_entry_data(bytes, e, file);
   std::uint64_t limit = 0;
   if (!mul_size(raw.size + 1, kMaxDeflateRatio, &limit) || e.size > limit)
-    corrupt(file, detail::cat("entry ", quoted(e.name, 60), " claims ", e.size, " bytes from ", raw.size,
-                              " compressed ones"));
+    corrupt_entry(file, e, " claims ", e.size, " bytes from ", raw.size, " compressed ones");
   std::vector<std::uint8_t> out(e.size);
   z_stream z{};
   if (inflateInit2(&z, -MAX_WBITS) != Z_OK) throw io_error(detail::cat(file, ": zlib init failed"));
@@ -172,10 +170,10 @@ std::vector<std::uint8_t> zip_extract(byte_span bytes, const zip_entry& e, const
   }
   inflateEnd(&z);
   if (rc != Z_STREAM_END)
-    corrupt(file, detail::cat("entry ", quoted(e.name, 60), " does not inflate (",
-                              rc == Z_DATA_ERROR ? "bad deflate data" : "truncated or wrong size", ")"));
+    corrupt_entry(file, e, " does not inflate (",
+                  rc == Z_DATA_ERROR ? "bad deflate data" : "truncated or wrong size", ")");
   if (out_done != e.size)
-    corrupt(file, detail::cat("entry ", quoted(e.name, 60), " inflates to ", out_done, " bytes, the directory says ", e.size));
+    corrupt_entry(file, e, " inflates to ", out_done, " bytes, the directory says ", e.size);
   check_crc(e, out.data(), out.size(), file);
   return out;
 }

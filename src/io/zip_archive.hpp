@@ -25,9 +25,6 @@ struct zip_entry {
 /// The entries listed in the central directory of the zip in @p bytes.
 std::vector<zip_entry> read_zip_directory(byte_span bytes, const std::string& file);
 
-/// The compressed bytes of @p e (after its local header), bounds-checked.
-byte_span zip_entry_data(byte_span bytes, const zip_entry& e, const std::string& file);
-
 /// The uncompressed content of @p e: inflated for deflated entries, copied
 /// for stored ones; the size and CRC-32 are checked against the directory.
 std::vector<std::uint8_t> zip_extract(byte_span bytes, const zip_entry& e, const std::string& file);
