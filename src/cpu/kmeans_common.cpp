@@ -95,15 +95,14 @@ double kmeans_tolerance(matrix_view x, double tol, int threads) {
   return total / static_cast<double>(d) * tol;
 }
 
-host_matrix normalized_rows(matrix_view x, const char* name, int threads) {
-  host_matrix out(x.rows, x.cols);
+void normalize_rows(matrix_view x, float* out, const char* name, int threads) {
   std::int64_t bad = -1;
 #pragma omp parallel for num_threads(kmeans_team(threads, x.rows * x.cols)) schedule(static)
   for (std::int64_t i = 0; i < x.rows; ++i) {
     const float* r = x.row(i);
     double s = 0.0;
     for (std::int64_t j = 0; j < x.cols; ++j) s += static_cast<double>(r[j]) * r[j];
-    float* o = out.data() + i * x.cols;
+    float* o = out + i * x.cols;
     if (s == 0.0) {
 #pragma omp critical(em_normalized_rows)
       if (bad < 0 || i < bad) bad = i;
@@ -114,7 +113,6 @@ host_matrix normalized_rows(matrix_view x, const char* name, int threads) {
   }
   EM_EXPECTS(bad < 0, name, " row ", bad,
              " is all zeros: the cosine metric needs non-zero rows (drop them or use euclidean)");
-  return out;
 }
 
 std::vector<std::int64_t> farthest_rows(const std::vector<double>& dist, std::size_t count) {
