@@ -50,13 +50,8 @@ blasint as_blas(std::int64_t v) { return static_cast<blasint>(v); }
 // whatever the kernel (to measure it); EMBED_METRICS_NEWER_OPENBLAS names
 // its file in place of the one found at build time.
 struct blas_ops {
-  using sgemm_fn = void (*)(CBLAS_ORDER, CBLAS_TRANSPOSE, CBLAS_TRANSPOSE, blasint, blasint, blasint,
-                            float, const float*, blasint, const float*, blasint, float, float*, blasint);
-  using dgemm_fn = void (*)(CBLAS_ORDER, CBLAS_TRANSPOSE, CBLAS_TRANSPOSE, blasint, blasint, blasint,
-                            double, const double*, blasint, const double*, blasint, double, double*,
-                            blasint);
-  sgemm_fn sgemm = &EM_BLAS(cblas_sgemm);
-  dgemm_fn dgemm = &EM_BLAS(cblas_dgemm);
+  decltype(&EM_BLAS(cblas_sgemm)) sgemm = &EM_BLAS(cblas_sgemm);
+  decltype(&EM_BLAS(cblas_dgemm)) dgemm = &EM_BLAS(cblas_dgemm);
   int (*get_threads)() = &EM_BLAS(openblas_get_num_threads);
   void (*set_threads)(int) = &EM_BLAS(openblas_set_num_threads);
   char* (*get_config)() = &EM_BLAS(openblas_get_config);

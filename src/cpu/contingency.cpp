@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <numeric>
 #include <utility>
 #include <vector>
 
@@ -187,9 +188,8 @@ double expected_mutual_information(const std::vector<std::int64_t>& sizes_a,
       s += static_cast<double>(mb[j]) * detail::emi_pair(va[i], vb[j], n, log_n);
     row_sum[i] = static_cast<double>(ma[i]) * s;
   }
-  double emi = 0.0;
-  for (double s : row_sum) emi += s;  // fixed order: same bits for any thread count
-  return emi;
+  // In row order: the same bits for any thread count.
+  return std::accumulate(row_sum.begin(), row_sum.end(), 0.0);
 }
 
 // CPU contingency table and expected mutual information (cpu/contingency.hpp).

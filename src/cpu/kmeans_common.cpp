@@ -15,9 +15,17 @@ int kmeans_local_trials(std::int64_t k, int requested) {
   return 2 + static_cast<int>(std::floor(std::log(static_cast<double>(k))));
 }
 
-std::int64_t kmeans_first_center(std::uint64_t seed, std::int64_t n) {
-  const double u = philox_uniform(seed, 0, 0, kStreamFirstCenter);
+namespace {
+
+// The row of n that a uniform draw u in [0, 1) picks.
+std::int64_t row_for(double u, std::int64_t n) {
   return std::min<std::int64_t>(n - 1, static_cast<std::int64_t>(u * static_cast<double>(n)));
+}
+
+}  // namespace
+
+std::int64_t kmeans_first_center(std::uint64_t seed, std::int64_t n) {
+  return row_for(philox_uniform(seed, 0, 0, kStreamFirstCenter), n);
 }
 
 std::int64_t kmeans_sample_index(const float* values, std::int64_t n, const double* block_sums,
@@ -50,7 +58,7 @@ std::vector<std::int64_t> kmeans_random_rows(std::uint64_t seed, std::int64_t n,
     const double u = philox_uniform(seed, static_cast<std::uint32_t>(draw),
                                     static_cast<std::uint32_t>(draw >> 32), kStreamRandomInit);
     ++draw;
-    const std::int64_t i = std::min<std::int64_t>(n - 1, static_cast<std::int64_t>(u * static_cast<double>(n)));
+    const std::int64_t i = row_for(u, n);
     if (taken.insert(i).second) rows.push_back(i);
   }
   return rows;
@@ -90,9 +98,7 @@ double kmeans_tolerance(matrix_view x, double tol, int threads) {
       for (std::int64_t j = 0; j < d; ++j) out[static_cast<std::size_t>(j)] += part[static_cast<std::size_t>(b * d + j)];
     for (auto& v : out) v /= static_cast<double>(n);
   }
-  double total = 0.0;
-  for (const double v : var) total += v;
-  return total / static_cast<double>(d) * tol;
+  return std::accumulate(var.begin(), var.end(), 0.0) / static_cast<double>(d) * tol;
 }
 
 void normalize_rows(matrix_view x, float* out, const char* name, int threads) {

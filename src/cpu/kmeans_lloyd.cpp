@@ -322,9 +322,7 @@ double kmeans_host_ops::inertia(const resources& res, rows x, const std::int32_t
       add_center_sqdist(x, i, labels, centers, acc);
     part[static_cast<std::size_t>(b)] = acc;
   }
-  double s = 0.0;
-  for (const double v : part) s += v;
-  return s;
+  return std::accumulate(part.begin(), part.end(), 0.0);
 }
 
 }  // namespace embed_metrics::cpu

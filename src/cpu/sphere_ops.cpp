@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <numeric>
 #include <vector>
 
 #include "backend/label_free_dispatch.hpp"
@@ -121,9 +122,7 @@ class cpu_sphere final : public detail::sphere_ops {
                      std::min(kBlock, n - j0), tf, fast, buf.data());
       }
     }
-    double total = 0.0;
-    for (const double s : sums) total += s;
-    return total;
+    return std::accumulate(sums.begin(), sums.end(), 0.0);
   }
 
   double alignment_sum(const resources& res, matrix_view a, matrix_view b,
@@ -165,9 +164,7 @@ class cpu_sphere final : public detail::sphere_ops {
     }
     for (const std::int64_t z : zero)
       EM_EXPECTS(z < 0, "alignment: row ", z, " of a or b is all zeros and has no direction; drop that pair");
-    double total = 0.0;
-    for (const double s : part) total += s;
-    return total;
+    return std::accumulate(part.begin(), part.end(), 0.0);
   }
 
   std::vector<double> normalized_column_std(const resources& res, matrix_view x) const override {
