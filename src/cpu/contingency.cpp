@@ -109,7 +109,7 @@ contingency_table contingency(label_view a, label_view b, int threads) {
   // each row is counted in a kb-long array that stays in cache: O(n + nnz log)
   // with sequential memory access, where a ka x kb array would be random.
   std::vector<std::int64_t> start(static_cast<std::size_t>(ka + 1), 0);
-  for (std::int64_t i = 0; i < ka; ++i) start[i + 1] = start[i] + ra.sizes[i];
+  std::partial_sum(ra.sizes.begin(), ra.sizes.end(), start.begin() + 1);
   std::vector<std::uint32_t> by_row(static_cast<std::size_t>(n));
   {
     std::vector<std::int64_t> pos(start.begin(), start.end() - 1);

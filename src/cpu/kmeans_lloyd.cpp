@@ -100,8 +100,7 @@ std::vector<std::int64_t> cluster_sums(matrix_view x, const std::int32_t* labels
   } else {
     // Counting sort of the rows by label, stable (row order within a cluster).
     std::vector<std::int64_t> start(static_cast<std::size_t>(k) + 1, 0);
-    for (std::int64_t c = 0; c < k; ++c)
-      start[static_cast<std::size_t>(c) + 1] = start[static_cast<std::size_t>(c)] + counts[static_cast<std::size_t>(c)];
+    std::partial_sum(counts.begin(), counts.end(), start.begin() + 1);
     std::vector<std::int64_t> order(static_cast<std::size_t>(n));
     {
       std::vector<std::int64_t> fill(start.begin(), start.end() - 1);

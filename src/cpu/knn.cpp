@@ -261,11 +261,11 @@ void knn_select(matrix_view x, std::int64_t cap, knn_metric metric, int threads,
 
   // Each thread's tile and panels are allocated before the region: an
   // allocation failure inside it could not leave it (std::terminate).
-  std::vector<std::vector<float>> thread_tiles(static_cast<std::size_t>(threads));
-  std::vector<std::vector<float>> thread_panels(static_cast<std::size_t>(threads));
-  for (auto& t : thread_tiles) t.resize(static_cast<std::size_t>(kBlock * kBlock));
-  if (packed)
-    for (auto& p : thread_panels) p.resize(static_cast<std::size_t>(kBlock * d));
+  const auto team = static_cast<std::size_t>(threads);
+  std::vector<std::vector<float>> thread_tiles(
+      team, std::vector<float>(static_cast<std::size_t>(kBlock * kBlock)));
+  std::vector<std::vector<float>> thread_panels(
+      team, std::vector<float>(static_cast<std::size_t>(packed ? kBlock * d : 0)));
   static const select_fn select_tile = select_tile_for_cpu();
   const single_threaded_blas blas_scope;
 #pragma omp parallel num_threads(threads)
@@ -324,11 +324,12 @@ knn_result knn_refine(matrix_view x, std::int64_t k, std::int64_t cap, knn_metri
     }
   }
   threads = std::max(1, threads);
-  std::vector<std::vector<std::pair<double, std::int64_t>>> cands(static_cast<std::size_t>(threads));
-  for (auto& c : cands) c.resize(static_cast<std::size_t>(cap));  // before the region, as above
+  using candidate = std::pair<double, std::int64_t>;
+  std::vector<std::vector<candidate>> cands(  // before the region, as above
+      static_cast<std::size_t>(threads), std::vector<candidate>(static_cast<std::size_t>(cap)));
 #pragma omp parallel num_threads(threads)
   {
-    std::vector<std::pair<double, std::int64_t>>& cand = cands[static_cast<std::size_t>(omp_get_thread_num())];
+    std::vector<candidate>& cand = cands[static_cast<std::size_t>(omp_get_thread_num())];
 #pragma omp for schedule(static)
     for (std::int64_t i = 0; i < n; ++i) {
       const float* a = x.row(i);
