@@ -7,6 +7,7 @@
 
 #include "core/check.hpp"
 #include "core/philox.hpp"
+#include "cpu/gram.hpp"
 
 namespace embed_metrics::detail {
 
@@ -66,39 +67,11 @@ std::vector<std::int64_t> kmeans_random_rows(std::uint64_t seed, std::int64_t n,
 
 double kmeans_tolerance(matrix_view x, double tol, int threads) {
   if (tol == 0.0 || x.rows == 0) return 0.0;
-  const std::int64_t d = x.cols;
-  const std::int64_t n = x.rows;
-  // Two passes (mean, then squared deviations) as numpy. Each pass sums fixed
-  // blocks of rows in row order and then the blocks in block order, so the
-  // result does not depend on the thread count.
-  constexpr std::int64_t kRows = 1024;
-  const std::int64_t blocks = (n + kRows - 1) / kRows;
-  std::vector<double> part(static_cast<std::size_t>(blocks * d));
-  std::vector<double> mean(static_cast<std::size_t>(d), 0.0);
-  std::vector<double> var(static_cast<std::size_t>(d), 0.0);
-  for (int pass = 0; pass < 2; ++pass) {
-#pragma omp parallel for num_threads(kmeans_team(threads, n * d)) schedule(static)
-    for (std::int64_t b = 0; b < blocks; ++b) {
-      double* acc = part.data() + b * d;
-      std::fill(acc, acc + d, 0.0);
-      for (std::int64_t i = b * kRows; i < std::min(n, (b + 1) * kRows); ++i) {
-        const float* r = x.row(i);
-        if (pass == 0) {
-          for (std::int64_t j = 0; j < d; ++j) acc[j] += r[j];
-        } else {
-          for (std::int64_t j = 0; j < d; ++j) {
-            const double t = r[j] - mean[static_cast<std::size_t>(j)];
-            acc[j] += t * t;
-          }
-        }
-      }
-    }
-    auto& out = pass == 0 ? mean : var;
-    for (std::int64_t b = 0; b < blocks; ++b)
-      for (std::int64_t j = 0; j < d; ++j) out[static_cast<std::size_t>(j)] += part[static_cast<std::size_t>(b * d + j)];
-    for (auto& v : out) v /= static_cast<double>(n);
-  }
-  return std::accumulate(var.begin(), var.end(), 0.0) / static_cast<double>(d) * tol;
+  std::vector<double> mean;
+  std::vector<double> var;
+  cpu::column_moments(x, nullptr, kmeans_team(threads, x.rows * x.cols), mean, var);
+  for (double& v : var) v /= static_cast<double>(x.rows);
+  return std::accumulate(var.begin(), var.end(), 0.0) / static_cast<double>(x.cols) * tol;
 }
 
 void normalize_rows(matrix_view x, float* out, const char* name, int threads) {

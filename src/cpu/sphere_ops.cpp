@@ -24,6 +24,7 @@
 #include "core/validate.hpp"
 #include "cpu/blas.hpp"
 #include "cpu/distance_tile.hpp"
+#include "cpu/gram.hpp"
 #include "embed_metrics/resources.hpp"
 
 namespace embed_metrics::cpu {
@@ -185,36 +186,10 @@ class cpu_sphere final : public detail::sphere_ops {
     }
     EM_EXPECTS(first_zero == std::numeric_limits<std::int64_t>::max(), "collapse std: row ",
                first_zero, " of x is all zeros and has no direction; drop it");
-    // Two passes over fixed row blocks (mean, then squared deviations), the
-    // blocks' partial sums added in order.
-    const std::int64_t blocks = (n + kRowBlock - 1) / kRowBlock;
-    std::vector<double> part(static_cast<std::size_t>(blocks * d));
-    auto column_pass = [&](const std::vector<double>* mean) {
-#pragma omp parallel for num_threads(threads) schedule(static)
-      for (std::int64_t blk = 0; blk < blocks; ++blk) {
-        double* p = part.data() + blk * d;
-        std::fill(p, p + d, 0.0);
-        for (std::int64_t i = blk * kRowBlock; i < std::min(n, (blk + 1) * kRowBlock); ++i) {
-          const float* r = x.row(i);
-          const double s = inv[static_cast<std::size_t>(i)];
-          if (mean == nullptr) {
-            for (std::int64_t j = 0; j < d; ++j) p[j] += r[j] * s;
-          } else {
-            for (std::int64_t j = 0; j < d; ++j) {
-              const double dev = r[j] * s - (*mean)[static_cast<std::size_t>(j)];
-              p[j] += dev * dev;
-            }
-          }
-        }
-      }
-      std::vector<double> total(static_cast<std::size_t>(d), 0.0);
-      for (std::int64_t blk = 0; blk < blocks; ++blk)
-        for (std::int64_t j = 0; j < d; ++j) total[static_cast<std::size_t>(j)] += part[static_cast<std::size_t>(blk * d + j)];
-      return total;
-    };
-    std::vector<double> mean = column_pass(nullptr);
-    for (double& m : mean) m /= static_cast<double>(n);
-    std::vector<double> ss = column_pass(&mean);
+    // The column spread of the unit rows: each row scaled by its inverse norm.
+    std::vector<double> mean;
+    std::vector<double> ss;
+    column_moments(x, inv.data(), threads, mean, ss);
     for (double& v : ss) v = std::sqrt(v / static_cast<double>(n - 1));
     return ss;
   }
