@@ -81,8 +81,7 @@ void gram(matrix_view x, bool shift_by_first_row, std::vector<double>& g,
   g.assign(static_cast<std::size_t>(d * d), 0.0);
   colsum.assign(static_cast<std::size_t>(d), 0.0);
   std::vector<double> shift(static_cast<std::size_t>(d), 0.0);
-  if (shift_by_first_row && n > 0)
-    for (std::int64_t j = 0; j < d; ++j) shift[static_cast<std::size_t>(j)] = x.row(0)[j];
+  if (shift_by_first_row && n > 0) shift.assign(x.row(0), x.row(0) + d);
   const std::int64_t block = std::min(n, kGramRowBlock);
   std::vector<double> buf(static_cast<std::size_t>(block * d));
   for (std::int64_t r0 = 0; r0 < n; r0 += block) {

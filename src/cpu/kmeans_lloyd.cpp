@@ -88,7 +88,7 @@ std::vector<std::int64_t> cluster_sums(matrix_view x, const std::int32_t* labels
   const std::int64_t d = x.cols;
   std::vector<std::int64_t> counts(static_cast<std::size_t>(k), 0);
   for (std::int64_t i = 0; i < n; ++i) ++counts[static_cast<std::size_t>(labels[i])];
-  std::fill(sums, sums + k * d, 0.0);
+  // Both orders below write every entry of sums.
   const sum_plan plan = plan_sums(n, k, d);
   if (plan.blocks > 0) {
     std::vector<double> part(static_cast<std::size_t>(plan.blocks * k * d), 0.0);
