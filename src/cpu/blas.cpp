@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <iterator>
 #include <mutex>
 
@@ -78,10 +79,8 @@ std::string newer_openblas_file() {
   // Installed: beside this library, in embed_metrics/ (cmake/FindOpenBLAS.cmake).
   Dl_info self{};
   if (dladdr(reinterpret_cast<void*>(&newer_openblas_file), &self) != 0 && self.dli_fname != nullptr) {
-    std::string installed = self.dli_fname;
-    const auto slash = installed.find_last_of('/');
-    installed.erase(slash == std::string::npos ? 0 : slash + 1);
-    installed += "embed_metrics/libscipy_openblas.so";
+    const std::string installed =
+        std::filesystem::path(self.dli_fname).replace_filename("embed_metrics/libscipy_openblas.so");
     if (FILE* f = std::fopen(installed.c_str(), "rb"); f != nullptr) {
       std::fclose(f);
       return installed;
