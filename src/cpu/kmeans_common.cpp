@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <unordered_set>
 
@@ -75,22 +76,23 @@ double kmeans_tolerance(matrix_view x, double tol, int threads) {
 }
 
 void normalize_rows(matrix_view x, float* out, const char* name, int threads) {
-  std::int64_t bad = -1;
-#pragma omp parallel for num_threads(kmeans_team(threads, x.rows * x.cols)) schedule(static)
+  constexpr std::int64_t kNone = std::numeric_limits<std::int64_t>::max();
+  std::int64_t bad = kNone;  // the first zero row
+#pragma omp parallel for num_threads(kmeans_team(threads, x.rows * x.cols)) schedule(static) \
+    reduction(min : bad)
   for (std::int64_t i = 0; i < x.rows; ++i) {
     const float* r = x.row(i);
     double s = 0.0;
     for (std::int64_t j = 0; j < x.cols; ++j) s += static_cast<double>(r[j]) * r[j];
-    float* o = out + i * x.cols;
     if (s == 0.0) {
-#pragma omp critical(em_normalized_rows)
-      if (bad < 0 || i < bad) bad = i;
+      bad = std::min(bad, i);
       continue;
     }
     const double inv = 1.0 / std::sqrt(s);
+    float* o = out + i * x.cols;
     for (std::int64_t j = 0; j < x.cols; ++j) o[j] = static_cast<float>(r[j] * inv);
   }
-  EM_EXPECTS(bad < 0, name, " row ", bad,
+  EM_EXPECTS(bad == kNone, name, " row ", bad,
              " is all zeros: the cosine metric needs non-zero rows (drop them or use euclidean)");
 }
 
