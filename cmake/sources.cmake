@@ -65,7 +65,6 @@ set(EM_LIBRARY_SOURCES
   src/cpu/silhouette_simplified.cpp
   src/cpu/spectrum_ops.cpp
   src/cpu/sphere_ops.cpp
-  src/cpu/symmetric_eigen.cpp
   src/report/correlation.cpp
   src/report/metric_registry.cpp
   src/report/report.cpp

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <iterator>
 #include <mutex>
 
@@ -50,13 +51,8 @@ blasint as_blas(std::int64_t v) { return static_cast<blasint>(v); }
 // whatever the kernel (to measure it); EMBED_METRICS_NEWER_OPENBLAS names
 // its file in place of the one found at build time.
 struct blas_ops {
-  using sgemm_fn = void (*)(CBLAS_ORDER, CBLAS_TRANSPOSE, CBLAS_TRANSPOSE, blasint, blasint, blasint,
-                            float, const float*, blasint, const float*, blasint, float, float*, blasint);
-  using dgemm_fn = void (*)(CBLAS_ORDER, CBLAS_TRANSPOSE, CBLAS_TRANSPOSE, blasint, blasint, blasint,
-                            double, const double*, blasint, const double*, blasint, double, double*,
-                            blasint);
-  sgemm_fn sgemm = &EM_BLAS(cblas_sgemm);
-  dgemm_fn dgemm = &EM_BLAS(cblas_dgemm);
+  decltype(&EM_BLAS(cblas_sgemm)) sgemm = &EM_BLAS(cblas_sgemm);
+  decltype(&EM_BLAS(cblas_dgemm)) dgemm = &EM_BLAS(cblas_dgemm);
   int (*get_threads)() = &EM_BLAS(openblas_get_num_threads);
   void (*set_threads)(int) = &EM_BLAS(openblas_set_num_threads);
   char* (*get_config)() = &EM_BLAS(openblas_get_config);
@@ -83,10 +79,8 @@ std::string newer_openblas_file() {
   // Installed: beside this library, in embed_metrics/ (cmake/FindOpenBLAS.cmake).
   Dl_info self{};
   if (dladdr(reinterpret_cast<void*>(&newer_openblas_file), &self) != 0 && self.dli_fname != nullptr) {
-    std::string installed = self.dli_fname;
-    const auto slash = installed.find_last_of('/');
-    installed.erase(slash == std::string::npos ? 0 : slash + 1);
-    installed += "embed_metrics/libscipy_openblas.so";
+    const std::string installed =
+        std::filesystem::path(self.dli_fname).replace_filename("embed_metrics/libscipy_openblas.so");
     if (FILE* f = std::fopen(installed.c_str(), "rb"); f != nullptr) {
       std::fclose(f);
       return installed;
@@ -126,15 +120,17 @@ bool open_newer(blas_ops& ops, std::string& why) {
   return true;
 }
 
+std::string text_or(const char* text, const char* fallback) {
+  return text != nullptr ? text : fallback;
+}
+
 blas_ops choose_blas() {
   blas_ops ops;
 #ifdef EMBED_METRICS_BLAS_SCIPY_PREFIX
   ops.choice = "linked at build time (EMBED_METRICS_BLAS=scipy-openblas)";
 #else
-  const char* want = std::getenv("EMBED_METRICS_BLAS");
-  const std::string mode = want != nullptr ? want : "";
-  const char* core = ops.get_corename();
-  const std::string linked_core = core != nullptr ? core : "";
+  const std::string mode = text_or(std::getenv("EMBED_METRICS_BLAS"), "");
+  const std::string linked_core = text_or(ops.get_corename(), "");
   if (mode == "system") {
     ops.choice = "EMBED_METRICS_BLAS=system";
     return ops;
@@ -144,26 +140,25 @@ blas_ops choose_blas() {
     ops.choice = "the system OpenBLAS chose a kernel for this CPU";
     return ops;
   }
+  const std::string generic = "the system OpenBLAS runs generic kernels (" + linked_core + ")";
+  const std::string wasted = generic + " on a CPU that has the features of " + better + " kernels";
   std::string why;
   blas_ops newer = ops;
   if (!open_newer(newer, why)) {
-    ops.choice = (mode == "newer" ? "EMBED_METRICS_BLAS=newer, but " : "the system OpenBLAS runs generic kernels (" +
-                  linked_core + ") on a CPU that has the features of " + better + " kernels, and ") + why;
+    ops.choice = (mode == "newer" ? "EMBED_METRICS_BLAS=newer, but " : wasted + ", and ") + why;
     return ops;
   }
-  const char* ncore = newer.get_corename();
-  const std::string newer_core = ncore != nullptr ? ncore : "";
+  const std::string newer_core = text_or(newer.get_corename(), "");
   if (mode == "newer") {
     newer.choice = "EMBED_METRICS_BLAS=newer";
     return newer;
   }
   if (!kernel_for_cpu_features(newer_core).empty()) {
-    ops.choice = "the system OpenBLAS runs generic kernels (" + linked_core + "), and so does the newer one (" +
-                 newer_core + "; OPENBLAS_CORETYPE forces both)";
+    ops.choice = generic + ", and so does the newer one (" + newer_core +
+                 "; OPENBLAS_CORETYPE forces both)";
     return ops;
   }
-  newer.choice = "the system OpenBLAS runs generic kernels (" + linked_core +
-                 ") on a CPU that has the features of " + better + " kernels; the newer one chose " + newer_core;
+  newer.choice = wasted + "; the newer one chose " + newer_core;
   return newer;
 #endif
   return ops;
@@ -206,6 +201,21 @@ void for_row_blocks(std::int64_t m, int threads, F&& block) {
   errors.rethrow_first();
 }
 
+// C (m x n) = alpha op(A) op(B) + beta C, row-major, in the fixed row blocks
+// of for_row_blocks: row block r0.. of C is rows r0.. of A, or its columns
+// r0.. when A is transposed.
+template <class T, class Gemm>
+void gemm_rows(Gemm gemm, CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, std::int64_t m, std::int64_t n,
+               std::int64_t k, T alpha, const T* a, std::int64_t lda, const T* b, std::int64_t ldb,
+               T beta, T* c, std::int64_t ldc, int threads) {
+  if (m == 0 || n == 0) return;
+  for_row_blocks(m, threads, [&](std::int64_t r0, std::int64_t rows) {
+    gemm(CblasRowMajor, ta, tb, as_blas(rows), as_blas(n), as_blas(k), alpha,
+         a + (ta == CblasNoTrans ? r0 * lda : r0), as_blas(lda), b, as_blas(ldb), beta,
+         c + r0 * ldc, as_blas(ldc));
+  });
+}
+
 }  // namespace
 
 single_threaded_blas::single_threaded_blas() {
@@ -232,44 +242,22 @@ void sgemm_nt_tile(std::int64_t m, std::int64_t n, std::int64_t k, float alpha, 
 void sgemm_nt(std::int64_t m, std::int64_t n, std::int64_t k, float alpha, const float* a,
               std::int64_t lda, const float* b, std::int64_t ldb, float beta, float* c,
               std::int64_t ldc, int threads) {
-  if (m == 0 || n == 0) return;
-  for_row_blocks(m, threads, [&](std::int64_t r0, std::int64_t rows) {
-    blas().sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, as_blas(rows), as_blas(n), as_blas(k),
-                alpha, a + r0 * lda, as_blas(lda), b, as_blas(ldb), beta, c + r0 * ldc,
-                as_blas(ldc));
-  });
-}
-
-void sgemm_nn(std::int64_t m, std::int64_t n, std::int64_t k, float alpha, const float* a,
-              std::int64_t lda, const float* b, std::int64_t ldb, float beta, float* c,
-              std::int64_t ldc, int threads) {
-  if (m == 0 || n == 0) return;
-  for_row_blocks(m, threads, [&](std::int64_t r0, std::int64_t rows) {
-    blas().sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, as_blas(rows), as_blas(n), as_blas(k),
-                alpha, a + r0 * lda, as_blas(lda), b, as_blas(ldb), beta, c + r0 * ldc,
-                as_blas(ldc));
-  });
+  gemm_rows(blas().sgemm, CblasNoTrans, CblasTrans, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc,
+            threads);
 }
 
 void sgemm_tn(std::int64_t m, std::int64_t n, std::int64_t k, float alpha, const float* a,
               std::int64_t lda, const float* b, std::int64_t ldb, float beta, float* c,
               std::int64_t ldc, int threads) {
-  if (m == 0 || n == 0) return;
-  // Row block r0.. of C = columns r0.. of A.
-  for_row_blocks(m, threads, [&](std::int64_t r0, std::int64_t rows) {
-    blas().sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, as_blas(rows), as_blas(n), as_blas(k),
-                alpha, a + r0, as_blas(lda), b, as_blas(ldb), beta, c + r0 * ldc, as_blas(ldc));
-  });
+  gemm_rows(blas().sgemm, CblasTrans, CblasNoTrans, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc,
+            threads);
 }
 
 void dgemm_tn(std::int64_t m, std::int64_t n, std::int64_t k, double alpha, const double* a,
               std::int64_t lda, const double* b, std::int64_t ldb, double beta, double* c,
               std::int64_t ldc, int threads) {
-  if (m == 0 || n == 0) return;
-  for_row_blocks(m, threads, [&](std::int64_t r0, std::int64_t rows) {
-    blas().dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, as_blas(rows), as_blas(n), as_blas(k),
-                alpha, a + r0, as_blas(lda), b, as_blas(ldb), beta, c + r0 * ldc, as_blas(ldc));
-  });
+  gemm_rows(blas().dgemm, CblasTrans, CblasNoTrans, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc,
+            threads);
 }
 
 blas_info blas_in_use() {
@@ -277,10 +265,8 @@ blas_info blas_in_use() {
   blas_info info;
   info.library = ops.library;
   info.choice = ops.choice;
-  const char* config = ops.get_config();
-  const char* core = ops.get_corename();
-  info.config = config != nullptr ? config : "unknown";
-  info.kernel = core != nullptr ? core : "unknown";
+  info.config = text_or(ops.get_config(), "unknown");
+  info.kernel = text_or(ops.get_corename(), "unknown");
   info.threads = ops.get_threads();
   return info;
 }
@@ -307,19 +293,13 @@ std::string kernel_for_cpu_features(const std::string& current) {
 }  // namespace embed_metrics::cpu
 
 #ifdef EMBED_METRICS_BLAS_SCIPY_PREFIX
-// The LAPACK routines of cpu/lapack.cpp under their plain Fortran names,
-// forwarded to the prefixed ones, so that only one OpenBLAS is loaded; hidden,
+// The LAPACK routine of cpu/lapack.cpp under its plain Fortran name,
+// forwarded to the prefixed one, so that only one OpenBLAS is loaded; hidden,
 // so that a host process's own LAPACK calls never land here.
 extern "C" {
-void scipy_dpotrf_(const char* uplo, const int* n, double* a, const int* lda, int* info,
-                   std::size_t uplo_len);
 void scipy_dsyev_(const char* jobz, const char* uplo, const int* n, double* a, const int* lda,
                   double* w, double* work, const int* lwork, int* info, std::size_t jobz_len,
                   std::size_t uplo_len);
-[[gnu::visibility("hidden")]] void dpotrf_(const char* uplo, const int* n, double* a,
-                                           const int* lda, int* info, std::size_t uplo_len) {
-  scipy_dpotrf_(uplo, n, a, lda, info, uplo_len);
-}
 [[gnu::visibility("hidden")]] void dsyev_(const char* jobz, const char* uplo, const int* n,
                                           double* a, const int* lda, double* w, double* work,
                                           const int* lwork, int* info, std::size_t jobz_len,

@@ -54,11 +54,6 @@ void sgemm_nt(std::int64_t m, std::int64_t n, std::int64_t k, float alpha, const
               std::int64_t lda, const float* b, std::int64_t ldb, float beta, float* c,
               std::int64_t ldc, int threads);
 
-/// C (m x n) = alpha * A (m x k) * B (k x n) + beta * C, all row-major.
-void sgemm_nn(std::int64_t m, std::int64_t n, std::int64_t k, float alpha, const float* a,
-              std::int64_t lda, const float* b, std::int64_t ldb, float beta, float* c,
-              std::int64_t ldc, int threads);
-
 /// C (m x n) = alpha * A (k x m)^T * B (k x n) + beta * C, all row-major.
 void sgemm_tn(std::int64_t m, std::int64_t n, std::int64_t k, float alpha, const float* a,
               std::int64_t lda, const float* b, std::int64_t ldb, float beta, float* c,

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <numeric>
+#include <utility>
 #include <vector>
 
 #include "core/check.hpp"
@@ -23,16 +25,33 @@ using u64 = std::uint64_t;
 
 constexpr std::int64_t kParallelMin = 1 << 16;  // smaller inputs run on one thread
 
-void minmax(label_view l, int threads, std::int64_t& lo, std::int64_t& hi) {
-  std::int64_t mn = std::numeric_limits<std::int64_t>::max();
-  std::int64_t mx = std::numeric_limits<std::int64_t>::min();
-#pragma omp parallel for num_threads(threads) reduction(min : mn) reduction(max : mx) schedule(static)
+// The smallest and the largest label.
+std::pair<std::int64_t, std::int64_t> minmax(label_view l, int threads) {
+  std::int64_t lo = std::numeric_limits<std::int64_t>::max();
+  std::int64_t hi = std::numeric_limits<std::int64_t>::min();
+#pragma omp parallel for num_threads(threads) reduction(min : lo) reduction(max : hi) schedule(static)
   for (std::int64_t i = 0; i < l.size; ++i) {
-    mn = std::min(mn, l.data[i]);
-    mx = std::max(mx, l.data[i]);
+    lo = std::min(lo, l.data[i]);
+    hi = std::max(hi, l.data[i]);
   }
-  lo = mn;
-  hi = mx;
+  return {lo, hi};
+}
+
+// Distinct values of @p sizes, ascending, and how often each occurs.
+void distinct_with_multiplicity(const std::vector<std::int64_t>& sizes,
+                                std::vector<std::int64_t>& values,
+                                std::vector<std::int64_t>& multiplicity) {
+  std::vector<std::int64_t> s(sizes);
+  std::sort(s.begin(), s.end());
+  values.clear();
+  multiplicity.clear();
+  for (std::size_t i = 0; i < s.size();) {
+    std::size_t j = i + 1;
+    while (j < s.size() && s[j] == s[i]) ++j;
+    values.push_back(s[i]);
+    multiplicity.push_back(static_cast<std::int64_t>(j - i));
+    i = j;
+  }
 }
 
 }  // namespace
@@ -42,9 +61,8 @@ remapped_labels remap(label_view labels, int threads) {
   const std::int64_t n = labels.size;
   const std::int64_t* v = labels.data;
   r.ids.resize(static_cast<std::size_t>(n));
-  std::int64_t lo = 0, hi = 0;
   if (n < kParallelMin) threads = 1;
-  minmax(labels, threads, lo, hi);
+  const auto [lo, hi] = minmax(labels, threads);
   // The range as unsigned: max - min of int64 values may not fit in int64.
   const u64 range = static_cast<u64>(hi) - static_cast<u64>(lo);
   const u64 direct_limit =
@@ -91,7 +109,7 @@ contingency_table contingency(label_view a, label_view b, int threads) {
   // each row is counted in a kb-long array that stays in cache: O(n + nnz log)
   // with sequential memory access, where a ka x kb array would be random.
   std::vector<std::int64_t> start(static_cast<std::size_t>(ka + 1), 0);
-  for (std::int64_t i = 0; i < ka; ++i) start[i + 1] = start[i] + ra.sizes[i];
+  std::partial_sum(ra.sizes.begin(), ra.sizes.end(), start.begin() + 1);
   std::vector<std::uint32_t> by_row(static_cast<std::size_t>(n));
   {
     std::vector<std::int64_t> pos(start.begin(), start.end() - 1);
@@ -116,23 +134,19 @@ contingency_table contingency(label_view a, label_view b, int threads) {
           const std::int64_t c = by_row[q];
           if (cnt[c]++ == 0) touched.push_back(c);
         }
+        const auto emit = [&](std::int64_t c) {
+          out.row.push_back(r);
+          out.col.push_back(c);
+          out.count.push_back(cnt[c]);
+          cnt[c] = 0;
+        };
         // Columns in order: scan the counts when the row is dense, else sort.
         if (static_cast<std::int64_t>(touched.size()) * 16 >= kb) {
-          for (std::int64_t c = 0; c < kb; ++c) {
-            if (cnt[c] == 0) continue;
-            out.row.push_back(r);
-            out.col.push_back(c);
-            out.count.push_back(cnt[c]);
-            cnt[c] = 0;
-          }
+          for (std::int64_t c = 0; c < kb; ++c)
+            if (cnt[c] != 0) emit(c);
         } else {
           std::sort(touched.begin(), touched.end());
-          for (const std::int64_t c : touched) {
-            out.row.push_back(r);
-            out.col.push_back(c);
-            out.count.push_back(cnt[c]);
-            cnt[c] = 0;
-          }
+          for (const std::int64_t c : touched) emit(c);
         }
       }
     });
@@ -151,22 +165,6 @@ contingency_table contingency(label_view a, label_view b, int threads) {
   t.sizes_a = std::move(ra.sizes);
   t.sizes_b = std::move(rb.sizes);
   return t;
-}
-
-void distinct_with_multiplicity(const std::vector<std::int64_t>& sizes,
-                                std::vector<std::int64_t>& values,
-                                std::vector<std::int64_t>& multiplicity) {
-  std::vector<std::int64_t> s(sizes);
-  std::sort(s.begin(), s.end());
-  values.clear();
-  multiplicity.clear();
-  for (std::size_t i = 0; i < s.size();) {
-    std::size_t j = i + 1;
-    while (j < s.size() && s[j] == s[i]) ++j;
-    values.push_back(s[i]);
-    multiplicity.push_back(static_cast<std::int64_t>(j - i));
-    i = j;
-  }
 }
 
 double expected_mutual_information(const std::vector<std::int64_t>& sizes_a,
@@ -190,9 +188,8 @@ double expected_mutual_information(const std::vector<std::int64_t>& sizes_a,
       s += static_cast<double>(mb[j]) * detail::emi_pair(va[i], vb[j], n, log_n);
     row_sum[i] = static_cast<double>(ma[i]) * s;
   }
-  double emi = 0.0;
-  for (double s : row_sum) emi += s;  // fixed order: same bits for any thread count
-  return emi;
+  // In row order: the same bits for any thread count.
+  return std::accumulate(row_sum.begin(), row_sum.end(), 0.0);
 }
 
 // CPU contingency table and expected mutual information (cpu/contingency.hpp).

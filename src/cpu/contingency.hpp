@@ -33,9 +33,4 @@ double expected_mutual_information(const std::vector<std::int64_t>& sizes_a,
                                    const std::vector<std::int64_t>& sizes_b, std::int64_t n,
                                    int threads);
 
-/// Distinct values of @p sizes, ascending, and how often each occurs.
-void distinct_with_multiplicity(const std::vector<std::int64_t>& sizes,
-                                std::vector<std::int64_t>& values,
-                                std::vector<std::int64_t>& multiplicity);
-
 }  // namespace embed_metrics::cpu

@@ -2,7 +2,6 @@
 
 #include "backend/label_free_dispatch.hpp"
 #include "cpu/cpu_ops.hpp"
-#include "cpu/kmeans.hpp"
 
 namespace embed_metrics::cpu {
 

@@ -24,7 +24,7 @@ void row_sqnorms(matrix_view x, float* out, int threads) {
 }
 
 void sqdist_tile(matrix_view x, const float* x_norms, matrix_view y, const float* y_norms,
-                 float* out, std::int64_t ldo, int threads, self_pairs self) {
+                 float* out, std::int64_t ldo, int threads, bool same_rows) {
   const std::int64_t m = x.rows;
   const std::int64_t n = y.rows;
   sgemm_nt(m, n, x.cols, -2.0f, x.data, x.ld(), y.data, y.ld(), 0.0f, out, ldo, threads);
@@ -33,10 +33,7 @@ void sqdist_tile(matrix_view x, const float* x_norms, matrix_view y, const float
     float* r = out + i * ldo;
     const float xi = x_norms[i];
     for (std::int64_t j = 0; j < n; ++j) r[j] = std::max(r[j] + xi + y_norms[j], 0.0f);
-    if (self.same_set) {
-      const std::int64_t j = self.row_base + i - self.col_base;
-      if (j >= 0 && j < n) r[j] = 0.0f;
-    }
+    if (same_rows && i < n) r[i] = 0.0f;
   }
 }
 
@@ -67,7 +64,7 @@ class distance final : public detail::distance_ops {
     std::vector<float> yn(static_cast<std::size_t>(y.rows));
     row_sqnorms(vx, xn.data(), res.threads());
     row_sqnorms(vy, yn.data(), res.threads());
-    sqdist_tile(vx, xn.data(), vy, yn.data(), out.data, out.ld(), res.threads(), {same_rows, 0, 0});
+    sqdist_tile(vx, xn.data(), vy, yn.data(), out.data, out.ld(), res.threads(), same_rows);
     if (frame.exponent == 0) return;
     const int e = 2 * frame.exponent;
     for (std::int64_t i = 0; i < out.rows; ++i) {

@@ -40,6 +40,40 @@ void mirror_upper(std::vector<double>& a, std::int64_t m) {
 constexpr std::int64_t kRowGramBufferDoubles = std::int64_t{1} << 21;
 }
 
+void column_moments(matrix_view x, const double* row_scale, int threads, std::vector<double>& mean,
+                    std::vector<double>& sq) {
+  const std::int64_t n = x.rows;
+  const std::int64_t d = x.cols;
+  constexpr std::int64_t kRows = 1024;
+  const std::int64_t blocks = (n + kRows - 1) / kRows;
+  std::vector<double> part(static_cast<std::size_t>(blocks * d));
+  for (int pass = 0; pass < 2; ++pass) {
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (std::int64_t b = 0; b < blocks; ++b) {
+      double* acc = part.data() + b * d;
+      std::fill(acc, acc + d, 0.0);
+      for (std::int64_t i = b * kRows; i < std::min(n, (b + 1) * kRows); ++i) {
+        const float* r = x.row(i);
+        const double s = row_scale != nullptr ? row_scale[i] : 1.0;  // x 1 is exact
+        if (pass == 0) {
+          for (std::int64_t j = 0; j < d; ++j) acc[j] += r[j] * s;
+        } else {
+          for (std::int64_t j = 0; j < d; ++j) {
+            const double t = r[j] * s - mean[static_cast<std::size_t>(j)];
+            acc[j] += t * t;
+          }
+        }
+      }
+    }
+    auto& out = pass == 0 ? mean : sq;
+    out.assign(static_cast<std::size_t>(d), 0.0);
+    for (std::int64_t b = 0; b < blocks; ++b)
+      for (std::int64_t j = 0; j < d; ++j) out[static_cast<std::size_t>(j)] += part[static_cast<std::size_t>(b * d + j)];
+    if (pass == 0)
+      for (double& m : mean) m /= static_cast<double>(n);
+  }
+}
+
 void gram(matrix_view x, bool shift_by_first_row, std::vector<double>& g,
           std::vector<double>& colsum, int threads) {
   const std::int64_t n = x.rows;
@@ -47,8 +81,7 @@ void gram(matrix_view x, bool shift_by_first_row, std::vector<double>& g,
   g.assign(static_cast<std::size_t>(d * d), 0.0);
   colsum.assign(static_cast<std::size_t>(d), 0.0);
   std::vector<double> shift(static_cast<std::size_t>(d), 0.0);
-  if (shift_by_first_row && n > 0)
-    for (std::int64_t j = 0; j < d; ++j) shift[static_cast<std::size_t>(j)] = x.row(0)[j];
+  if (shift_by_first_row && n > 0) shift.assign(x.row(0), x.row(0) + d);
   const std::int64_t block = std::min(n, kGramRowBlock);
   std::vector<double> buf(static_cast<std::size_t>(block * d));
   for (std::int64_t r0 = 0; r0 < n; r0 += block) {

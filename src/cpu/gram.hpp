@@ -10,6 +10,13 @@
 
 namespace embed_metrics::cpu {
 
+/// Column means of the rows of @p x, each row scaled by row_scale[i] (all 1
+/// when null), and in @p sq the sums of squared deviations from them: two
+/// passes as numpy, over fixed blocks of rows, each block summed in row
+/// order and the blocks in block order, so the same bits for any @p threads.
+void column_moments(matrix_view x, const double* row_scale, int threads, std::vector<double>& mean,
+                    std::vector<double>& sq);
+
 /// g (d x d) = sum_i (x_i - s)(x_i - s)^T and colsum (d) = sum_i (x_i - s),
 /// where s is row 0 of @p x when @p shift_by_first_row, else 0. Rows are
 /// converted to double in blocks and multiplied with dgemm.

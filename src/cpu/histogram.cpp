@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numeric>
 #include <vector>
 
 #include "core/check.hpp"
@@ -54,10 +55,10 @@ histogram_entropy_result histogram_entropy(matrix_view x, const histogram_params
   std::vector<std::vector<double>> cols(static_cast<std::size_t>(threads));
   std::vector<std::vector<std::int64_t>> counts_of(static_cast<std::size_t>(threads));
   const std::int64_t most_bins = p.rule == bin_rule::fixed ? p.bins : kMaxBins;
+  const auto team = static_cast<std::uint64_t>(threads);
   const std::uint64_t bytes = detail::add_bytes(
-      detail::bytes_for(detail::bytes_for(static_cast<std::uint64_t>(threads), static_cast<std::uint64_t>(n)),
-                        sizeof(double)),
-      detail::bytes_for(detail::bytes_for(static_cast<std::uint64_t>(threads), static_cast<std::uint64_t>(most_bins)),
+      detail::bytes_for(detail::bytes_for(team, static_cast<std::uint64_t>(n)), sizeof(double)),
+      detail::bytes_for(detail::bytes_for(team, static_cast<std::uint64_t>(most_bins)),
                         sizeof(std::int64_t)));
   detail::allocating(bytes, detail::cat("the histograms of ", threads, " thread(s) (", most_bins, " bins)"), [&] {
     for (int t = 0; t < threads; ++t) {
@@ -110,15 +111,13 @@ histogram_entropy_result histogram_entropy(matrix_view x, const histogram_params
     }
   }
 
-  double sum = 0.0;
   double sum_diff = 0.0;
-  for (std::int64_t j = 0; j < d; ++j) {
-    sum += r.per_dimension[static_cast<std::size_t>(j)];
-    const double dv = r.per_dimension_differential[static_cast<std::size_t>(j)];
+  for (const double dv : r.per_dimension_differential) {
     if (std::isnan(dv)) ++r.constant_dimensions;
     else sum_diff += dv;
   }
-  r.entropy = sum / static_cast<double>(d);
+  r.entropy =
+      std::accumulate(r.per_dimension.begin(), r.per_dimension.end(), 0.0) / static_cast<double>(d);
   if (r.constant_dimensions < d)
     r.differential_entropy = sum_diff / static_cast<double>(d - r.constant_dimensions);
   return r;

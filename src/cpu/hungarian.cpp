@@ -97,21 +97,15 @@ i64 find(std::vector<i64>& parent, i64 x) {
 std::int64_t max_weight_matching_dense(const std::int64_t* weights, std::int64_t rows,
                                        std::int64_t cols) {
   if (rows == 0 || cols == 0) return 0;
-  const bool transposed = rows > cols;
-  const i64 n = transposed ? cols : rows;
-  const i64 m = transposed ? rows : cols;
-  std::vector<i64> wt;
-  if (transposed) {  // the algorithm wants rows <= cols: work on the transpose
-    wt.resize(static_cast<std::size_t>(rows * cols));
+  if (rows > cols) {  // the algorithm wants rows <= cols: work on the transpose
+    std::vector<i64> wt(static_cast<std::size_t>(rows * cols));
     for (i64 i = 0; i < rows; ++i)
       for (i64 j = 0; j < cols; ++j) wt[j * rows + i] = weights[i * cols + j];
+    return max_weight_matching_dense(wt.data(), cols, rows);
   }
-  const std::vector<i64> col_of = assign_rows(transposed ? wt.data() : weights, n, m);
+  const std::vector<i64> col_of = assign_rows(weights, rows, cols);
   i64 total = 0;
-  for (i64 i = 0; i < n; ++i) {
-    const i64 j = col_of[i];
-    total += transposed ? weights[j * cols + i] : weights[i * cols + j];
-  }
+  for (i64 i = 0; i < rows; ++i) total += weights[i * cols + col_of[i]];
   return total;
 }
 

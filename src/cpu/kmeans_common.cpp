@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <unordered_set>
 
 #include "core/check.hpp"
 #include "core/philox.hpp"
+#include "cpu/gram.hpp"
 
 namespace embed_metrics::detail {
 
@@ -15,9 +17,17 @@ int kmeans_local_trials(std::int64_t k, int requested) {
   return 2 + static_cast<int>(std::floor(std::log(static_cast<double>(k))));
 }
 
-std::int64_t kmeans_first_center(std::uint64_t seed, std::int64_t n) {
-  const double u = philox_uniform(seed, 0, 0, kStreamFirstCenter);
+namespace {
+
+// The row of n that a uniform draw u in [0, 1) picks.
+std::int64_t row_for(double u, std::int64_t n) {
   return std::min<std::int64_t>(n - 1, static_cast<std::int64_t>(u * static_cast<double>(n)));
+}
+
+}  // namespace
+
+std::int64_t kmeans_first_center(std::uint64_t seed, std::int64_t n) {
+  return row_for(philox_uniform(seed, 0, 0, kStreamFirstCenter), n);
 }
 
 std::int64_t kmeans_sample_index(const float* values, std::int64_t n, const double* block_sums,
@@ -50,7 +60,7 @@ std::vector<std::int64_t> kmeans_random_rows(std::uint64_t seed, std::int64_t n,
     const double u = philox_uniform(seed, static_cast<std::uint32_t>(draw),
                                     static_cast<std::uint32_t>(draw >> 32), kStreamRandomInit);
     ++draw;
-    const std::int64_t i = std::min<std::int64_t>(n - 1, static_cast<std::int64_t>(u * static_cast<double>(n)));
+    const std::int64_t i = row_for(u, n);
     if (taken.insert(i).second) rows.push_back(i);
   }
   return rows;
@@ -58,63 +68,32 @@ std::vector<std::int64_t> kmeans_random_rows(std::uint64_t seed, std::int64_t n,
 
 double kmeans_tolerance(matrix_view x, double tol, int threads) {
   if (tol == 0.0 || x.rows == 0) return 0.0;
-  const std::int64_t d = x.cols;
-  const std::int64_t n = x.rows;
-  // Two passes (mean, then squared deviations) as numpy. Each pass sums fixed
-  // blocks of rows in row order and then the blocks in block order, so the
-  // result does not depend on the thread count.
-  constexpr std::int64_t kRows = 1024;
-  const std::int64_t blocks = (n + kRows - 1) / kRows;
-  std::vector<double> part(static_cast<std::size_t>(blocks * d));
-  std::vector<double> mean(static_cast<std::size_t>(d), 0.0);
-  std::vector<double> var(static_cast<std::size_t>(d), 0.0);
-  for (int pass = 0; pass < 2; ++pass) {
-#pragma omp parallel for num_threads(kmeans_team(threads, n * d)) schedule(static)
-    for (std::int64_t b = 0; b < blocks; ++b) {
-      double* acc = part.data() + b * d;
-      std::fill(acc, acc + d, 0.0);
-      for (std::int64_t i = b * kRows; i < std::min(n, (b + 1) * kRows); ++i) {
-        const float* r = x.row(i);
-        if (pass == 0) {
-          for (std::int64_t j = 0; j < d; ++j) acc[j] += r[j];
-        } else {
-          for (std::int64_t j = 0; j < d; ++j) {
-            const double t = r[j] - mean[static_cast<std::size_t>(j)];
-            acc[j] += t * t;
-          }
-        }
-      }
-    }
-    auto& out = pass == 0 ? mean : var;
-    for (std::int64_t b = 0; b < blocks; ++b)
-      for (std::int64_t j = 0; j < d; ++j) out[static_cast<std::size_t>(j)] += part[static_cast<std::size_t>(b * d + j)];
-    for (auto& v : out) v /= static_cast<double>(n);
-  }
-  double total = 0.0;
-  for (const double v : var) total += v;
-  return total / static_cast<double>(d) * tol;
+  std::vector<double> mean;
+  std::vector<double> var;
+  cpu::column_moments(x, nullptr, kmeans_team(threads, x.rows * x.cols), mean, var);
+  for (double& v : var) v /= static_cast<double>(x.rows);
+  return std::accumulate(var.begin(), var.end(), 0.0) / static_cast<double>(x.cols) * tol;
 }
 
-host_matrix normalized_rows(matrix_view x, const char* name, int threads) {
-  host_matrix out(x.rows, x.cols);
-  std::int64_t bad = -1;
-#pragma omp parallel for num_threads(kmeans_team(threads, x.rows * x.cols)) schedule(static)
+void normalize_rows(matrix_view x, float* out, const char* name, int threads) {
+  constexpr std::int64_t kNone = std::numeric_limits<std::int64_t>::max();
+  std::int64_t bad = kNone;  // the first zero row
+#pragma omp parallel for num_threads(kmeans_team(threads, x.rows * x.cols)) schedule(static) \
+    reduction(min : bad)
   for (std::int64_t i = 0; i < x.rows; ++i) {
     const float* r = x.row(i);
     double s = 0.0;
     for (std::int64_t j = 0; j < x.cols; ++j) s += static_cast<double>(r[j]) * r[j];
-    float* o = out.data() + i * x.cols;
     if (s == 0.0) {
-#pragma omp critical(em_normalized_rows)
-      if (bad < 0 || i < bad) bad = i;
+      bad = std::min(bad, i);
       continue;
     }
     const double inv = 1.0 / std::sqrt(s);
+    float* o = out + i * x.cols;
     for (std::int64_t j = 0; j < x.cols; ++j) o[j] = static_cast<float>(r[j] * inv);
   }
-  EM_EXPECTS(bad < 0, name, " row ", bad,
+  EM_EXPECTS(bad == kNone, name, " row ", bad,
              " is all zeros: the cosine metric needs non-zero rows (drop them or use euclidean)");
-  return out;
 }
 
 std::vector<std::int64_t> farthest_rows(const std::vector<double>& dist, std::size_t count) {

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <numeric>
 #include <vector>
 
 #include "core/philox.hpp"
@@ -26,10 +27,8 @@ void kmeans_host_ops::pp_candidates(const resources& res, rows x, const float* x
   const std::int64_t d = x.d;
   std::vector<float> cand(static_cast<std::size_t>(m * d));
   std::vector<float> cn(static_cast<std::size_t>(m));
-  for (std::int64_t c = 0; c < m; ++c) {
-    std::memcpy(cand.data() + c * d, x.data + idx[c] * x.ld, sizeof(float) * static_cast<std::size_t>(d));
-    cn[static_cast<std::size_t>(c)] = xn[idx[c]];
-  }
+  gather_rows(res, x, idx, m, cand.data());
+  for (std::int64_t c = 0; c < m; ++c) cn[static_cast<std::size_t>(c)] = xn[idx[c]];
   const std::int64_t blocks = (n + kKmeansBlock - 1) / kKmeansBlock;
   std::fill(part, part + blocks * m, 0.0);
   // With a few candidates, each block's distances come straight from its
@@ -65,8 +64,7 @@ void kmeans_host_ops::pp_sample(const resources&, const float* closest, const do
   const std::int64_t blocks = (n + kKmeansBlock - 1) / kKmeansBlock;
   for (std::int64_t r = 0; r < runs; ++r) {
     const double* bs = run_part + r * blocks;
-    double pot = 0.0;
-    for (std::int64_t b = 0; b < blocks; ++b) pot += bs[b];
+    const double pot = std::accumulate(bs, bs + blocks, 0.0);
     for (int t = 0; t < trials; ++t) {
       const double u = detail::philox_uniform(seeds[r], static_cast<std::uint32_t>(t), step,
                                               detail::kStreamTrials);

@@ -88,7 +88,7 @@ std::vector<std::int64_t> cluster_sums(matrix_view x, const std::int32_t* labels
   const std::int64_t d = x.cols;
   std::vector<std::int64_t> counts(static_cast<std::size_t>(k), 0);
   for (std::int64_t i = 0; i < n; ++i) ++counts[static_cast<std::size_t>(labels[i])];
-  std::fill(sums, sums + k * d, 0.0);
+  // Both orders below write every entry of sums.
   const sum_plan plan = plan_sums(n, k, d);
   if (plan.blocks > 0) {
     std::vector<double> part(static_cast<std::size_t>(plan.blocks * k * d), 0.0);
@@ -100,8 +100,7 @@ std::vector<std::int64_t> cluster_sums(matrix_view x, const std::int32_t* labels
   } else {
     // Counting sort of the rows by label, stable (row order within a cluster).
     std::vector<std::int64_t> start(static_cast<std::size_t>(k) + 1, 0);
-    for (std::int64_t c = 0; c < k; ++c)
-      start[static_cast<std::size_t>(c) + 1] = start[static_cast<std::size_t>(c)] + counts[static_cast<std::size_t>(c)];
+    std::partial_sum(counts.begin(), counts.end(), start.begin() + 1);
     std::vector<std::int64_t> order(static_cast<std::size_t>(n));
     {
       std::vector<std::int64_t> fill(start.begin(), start.end() - 1);
@@ -147,43 +146,19 @@ void argmin_tile(const float* t, std::int64_t rows, std::int64_t m, const float*
 
 /// For each row i of @p x and each of @p runs runs (the k-row segments of
 /// @p centers, squared norms @p cn), the nearest centre of that run (the
-/// first on ties): labels[r][i], tile by tile (tile_dots), so the n x
-/// (runs k) matrix is never held whole.
-void assign_labels(matrix_view x, matrix_view centers, const float* cn, std::int64_t k, int runs,
-                   std::int32_t* const* labels, int threads) {
-  const std::int64_t n = x.rows;
-  const std::int64_t m = centers.rows;
-  const std::int64_t tiles = (n + kKmeansBlock - 1) / kKmeansBlock;
-  const single_threaded_blas guard;
-  detail::region_errors errors;
-#pragma omp parallel num_threads(detail::kmeans_team(threads, n * m * x.cols))
-  {
-    std::vector<float> tile;
-    errors.run([&] { tile.resize(static_cast<std::size_t>(kKmeansBlock * m)); });
-#pragma omp for schedule(static)
-    for (std::int64_t b = 0; b < tiles; ++b) {
-      errors.run([&] {
-        const std::int64_t r0 = b * kKmeansBlock;
-        const std::int64_t rows = std::min(kKmeansBlock, n - r0);
-        tile_dots(x, r0, rows, centers, tile.data());
-        argmin_tile(tile.data(), rows, m, cn, k, runs, labels, r0);
-      });
-    }
-  }
-  errors.rethrow_first();
-}
-
-/// The fused Lloyd pass: one read of x assigns every row and adds it to its
-/// cluster's sums. Each task takes one block of plan_sums: tile by tile
-/// (kKmeansBlock rows, the tiles of assign_labels, so the same distances),
-/// a single-threaded sgemm against all the centres, the argmin, then the
-/// tile's rows, still in cache, added to the block's partial sums of each
-/// run in row order; the blocks are merged in block order after.
+/// first on ties): labels[r][i], tile by tile (kKmeansBlock rows, tile_dots,
+/// the argmin), so the n x (runs k) matrix is never held whole. The fused
+/// Lloyd pass: one read of x also adds every row to its cluster's sums for
+/// the runs with sums[r] set. Each task takes one block of @p plan, tile by
+/// tile; the tile's rows, still in cache, are added to the block's partial
+/// sums of each run in row order, and the blocks are merged in block order
+/// after. With no run summed it is the assignment alone (@p plan: one block
+/// a tile). @p team threads share the tiles.
 std::vector<std::vector<std::int64_t>> fused_pass(matrix_view x, matrix_view centers,
                                                   const float* cn, std::int64_t k, int runs,
                                                   std::int32_t* const* labels,
                                                   double* const* sums, const sum_plan& plan,
-                                                  int threads) {
+                                                  int team, int threads) {
   const std::int64_t n = x.rows;
   const std::int64_t d = x.cols;
   const std::int64_t m = centers.rows;
@@ -197,7 +172,7 @@ std::vector<std::vector<std::int64_t>> fused_pass(matrix_view x, matrix_view cen
   {
     const single_threaded_blas guard;
     detail::region_errors errors;
-#pragma omp parallel num_threads(detail::kmeans_team(threads, n * (m + d)))
+#pragma omp parallel num_threads(team)
     {
       std::vector<float> tile;
       errors.run([&] { tile.resize(static_cast<std::size_t>(kKmeansBlock * m)); });
@@ -236,6 +211,17 @@ std::vector<std::vector<std::int64_t>> fused_pass(matrix_view x, matrix_view cen
 
 matrix_view view_of(detail::kmeans_rows x) { return matrix_view(x.data, x.n, x.d, x.ld); }
 
+/// acc += ||x_i - c_{l_i}||^2, in double, coordinate by coordinate.
+void add_center_sqdist(detail::kmeans_rows x, std::int64_t i, const std::int32_t* labels,
+                       const float* centers, double& acc) {
+  const float* r = x.data + i * x.ld;
+  const float* ctr = centers + static_cast<std::int64_t>(labels[i]) * x.d;
+  for (std::int64_t j = 0; j < x.d; ++j) {
+    const double t = static_cast<double>(r[j]) - ctr[j];
+    acc += t * t;
+  }
+}
+
 }  // namespace
 
 std::vector<std::vector<std::int64_t>> kmeans_host_ops::assign(
@@ -249,8 +235,12 @@ std::vector<std::vector<std::int64_t>> kmeans_host_ops::assign(
   // same bound as one run's; otherwise the labels first, then each run's
   // sums in the same order.
   if (plan.blocks > 0 && summed > 0 && summed * plan.blocks * k * x.d <= 2 * kUpdatePartialDoubles)
-    return fused_pass(view_of(x), c, cn, k, runs, labels, sums, plan, threads);
-  assign_labels(view_of(x), c, cn, k, runs, labels, threads);
+    return fused_pass(view_of(x), c, cn, k, runs, labels, sums, plan,
+                      detail::kmeans_team(threads, x.n * (c.rows + x.d)), threads);
+  const std::vector<double*> no_sums(static_cast<std::size_t>(runs), nullptr);
+  fused_pass(view_of(x), c, cn, k, runs, labels, no_sums.data(),
+             {(x.n + kKmeansBlock - 1) / kKmeansBlock, kKmeansBlock},
+             detail::kmeans_team(threads, x.n * c.rows * x.d), threads);
   std::vector<std::vector<std::int64_t>> counts(static_cast<std::size_t>(runs));
   for (int a = 0; a < runs; ++a)
     if (sums[a] != nullptr) counts[static_cast<std::size_t>(a)] = cluster_sums(view_of(x), labels[a], k, sums[a], threads);
@@ -265,13 +255,8 @@ std::vector<double> kmeans_host_ops::center_distances(const resources& res, rows
   std::vector<double> dist(static_cast<std::size_t>(n));
 #pragma omp parallel for num_threads(detail::kmeans_team(res.threads(), n * d)) schedule(static)
   for (std::int64_t i = 0; i < n; ++i) {
-    const float* r = x.data + i * x.ld;
-    const float* ctr = centers + static_cast<std::int64_t>(labels[i]) * d;
     double s = 0.0;
-    for (std::int64_t j = 0; j < d; ++j) {
-      const double t = static_cast<double>(r[j]) - ctr[j];
-      s += t * t;
-    }
+    add_center_sqdist(x, i, labels, centers, s);
     dist[static_cast<std::size_t>(i)] = s;
   }
   return dist;
@@ -332,19 +317,11 @@ double kmeans_host_ops::inertia(const resources& res, rows x, const std::int32_t
 #pragma omp parallel for num_threads(detail::kmeans_team(res.threads(), n * d)) schedule(static)
   for (std::int64_t b = 0; b < blocks; ++b) {
     double acc = 0.0;
-    for (std::int64_t i = b * kKmeansBlock; i < std::min(n, (b + 1) * kKmeansBlock); ++i) {
-      const float* r = x.data + i * x.ld;
-      const float* ctr = centers + static_cast<std::int64_t>(labels[i]) * d;
-      for (std::int64_t j = 0; j < d; ++j) {
-        const double t = static_cast<double>(r[j]) - ctr[j];
-        acc += t * t;
-      }
-    }
+    for (std::int64_t i = b * kKmeansBlock; i < std::min(n, (b + 1) * kKmeansBlock); ++i)
+      add_center_sqdist(x, i, labels, centers, acc);
     part[static_cast<std::size_t>(b)] = acc;
   }
-  double s = 0.0;
-  for (const double v : part) s += v;
-  return s;
+  return std::accumulate(part.begin(), part.end(), 0.0);
 }
 
 }  // namespace embed_metrics::cpu

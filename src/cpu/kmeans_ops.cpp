@@ -6,10 +6,10 @@
 
 #include <algorithm>
 #include <cstring>
-
 #include <new>
+
+#include "cpu/cpu_ops.hpp"
 #include "cpu/distance_tile.hpp"
-#include "cpu/kmeans.hpp"
 #include "cpu/kmeans_common.hpp"
 #include "embed_metrics/resources.hpp"
 
@@ -30,12 +30,12 @@ detail::kmeans_buffer kmeans_host_ops::allocate(const resources&, std::size_t by
   return {std::shared_ptr<void>(p, [](void* q) { ::operator delete(q); }), bytes};
 }
 
-void kmeans_host_ops::upload(const resources&, void* dst, const void* src, std::size_t bytes) const {
-  if (bytes > 0) std::memcpy(dst, src, bytes);
+void kmeans_host_ops::upload(const resources& res, void* dst, const void* src, std::size_t bytes) const {
+  copy(res, dst, src, bytes);
 }
 
-void kmeans_host_ops::download(const resources&, void* dst, const void* src, std::size_t bytes) const {
-  if (bytes > 0) std::memcpy(dst, src, bytes);
+void kmeans_host_ops::download(const resources& res, void* dst, const void* src, std::size_t bytes) const {
+  copy(res, dst, src, bytes);
 }
 
 void kmeans_host_ops::copy(const resources&, void* dst, const void* src, std::size_t bytes) const {
@@ -55,8 +55,7 @@ detail::kmeans_staged kmeans_host_ops::stage_rows(const resources& res, matrix_v
   out.keep = allocate(res, sizeof(float) * static_cast<std::size_t>(m.rows * m.cols), name);
   auto* dst = out.keep.as<float>();
   if (unit) {
-    const host_matrix u = detail::normalized_rows(m, name, res.threads());
-    std::memcpy(dst, u.data(), sizeof(float) * static_cast<std::size_t>(m.rows * m.cols));
+    detail::normalize_rows(m, dst, name, res.threads());
   } else {
     for (std::int64_t i = 0; i < m.rows; ++i)
       std::memcpy(dst + i * m.cols, m.row(i), sizeof(float) * static_cast<std::size_t>(m.cols));

@@ -166,16 +166,22 @@ select_fn select_tile_for_cpu() {
   return select_tile_portable;
 }
 
-// sum over t of f(a[t], b[t]) in double, in four interleaved partial sums (a
-// fixed order, so the same bits on every machine): one chain of dependent
-// additions would leave the refinement bound by the adder's latency.
-template <class F>
-inline double sum4(const float* a, const float* b, std::int64_t d, F f) {
+// sum over t of (a[t] - b[t])^2, or of a[t] b[t], in double, in four
+// interleaved partial sums (a fixed order, so the same bits on every
+// machine): one chain of dependent additions would leave the refinement
+// bound by the adder's latency.
+template <bool kSquaredDifference>
+inline double term(double p, double q) {
+  return kSquaredDifference ? (p - q) * (p - q) : p * q;
+}
+
+template <bool kSquaredDifference>
+double sum4(const float* a, const float* b, std::int64_t d) {
   double s[4] = {0.0, 0.0, 0.0, 0.0};
   std::int64_t t = 0;
   for (; t + 4 <= d; t += 4)
-    for (int l = 0; l < 4; ++l) s[l] += f(static_cast<double>(a[t + l]), static_cast<double>(b[t + l]));
-  for (; t < d; ++t) s[0] += f(static_cast<double>(a[t]), static_cast<double>(b[t]));
+    for (int l = 0; l < 4; ++l) s[l] += term<kSquaredDifference>(a[t + l], b[t + l]);
+  for (; t < d; ++t) s[0] += term<kSquaredDifference>(a[t], b[t]);
   return (s[0] + s[1]) + (s[2] + s[3]);
 }
 
@@ -200,36 +206,19 @@ __attribute__((target("avx2"))) double sum4_avx2(const float* a, const float* b,
   }
   alignas(32) double s[4];
   _mm256_store_pd(s, acc);
-  for (; t < d; ++t) {
-    const double p = a[t];
-    const double q = b[t];
-    s[0] += kSquaredDifference ? (p - q) * (p - q) : p * q;
-  }
+  for (; t < d; ++t) s[0] += term<kSquaredDifference>(a[t], b[t]);
   return (s[0] + s[1]) + (s[2] + s[3]);
 }
 #endif
 
-bool refine_has_avx2() {
+// sum4 on this CPU: the AVX2 form where it runs.
+template <bool kSquaredDifference>
+double refine_sum(const float* a, const float* b, std::int64_t d) {
 #if defined(__x86_64__) && defined(__GNUC__)
-  static const bool has = __builtin_cpu_supports("avx2");
-  return has;
-#else
-  return false;
+  static const bool has_avx2 = __builtin_cpu_supports("avx2");
+  if (has_avx2) return sum4_avx2<kSquaredDifference>(a, b, d);
 #endif
-}
-
-double sqdist_double(const float* a, const float* b, std::int64_t d) {
-#if defined(__x86_64__) && defined(__GNUC__)
-  if (refine_has_avx2()) return sum4_avx2<true>(a, b, d);
-#endif
-  return sum4(a, b, d, [](double p, double q) { return (p - q) * (p - q); });
-}
-
-double dot_double(const float* a, const float* b, std::int64_t d) {
-#if defined(__x86_64__) && defined(__GNUC__)
-  if (refine_has_avx2()) return sum4_avx2<false>(a, b, d);
-#endif
-  return sum4(a, b, d, [](double p, double q) { return p * q; });
+  return sum4<kSquaredDifference>(a, b, d);
 }
 
 }  // namespace
@@ -250,7 +239,6 @@ void knn_select(matrix_view x, std::int64_t cap, knn_metric metric, int threads,
 
   // x comes prepared by core/row_prep: centred and scaled, or (cosine) with
   // unit rows, zero rows left zero.
-  const matrix_view y = x;
   // Euclidean: ||x_i||^2 + ||x_j||^2 - 2 x_i.x_j. Cosine: 1 - x_i.x_j of unit
   // rows, as 1/2 + 1/2 - x_i.x_j (both halves exact in float32).
   std::vector<float> base(static_cast<std::size_t>(n), 0.5f);
@@ -273,11 +261,11 @@ void knn_select(matrix_view x, std::int64_t cap, knn_metric metric, int threads,
 
   // Each thread's tile and panels are allocated before the region: an
   // allocation failure inside it could not leave it (std::terminate).
-  std::vector<std::vector<float>> thread_tiles(static_cast<std::size_t>(threads));
-  std::vector<std::vector<float>> thread_panels(static_cast<std::size_t>(threads));
-  for (auto& t : thread_tiles) t.resize(static_cast<std::size_t>(kBlock * kBlock));
-  if (packed)
-    for (auto& p : thread_panels) p.resize(static_cast<std::size_t>(kBlock * d));
+  const auto team = static_cast<std::size_t>(threads);
+  std::vector<std::vector<float>> thread_tiles(
+      team, std::vector<float>(static_cast<std::size_t>(kBlock * kBlock)));
+  std::vector<std::vector<float>> thread_panels(
+      team, std::vector<float>(static_cast<std::size_t>(packed ? kBlock * d : 0)));
   static const select_fn select_tile = select_tile_for_cpu();
   const single_threaded_blas blas_scope;
 #pragma omp parallel num_threads(threads)
@@ -290,15 +278,15 @@ void knn_select(matrix_view x, std::int64_t cap, knn_metric metric, int threads,
       const std::int64_t bj = blocks - 1 - task;
       const std::int64_t c0 = bj * kBlock;
       const std::int64_t cols = std::min(kBlock, n - c0);
-      if (packed) pack_tile_columns(y, c0, cols, panels);
+      if (packed) pack_tile_columns(x, c0, cols, panels);
       for (std::int64_t bi = bj; bi >= 0; --bi) {
         const std::int64_t r0 = bi * kBlock;
         const std::int64_t rows = std::min(kBlock, n - r0);
         if (packed)
-          tile_gemm(y.row(r0), y.ld(), rows, d, panels, cols, alpha, bi == bj, tile.data(),
+          tile_gemm(x.row(r0), x.ld(), rows, d, panels, cols, alpha, bi == bj, tile.data(),
                     kBlock);
         else
-          sgemm_nt_tile(rows, cols, d, alpha, y.row(r0), y.ld(), y.row(c0), y.ld(), 0.0f,
+          sgemm_nt_tile(rows, cols, d, alpha, x.row(r0), x.ld(), x.row(c0), x.ld(), 0.0f,
                         tile.data(), kBlock);
         if (bi == bj) {
           const std::lock_guard<std::mutex> lock(locks[static_cast<std::size_t>(bi)]);
@@ -336,11 +324,12 @@ knn_result knn_refine(matrix_view x, std::int64_t k, std::int64_t cap, knn_metri
     }
   }
   threads = std::max(1, threads);
-  std::vector<std::vector<std::pair<double, std::int64_t>>> cands(static_cast<std::size_t>(threads));
-  for (auto& c : cands) c.resize(static_cast<std::size_t>(cap));  // before the region, as above
+  using candidate = std::pair<double, std::int64_t>;
+  std::vector<std::vector<candidate>> cands(  // before the region, as above
+      static_cast<std::size_t>(threads), std::vector<candidate>(static_cast<std::size_t>(cap)));
 #pragma omp parallel num_threads(threads)
   {
-    std::vector<std::pair<double, std::int64_t>>& cand = cands[static_cast<std::size_t>(omp_get_thread_num())];
+    std::vector<candidate>& cand = cands[static_cast<std::size_t>(omp_get_thread_num())];
 #pragma omp for schedule(static)
     for (std::int64_t i = 0; i < n; ++i) {
       const float* a = x.row(i);
@@ -351,11 +340,11 @@ knn_result knn_refine(matrix_view x, std::int64_t k, std::int64_t cap, knn_metri
         const float* b = x.row(j);
         double v = 0.0;
         if (metric == knn_metric::cosine) {
-          const double dot = dot_double(a, b, d);
+          const double dot = refine_sum<false>(a, b, d);
           const double nn = sqnorm[static_cast<std::size_t>(i)] * sqnorm[static_cast<std::size_t>(j)];
           v = nn > 0.0 ? std::clamp(1.0 - dot / std::sqrt(nn), 0.0, 2.0) : 1.0;
         } else {
-          v = std::sqrt(sqdist_double(a, b, d));
+          v = std::sqrt(refine_sum<true>(a, b, d));
         }
         cand[m++] = {v, j};
       }

@@ -19,10 +19,9 @@ class row_prep final : public detail::row_prep_ops {
                                          matrix_view also_cover) const override {
     detail::check_host(x, name, res);
     detail::check_host(also_cover, name, res);
-    const detail::row_frame frame =
-        also_cover.empty() ? detail::fit_row_frame(x, geometry, zeros, res.threads())
-                           : detail::fit_row_frame(x, geometry, zeros, res.threads(), {also_cover});
-    return prepare_in(res, x, frame, name);
+    // An empty also_cover adds a spread of 0: the frame of x alone.
+    return prepare_in(res, x, detail::fit_row_frame(x, geometry, zeros, res.threads(), {also_cover}),
+                      name);
   }
 
   detail::prepared_rows prepare_in(const resources& res, matrix_view y,

@@ -111,34 +111,26 @@ struct point_state {
   double* carry;
 };
 
-// Sum in double with kLanes fixed partial sums (vectorisable, fixed order).
-inline double lane_sum(const float* v, std::int64_t len) {
+// sum over j < len of term(j) in double with kLanes fixed partial sums
+// (vectorisable, fixed order).
+template <class Term>
+inline double lane_sum(std::int64_t len, Term term) {
   double acc[kLanes] = {};
   std::int64_t j = 0;
   for (; j + kLanes <= len; j += kLanes)
-    for (int l = 0; l < kLanes; ++l) acc[l] += static_cast<double>(v[j + l]);
+    for (int l = 0; l < kLanes; ++l) acc[l] += term(j + l);
   double tail = 0.0;
-  for (; j < len; ++j) tail += static_cast<double>(v[j]);
+  for (; j < len; ++j) tail += term(j);
   return (((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]))) +
          tail;
 }
 
 // ||a - b||^2 in double from the coordinates.
 inline float direct_sqdist(const float* a, const float* b, std::int64_t d) {
-  double acc[kLanes] = {};
-  std::int64_t j = 0;
-  for (; j + kLanes <= d; j += kLanes)
-    for (int l = 0; l < kLanes; ++l) {
-      const double t = static_cast<double>(a[j + l]) - static_cast<double>(b[j + l]);
-      acc[l] += t * t;
-    }
-  double tail = 0.0;
-  for (; j < d; ++j) {
+  return static_cast<float>(lane_sum(d, [&](std::int64_t j) {
     const double t = static_cast<double>(a[j]) - static_cast<double>(b[j]);
-    tail += t * t;
-  }
-  return static_cast<float>(
-      (((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]))) + tail);
+    return t * t;
+  }));
 }
 
 inline void classify(record& r, const run& u, double s, std::int32_t own, const double* inv_size) {
@@ -298,7 +290,10 @@ void process_tile(const problem& pb, std::int64_t bi_idx, std::int64_t bj_idx, f
     record out;
     for (std::size_t u = 0; u < nruns_j; ++u) {
       const run& ru = runs_j[u];
-      classify(out, ru, lane_sum(r + ru.begin, ru.end - ru.begin), own, pb.inv_size);
+      const float* v = r + ru.begin;
+      const double sum =
+          lane_sum(ru.end - ru.begin, [v](std::int64_t j) { return static_cast<double>(v[j]); });
+      classify(out, ru, sum, own, pb.inv_size);
     }
     rr[i] = out;
     if (diagonal) continue;

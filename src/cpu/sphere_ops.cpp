@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <numeric>
 #include <vector>
 
 #include "backend/label_free_dispatch.hpp"
@@ -23,6 +24,7 @@
 #include "core/validate.hpp"
 #include "cpu/blas.hpp"
 #include "cpu/distance_tile.hpp"
+#include "cpu/gram.hpp"
 #include "embed_metrics/resources.hpp"
 
 namespace embed_metrics::cpu {
@@ -121,9 +123,7 @@ class cpu_sphere final : public detail::sphere_ops {
                      std::min(kBlock, n - j0), tf, fast, buf.data());
       }
     }
-    double total = 0.0;
-    for (const double s : sums) total += s;
-    return total;
+    return std::accumulate(sums.begin(), sums.end(), 0.0);
   }
 
   double alignment_sum(const resources& res, matrix_view a, matrix_view b,
@@ -165,9 +165,7 @@ class cpu_sphere final : public detail::sphere_ops {
     }
     for (const std::int64_t z : zero)
       EM_EXPECTS(z < 0, "alignment: row ", z, " of a or b is all zeros and has no direction; drop that pair");
-    double total = 0.0;
-    for (const double s : part) total += s;
-    return total;
+    return std::accumulate(part.begin(), part.end(), 0.0);
   }
 
   std::vector<double> normalized_column_std(const resources& res, matrix_view x) const override {
@@ -188,36 +186,10 @@ class cpu_sphere final : public detail::sphere_ops {
     }
     EM_EXPECTS(first_zero == std::numeric_limits<std::int64_t>::max(), "collapse std: row ",
                first_zero, " of x is all zeros and has no direction; drop it");
-    // Two passes over fixed row blocks (mean, then squared deviations), the
-    // blocks' partial sums added in order.
-    const std::int64_t blocks = (n + kRowBlock - 1) / kRowBlock;
-    std::vector<double> part(static_cast<std::size_t>(blocks * d));
-    auto column_pass = [&](const std::vector<double>* mean) {
-#pragma omp parallel for num_threads(threads) schedule(static)
-      for (std::int64_t blk = 0; blk < blocks; ++blk) {
-        double* p = part.data() + blk * d;
-        std::fill(p, p + d, 0.0);
-        for (std::int64_t i = blk * kRowBlock; i < std::min(n, (blk + 1) * kRowBlock); ++i) {
-          const float* r = x.row(i);
-          const double s = inv[static_cast<std::size_t>(i)];
-          if (mean == nullptr) {
-            for (std::int64_t j = 0; j < d; ++j) p[j] += r[j] * s;
-          } else {
-            for (std::int64_t j = 0; j < d; ++j) {
-              const double dev = r[j] * s - (*mean)[static_cast<std::size_t>(j)];
-              p[j] += dev * dev;
-            }
-          }
-        }
-      }
-      std::vector<double> total(static_cast<std::size_t>(d), 0.0);
-      for (std::int64_t blk = 0; blk < blocks; ++blk)
-        for (std::int64_t j = 0; j < d; ++j) total[static_cast<std::size_t>(j)] += part[static_cast<std::size_t>(blk * d + j)];
-      return total;
-    };
-    std::vector<double> mean = column_pass(nullptr);
-    for (double& m : mean) m /= static_cast<double>(n);
-    std::vector<double> ss = column_pass(&mean);
+    // The column spread of the unit rows: each row scaled by its inverse norm.
+    std::vector<double> mean;
+    std::vector<double> ss;
+    column_moments(x, inv.data(), threads, mean, ss);
     for (double& v : ss) v = std::sqrt(v / static_cast<double>(n - 1));
     return ss;
   }

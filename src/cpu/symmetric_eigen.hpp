@@ -1,6 +1,7 @@
 #pragma once
 // Eigenvectors too (LAPACK dsyev "V"), for LiDAR's inverse square root of the
-// within-group scatter; cpu/lapack.hpp has the eigenvalues-only form.
+// within-group scatter; cpu/lapack.hpp has the eigenvalues-only form, and
+// cpu/lapack.cpp defines both.
 
 #include <cstdint>
 #include <vector>
