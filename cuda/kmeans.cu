@@ -22,7 +22,6 @@
 #include "cuda/core/staging.cuh"
 #include "cuda/kmeans_kernels.cuh"
 #include "cuda/kmeans_ops.cuh"
-#include "cuda/row_prep.cuh"
 
 namespace embed_metrics::gpu {
 namespace km {
@@ -330,7 +329,7 @@ void kmeans_device_ops::fill_bytes(const resources& res, void* dst, unsigned cha
   if (bytes > 0) EM_CUDA_TRY(cudaMemsetAsync(dst, value, bytes, stream_of(res)));
 }
 
-detail::kmeans_staged kmeans_device_ops::stage_rows(const resources& res, matrix_view m, bool unit,
+detail::kmeans_staged kmeans_device_ops::stage_rows(const resources& res, matrix_view m,
                                                     bool packed, const char* name) const {
   check_int32_rows(m.rows, name, "kmeans");
   cudaStream_t s = stream_of(res);
@@ -339,12 +338,7 @@ detail::kmeans_staged kmeans_device_ops::stage_rows(const resources& res, matrix
   const std::int64_t d = dm.cols;
   const std::size_t bytes = sizeof(float) * static_cast<std::size_t>(n * d);
   detail::kmeans_staged out;
-  if (unit) {
-    out.keep = allocate(res, bytes, name);
-    const auto row = unit_rows_first_zero(dm.data, dm.ld, n, d, out.keep.as<float>(), s);
-    EM_EXPECTS(row == ~0ull, name, " row ", row,
-               " is all zeros: the cosine metric needs non-zero rows (drop them or use euclidean)");
-  } else if (dm.owned.size() > 0 || m.space == memory_space::host) {
+  if (dm.owned.size() > 0 || m.space == memory_space::host) {
     out.keep = keep(std::move(dm.owned), bytes);
   } else if (packed && dm.ld != d) {  // a strided device view: pack it
     out.keep = allocate(res, bytes, name);

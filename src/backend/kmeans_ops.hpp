@@ -78,10 +78,10 @@ class kmeans_ops {
 
   // --- rows ---------------------------------------------------------------
   /// The rows of @p m in the backend's memory (a view used in place where it
-  /// can be), scaled to unit length when @p unit (throwing for a zero row,
-  /// naming @p name), packed (ld == d) when @p packed.
-  [[nodiscard]] virtual kmeans_staged stage_rows(const resources& res, matrix_view m, bool unit,
-                                                 bool packed, const char* name) const = 0;
+  /// can be), packed (ld == d) when @p packed; @p name names them in errors.
+  /// Cosine rows come here already unit length (the backend's row_prep_ops).
+  [[nodiscard]] virtual kmeans_staged stage_rows(const resources& res, matrix_view m, bool packed,
+                                                 const char* name) const = 0;
   /// tol * the mean column variance (scikit-learn's _tolerance), in double.
   [[nodiscard]] virtual double tolerance(const resources& res, kmeans_rows x, double tol) const = 0;
   /// out[i] = ||row i||^2.

@@ -10,7 +10,7 @@ namespace embed_metrics::detail {
 
 /// Raise with every change of struct backend or of a family's virtual
 /// functions, so that a stale module is refused by name.
-inline constexpr int kBackendAbiVersion = 1;
+inline constexpr int kBackendAbiVersion = 2;
 
 /// The module's exported entry.
 inline constexpr const char* kCudaModuleEntry = "embed_metrics_cuda_backend";

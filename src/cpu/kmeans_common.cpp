@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 #include <numeric>
 #include <unordered_set>
 
@@ -73,27 +72,6 @@ double kmeans_tolerance(matrix_view x, double tol, int threads) {
   cpu::column_moments(x, nullptr, kmeans_team(threads, x.rows * x.cols), mean, var);
   for (double& v : var) v /= static_cast<double>(x.rows);
   return std::accumulate(var.begin(), var.end(), 0.0) / static_cast<double>(x.cols) * tol;
-}
-
-void normalize_rows(matrix_view x, float* out, const char* name, int threads) {
-  constexpr std::int64_t kNone = std::numeric_limits<std::int64_t>::max();
-  std::int64_t bad = kNone;  // the first zero row
-#pragma omp parallel for num_threads(kmeans_team(threads, x.rows * x.cols)) schedule(static) \
-    reduction(min : bad)
-  for (std::int64_t i = 0; i < x.rows; ++i) {
-    const float* r = x.row(i);
-    double s = 0.0;
-    for (std::int64_t j = 0; j < x.cols; ++j) s += static_cast<double>(r[j]) * r[j];
-    if (s == 0.0) {
-      bad = std::min(bad, i);
-      continue;
-    }
-    const double inv = 1.0 / std::sqrt(s);
-    float* o = out + i * x.cols;
-    for (std::int64_t j = 0; j < x.cols; ++j) o[j] = static_cast<float>(r[j] * inv);
-  }
-  EM_EXPECTS(bad == kNone, name, " row ", bad,
-             " is all zeros: the cosine metric needs non-zero rows (drop them or use euclidean)");
 }
 
 std::vector<std::int64_t> farthest_rows(const std::vector<double>& dist, std::size_t count) {

@@ -61,8 +61,4 @@ EMBED_METRICS_INTERNAL_API std::vector<std::int64_t> farthest_rows(const std::ve
 /// accumulated in double: scikit-learn's _tolerance. Host rows.
 double kmeans_tolerance(matrix_view x, double tol, int threads);
 
-/// The rows of @p x scaled to unit L2 norm, packed into @p out (rows x
-/// cols); throws invalid_argument naming the first zero row.
-void normalize_rows(matrix_view x, float* out, const char* name, int threads);
-
 }  // namespace embed_metrics::detail

@@ -47,19 +47,15 @@ void kmeans_host_ops::fill_bytes(const resources&, void* dst, unsigned char valu
   std::memset(dst, value, bytes);
 }
 
-detail::kmeans_staged kmeans_host_ops::stage_rows(const resources& res, matrix_view m, bool unit,
+detail::kmeans_staged kmeans_host_ops::stage_rows(const resources& res, matrix_view m,
                                                   bool packed, const char* name) const {
   detail::kmeans_staged out;
   out.rows = {m.data, m.rows, m.cols, m.ld()};
-  if (!unit && (!packed || m.ld() == m.cols)) return out;  // used in place
+  if (!packed || m.ld() == m.cols) return out;  // used in place
   out.keep = allocate(res, sizeof(float) * static_cast<std::size_t>(m.rows * m.cols), name);
   auto* dst = out.keep.as<float>();
-  if (unit) {
-    detail::normalize_rows(m, dst, name, res.threads());
-  } else {
-    for (std::int64_t i = 0; i < m.rows; ++i)
-      std::memcpy(dst + i * m.cols, m.row(i), sizeof(float) * static_cast<std::size_t>(m.cols));
-  }
+  for (std::int64_t i = 0; i < m.rows; ++i)
+    std::memcpy(dst + i * m.cols, m.row(i), sizeof(float) * static_cast<std::size_t>(m.cols));
   out.rows = {dst, m.rows, m.cols, m.cols};
   return out;
 }

@@ -18,7 +18,7 @@ class kmeans_host_ops final : public detail::kmeans_ops {
   void copy(const resources& res, void* dst, const void* src, std::size_t bytes) const override;
   void fill_bytes(const resources& res, void* dst, unsigned char value, std::size_t bytes) const override;
 
-  detail::kmeans_staged stage_rows(const resources& res, matrix_view m, bool unit, bool packed,
+  detail::kmeans_staged stage_rows(const resources& res, matrix_view m, bool packed,
                                    const char* name) const override;
   double tolerance(const resources& res, rows x, double tol) const override;
   void row_sqnorms(const resources& res, rows x, float* out) const override;

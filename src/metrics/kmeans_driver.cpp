@@ -56,7 +56,7 @@ std::vector<kmeans_result> kmeans_lloyd(const resources& res, matrix_view x_in,
   const kmeans_ops& ops = *backend_for(res).kmeans;
   const auto call = ops.begin_call(res);
   const bool spherical = p.metric == kmeans_metric::cosine;
-  const kmeans_staged sx = ops.stage_rows(res, x_in, false, false, "x");
+  const kmeans_staged sx = ops.stage_rows(res, x_in, false, "x");
   const kmeans_rows x = sx.rows;
   const std::int64_t n = x.n;
   const std::int64_t d = x.d;
@@ -158,8 +158,8 @@ std::vector<std::int64_t> kmeans_nearest(const resources& res, matrix_view x_in,
                                          matrix_view centers_in) {
   const kmeans_ops& ops = *backend_for(res).kmeans;
   const auto call = ops.begin_call(res);
-  const kmeans_staged x = ops.stage_rows(res, x_in, false, false, "x");
-  const kmeans_staged c = ops.stage_rows(res, centers_in, false, true, "centers");
+  const kmeans_staged x = ops.stage_rows(res, x_in, false, "x");
+  const kmeans_staged c = ops.stage_rows(res, centers_in, true, "centers");
   const kmeans_buffer cn = allocate<float>(res, ops, c.rows.n, "the centres' squared norms");
   ops.row_sqnorms(res, c.rows, cn.as<float>());
   const kmeans_buffer labels = allocate<std::int32_t>(res, ops, x.rows.n, "the labels");

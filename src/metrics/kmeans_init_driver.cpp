@@ -88,7 +88,7 @@ kmeans_buffer kmeans_seed_centers(const resources& res, const kmeans_ops& ops, k
   kmeans_buffer centers = allocate<float>(res, ops, runs * p.k * x.d, "the k-means centres");
   kmeans_staged given;
   if (p.init == kmeans_init::given)
-    given = ops.stage_rows(res, p.initial_centers, false, true, "initial_centers");
+    given = ops.stage_rows(res, p.initial_centers, true, "initial_centers");
   kmeans_init_centers(res, ops, x, xn.as<float>(), p, given.rows.data, seeds, centers.as<float>());
   return centers;
 }
@@ -97,7 +97,7 @@ host_matrix kmeans_init_host(const resources& res, matrix_view x, const kmeans_p
                              const std::vector<std::uint64_t>& seeds) {
   const kmeans_ops& ops = *backend_for(res).kmeans;
   const auto call = ops.begin_call(res);
-  const kmeans_staged sx = ops.stage_rows(res, x, false, false, "x");
+  const kmeans_staged sx = ops.stage_rows(res, x, false, "x");
   const kmeans_buffer centers = kmeans_seed_centers(res, ops, sx.rows, p, seeds);
   host_matrix out(static_cast<std::int64_t>(seeds.size()) * p.k, x.cols);
   ops.download(res, out.data(), centers.as<float>(), centers.bytes());
