@@ -70,7 +70,7 @@ uniformity_result uniformity(const resources& res, matrix_view x, const uniformi
   const std::int64_t n = layout.total;
   const std::int64_t d = x.cols;
   EM_EXPECTS(n >= 2, "uniformity: x has ", n, " rows over all ranks; it needs at least 2 (a pair)");
-  detail::ring_block own = detail::block_of_rows(x, layout.offset[static_cast<std::size_t>(layout.rank)], 0);
+  detail::ring_block own = detail::block_of_rows(x, layout, 0);
   // The unit rows travel (norm in double, as one process; rounded to float).
   for (std::int64_t i = 0; i < x.rows; ++i) {
     float* z = own.x.data() + i * d;
@@ -97,9 +97,7 @@ uniformity_result uniformity(const resources& res, matrix_view x, const uniformi
     }
   };
   detail::run_ring(
-      *comm, own, d, 0, layout.count, layout.offset, [](detail::ring_block&) {},
-      [&](detail::ring_block& a) { measure(a, a, true); },
-      [&](detail::ring_block& a, detail::ring_block& b) { measure(a, b, false); },
+      *comm, layout, own, d, 0, [](detail::ring_block&) {}, measure,
       [](std::int64_t*, const std::int64_t*) {});
   total.all_reduce(*comm);
   uniformity_result r;
@@ -125,38 +123,20 @@ double knn_accuracy(const resources& res, matrix_view x, label_view labels, std:
              layout.total, " rows over all ranks");
   const std::int64_t d = x.cols;
   const std::int64_t width = 3 * k;
-  detail::ring_block own = detail::block_of_rows(x, layout.offset[static_cast<std::size_t>(layout.rank)], width);
+  detail::ring_block own = detail::block_of_rows(x, layout, width);
   for (std::int64_t i = 0; i < x.rows; ++i) own.tag[static_cast<std::size_t>(i)] = labels.data[i];
   reset_lists(own, k);
   const int threads = res.threads();
   auto measure = [&](detail::ring_block& a, detail::ring_block& b, bool same) {
-    if (same) {
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 16)
-      for (std::int64_t i = 0; i < a.rows; ++i)
-        for (std::int64_t j = 0; j < a.rows; ++j)
-          if (j != i)
-            keep_nearest(a.state.data() + i * width, k, std::sqrt(detail::ring_sq_distance(a.x.data() + i * d, a.x.data() + j * d, d)),
-                         a.first + j, a.tag[static_cast<std::size_t>(j)]);
-      return;
-    }
-    std::vector<double> dist(static_cast<std::size_t>(a.rows * b.rows));
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 16)
-    for (std::int64_t i = 0; i < a.rows; ++i)
-      for (std::int64_t j = 0; j < b.rows; ++j) {
-        const double v = std::sqrt(detail::ring_sq_distance(a.x.data() + i * d, b.x.data() + j * d, d));
-        dist[static_cast<std::size_t>(i * b.rows + j)] = v;
-        keep_nearest(a.state.data() + i * width, k, v, b.first + j, b.tag[static_cast<std::size_t>(j)]);
-      }
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 16)
-    for (std::int64_t j = 0; j < b.rows; ++j)
-      for (std::int64_t i = 0; i < a.rows; ++i)
-        keep_nearest(b.state.data() + j * width, k, dist[static_cast<std::size_t>(i * b.rows + j)], a.first + i,
-                     a.tag[static_cast<std::size_t>(i)]);
+    detail::offer_distances(a, b, same, d, threads,
+                            [&](detail::ring_block& list, std::int64_t i, const detail::ring_block& other,
+                                std::int64_t j, double v) {
+                              keep_nearest(list.state.data() + i * width, k, v, other.first + j,
+                                           other.tag[static_cast<std::size_t>(j)]);
+                            });
   };
   detail::run_ring(
-      *comm, own, d, width, layout.count, layout.offset, [k](detail::ring_block& b) { reset_lists(b, k); },
-      [&](detail::ring_block& a) { measure(a, a, true); },
-      [&](detail::ring_block& a, detail::ring_block& b) { measure(a, b, false); },
+      *comm, layout, own, d, width, [k](detail::ring_block& b) { reset_lists(b, k); }, measure,
       [k](std::int64_t* mine, const std::int64_t* back) {
         for (std::int64_t e = 0; e < k; ++e) {
           double v;
