@@ -96,9 +96,7 @@ void check_rows(const resources& res, matrix_view x, std::int64_t n, const char*
 
 gaussian_entropy_result gaussian_entropy(const resources& res, matrix_view x,
                                          const gaussian_entropy_params& params) {
-  detail::check_matrix(x, "x");
-  detail::check_host(x, "x", resources("cpu"));
-  detail::check_finite(x, "x");
+  detail::check_host_rows(x, "x");
   EM_EXPECTS(params.rel_tol > 0.0 && params.rel_tol < 1.0, "gaussian_entropy: rel_tol = ",
              params.rel_tol, "; it must lie in (0, 1)");
   const auto comm = detail::comm_of(res);
@@ -115,9 +113,7 @@ gaussian_entropy_result gaussian_entropy(const resources& res, matrix_view x,
 
 effective_rank_result effective_rank(const resources& res, matrix_view x,
                                      const effective_rank_params& params) {
-  detail::check_matrix(x, "x");
-  detail::check_host(x, "x", resources("cpu"));
-  detail::check_finite(x, "x");
+  detail::check_host_rows(x, "x");
   EM_EXPECTS(params.rel_tol >= 0.0 && params.rel_tol < 1.0, "effective_rank: rel_tol = ",
              params.rel_tol, "; it must lie in [0, 1)");
   const auto comm = detail::comm_of(res);

@@ -23,15 +23,6 @@
 namespace embed_metrics::distributed {
 namespace {
 
-double sq_distance(const float* a, const double* c, std::int64_t d) {
-  double s = 0.0;
-  for (std::int64_t j = 0; j < d; ++j) {
-    const double t = static_cast<double>(a[j]) - c[j];
-    s += t * t;
-  }
-  return s;
-}
-
 // Global row g, sent by its owner to every rank (the others add zeros: exact).
 std::vector<double> global_row(communicator& comm, const detail::row_layout& l, matrix_view x, std::int64_t g) {
   std::vector<double> row(static_cast<std::size_t>(x.cols), 0.0);
@@ -101,7 +92,8 @@ std::vector<double> plus_plus(communicator& comm, const detail::row_layout& l, m
   std::copy(c0.begin(), c0.end(), centers.begin());
   std::vector<double> closest(static_cast<std::size_t>(n));
 #pragma omp parallel for num_threads(threads) schedule(static)
-  for (std::int64_t i = 0; i < n; ++i) closest[static_cast<std::size_t>(i)] = sq_distance(x.row(i), c0.data(), d);
+  for (std::int64_t i = 0; i < n; ++i)
+    closest[static_cast<std::size_t>(i)] = detail::sq_distance(x.row(i), c0.data(), d);
   double most = 0.0;
   for (const double v : closest) most = std::max(most, v);
   const int q = detail::exact_exponent(detail::global_max(comm, most));  // later values only shrink
@@ -127,7 +119,7 @@ std::vector<double> plus_plus(communicator& comm, const detail::row_layout& l, m
       for (std::int64_t i = 0; i < n; ++i)
         for (int t = 0; t < trials; ++t) {
           const double v = std::min(closest[static_cast<std::size_t>(i)],
-                                    sq_distance(x.row(i), cand[static_cast<std::size_t>(t)].data(), d));
+                                    detail::sq_distance(x.row(i), cand[static_cast<std::size_t>(t)].data(), d));
           dist[static_cast<std::size_t>(i * trials + t)] = v;
           my.add(static_cast<std::size_t>(t), v);
         }
@@ -161,7 +153,7 @@ void assign(matrix_view x, const std::vector<double>& centers, std::int64_t k,
     double b = std::numeric_limits<double>::infinity();
     std::int64_t bl = 0;
     for (std::int64_t c = 0; c < k; ++c) {
-      const double v = sq_distance(x.row(i), centers.data() + c * d, d);
+      const double v = detail::sq_distance(x.row(i), centers.data() + c * d, d);
       if (v < b) {
         b = v;
         bl = c;
@@ -229,9 +221,7 @@ run_state lloyd(communicator& comm, matrix_view x, const kmeans_params& p,
 }  // namespace
 
 kmeans_result kmeans(const resources& res, matrix_view x, const kmeans_params& p) {
-  detail::check_matrix(x, "x");
-  detail::check_host(x, "x", resources("cpu"));
-  detail::check_finite(x, "x");
+  detail::check_host_rows(x, "x");
   EM_EXPECTS(p.metric == kmeans_metric::euclidean, "distributed kmeans: only the euclidean metric; "
              "for cosine, L2-normalise the rows first (the report's --normalize)");
   EM_EXPECTS(p.n_init >= 1 && p.max_iter >= 1 && p.tol >= 0.0, "distributed kmeans: n_init = ", p.n_init,
@@ -243,10 +233,7 @@ kmeans_result kmeans(const resources& res, matrix_view x, const kmeans_params& p
   const std::int64_t d = x.cols;
   const int threads = res.threads();
   // tol with scikit-learn's meaning: times the mean per-feature variance.
-  double x_bound = 0.0;
-  for (std::int64_t i = 0; i < x.rows; ++i)
-    for (std::int64_t j = 0; j < d; ++j) x_bound = std::max(x_bound, std::fabs(static_cast<double>(x.row(i)[j])));
-  x_bound = detail::global_max(*comm, x_bound);
+  const double x_bound = detail::global_max_abs(*comm, x);
   detail::exact_sums m1(static_cast<std::size_t>(d), detail::exact_exponent(x_bound));
   detail::exact_sums m2(static_cast<std::size_t>(d), detail::exact_exponent(x_bound * x_bound));
   for (std::int64_t i = 0; i < x.rows; ++i)

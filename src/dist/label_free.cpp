@@ -39,36 +39,22 @@ std::int64_t lidar_chunk_values() {
   return std::int64_t{1} << 20;
 }
 
-void check_rows_of(matrix_view x, const char* name) {
-  detail::check_matrix(x, name);
-  detail::check_host(x, name, resources("cpu"));
-  detail::check_finite(x, name);
-}
-
 // 1 / ||row|| in double for every row of x; a zero row is an error naming @p what.
 std::vector<double> inverse_norms(matrix_view x, std::int64_t first, const char* what) {
   std::vector<double> inv(static_cast<std::size_t>(x.rows));
   for (std::int64_t i = 0; i < x.rows; ++i) {
-    double s = 0.0;
-    for (std::int64_t j = 0; j < x.cols; ++j) s += static_cast<double>(x.row(i)[j]) * x.row(i)[j];
+    const double s = detail::sq_norm(x.row(i), x.cols);
     EM_EXPECTS(s > 0.0, what, ": row ", first + i, " is all zeros and has no direction; drop it");
     inv[static_cast<std::size_t>(i)] = 1.0 / std::sqrt(s);
   }
   return inv;
 }
 
-double largest_abs(communicator& comm, matrix_view x) {
-  double most = 0.0;
-  for (std::int64_t i = 0; i < x.rows; ++i)
-    for (std::int64_t j = 0; j < x.cols; ++j) most = std::max(most, std::fabs(static_cast<double>(x.row(i)[j])));
-  return detail::global_max(comm, most);
-}
-
 }  // namespace
 
 spectrum_metrics_result spectrum_metrics(const resources& res, matrix_view x,
                                          const spectrum_metrics_params& params) {
-  check_rows_of(x, "x");
+  detail::check_host_rows(x, "x");
   const auto comm = detail::comm_of(res);
   const std::int64_t d = x.cols;
   std::vector<double> g;
@@ -85,7 +71,7 @@ spectrum_metrics_result spectrum_metrics(const resources& res, matrix_view x,
 }
 
 collapse_std_result collapse_std(const resources& res, matrix_view x, const collapse_std_params&) {
-  check_rows_of(x, "x");
+  detail::check_host_rows(x, "x");
   const auto comm = detail::comm_of(res);
   const auto layout = detail::row_layout::of(*comm, x.rows);
   const std::int64_t n = layout.total;
@@ -121,8 +107,8 @@ collapse_std_result collapse_std(const resources& res, matrix_view x, const coll
 }
 
 alignment_result alignment(const resources& res, matrix_view a, matrix_view b, const alignment_params& params) {
-  check_rows_of(a, "a");
-  check_rows_of(b, "b");
+  detail::check_host_rows(a, "a");
+  detail::check_host_rows(b, "b");
   EM_EXPECTS(a.rows == b.rows && a.cols == b.cols, "alignment: the views are ", a.rows, "x", a.cols, " and ",
              b.rows, "x", b.cols, " on this rank; row i of both must be one image, so the shapes must match");
   EM_EXPECTS(std::isfinite(params.alpha) && params.alpha > 0.0, "alignment: alpha = ", params.alpha,
@@ -152,7 +138,7 @@ alignment_result alignment(const resources& res, matrix_view a, matrix_view b, c
 }
 
 lidar_result lidar(const resources& res, matrix_view x, label_view groups, const lidar_params& params) {
-  check_rows_of(x, "x");
+  detail::check_host_rows(x, "x");
   detail::check_labels(groups, "groups");
   detail::check_same_rows(x, groups, "x", "groups");
   EM_EXPECTS(x.cols >= 1, "lidar: x has no columns");
@@ -182,7 +168,7 @@ lidar_result lidar(const resources& res, matrix_view x, label_view groups, const
     for (std::int64_t i = 0; i < x.rows; ++i) order[static_cast<std::size_t>(next[static_cast<std::size_t>(id[static_cast<std::size_t>(i)])]++)] = i;
   }
   comm->all_reduce_sum(counts.data(), counts.size());
-  const double most = largest_abs(*comm, x);
+  const double most = detail::global_max_abs(*comm, x);
   // The group sums travel a chunk of groups at a time, its size set by d
   // alone (the same at any rank count): a rank holds one chunk's sums and
   // means, never all g x d of them (g grows with the rows).

@@ -35,20 +35,16 @@ double cosine_distance(const float* a, const float* b, std::int64_t d) {
 
 double distance(silhouette_metric m, const float* a, const float* b, std::int64_t d) {
   switch (m) {
-    case silhouette_metric::sqeuclidean: return detail::ring_sq_distance(a, b, d);
+    case silhouette_metric::sqeuclidean: return detail::sq_distance(a, b, d);
     case silhouette_metric::cosine: return cosine_distance(a, b, d);
     case silhouette_metric::euclidean: break;
   }
-  return std::sqrt(detail::ring_sq_distance(a, b, d));
+  return std::sqrt(detail::sq_distance(a, b, d));
 }
 
 double largest_norm(communicator& comm, matrix_view x) {
   double most = 0.0;
-  for (std::int64_t i = 0; i < x.rows; ++i) {
-    double s = 0.0;
-    for (std::int64_t j = 0; j < x.cols; ++j) s += static_cast<double>(x.row(i)[j]) * x.row(i)[j];
-    most = std::max(most, std::sqrt(s));
-  }
+  for (std::int64_t i = 0; i < x.rows; ++i) most = std::max(most, std::sqrt(detail::sq_norm(x.row(i), x.cols)));
   return detail::global_max(comm, most);
 }
 

@@ -21,8 +21,7 @@ namespace {
 host_matrix normalized(matrix_view x) {
   host_matrix out(x.rows, x.cols);
   for (std::int64_t i = 0; i < x.rows; ++i) {
-    double s = 0.0;
-    for (std::int64_t j = 0; j < x.cols; ++j) s += static_cast<double>(x.row(i)[j]) * x.row(i)[j];
+    const double s = detail::sq_norm(x.row(i), x.cols);
     EM_EXPECTS(s > 0.0, "distributed report: a row of the embeddings is zero and cannot be normalised");
     const double inv = 1.0 / std::sqrt(s);
     for (std::int64_t j = 0; j < x.cols; ++j)

@@ -20,17 +20,6 @@
 
 namespace embed_metrics::detail {
 
-/// The squared distance of two rows in double: what the ring metrics
-/// measure for each pair.
-inline double ring_sq_distance(const float* a, const float* b, std::int64_t d) {
-  double s = 0.0;
-  for (std::int64_t j = 0; j < d; ++j) {
-    const double t = static_cast<double>(a[j]) - static_cast<double>(b[j]);
-    s += t * t;
-  }
-  return s;
-}
-
 /// The input checks of a ring metric (@p what names it): host rows, finite,
 /// at least one column.
 void check_ring_input(matrix_view x, const char* what);
@@ -67,14 +56,14 @@ void offer_distances(ring_block& a, ring_block& b, bool same, std::int64_t d, in
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 16)
     for (std::int64_t i = 0; i < a.rows; ++i)
       for (std::int64_t j = 0; j < a.rows; ++j)
-        if (j != i) keep(a, i, a, j, std::sqrt(ring_sq_distance(a.x.data() + i * d, a.x.data() + j * d, d)));
+        if (j != i) keep(a, i, a, j, std::sqrt(sq_distance(a.x.data() + i * d, a.x.data() + j * d, d)));
     return;
   }
   std::vector<double> dist(static_cast<std::size_t>(a.rows * b.rows));
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 16)
   for (std::int64_t i = 0; i < a.rows; ++i)
     for (std::int64_t j = 0; j < b.rows; ++j) {
-      const double v = std::sqrt(ring_sq_distance(a.x.data() + i * d, b.x.data() + j * d, d));
+      const double v = std::sqrt(sq_distance(a.x.data() + i * d, b.x.data() + j * d, d));
       dist[static_cast<std::size_t>(i * b.rows + j)] = v;
       keep(a, i, b, j, v);
     }

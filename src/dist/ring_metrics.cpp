@@ -74,8 +74,7 @@ uniformity_result uniformity(const resources& res, matrix_view x, const uniformi
   // The unit rows travel (norm in double, as one process; rounded to float).
   for (std::int64_t i = 0; i < x.rows; ++i) {
     float* z = own.x.data() + i * d;
-    double s = 0.0;
-    for (std::int64_t j = 0; j < d; ++j) s += static_cast<double>(z[j]) * z[j];
+    const double s = detail::sq_norm(z, d);
     EM_EXPECTS(s > 0.0, "uniformity: row ", own.first + i, " of x is all zeros and has no direction; drop it");
     const double inv = 1.0 / std::sqrt(s);
     for (std::int64_t j = 0; j < d; ++j) z[j] = static_cast<float>(z[j] * inv);
@@ -91,7 +90,7 @@ uniformity_result uniformity(const resources& res, matrix_view x, const uniformi
 #pragma omp for schedule(dynamic, 16) nowait
       for (std::int64_t i = 0; i < a.rows; ++i)
         for (std::int64_t j = same ? i + 1 : 0; j < b.rows; ++j)
-          mine.add(0, std::exp(-params.t * detail::ring_sq_distance(a.x.data() + i * d, b.x.data() + j * d, d)));
+          mine.add(0, std::exp(-params.t * detail::sq_distance(a.x.data() + i * d, b.x.data() + j * d, d)));
 #pragma omp critical
       total.merge(mine);
     }

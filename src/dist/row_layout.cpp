@@ -1,8 +1,10 @@
 #include "dist/row_layout.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "core/check.hpp"
+#include "core/validate.hpp"
 #include "dist/host_staging.hpp"
 
 namespace embed_metrics::detail {
@@ -69,6 +71,19 @@ double global_max(communicator& comm, double v) {
 std::int64_t global_sum(communicator& comm, std::int64_t v) {
   comm.all_reduce_sum(&v, 1);
   return v;
+}
+
+double global_max_abs(communicator& comm, matrix_view x) {
+  double most = 0.0;
+  for (std::int64_t i = 0; i < x.rows; ++i)
+    for (std::int64_t j = 0; j < x.cols; ++j) most = std::max(most, std::fabs(static_cast<double>(x.row(i)[j])));
+  return global_max(comm, most);
+}
+
+void check_host_rows(matrix_view x, const char* name) {
+  check_matrix(x, name);
+  check_host(x, name, resources("cpu"));
+  check_finite(x, name);
 }
 
 }  // namespace embed_metrics::detail
