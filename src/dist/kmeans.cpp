@@ -23,18 +23,6 @@
 namespace embed_metrics::distributed {
 namespace {
 
-// Global row g, sent by its owner to every rank (the others add zeros: exact).
-std::vector<double> global_row(communicator& comm, const detail::row_layout& l, matrix_view x, std::int64_t g) {
-  std::vector<double> row(static_cast<std::size_t>(x.cols), 0.0);
-  const int owner = l.owner(g);
-  if (comm.rank() == owner) {
-    const float* src = x.row(g - l.offset[static_cast<std::size_t>(owner)]);
-    for (std::int64_t j = 0; j < x.cols; ++j) row[static_cast<std::size_t>(j)] = src[j];
-  }
-  comm.all_reduce_sum(row.data(), row.size());
-  return row;
-}
-
 // The first global row where the running exact sum of @p values reaches
 // @p target (values and target quantised with exponent q), as one process
 // scanning all rows in order would find it.
@@ -88,7 +76,7 @@ std::vector<double> plus_plus(communicator& comm, const detail::row_layout& l, m
   const std::int64_t k = p.k;
   const int trials = detail::kmeans_local_trials(k, p.n_local_trials);
   std::vector<double> centers(static_cast<std::size_t>(k * d));
-  std::vector<double> c0 = global_row(comm, l, x, detail::kmeans_first_center(seed, l.total));
+  std::vector<double> c0 = detail::global_row(comm, l, x, detail::kmeans_first_center(seed, l.total));
   std::copy(c0.begin(), c0.end(), centers.begin());
   std::vector<double> closest(static_cast<std::size_t>(n));
 #pragma omp parallel for num_threads(threads) schedule(static)
@@ -109,7 +97,7 @@ std::vector<double> plus_plus(communicator& comm, const detail::row_layout& l, m
                                               static_cast<std::uint32_t>(c), detail::kStreamTrials);
       std::int64_t limb[3];
       detail::exact_limbs(u * total, q, limb);
-      cand.push_back(global_row(comm, l, x, sample_row(comm, l, closest, q, detail::exact_value(limb))));
+      cand.push_back(detail::global_row(comm, l, x, sample_row(comm, l, closest, q, detail::exact_value(limb))));
     }
     detail::exact_sums trial_pot(static_cast<std::size_t>(trials), q);
 #pragma omp parallel num_threads(threads)
@@ -260,7 +248,7 @@ kmeans_result kmeans(const resources& res, matrix_view x, const kmeans_params& p
       centers = plus_plus(*comm, l, x, p, seed, threads);
     } else if (p.init == kmeans_init::random) {
       for (const std::int64_t g : detail::kmeans_random_rows(seed, l.total, p.k)) {
-        const auto row = global_row(*comm, l, x, g);
+        const auto row = detail::global_row(*comm, l, x, g);
         centers.insert(centers.end(), row.begin(), row.end());
       }
     } else {

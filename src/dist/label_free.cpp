@@ -57,16 +57,14 @@ spectrum_metrics_result spectrum_metrics(const resources& res, matrix_view x,
   detail::check_host_rows(x, "x");
   const auto comm = detail::comm_of(res);
   const std::int64_t d = x.cols;
-  std::vector<double> g;
-  std::vector<double> s;
-  std::int64_t n = 0;
-  detail::global_moments(res, *comm, x, /*shift_by_first=*/true, g, s, n);
+  const detail::moments m = detail::global_moments(res, *comm, x, /*shift_by_first=*/true);
+  const std::int64_t n = m.n;
   EM_EXPECTS(n >= 2 && d >= 1, "spectrum metrics: x is ", n, "x", d,
              " over all ranks; the sample covariance needs at least 2 rows and 1 column");
   // For n < d too: the d x d covariance has the n - 1 non-zero eigenvalues
   // of the n x n Gram one process uses there, and d - n + 1 round-off ones,
   // which spectrum_metrics_from_eigenvalues cuts off.
-  std::vector<double> cov = detail::covariance_from_gram(g, s, n, d);
+  std::vector<double> cov = detail::covariance_from_gram(m.g, m.s, n, d);
   return detail::spectrum_metrics_from_eigenvalues(cpu::symmetric_eigenvalues(cov, d), n, d, params);
 }
 
@@ -204,9 +202,7 @@ lidar_result lidar(const resources& res, matrix_view x, label_view groups, const
       const std::int64_t i = order[static_cast<std::size_t>(m)];
       const double* mg = means.data() + (id[static_cast<std::size_t>(i)] - a0) * d;
       for (std::int64_t j = 0; j < d; ++j) y[static_cast<std::size_t>(j)] = x.row(i)[j] - mg[j];
-      std::size_t e = 0;
-      for (std::int64_t p = 0; p < d; ++p)
-        for (std::int64_t q = p; q < d; ++q, ++e) within.add(e, y[static_cast<std::size_t>(p)] * y[static_cast<std::size_t>(q)]);
+      detail::add_upper_outer(within, y);
     }
   }
   within.all_reduce(*comm);
@@ -223,16 +219,7 @@ lidar_result lidar(const resources& res, matrix_view x, label_view groups, const
                   res.threads());
   }
   // From here every rank finishes as one process does.
-  std::vector<double> w(static_cast<std::size_t>(d * d));
-  {
-    std::size_t e = 0;
-    for (std::int64_t p = 0; p < d; ++p)
-      for (std::int64_t q = p; q < d; ++q, ++e) {
-        w[static_cast<std::size_t>(p * d + q)] = within.value(e);
-        w[static_cast<std::size_t>(q * d + p)] = within.value(e);
-      }
-  }
-  return detail::lidar_from_scatter(res, std::move(w), sb, g, n, d, params);
+  return detail::lidar_from_scatter(res, detail::symmetric_from_upper(within, d), sb, g, n, d, params);
 }
 
 }  // namespace embed_metrics::distributed

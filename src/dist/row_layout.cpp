@@ -63,6 +63,17 @@ std::vector<std::int64_t> global_values(communicator& comm, const std::int64_t* 
   return all;
 }
 
+std::vector<double> global_row(communicator& comm, const row_layout& layout, matrix_view x, std::int64_t g) {
+  std::vector<double> row(static_cast<std::size_t>(x.cols), 0.0);
+  const int owner = layout.owner(g);
+  if (comm.rank() == owner) {
+    const float* src = x.row(g - layout.offset[static_cast<std::size_t>(owner)]);
+    for (std::int64_t j = 0; j < x.cols; ++j) row[static_cast<std::size_t>(j)] = src[j];
+  }
+  comm.all_reduce_sum(row.data(), row.size());  // the others add zeros: exact
+  return row;
+}
+
 double global_max(communicator& comm, double v) {
   comm.all_reduce_max(&v, 1);
   return v;
