@@ -85,11 +85,11 @@ std::vector<double> plus_plus(communicator& comm, const detail::row_layout& l, m
   double most = 0.0;
   for (const double v : closest) most = std::max(most, v);
   const int q = detail::exact_exponent(detail::global_max(comm, most));  // later values only shrink
-  detail::exact_sums pot(1, q);
-  for (const double v : closest) pot.add(0, v);
-  pot.all_reduce(comm);
   std::vector<double> dist(static_cast<std::size_t>(n * trials));
   for (std::int64_t c = 1; c < k; ++c) {
+    detail::exact_sums pot(1, q);
+    for (const double v : closest) pot.add(0, v);
+    pot.all_reduce(comm);
     const double total = pot.value(0);
     std::vector<std::vector<double>> cand;
     for (int t = 0; t < trials; ++t) {
@@ -120,12 +120,8 @@ std::vector<double> plus_plus(communicator& comm, const detail::row_layout& l, m
       if (trial_pot.integer(static_cast<std::size_t>(t)) < trial_pot.integer(static_cast<std::size_t>(best))) best = t;
     std::copy(cand[static_cast<std::size_t>(best)].begin(), cand[static_cast<std::size_t>(best)].end(),
               centers.begin() + c * d);
-    pot = detail::exact_sums(1, q);
-    for (std::int64_t i = 0; i < n; ++i) {
+    for (std::int64_t i = 0; i < n; ++i)
       closest[static_cast<std::size_t>(i)] = dist[static_cast<std::size_t>(i * trials + best)];
-      pot.add(0, closest[static_cast<std::size_t>(i)]);
-    }
-    pot.all_reduce(comm);
   }
   return centers;
 }
@@ -162,9 +158,8 @@ run_state lloyd(communicator& comm, matrix_view x, const kmeans_params& p,
   std::vector<std::int64_t> previous;
   for (int it = 1; it <= p.max_iter; ++it) {
     assign(x, centers, k, s.labels, best, threads);
-    std::int64_t changed = previous.empty() ? 1 : 0;
-    for (std::size_t i = 0; i < previous.size(); ++i) changed += previous[i] != s.labels[i] ? 1 : 0;
-    if (detail::global_sum(comm, changed) == 0) {
+    const bool changed = previous.empty() || previous != s.labels;
+    if (detail::global_sum(comm, changed ? 1 : 0) == 0) {
       s.converged = true;
       break;
     }

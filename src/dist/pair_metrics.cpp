@@ -103,14 +103,8 @@ silhouette_result silhouette(const resources& res, matrix_view x, label_view lab
         for (std::int64_t j = same ? i + 1 : 0; j < b.rows; ++j) {
           std::int64_t l[3];
           detail::exact_limbs(distance(params.metric, xi, b.x.data() + j * d, d), q, l);
-          std::int64_t* si = a.state.data() + i * 3 * k + 3 * b.tag[static_cast<std::size_t>(j)];
-          si[0] += l[0];
-          si[1] += l[1];
-          si[2] += l[2];
-          std::int64_t* sj = mine.data() + j * 3 * k + 3 * ci;
-          sj[0] += l[0];
-          sj[1] += l[1];
-          sj[2] += l[2];
+          detail::add_limbs(a.state.data() + i * 3 * k + 3 * b.tag[static_cast<std::size_t>(j)], l);
+          detail::add_limbs(mine.data() + j * 3 * k + 3 * ci, l);
         }
       }
 #pragma omp critical
