@@ -194,16 +194,15 @@ knn_entropy_result knn_entropy(const resources& res, matrix_view x, const knn_en
   EM_EXPECTS(std::isfinite(smallest_positive), "knn_entropy: every row has at least k = ", k,
              " exact duplicates, so every k-th neighbour distance is 0 and the estimate does not "
              "exist; remove duplicate rows or use a larger k");
+  std::vector<double> logs;
   double most = 0.0;
   for (std::int64_t i = 0; i < x.rows; ++i) {
     const double e = eps[i * k + k - 1];
-    most = std::max(most, std::fabs(std::log(e > 0.0 ? e : smallest_positive)));
+    logs.push_back(std::log(e > 0.0 ? e : smallest_positive));
+    most = std::max(most, std::fabs(logs.back()));
   }
   detail::exact_sums sum_log(1, detail::exact_exponent(detail::global_max(*comm, most)));
-  for (std::int64_t i = 0; i < x.rows; ++i) {
-    const double e = eps[i * k + k - 1];
-    sum_log.add(0, std::log(e > 0.0 ? e : smallest_positive));
-  }
+  for (const double v : logs) sum_log.add(0, v);
   sum_log.all_reduce(*comm);
   if (r.zero_distance_rows > 0) r.zero_eps_replacement = smallest_positive;
   r.entropy = detail::in_unit(detail::kozachenko_leonenko_nats(layout.total, k, d, sum_log.value(0)),

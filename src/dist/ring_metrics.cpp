@@ -20,13 +20,6 @@
 namespace embed_metrics::distributed {
 namespace {
 
-// One neighbour candidate: three state words.
-struct candidate {
-  double distance;
-  std::int64_t index;
-  std::int64_t label;
-};
-
 bool before(double da, std::int64_t ia, double db, std::int64_t ib) {
   return da < db || (da == db && ia < ib);
 }

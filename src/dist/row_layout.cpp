@@ -46,10 +46,10 @@ std::vector<std::int64_t> all_gather_v(communicator& comm, const std::vector<std
   std::vector<std::int64_t> all(static_cast<std::size_t>(most) * p);
   comm.all_gather(padded.data(), sizeof(std::int64_t) * padded.size(), all.data());
   std::vector<std::int64_t> out;
-  for (std::size_t r = 0; r < p; ++r)
-    out.insert(out.end(), all.begin() + static_cast<std::ptrdiff_t>(r * static_cast<std::size_t>(most)),
-               all.begin() + static_cast<std::ptrdiff_t>(r * static_cast<std::size_t>(most) +
-                                                         static_cast<std::size_t>(sizes[r])));
+  for (std::size_t r = 0; r < p; ++r) {
+    const auto from = all.begin() + static_cast<std::ptrdiff_t>(r) * most;
+    out.insert(out.end(), from, from + sizes[r]);
+  }
   return out;
 }
 
