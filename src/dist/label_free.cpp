@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <numeric>
 
 #include "core/check.hpp"
 #include "core/validate.hpp"
@@ -155,16 +156,15 @@ lidar_result lidar(const resources& res, matrix_view x, label_view groups, const
     id[static_cast<std::size_t>(i)] = std::lower_bound(values.begin(), values.end(), groups.data[i]) - values.begin();
     ++counts[static_cast<std::size_t>(id[static_cast<std::size_t>(i)])];
   }
-  // The local rows in order of their group (a counting sort), so that each
-  // chunk of groups is one run of rows.
+  // The local rows in order of their group, so that each chunk of groups is
+  // one run of rows, from start[a0] to start[a1].
   std::vector<std::int64_t> start(static_cast<std::size_t>(g) + 1, 0);
-  for (std::int64_t a = 0; a < g; ++a)
-    start[static_cast<std::size_t>(a) + 1] = start[static_cast<std::size_t>(a)] + counts[static_cast<std::size_t>(a)];
+  std::partial_sum(counts.begin(), counts.end(), start.begin() + 1);
   std::vector<std::int64_t> order(static_cast<std::size_t>(x.rows));
-  {
-    std::vector<std::int64_t> next(start.begin(), start.end() - 1);
-    for (std::int64_t i = 0; i < x.rows; ++i) order[static_cast<std::size_t>(next[static_cast<std::size_t>(id[static_cast<std::size_t>(i)])]++)] = i;
-  }
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&id](std::int64_t i, std::int64_t j) {
+    return id[static_cast<std::size_t>(i)] < id[static_cast<std::size_t>(j)];
+  });
   comm->all_reduce_sum(counts.data(), counts.size());
   const double most = detail::global_max_abs(*comm, x);
   // The group sums travel a chunk of groups at a time, its size set by d
