@@ -67,11 +67,9 @@ moments moments_of(const resources& res, matrix_view x, label_view labels, const
   }
   dist.all_reduce(*comm);
   sq.all_reduce(*comm);
-  m.distance_sum.resize(static_cast<std::size_t>(k));
-  m.sqdistance_sum.resize(static_cast<std::size_t>(k));
-  for (std::int64_t c = 0; c < k; ++c) {
-    m.distance_sum[static_cast<std::size_t>(c)] = dist.value(static_cast<std::size_t>(c));
-    m.sqdistance_sum[static_cast<std::size_t>(c)] = sq.value(static_cast<std::size_t>(c));
+  for (std::size_t c = 0; c < static_cast<std::size_t>(k); ++c) {
+    m.distance_sum.push_back(dist.value(c));
+    m.sqdistance_sum.push_back(sq.value(c));
   }
   return m;
 }

@@ -24,17 +24,20 @@ bool before(double da, std::int64_t ia, double db, std::int64_t ib) {
   return da < db || (da == db && ia < ib);
 }
 
+// The distance of candidate @p e of a list (3 words each: distance bits,
+// global index, label).
+double distance_at(const std::int64_t* list, std::int64_t e) {
+  double v;
+  std::memcpy(&v, list + 3 * e, sizeof v);
+  return v;
+}
+
 // Inserts (v, index, label) into the ascending list of @p k candidates held
-// in @p list (3 words each: distance bits, global index, label).
+// in @p list.
 void keep_nearest(std::int64_t* list, std::int64_t k, double v, std::int64_t index, std::int64_t label) {
-  auto dist = [&](std::int64_t e) {
-    double x;
-    std::memcpy(&x, list + 3 * e, sizeof x);
-    return x;
-  };
-  if (!before(v, index, dist(k - 1), list[3 * (k - 1) + 1])) return;
+  if (!before(v, index, distance_at(list, k - 1), list[3 * (k - 1) + 1])) return;
   std::int64_t j = k - 1;
-  while (j > 0 && before(v, index, dist(j - 1), list[3 * (j - 1) + 1])) {
+  while (j > 0 && before(v, index, distance_at(list, j - 1), list[3 * (j - 1) + 1])) {
     std::memcpy(list + 3 * j, list + 3 * (j - 1), 3 * sizeof(std::int64_t));
     --j;
   }
@@ -130,11 +133,8 @@ double knn_accuracy(const resources& res, matrix_view x, label_view labels, std:
   detail::run_ring(
       *comm, layout, own, d, width, [k](detail::ring_block& b) { reset_lists(b, k); }, measure,
       [k](std::int64_t* mine, const std::int64_t* back) {
-        for (std::int64_t e = 0; e < k; ++e) {
-          double v;
-          std::memcpy(&v, back + 3 * e, sizeof v);
-          keep_nearest(mine, k, v, back[3 * e + 1], back[3 * e + 2]);
-        }
+        for (std::int64_t e = 0; e < k; ++e)
+          keep_nearest(mine, k, distance_at(back, e), back[3 * e + 1], back[3 * e + 2]);
       });
   // The vote of one process (knn_accuracy in src/metrics/knn.cpp): scanning
   // from the nearest, the first strict maximum wins.
