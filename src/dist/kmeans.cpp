@@ -75,13 +75,12 @@ std::vector<double> plus_plus(communicator& comm, const detail::row_layout& l, m
   const std::int64_t n = x.rows;
   const std::int64_t k = p.k;
   const int trials = detail::kmeans_local_trials(k, p.n_local_trials);
-  std::vector<double> centers(static_cast<std::size_t>(k * d));
-  std::vector<double> c0 = detail::global_row(comm, l, x, detail::kmeans_first_center(seed, l.total));
-  std::copy(c0.begin(), c0.end(), centers.begin());
+  // One centre after another, k x d at the end.
+  std::vector<double> centers = detail::global_row(comm, l, x, detail::kmeans_first_center(seed, l.total));
   std::vector<double> closest(static_cast<std::size_t>(n));
 #pragma omp parallel for num_threads(threads) schedule(static)
   for (std::int64_t i = 0; i < n; ++i)
-    closest[static_cast<std::size_t>(i)] = detail::sq_distance(x.row(i), c0.data(), d);
+    closest[static_cast<std::size_t>(i)] = detail::sq_distance(x.row(i), centers.data(), d);
   double most = 0.0;
   for (const double v : closest) most = std::max(most, v);
   const int q = detail::exact_exponent(detail::global_max(comm, most));  // later values only shrink
@@ -118,8 +117,8 @@ std::vector<double> plus_plus(communicator& comm, const detail::row_layout& l, m
     int best = 0;
     for (int t = 1; t < trials; ++t)
       if (trial_pot.integer(static_cast<std::size_t>(t)) < trial_pot.integer(static_cast<std::size_t>(best))) best = t;
-    std::copy(cand[static_cast<std::size_t>(best)].begin(), cand[static_cast<std::size_t>(best)].end(),
-              centers.begin() + c * d);
+    centers.insert(centers.end(), cand[static_cast<std::size_t>(best)].begin(),
+                   cand[static_cast<std::size_t>(best)].end());
     for (std::int64_t i = 0; i < n; ++i)
       closest[static_cast<std::size_t>(i)] = dist[static_cast<std::size_t>(i * trials + best)];
   }
