@@ -75,10 +75,16 @@ void run_ring(communicator& comm, const row_layout& layout, ring_block& own, std
   // step s + 1 is already on its way while step s is measured. Each visited
   // block's state starts fresh here and goes straight home after its step.
   std::vector<std::uint8_t> current = pack_rows(own);
-  std::vector<std::uint8_t> arriving(rows_bytes(rows_of(prev), d));
-  std::unique_ptr<pending_exchange> rows_in_flight =
-      comm.start_send_recv(current.data(), current.size(), next, arriving.data(), arriving.size(), prev);
-  if (!overlap) rows_in_flight->wait();
+  std::vector<std::uint8_t> arriving;
+  std::unique_ptr<pending_exchange> rows_in_flight;
+  // Sends the current rows on to the next rank and takes those of rank @p from.
+  auto pass_rows = [&](int from) {
+    arriving.resize(rows_bytes(rows_of(from), d));
+    rows_in_flight =
+        comm.start_send_recv(current.data(), current.size(), next, arriving.data(), arriving.size(), prev);
+    if (!overlap) rows_in_flight->wait();
+  };
+  pass_rows(prev);
   measure(own, own, true);  // the pairs inside the own block, while the first visitor arrives
   ring_block visitor;
   std::vector<std::int64_t> home_out;
@@ -95,12 +101,7 @@ void run_ring(communicator& comm, const row_layout& layout, ring_block& own, std
     rows_in_flight->wait();
     std::swap(current, arriving);
     // Forward the block just arrived, and take the next, before measuring.
-    if (s < steps) {
-      arriving.resize(rows_bytes(rows_of((r - s - 1 + p) % p), d));
-      rows_in_flight =
-          comm.start_send_recv(current.data(), current.size(), next, arriving.data(), arriving.size(), prev);
-      if (!overlap) rows_in_flight->wait();
-    }
+    if (s < steps) pass_rows((r - s - 1 + p) % p);
     visitor.first = layout.offset[static_cast<std::size_t>(owner)];
     visitor.rows = rows_of(owner);
     unpack_rows(current, visitor, d);
