@@ -35,11 +35,13 @@ std::vector<double> symmetric_from_upper(const exact_sums& sums, std::int64_t d)
   return g;
 }
 
-moments global_moments(const resources& res, communicator& comm, matrix_view x, bool shift_by_first) {
+moments global_moments(const resources& res, communicator& comm, matrix_view x,
+                       bool shift_by_first) {
   const std::int64_t d = x.cols;
   const auto layout = row_layout::of(comm, x.rows);
-  const std::vector<double> shift =
-      shift_by_first ? global_row(comm, layout, x, 0) : std::vector<double>(static_cast<std::size_t>(d), 0.0);
+  const std::vector<double> shift = shift_by_first
+                                        ? global_row(comm, layout, x, 0)
+                                        : std::vector<double>(static_cast<std::size_t>(d), 0.0);
   double most = 0.0;
   for (std::int64_t i = 0; i < x.rows; ++i)
     for (std::int64_t j = 0; j < d; ++j)
@@ -60,7 +62,8 @@ moments global_moments(const resources& res, communicator& comm, matrix_view x, 
     for (std::int64_t i = 0; i < x.rows; ++i) {
       for (std::int64_t j = 0; j < d; ++j)
         y[static_cast<std::size_t>(j)] = static_cast<double>(x.row(i)[j]) - shift[static_cast<std::size_t>(j)];
-      for (std::int64_t a = 0; a < d; ++a) my1.add(static_cast<std::size_t>(a), y[static_cast<std::size_t>(a)]);
+      for (std::int64_t a = 0; a < d; ++a)
+        my1.add(static_cast<std::size_t>(a), y[static_cast<std::size_t>(a)]);
       add_upper_outer(my2, y);
     }
 #pragma omp critical
@@ -96,7 +99,8 @@ gaussian_entropy_result gaussian_entropy(const resources& res, matrix_view x,
   const auto comm = detail::comm_of(res);
   const std::int64_t d = x.cols;
   const detail::moments m = detail::global_moments(res, *comm, x, /*shift_by_first=*/true);
-  EM_EXPECTS(m.n >= 2, "gaussian_entropy: the sample covariance needs at least 2 rows; there are ", m.n);
+  EM_EXPECTS(m.n >= 2, "gaussian_entropy: the sample covariance needs at least 2 rows; there are ",
+             m.n);
   check_rows(x, m.n, "gaussian_entropy");
   std::vector<double> cov = detail::covariance_from_gram(m.g, m.s, m.n, d);
   return detail::gaussian_entropy_from_eigenvalues(cpu::symmetric_eigenvalues(cov, d), params);
@@ -112,7 +116,8 @@ effective_rank_result effective_rank(const resources& res, matrix_view x,
   detail::moments m = detail::global_moments(res, *comm, x, /*shift_by_first=*/false);
   EM_EXPECTS(m.n > 0 && d > 0, "effective_rank: x is empty on every rank");
   check_rows(x, m.n, "effective_rank");
-  return detail::effective_rank_from_gram_eigenvalues(cpu::symmetric_eigenvalues(m.g, d), params.rel_tol);
+  return detail::effective_rank_from_gram_eigenvalues(cpu::symmetric_eigenvalues(m.g, d),
+                                                      params.rel_tol);
 }
 
 }  // namespace embed_metrics::distributed

@@ -76,7 +76,8 @@ std::vector<double> plus_plus(communicator& comm, const detail::row_layout& l, m
   const std::int64_t k = p.k;
   const int trials = detail::kmeans_local_trials(k, p.n_local_trials);
   // One centre after another, k x d at the end.
-  std::vector<double> centers = detail::global_row(comm, l, x, detail::kmeans_first_center(seed, l.total));
+  std::vector<double> centers =
+      detail::global_row(comm, l, x, detail::kmeans_first_center(seed, l.total));
   std::vector<double> closest(static_cast<std::size_t>(n));
 #pragma omp parallel for num_threads(threads) schedule(static)
   for (std::int64_t i = 0; i < n; ++i)
@@ -96,7 +97,8 @@ std::vector<double> plus_plus(communicator& comm, const detail::row_layout& l, m
                                               static_cast<std::uint32_t>(c), detail::kStreamTrials);
       std::int64_t limb[3];
       detail::exact_limbs(u * total, q, limb);
-      cand.push_back(detail::global_row(comm, l, x, sample_row(comm, l, closest, q, detail::exact_value(limb))));
+      cand.push_back(detail::global_row(
+          comm, l, x, sample_row(comm, l, closest, q, detail::exact_value(limb))));
     }
     detail::exact_sums trial_pot(static_cast<std::size_t>(trials), q);
 #pragma omp parallel num_threads(threads)
@@ -105,8 +107,9 @@ std::vector<double> plus_plus(communicator& comm, const detail::row_layout& l, m
 #pragma omp for schedule(static) nowait
       for (std::int64_t i = 0; i < n; ++i)
         for (int t = 0; t < trials; ++t) {
-          const double v = std::min(closest[static_cast<std::size_t>(i)],
-                                    detail::sq_distance(x.row(i), cand[static_cast<std::size_t>(t)].data(), d));
+          const double v =
+              std::min(closest[static_cast<std::size_t>(i)],
+                       detail::sq_distance(x.row(i), cand[static_cast<std::size_t>(t)].data(), d));
           dist[static_cast<std::size_t>(i * trials + t)] = v;
           my.add(static_cast<std::size_t>(t), v);
         }

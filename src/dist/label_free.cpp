@@ -219,7 +219,8 @@ lidar_result lidar(const resources& res, matrix_view x, label_view groups, const
                   res.threads());
   }
   // From here every rank finishes as one process does.
-  return detail::lidar_from_scatter(res, detail::symmetric_from_upper(within, d), sb, g, n, d, params);
+  return detail::lidar_from_scatter(res, detail::symmetric_from_upper(within, d), sb, g, n, d,
+                                    params);
 }
 
 }  // namespace embed_metrics::distributed

@@ -23,7 +23,8 @@ struct moments {
 /// The moments of Y = X - shift over all ranks; shift is the first global
 /// row (to keep the cancellation small, as the single-process covariance
 /// does) or zero.
-moments global_moments(const resources& res, communicator& comm, matrix_view x, bool shift_by_first);
+moments global_moments(const resources& res, communicator& comm, matrix_view x,
+                       bool shift_by_first);
 
 /// Adds the upper triangle of y y^T (entry (a, b), a <= b, in row order) to @p sums.
 void add_upper_outer(exact_sums& sums, const std::vector<double>& y);

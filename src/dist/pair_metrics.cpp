@@ -44,7 +44,8 @@ double distance(silhouette_metric m, const float* a, const float* b, std::int64_
 
 double largest_norm(communicator& comm, matrix_view x) {
   double most = 0.0;
-  for (std::int64_t i = 0; i < x.rows; ++i) most = std::max(most, std::sqrt(detail::sq_norm(x.row(i), x.cols)));
+  for (std::int64_t i = 0; i < x.rows; ++i)
+    most = std::max(most, std::sqrt(detail::sq_norm(x.row(i), x.cols)));
   return detail::global_max(comm, most);
 }
 
@@ -167,9 +168,10 @@ knn_entropy_result knn_entropy(const resources& res, matrix_view x, const knn_en
   reset(own);
   const int threads = res.threads();
   auto measure = [&](detail::ring_block& a, detail::ring_block& b, bool same) {
-    detail::offer_distances(a, b, same, d, threads,
-                            [k](detail::ring_block& list, std::int64_t i, const detail::ring_block&,
-                                std::int64_t, double v) { keep_smallest(list.state.data() + i * k, k, v); });
+    detail::offer_distances(
+        a, b, same, d, threads,
+        [k](detail::ring_block& list, std::int64_t i, const detail::ring_block&, std::int64_t,
+            double v) { keep_smallest(list.state.data() + i * k, k, v); });
   };
   detail::run_ring(*comm, layout, own, d, k, reset, measure,
                    [k](std::int64_t* mine, const std::int64_t* back) {

@@ -80,8 +80,8 @@ void run_ring(communicator& comm, const row_layout& layout, ring_block& own, std
   // Sends the current rows on to the next rank and takes those of rank @p from.
   auto pass_rows = [&](int from) {
     arriving.resize(rows_bytes(rows_of(from), d));
-    rows_in_flight =
-        comm.start_send_recv(current.data(), current.size(), next, arriving.data(), arriving.size(), prev);
+    rows_in_flight = comm.start_send_recv(current.data(), current.size(), next, arriving.data(),
+                                          arriving.size(), prev);
     if (!overlap) rows_in_flight->wait();
   };
   pass_rows(prev);
@@ -94,7 +94,8 @@ void run_ring(communicator& comm, const row_layout& layout, ring_block& own, std
   auto merge_home = [&] {
     home_in_flight->wait();
     if (!home_in.empty())
-      for (std::int64_t i = 0; i < own.rows; ++i) merge(own.state.data() + i * width, home_in.data() + i * width);
+      for (std::int64_t i = 0; i < own.rows; ++i)
+        merge(own.state.data() + i * width, home_in.data() + i * width);
   };
   for (int s = 1; s <= steps; ++s) {
     const int owner = (r - s + p) % p;  // whose block is measured at this step

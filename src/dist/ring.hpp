@@ -51,12 +51,14 @@ void run_ring(communicator& comm, const row_layout& layout, ring_block& own, std
 /// @p b (of a alone when @p same) at its euclidean distance v, offered to
 /// both rows' lists by @p keep(block, row, other, other_row, v).
 template <class Keep>
-void offer_distances(ring_block& a, ring_block& b, bool same, std::int64_t d, int threads, Keep keep) {
+void offer_distances(ring_block& a, ring_block& b, bool same, std::int64_t d, int threads,
+                     Keep keep) {
   if (same) {
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 16)
     for (std::int64_t i = 0; i < a.rows; ++i)
       for (std::int64_t j = 0; j < a.rows; ++j)
-        if (j != i) keep(a, i, a, j, std::sqrt(sq_distance(a.x.data() + i * d, a.x.data() + j * d, d)));
+        if (j != i)
+          keep(a, i, a, j, std::sqrt(sq_distance(a.x.data() + i * d, a.x.data() + j * d, d)));
     return;
   }
   std::vector<double> dist(static_cast<std::size_t>(a.rows * b.rows));
@@ -69,7 +71,8 @@ void offer_distances(ring_block& a, ring_block& b, bool same, std::int64_t d, in
     }
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 16)
   for (std::int64_t j = 0; j < b.rows; ++j)
-    for (std::int64_t i = 0; i < a.rows; ++i) keep(b, j, a, i, dist[static_cast<std::size_t>(i * b.rows + j)]);
+    for (std::int64_t i = 0; i < a.rows; ++i)
+      keep(b, j, a, i, dist[static_cast<std::size_t>(i * b.rows + j)]);
 }
 
 }  // namespace embed_metrics::detail

@@ -86,7 +86,8 @@ uniformity_result uniformity(const resources& res, matrix_view x, const uniformi
 #pragma omp for schedule(dynamic, 16) nowait
       for (std::int64_t i = 0; i < a.rows; ++i)
         for (std::int64_t j = same ? i + 1 : 0; j < b.rows; ++j)
-          mine.add(0, std::exp(-params.t * detail::sq_distance(a.x.data() + i * d, b.x.data() + j * d, d)));
+          mine.add(0, std::exp(-params.t *
+                               detail::sq_distance(a.x.data() + i * d, b.x.data() + j * d, d)));
 #pragma omp critical
       total.merge(mine);
     }
@@ -124,8 +125,8 @@ double knn_accuracy(const resources& res, matrix_view x, label_view labels, std:
   const int threads = res.threads();
   auto measure = [&](detail::ring_block& a, detail::ring_block& b, bool same) {
     detail::offer_distances(a, b, same, d, threads,
-                            [&](detail::ring_block& list, std::int64_t i, const detail::ring_block& other,
-                                std::int64_t j, double v) {
+                            [&](detail::ring_block& list, std::int64_t i,
+                                const detail::ring_block& other, std::int64_t j, double v) {
                               keep_nearest(list.state.data() + i * width, k, v, other.first + j,
                                            other.tag[static_cast<std::size_t>(j)]);
                             });

@@ -63,7 +63,8 @@ std::vector<std::int64_t> global_values(communicator& comm, const std::int64_t* 
   return all;
 }
 
-std::vector<double> global_row(communicator& comm, const row_layout& layout, matrix_view x, std::int64_t g) {
+std::vector<double> global_row(communicator& comm, const row_layout& layout, matrix_view x,
+                               std::int64_t g) {
   std::vector<double> row(static_cast<std::size_t>(x.cols), 0.0);
   const int owner = layout.owner(g);
   if (comm.rank() == owner) {
@@ -87,7 +88,8 @@ std::int64_t global_sum(communicator& comm, std::int64_t v) {
 double global_max_abs(communicator& comm, matrix_view x) {
   double most = 0.0;
   for (std::int64_t i = 0; i < x.rows; ++i)
-    for (std::int64_t j = 0; j < x.cols; ++j) most = std::max(most, std::fabs(static_cast<double>(x.row(i)[j])));
+    for (std::int64_t j = 0; j < x.cols; ++j)
+      most = std::max(most, std::fabs(static_cast<double>(x.row(i)[j])));
   return global_max(comm, most);
 }
 

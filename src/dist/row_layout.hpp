@@ -38,7 +38,8 @@ std::vector<std::int64_t> all_gather_v(communicator& comm, const std::vector<std
 
 /// Global row @p g of the rows split as @p layout says, sent by its owner to
 /// every rank.
-std::vector<double> global_row(communicator& comm, const row_layout& layout, matrix_view x, std::int64_t g);
+std::vector<double> global_row(communicator& comm, const row_layout& layout, matrix_view x,
+                               std::int64_t g);
 
 /// The maximum over ranks of one value.
 double global_max(communicator& comm, double v);
