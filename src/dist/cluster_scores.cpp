@@ -22,9 +22,7 @@ struct moments : detail::cluster_moments {
 };
 
 moments moments_of(const resources& res, matrix_view x, label_view labels, const char* metric) {
-  detail::check_matrix(x, "x");
-  detail::check_host(x, "x", resources("cpu"));
-  detail::check_finite(x, "x");
+  detail::check_host_rows(x, "x");
   detail::check_labels(labels, "labels");
   detail::check_same_rows(x, labels, "x", "labels");
   EM_EXPECTS(x.cols > 0, metric, ": x has no columns");
@@ -42,14 +40,12 @@ moments moments_of(const resources& res, matrix_view x, label_view labels, const
                                        m.n - 1, " clusters"));
   std::vector<std::int64_t> id(static_cast<std::size_t>(x.rows));
   m.counts.assign(static_cast<std::size_t>(k), 0);
-  double most = 0.0;
   for (std::int64_t i = 0; i < x.rows; ++i) {
     id[static_cast<std::size_t>(i)] = std::lower_bound(values.begin(), values.end(), labels.data[i]) - values.begin();
     ++m.counts[static_cast<std::size_t>(id[static_cast<std::size_t>(i)])];
-    for (std::int64_t j = 0; j < d; ++j) most = std::max(most, std::fabs(static_cast<double>(x.row(i)[j])));
   }
   comm->all_reduce_sum(m.counts.data(), m.counts.size());
-  most = detail::global_max(*comm, most);
+  const double most = detail::global_max_abs(*comm, x);
   detail::exact_sums sums(static_cast<std::size_t>(k * d), detail::exact_exponent(most));
   for (std::int64_t i = 0; i < x.rows; ++i)
     for (std::int64_t j = 0; j < d; ++j) sums.add(static_cast<std::size_t>(id[static_cast<std::size_t>(i)] * d + j), x.row(i)[j]);
@@ -65,22 +61,15 @@ moments moments_of(const resources& res, matrix_view x, label_view labels, const
   detail::exact_sums sq(static_cast<std::size_t>(k), detail::exact_exponent(reach * reach));
   for (std::int64_t i = 0; i < x.rows; ++i) {
     const std::int64_t c = id[static_cast<std::size_t>(i)];
-    const double* mu = m.centroids.data() + c * d;
-    double d2 = 0.0;
-    for (std::int64_t j = 0; j < d; ++j) {
-      const double e = x.row(i)[j] - mu[j];
-      d2 += e * e;
-    }
+    const double d2 = detail::sq_distance(x.row(i), m.centroids.data() + c * d, d);
     dist.add(static_cast<std::size_t>(c), std::sqrt(d2));
     sq.add(static_cast<std::size_t>(c), d2);
   }
   dist.all_reduce(*comm);
   sq.all_reduce(*comm);
-  m.distance_sum.resize(static_cast<std::size_t>(k));
-  m.sqdistance_sum.resize(static_cast<std::size_t>(k));
-  for (std::int64_t c = 0; c < k; ++c) {
-    m.distance_sum[static_cast<std::size_t>(c)] = dist.value(static_cast<std::size_t>(c));
-    m.sqdistance_sum[static_cast<std::size_t>(c)] = sq.value(static_cast<std::size_t>(c));
+  for (std::size_t c = 0; c < static_cast<std::size_t>(k); ++c) {
+    m.distance_sum.push_back(dist.value(c));
+    m.sqdistance_sum.push_back(sq.value(c));
   }
   return m;
 }

@@ -40,6 +40,13 @@ inline void exact_limbs(double v, int q, std::int64_t* limb) {
   limb[2] = negative ? -l2 : l2;
 }
 
+/// Adds the three limbs @p l to the three at @p t.
+inline void add_limbs(std::int64_t* t, const std::int64_t* l) {
+  t[0] += l[0];
+  t[1] += l[1];
+  t[2] += l[2];
+}
+
 inline exact_int exact_value(const std::int64_t* limb) {
   return (static_cast<exact_int>(limb[2]) << 60) + (static_cast<exact_int>(limb[1]) << 30) +
          static_cast<exact_int>(limb[0]);
@@ -52,18 +59,10 @@ class exact_sums {
  public:
   exact_sums() = default;
   exact_sums(std::size_t count, int q) : q_(q), limbs_(3 * count, 0) {}
-  [[nodiscard]] std::size_t size() const noexcept { return limbs_.size() / 3; }
-  [[nodiscard]] int exponent() const noexcept { return q_; }
   void add(std::size_t i, double v) {
     std::int64_t l[3];
     exact_limbs(v, q_, l);
-    add_limbs(i, l);
-  }
-  void add_limbs(std::size_t i, const std::int64_t* l) {
-    std::int64_t* t = limbs_.data() + 3 * i;
-    t[0] += l[0];
-    t[1] += l[1];
-    t[2] += l[2];
+    add_limbs(limbs_.data() + 3 * i, l);
   }
   /// Adds every sum of @p other (same size and exponent).
   void merge(const exact_sums& other) {
@@ -74,7 +73,6 @@ class exact_sums {
   [[nodiscard]] double value(std::size_t i) const { return exact_to_double(integer(i), q_); }
   /// Every rank's sums become the sums over all ranks.
   void all_reduce(communicator& comm) { comm.all_reduce_sum(limbs_.data(), limbs_.size()); }
-  [[nodiscard]] std::vector<std::int64_t>& limbs() noexcept { return limbs_; }
   [[nodiscard]] const std::vector<std::int64_t>& limbs() const noexcept { return limbs_; }
 
  private:

@@ -23,27 +23,6 @@
 namespace embed_metrics::distributed {
 namespace {
 
-double sq_distance(const float* a, const double* c, std::int64_t d) {
-  double s = 0.0;
-  for (std::int64_t j = 0; j < d; ++j) {
-    const double t = static_cast<double>(a[j]) - c[j];
-    s += t * t;
-  }
-  return s;
-}
-
-// Global row g, sent by its owner to every rank (the others add zeros: exact).
-std::vector<double> global_row(communicator& comm, const detail::row_layout& l, matrix_view x, std::int64_t g) {
-  std::vector<double> row(static_cast<std::size_t>(x.cols), 0.0);
-  const int owner = l.owner(g);
-  if (comm.rank() == owner) {
-    const float* src = x.row(g - l.offset[static_cast<std::size_t>(owner)]);
-    for (std::int64_t j = 0; j < x.cols; ++j) row[static_cast<std::size_t>(j)] = src[j];
-  }
-  comm.all_reduce_sum(row.data(), row.size());
-  return row;
-}
-
 // The first global row where the running exact sum of @p values reaches
 // @p target (values and target quantised with exponent q), as one process
 // scanning all rows in order would find it.
@@ -96,20 +75,21 @@ std::vector<double> plus_plus(communicator& comm, const detail::row_layout& l, m
   const std::int64_t n = x.rows;
   const std::int64_t k = p.k;
   const int trials = detail::kmeans_local_trials(k, p.n_local_trials);
-  std::vector<double> centers(static_cast<std::size_t>(k * d));
-  std::vector<double> c0 = global_row(comm, l, x, detail::kmeans_first_center(seed, l.total));
-  std::copy(c0.begin(), c0.end(), centers.begin());
+  // One centre after another, k x d at the end.
+  std::vector<double> centers =
+      detail::global_row(comm, l, x, detail::kmeans_first_center(seed, l.total));
   std::vector<double> closest(static_cast<std::size_t>(n));
 #pragma omp parallel for num_threads(threads) schedule(static)
-  for (std::int64_t i = 0; i < n; ++i) closest[static_cast<std::size_t>(i)] = sq_distance(x.row(i), c0.data(), d);
+  for (std::int64_t i = 0; i < n; ++i)
+    closest[static_cast<std::size_t>(i)] = detail::sq_distance(x.row(i), centers.data(), d);
   double most = 0.0;
   for (const double v : closest) most = std::max(most, v);
   const int q = detail::exact_exponent(detail::global_max(comm, most));  // later values only shrink
-  detail::exact_sums pot(1, q);
-  for (const double v : closest) pot.add(0, v);
-  pot.all_reduce(comm);
   std::vector<double> dist(static_cast<std::size_t>(n * trials));
   for (std::int64_t c = 1; c < k; ++c) {
+    detail::exact_sums pot(1, q);
+    for (const double v : closest) pot.add(0, v);
+    pot.all_reduce(comm);
     const double total = pot.value(0);
     std::vector<std::vector<double>> cand;
     for (int t = 0; t < trials; ++t) {
@@ -117,7 +97,8 @@ std::vector<double> plus_plus(communicator& comm, const detail::row_layout& l, m
                                               static_cast<std::uint32_t>(c), detail::kStreamTrials);
       std::int64_t limb[3];
       detail::exact_limbs(u * total, q, limb);
-      cand.push_back(global_row(comm, l, x, sample_row(comm, l, closest, q, detail::exact_value(limb))));
+      cand.push_back(detail::global_row(
+          comm, l, x, sample_row(comm, l, closest, q, detail::exact_value(limb))));
     }
     detail::exact_sums trial_pot(static_cast<std::size_t>(trials), q);
 #pragma omp parallel num_threads(threads)
@@ -126,8 +107,9 @@ std::vector<double> plus_plus(communicator& comm, const detail::row_layout& l, m
 #pragma omp for schedule(static) nowait
       for (std::int64_t i = 0; i < n; ++i)
         for (int t = 0; t < trials; ++t) {
-          const double v = std::min(closest[static_cast<std::size_t>(i)],
-                                    sq_distance(x.row(i), cand[static_cast<std::size_t>(t)].data(), d));
+          const double v =
+              std::min(closest[static_cast<std::size_t>(i)],
+                       detail::sq_distance(x.row(i), cand[static_cast<std::size_t>(t)].data(), d));
           dist[static_cast<std::size_t>(i * trials + t)] = v;
           my.add(static_cast<std::size_t>(t), v);
         }
@@ -138,14 +120,10 @@ std::vector<double> plus_plus(communicator& comm, const detail::row_layout& l, m
     int best = 0;
     for (int t = 1; t < trials; ++t)
       if (trial_pot.integer(static_cast<std::size_t>(t)) < trial_pot.integer(static_cast<std::size_t>(best))) best = t;
-    std::copy(cand[static_cast<std::size_t>(best)].begin(), cand[static_cast<std::size_t>(best)].end(),
-              centers.begin() + c * d);
-    pot = detail::exact_sums(1, q);
-    for (std::int64_t i = 0; i < n; ++i) {
+    centers.insert(centers.end(), cand[static_cast<std::size_t>(best)].begin(),
+                   cand[static_cast<std::size_t>(best)].end());
+    for (std::int64_t i = 0; i < n; ++i)
       closest[static_cast<std::size_t>(i)] = dist[static_cast<std::size_t>(i * trials + best)];
-      pot.add(0, closest[static_cast<std::size_t>(i)]);
-    }
-    pot.all_reduce(comm);
   }
   return centers;
 }
@@ -161,7 +139,7 @@ void assign(matrix_view x, const std::vector<double>& centers, std::int64_t k,
     double b = std::numeric_limits<double>::infinity();
     std::int64_t bl = 0;
     for (std::int64_t c = 0; c < k; ++c) {
-      const double v = sq_distance(x.row(i), centers.data() + c * d, d);
+      const double v = detail::sq_distance(x.row(i), centers.data() + c * d, d);
       if (v < b) {
         b = v;
         bl = c;
@@ -182,9 +160,8 @@ run_state lloyd(communicator& comm, matrix_view x, const kmeans_params& p,
   std::vector<std::int64_t> previous;
   for (int it = 1; it <= p.max_iter; ++it) {
     assign(x, centers, k, s.labels, best, threads);
-    std::int64_t changed = previous.empty() ? 1 : 0;
-    for (std::size_t i = 0; i < previous.size(); ++i) changed += previous[i] != s.labels[i] ? 1 : 0;
-    if (detail::global_sum(comm, changed) == 0) {
+    const bool changed = previous.empty() || previous != s.labels;
+    if (detail::global_sum(comm, changed ? 1 : 0) == 0) {
       s.converged = true;
       break;
     }
@@ -229,9 +206,7 @@ run_state lloyd(communicator& comm, matrix_view x, const kmeans_params& p,
 }  // namespace
 
 kmeans_result kmeans(const resources& res, matrix_view x, const kmeans_params& p) {
-  detail::check_matrix(x, "x");
-  detail::check_host(x, "x", resources("cpu"));
-  detail::check_finite(x, "x");
+  detail::check_host_rows(x, "x");
   EM_EXPECTS(p.metric == kmeans_metric::euclidean, "distributed kmeans: only the euclidean metric; "
              "for cosine, L2-normalise the rows first (the report's --normalize)");
   EM_EXPECTS(p.n_init >= 1 && p.max_iter >= 1 && p.tol >= 0.0, "distributed kmeans: n_init = ", p.n_init,
@@ -243,10 +218,7 @@ kmeans_result kmeans(const resources& res, matrix_view x, const kmeans_params& p
   const std::int64_t d = x.cols;
   const int threads = res.threads();
   // tol with scikit-learn's meaning: times the mean per-feature variance.
-  double x_bound = 0.0;
-  for (std::int64_t i = 0; i < x.rows; ++i)
-    for (std::int64_t j = 0; j < d; ++j) x_bound = std::max(x_bound, std::fabs(static_cast<double>(x.row(i)[j])));
-  x_bound = detail::global_max(*comm, x_bound);
+  const double x_bound = detail::global_max_abs(*comm, x);
   detail::exact_sums m1(static_cast<std::size_t>(d), detail::exact_exponent(x_bound));
   detail::exact_sums m2(static_cast<std::size_t>(d), detail::exact_exponent(x_bound * x_bound));
   for (std::int64_t i = 0; i < x.rows; ++i)
@@ -273,7 +245,7 @@ kmeans_result kmeans(const resources& res, matrix_view x, const kmeans_params& p
       centers = plus_plus(*comm, l, x, p, seed, threads);
     } else if (p.init == kmeans_init::random) {
       for (const std::int64_t g : detail::kmeans_random_rows(seed, l.total, p.k)) {
-        const auto row = global_row(*comm, l, x, g);
+        const auto row = detail::global_row(*comm, l, x, g);
         centers.insert(centers.end(), row.begin(), row.end());
       }
     } else {

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <numeric>
 
 #include "core/check.hpp"
 #include "core/validate.hpp"
@@ -39,53 +40,37 @@ std::int64_t lidar_chunk_values() {
   return std::int64_t{1} << 20;
 }
 
-void check_rows_of(matrix_view x, const char* name) {
-  detail::check_matrix(x, name);
-  detail::check_host(x, name, resources("cpu"));
-  detail::check_finite(x, name);
-}
-
 // 1 / ||row|| in double for every row of x; a zero row is an error naming @p what.
 std::vector<double> inverse_norms(matrix_view x, std::int64_t first, const char* what) {
   std::vector<double> inv(static_cast<std::size_t>(x.rows));
   for (std::int64_t i = 0; i < x.rows; ++i) {
-    double s = 0.0;
-    for (std::int64_t j = 0; j < x.cols; ++j) s += static_cast<double>(x.row(i)[j]) * x.row(i)[j];
+    const double s = detail::sq_norm(x.row(i), x.cols);
     EM_EXPECTS(s > 0.0, what, ": row ", first + i, " is all zeros and has no direction; drop it");
     inv[static_cast<std::size_t>(i)] = 1.0 / std::sqrt(s);
   }
   return inv;
 }
 
-double largest_abs(communicator& comm, matrix_view x) {
-  double most = 0.0;
-  for (std::int64_t i = 0; i < x.rows; ++i)
-    for (std::int64_t j = 0; j < x.cols; ++j) most = std::max(most, std::fabs(static_cast<double>(x.row(i)[j])));
-  return detail::global_max(comm, most);
-}
-
 }  // namespace
 
 spectrum_metrics_result spectrum_metrics(const resources& res, matrix_view x,
                                          const spectrum_metrics_params& params) {
-  check_rows_of(x, "x");
+  detail::check_host_rows(x, "x");
   const auto comm = detail::comm_of(res);
   const std::int64_t d = x.cols;
-  std::vector<double> g;
-  std::vector<double> s;
-  std::int64_t n = 0;
-  detail::global_moments(res, *comm, x, /*shift_by_first=*/true, g, s, n);
+  const detail::moments m = detail::global_moments(res, *comm, x, /*shift_by_first=*/true);
+  const std::int64_t n = m.n;
   EM_EXPECTS(n >= 2 && d >= 1, "spectrum metrics: x is ", n, "x", d,
              " over all ranks; the sample covariance needs at least 2 rows and 1 column");
   // For n < d too: the d x d covariance has the n - 1 non-zero eigenvalues
   // of the n x n Gram one process uses there, and d - n + 1 round-off ones,
   // which spectrum_metrics_from_eigenvalues cuts off.
-  std::vector<double> cov = detail::covariance_from_gram(g, s, n, d);
+  std::vector<double> cov = detail::covariance_from_gram(m.g, m.s, n, d);
   return detail::spectrum_metrics_from_eigenvalues(cpu::symmetric_eigenvalues(cov, d), n, d, params);
 }
 
 collapse_std_result collapse_std(const resources& res, matrix_view x, const collapse_std_params&) {
-  check_rows_of(x, "x");
+  detail::check_host_rows(x, "x");
   const auto comm = detail::comm_of(res);
   const auto layout = detail::row_layout::of(*comm, x.rows);
   const std::int64_t n = layout.total;
@@ -121,8 +106,8 @@ collapse_std_result collapse_std(const resources& res, matrix_view x, const coll
 }
 
 alignment_result alignment(const resources& res, matrix_view a, matrix_view b, const alignment_params& params) {
-  check_rows_of(a, "a");
-  check_rows_of(b, "b");
+  detail::check_host_rows(a, "a");
+  detail::check_host_rows(b, "b");
   EM_EXPECTS(a.rows == b.rows && a.cols == b.cols, "alignment: the views are ", a.rows, "x", a.cols, " and ",
              b.rows, "x", b.cols, " on this rank; row i of both must be one image, so the shapes must match");
   EM_EXPECTS(std::isfinite(params.alpha) && params.alpha > 0.0, "alignment: alpha = ", params.alpha,
@@ -152,7 +137,7 @@ alignment_result alignment(const resources& res, matrix_view a, matrix_view b, c
 }
 
 lidar_result lidar(const resources& res, matrix_view x, label_view groups, const lidar_params& params) {
-  check_rows_of(x, "x");
+  detail::check_host_rows(x, "x");
   detail::check_labels(groups, "groups");
   detail::check_same_rows(x, groups, "x", "groups");
   EM_EXPECTS(x.cols >= 1, "lidar: x has no columns");
@@ -171,18 +156,17 @@ lidar_result lidar(const resources& res, matrix_view x, label_view groups, const
     id[static_cast<std::size_t>(i)] = std::lower_bound(values.begin(), values.end(), groups.data[i]) - values.begin();
     ++counts[static_cast<std::size_t>(id[static_cast<std::size_t>(i)])];
   }
-  // The local rows in order of their group (a counting sort), so that each
-  // chunk of groups is one run of rows.
+  // The local rows in order of their group, so that each chunk of groups is
+  // one run of rows, from start[a0] to start[a1].
   std::vector<std::int64_t> start(static_cast<std::size_t>(g) + 1, 0);
-  for (std::int64_t a = 0; a < g; ++a)
-    start[static_cast<std::size_t>(a) + 1] = start[static_cast<std::size_t>(a)] + counts[static_cast<std::size_t>(a)];
+  std::partial_sum(counts.begin(), counts.end(), start.begin() + 1);
   std::vector<std::int64_t> order(static_cast<std::size_t>(x.rows));
-  {
-    std::vector<std::int64_t> next(start.begin(), start.end() - 1);
-    for (std::int64_t i = 0; i < x.rows; ++i) order[static_cast<std::size_t>(next[static_cast<std::size_t>(id[static_cast<std::size_t>(i)])]++)] = i;
-  }
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&id](std::int64_t i, std::int64_t j) {
+    return id[static_cast<std::size_t>(i)] < id[static_cast<std::size_t>(j)];
+  });
   comm->all_reduce_sum(counts.data(), counts.size());
-  const double most = largest_abs(*comm, x);
+  const double most = detail::global_max_abs(*comm, x);
   // The group sums travel a chunk of groups at a time, its size set by d
   // alone (the same at any rank count): a rank holds one chunk's sums and
   // means, never all g x d of them (g grows with the rows).
@@ -218,9 +202,7 @@ lidar_result lidar(const resources& res, matrix_view x, label_view groups, const
       const std::int64_t i = order[static_cast<std::size_t>(m)];
       const double* mg = means.data() + (id[static_cast<std::size_t>(i)] - a0) * d;
       for (std::int64_t j = 0; j < d; ++j) y[static_cast<std::size_t>(j)] = x.row(i)[j] - mg[j];
-      std::size_t e = 0;
-      for (std::int64_t p = 0; p < d; ++p)
-        for (std::int64_t q = p; q < d; ++q, ++e) within.add(e, y[static_cast<std::size_t>(p)] * y[static_cast<std::size_t>(q)]);
+      detail::add_upper_outer(within, y);
     }
   }
   within.all_reduce(*comm);
@@ -237,16 +219,8 @@ lidar_result lidar(const resources& res, matrix_view x, label_view groups, const
                   res.threads());
   }
   // From here every rank finishes as one process does.
-  std::vector<double> w(static_cast<std::size_t>(d * d));
-  {
-    std::size_t e = 0;
-    for (std::int64_t p = 0; p < d; ++p)
-      for (std::int64_t q = p; q < d; ++q, ++e) {
-        w[static_cast<std::size_t>(p * d + q)] = within.value(e);
-        w[static_cast<std::size_t>(q * d + p)] = within.value(e);
-      }
-  }
-  return detail::lidar_from_scatter(res, std::move(w), sb, g, n, d, params);
+  return detail::lidar_from_scatter(res, detail::symmetric_from_upper(within, d), sb, g, n, d,
+                                    params);
 }
 
 }  // namespace embed_metrics::distributed

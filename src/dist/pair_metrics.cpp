@@ -35,24 +35,17 @@ double cosine_distance(const float* a, const float* b, std::int64_t d) {
 
 double distance(silhouette_metric m, const float* a, const float* b, std::int64_t d) {
   switch (m) {
-    case silhouette_metric::sqeuclidean: return detail::ring_sq_distance(a, b, d);
+    case silhouette_metric::sqeuclidean: return detail::sq_distance(a, b, d);
     case silhouette_metric::cosine: return cosine_distance(a, b, d);
     case silhouette_metric::euclidean: break;
   }
-  return std::sqrt(detail::ring_sq_distance(a, b, d));
-}
-
-detail::ring_block own_block(matrix_view x, const detail::row_layout& layout, std::int64_t width) {
-  return detail::block_of_rows(x, layout.offset[static_cast<std::size_t>(layout.rank)], width);
+  return std::sqrt(detail::sq_distance(a, b, d));
 }
 
 double largest_norm(communicator& comm, matrix_view x) {
   double most = 0.0;
-  for (std::int64_t i = 0; i < x.rows; ++i) {
-    double s = 0.0;
-    for (std::int64_t j = 0; j < x.cols; ++j) s += static_cast<double>(x.row(i)[j]) * x.row(i)[j];
-    most = std::max(most, std::sqrt(s));
-  }
+  for (std::int64_t i = 0; i < x.rows; ++i)
+    most = std::max(most, std::sqrt(detail::sq_norm(x.row(i), x.cols)));
   return detail::global_max(comm, most);
 }
 
@@ -82,7 +75,7 @@ silhouette_result silhouette(const resources& res, matrix_view x, label_view lab
   EM_EXPECTS(k >= 2 && k <= layout.total - 1, "distributed silhouette: ", k, " clusters for ",
              layout.total, " rows; the silhouette needs 2 <= k <= n - 1");
   std::vector<std::int64_t> sizes(static_cast<std::size_t>(k), 0);
-  detail::ring_block own = own_block(x, layout, 3 * k);
+  detail::ring_block own = detail::block_of_rows(x, layout, 3 * k);
   for (std::int64_t i = 0; i < x.rows; ++i) {
     own.tag[static_cast<std::size_t>(i)] =
         std::lower_bound(values.begin(), values.end(), labels.data[i]) - values.begin();
@@ -111,14 +104,8 @@ silhouette_result silhouette(const resources& res, matrix_view x, label_view lab
         for (std::int64_t j = same ? i + 1 : 0; j < b.rows; ++j) {
           std::int64_t l[3];
           detail::exact_limbs(distance(params.metric, xi, b.x.data() + j * d, d), q, l);
-          std::int64_t* si = a.state.data() + i * 3 * k + 3 * b.tag[static_cast<std::size_t>(j)];
-          si[0] += l[0];
-          si[1] += l[1];
-          si[2] += l[2];
-          std::int64_t* sj = mine.data() + j * 3 * k + 3 * ci;
-          sj[0] += l[0];
-          sj[1] += l[1];
-          sj[2] += l[2];
+          detail::add_limbs(a.state.data() + i * 3 * k + 3 * b.tag[static_cast<std::size_t>(j)], l);
+          detail::add_limbs(mine.data() + j * 3 * k + 3 * ci, l);
         }
       }
 #pragma omp critical
@@ -127,10 +114,8 @@ silhouette_result silhouette(const resources& res, matrix_view x, label_view lab
     for (std::size_t e = 0; e < shared.size(); ++e) b.state[e] += shared[e];
   };
   detail::run_ring(
-      *comm, own, d, 3 * k, layout.count, layout.offset,
-      [](detail::ring_block& b) { std::fill(b.state.begin(), b.state.end(), 0); },
-      [&](detail::ring_block& a) { measure(a, a, true); },
-      [&](detail::ring_block& a, detail::ring_block& b) { measure(a, b, false); },
+      *comm, layout, own, d, 3 * k,
+      [](detail::ring_block& b) { std::fill(b.state.begin(), b.state.end(), 0); }, measure,
       [&](std::int64_t* mine, const std::int64_t* back) {
         for (std::int64_t e = 0; e < 3 * k; ++e) mine[e] += back[e];
       });
@@ -175,7 +160,7 @@ knn_entropy_result knn_entropy(const resources& res, matrix_view x, const knn_en
   EM_EXPECTS(k >= 1 && k <= layout.total - 1, "knn_entropy: k = ", k,
              " needs 1 <= k <= n - 1 with n = ", layout.total, " rows over all ranks");
   const std::int64_t d = x.cols;
-  detail::ring_block own = own_block(x, layout, k);
+  detail::ring_block own = detail::block_of_rows(x, layout, k);
   auto reset = [k](detail::ring_block& b) {
     auto* l = reinterpret_cast<double*>(b.state.data());  // NOLINT
     std::fill(l, l + b.rows * k, std::numeric_limits<double>::infinity());
@@ -183,34 +168,16 @@ knn_entropy_result knn_entropy(const resources& res, matrix_view x, const knn_en
   reset(own);
   const int threads = res.threads();
   auto measure = [&](detail::ring_block& a, detail::ring_block& b, bool same) {
-    if (same) {
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 16)
-      for (std::int64_t i = 0; i < a.rows; ++i)
-        for (std::int64_t j = 0; j < a.rows; ++j)
-          if (j != i) keep_smallest(a.state.data() + i * k, k, std::sqrt(detail::ring_sq_distance(a.x.data() + i * d, a.x.data() + j * d, d)));
-      return;
-    }
-    std::vector<double> dist(static_cast<std::size_t>(a.rows * b.rows));
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 16)
-    for (std::int64_t i = 0; i < a.rows; ++i)
-      for (std::int64_t j = 0; j < b.rows; ++j) {
-        const double v = std::sqrt(detail::ring_sq_distance(a.x.data() + i * d, b.x.data() + j * d, d));
-        dist[static_cast<std::size_t>(i * b.rows + j)] = v;
-        keep_smallest(a.state.data() + i * k, k, v);
-      }
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 16)
-    for (std::int64_t j = 0; j < b.rows; ++j)
-      for (std::int64_t i = 0; i < a.rows; ++i)
-        keep_smallest(b.state.data() + j * k, k, dist[static_cast<std::size_t>(i * b.rows + j)]);
+    detail::offer_distances(
+        a, b, same, d, threads,
+        [k](detail::ring_block& list, std::int64_t i, const detail::ring_block&, std::int64_t,
+            double v) { keep_smallest(list.state.data() + i * k, k, v); });
   };
-  detail::run_ring(
-      *comm, own, d, k, layout.count, layout.offset, reset,
-      [&](detail::ring_block& a) { measure(a, a, true); },
-      [&](detail::ring_block& a, detail::ring_block& b) { measure(a, b, false); },
-      [&](std::int64_t* mine, const std::int64_t* back) {
-        const auto* b = reinterpret_cast<const double*>(back);  // NOLINT
-        for (std::int64_t e = 0; e < k; ++e) keep_smallest(mine, k, b[e]);
-      });
+  detail::run_ring(*comm, layout, own, d, k, reset, measure,
+                   [k](std::int64_t* mine, const std::int64_t* back) {
+                     const auto* b = reinterpret_cast<const double*>(back);  // NOLINT
+                     for (std::int64_t e = 0; e < k; ++e) keep_smallest(mine, k, b[e]);
+                   });
   knn_entropy_result r;
   r.unit = params.unit;
   r.n = layout.total;
@@ -229,16 +196,15 @@ knn_entropy_result knn_entropy(const resources& res, matrix_view x, const knn_en
   EM_EXPECTS(std::isfinite(smallest_positive), "knn_entropy: every row has at least k = ", k,
              " exact duplicates, so every k-th neighbour distance is 0 and the estimate does not "
              "exist; remove duplicate rows or use a larger k");
+  std::vector<double> logs;
   double most = 0.0;
   for (std::int64_t i = 0; i < x.rows; ++i) {
     const double e = eps[i * k + k - 1];
-    most = std::max(most, std::fabs(std::log(e > 0.0 ? e : smallest_positive)));
+    logs.push_back(std::log(e > 0.0 ? e : smallest_positive));
+    most = std::max(most, std::fabs(logs.back()));
   }
   detail::exact_sums sum_log(1, detail::exact_exponent(detail::global_max(*comm, most)));
-  for (std::int64_t i = 0; i < x.rows; ++i) {
-    const double e = eps[i * k + k - 1];
-    sum_log.add(0, std::log(e > 0.0 ? e : smallest_positive));
-  }
+  for (const double v : logs) sum_log.add(0, v);
   sum_log.all_reduce(*comm);
   if (r.zero_distance_rows > 0) r.zero_eps_replacement = smallest_positive;
   r.entropy = detail::in_unit(detail::kozachenko_leonenko_nats(layout.total, k, d, sum_log.value(0)),

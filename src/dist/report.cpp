@@ -21,8 +21,7 @@ namespace {
 host_matrix normalized(matrix_view x) {
   host_matrix out(x.rows, x.cols);
   for (std::int64_t i = 0; i < x.rows; ++i) {
-    double s = 0.0;
-    for (std::int64_t j = 0; j < x.cols; ++j) s += static_cast<double>(x.row(i)[j]) * x.row(i)[j];
+    const double s = detail::sq_norm(x.row(i), x.cols);
     EM_EXPECTS(s > 0.0, "distributed report: a row of the embeddings is zero and cannot be normalised");
     const double inv = 1.0 / std::sqrt(s);
     for (std::int64_t j = 0; j < x.cols; ++j)
@@ -98,20 +97,22 @@ report_result evaluate(const resources& res, matrix_view embeddings, label_view 
   if (params.spectrum) r.effective_rank = distributed::effective_rank(res, x).effective_rank;
   // The registry's other metrics (src/report/metric_registry.cpp), null with
   // the single-process reason where they do not exist for these data.
-  auto set = [&r](const char* key, auto&& compute) {
+  auto undefined = [&r](const std::string& key, const std::string& reason) {
+    r.values[key] = std::nullopt;
+    r.undefined_reasons[key] = reason;
+  };
+  auto set = [&](const char* key, auto&& compute) {
     try {
       r.values[key] = compute();
     } catch (const metric_undefined& e) {
-      r.values[key] = std::nullopt;
-      r.undefined_reasons[key] = e.what();
+      undefined(key, e.what());
     }
   };
-  auto set_or_reason = [&r](const char* key, double v, const std::string& reason) {
+  auto set_or_reason = [&](const char* key, double v, const std::string& reason) {
     if (reason.empty()) {
       r.values[key] = v;
     } else {
-      r.values[key] = std::nullopt;
-      r.undefined_reasons[key] = reason;
+      undefined(key, reason);
     }
   };
   if (params.spectrum || params.covariance_spectrum) {
@@ -127,14 +128,12 @@ report_result evaluate(const resources& res, matrix_view embeddings, label_view 
   if (params.entropy) set("uniformity", [&] { return distributed::uniformity(res, x).uniformity; });
   if (params.spectrum) set("collapse_sd", [&] { return distributed::collapse_std(res, x).collapse_std; });
   if (detail::global_sum(*comm, params.views.rows) == 0) {
-    r.values["alignment"] = std::nullopt;
-    r.undefined_reasons["alignment"] = "no second view of the images was given (--views B)";
+    undefined("alignment", "no second view of the images was given (--views B)");
   } else {
     set("alignment", [&] { return distributed::alignment(res, x, params.views).alignment; });
   }
   if (detail::global_sum(*comm, params.groups.size) == 0) {
-    r.values["lidar"] = std::nullopt;
-    r.undefined_reasons["lidar"] = "no group ids of the views were given (--groups G)";
+    undefined("lidar", "no group ids of the views were given (--groups G)");
   } else {
     set("lidar", [&] { return distributed::lidar(res, x, params.groups).lidar; });
   }
@@ -164,9 +163,7 @@ report_result evaluate(const resources& res, matrix_view embeddings, label_view 
   for (const auto& m : report_metrics()) {
     const auto step = std::find_if(steps.begin(), steps.end(), [&](const auto& s) { return s.name == m.step; });
     if (kDistributed.count(m.key) > 0 || step == steps.end() || !step->wanted(params, with_labels)) continue;
-    const std::string key(m.key);
-    r.values[key] = std::nullopt;
-    r.undefined_reasons[key] = "not computed over several processes yet: run it in one process";
+    undefined(std::string(m.key), "not computed over several processes yet: run it in one process");
   }
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return r;

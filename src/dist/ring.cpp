@@ -43,9 +43,9 @@ std::size_t rows_bytes(std::int64_t rows, std::int64_t d) {
 
 }  // namespace
 
-ring_block block_of_rows(matrix_view x, std::int64_t first, std::int64_t width) {
+ring_block block_of_rows(matrix_view x, const row_layout& layout, std::int64_t width) {
   ring_block b;
-  b.first = first;
+  b.first = layout.offset[static_cast<std::size_t>(layout.rank)];
   b.rows = x.rows;
   b.x.resize(static_cast<std::size_t>(x.rows * x.cols));
   for (std::int64_t i = 0; i < x.rows; ++i)
@@ -55,49 +55,55 @@ ring_block block_of_rows(matrix_view x, std::int64_t first, std::int64_t width) 
   return b;
 }
 
-void run_ring(communicator& comm, ring_block& own, std::int64_t d, std::int64_t width,
-              const std::vector<std::int64_t>& counts, const std::vector<std::int64_t>& offsets,
-              const std::function<void(ring_block&)>& fresh,
-              const std::function<void(ring_block&)>& self,
-              const std::function<void(ring_block&, ring_block&)>& pair,
+void run_ring(communicator& comm, const row_layout& layout, ring_block& own, std::int64_t d,
+              std::int64_t width, const std::function<void(ring_block&)>& fresh,
+              const std::function<void(ring_block&, ring_block&, bool)>& measure,
               const std::function<void(std::int64_t*, const std::int64_t*)>& merge) {
   const int p = comm.size();
   const int r = comm.rank();
   if (p == 1) {
-    self(own);
+    measure(own, own, true);
     return;
   }
   const bool overlap = ring_overlaps();
   const int steps = p / 2;
   const int next = (r + 1) % p;
   const int prev = (r + p - 1) % p;
-  auto rows_of = [&](int rank) { return counts[static_cast<std::size_t>(rank)]; };
+  auto rows_of = [&](int rank) { return layout.count[static_cast<std::size_t>(rank)]; };
   const auto state_words = [width](std::int64_t rows) { return static_cast<std::size_t>(rows * width); };
   // The rows travel alone (they do not change on the way): the block of
   // step s + 1 is already on its way while step s is measured. Each visited
   // block's state starts fresh here and goes straight home after its step.
   std::vector<std::uint8_t> current = pack_rows(own);
-  std::vector<std::uint8_t> arriving(rows_bytes(rows_of(prev), d));
-  std::unique_ptr<pending_exchange> rows_in_flight =
-      comm.start_send_recv(current.data(), current.size(), next, arriving.data(), arriving.size(), prev);
-  if (!overlap) rows_in_flight->wait();
-  self(own);  // the pairs inside the own block, while the first visitor arrives
+  std::vector<std::uint8_t> arriving;
+  std::unique_ptr<pending_exchange> rows_in_flight;
+  // Sends the current rows on to the next rank and takes those of rank @p from.
+  auto pass_rows = [&](int from) {
+    arriving.resize(rows_bytes(rows_of(from), d));
+    rows_in_flight = comm.start_send_recv(current.data(), current.size(), next, arriving.data(),
+                                          arriving.size(), prev);
+    if (!overlap) rows_in_flight->wait();
+  };
+  pass_rows(prev);
+  measure(own, own, true);  // the pairs inside the own block, while the first visitor arrives
   ring_block visitor;
   std::vector<std::int64_t> home_out;
   std::vector<std::int64_t> home_in;
   std::unique_ptr<pending_exchange> home_in_flight;
+  // Empty when the helper did not measure our block (the last step of an even ring).
+  auto merge_home = [&] {
+    home_in_flight->wait();
+    if (!home_in.empty())
+      for (std::int64_t i = 0; i < own.rows; ++i)
+        merge(own.state.data() + i * width, home_in.data() + i * width);
+  };
   for (int s = 1; s <= steps; ++s) {
     const int owner = (r - s + p) % p;  // whose block is measured at this step
     rows_in_flight->wait();
     std::swap(current, arriving);
     // Forward the block just arrived, and take the next, before measuring.
-    if (s < steps) {
-      arriving.resize(rows_bytes(rows_of((r - s - 1 + p) % p), d));
-      rows_in_flight =
-          comm.start_send_recv(current.data(), current.size(), next, arriving.data(), arriving.size(), prev);
-      if (!overlap) rows_in_flight->wait();
-    }
-    visitor.first = offsets[static_cast<std::size_t>(owner)];
+    if (s < steps) pass_rows((r - s - 1 + p) % p);
+    visitor.first = layout.offset[static_cast<std::size_t>(owner)];
     visitor.rows = rows_of(owner);
     unpack_rows(current, visitor, d);
     visitor.state.resize(state_words(visitor.rows));
@@ -106,13 +112,10 @@ void run_ring(communicator& comm, ring_block& own, std::int64_t d, std::int64_t 
     // other's block: only the lower one measures, and only its state goes home.
     const bool twice = (p % 2 == 0) && s == steps;
     const bool measures = !twice || r < p / 2;
-    if (measures) pair(own, visitor);
+    if (measures) measure(own, visitor, false);
     // One home exchange in flight: the previous one completes (and merges)
     // before this one starts, so at most one returning state is held.
-    if (home_in_flight != nullptr) {
-      home_in_flight->wait();
-      for (std::int64_t i = 0; i < own.rows; ++i) merge(own.state.data() + i * width, home_in.data() + i * width);
-    }
+    if (home_in_flight != nullptr) merge_home();
     home_out.swap(visitor.state);
     const int helper = (r + s) % p;  // the rank measuring our block at this step
     const bool helper_measures = !twice || helper < p / 2;
@@ -122,15 +125,11 @@ void run_ring(communicator& comm, ring_block& own, std::int64_t d, std::int64_t 
     if (!overlap) home_in_flight->wait();
     visitor.state.clear();
   }
-  home_in_flight->wait();
-  if (!home_in.empty())
-    for (std::int64_t i = 0; i < own.rows; ++i) merge(own.state.data() + i * width, home_in.data() + i * width);
+  merge_home();
 }
 
 void check_ring_input(matrix_view x, const char* what) {
-  check_matrix(x, "x");
-  check_host(x, "x", resources("cpu"));
-  check_finite(x, "x");
+  check_host_rows(x, "x");
   EM_EXPECTS(x.cols > 0, what, ": x has no columns");
 }
 

@@ -20,28 +20,24 @@
 namespace embed_metrics::distributed {
 namespace {
 
-// One neighbour candidate: three state words.
-struct candidate {
-  double distance;
-  std::int64_t index;
-  std::int64_t label;
-};
-
 bool before(double da, std::int64_t ia, double db, std::int64_t ib) {
   return da < db || (da == db && ia < ib);
 }
 
+// The distance of candidate @p e of a list (3 words each: distance bits,
+// global index, label).
+double distance_at(const std::int64_t* list, std::int64_t e) {
+  double v;
+  std::memcpy(&v, list + 3 * e, sizeof v);
+  return v;
+}
+
 // Inserts (v, index, label) into the ascending list of @p k candidates held
-// in @p list (3 words each: distance bits, global index, label).
+// in @p list.
 void keep_nearest(std::int64_t* list, std::int64_t k, double v, std::int64_t index, std::int64_t label) {
-  auto dist = [&](std::int64_t e) {
-    double x;
-    std::memcpy(&x, list + 3 * e, sizeof x);
-    return x;
-  };
-  if (!before(v, index, dist(k - 1), list[3 * (k - 1) + 1])) return;
+  if (!before(v, index, distance_at(list, k - 1), list[3 * (k - 1) + 1])) return;
   std::int64_t j = k - 1;
-  while (j > 0 && before(v, index, dist(j - 1), list[3 * (j - 1) + 1])) {
+  while (j > 0 && before(v, index, distance_at(list, j - 1), list[3 * (j - 1) + 1])) {
     std::memcpy(list + 3 * j, list + 3 * (j - 1), 3 * sizeof(std::int64_t));
     --j;
   }
@@ -70,12 +66,11 @@ uniformity_result uniformity(const resources& res, matrix_view x, const uniformi
   const std::int64_t n = layout.total;
   const std::int64_t d = x.cols;
   EM_EXPECTS(n >= 2, "uniformity: x has ", n, " rows over all ranks; it needs at least 2 (a pair)");
-  detail::ring_block own = detail::block_of_rows(x, layout.offset[static_cast<std::size_t>(layout.rank)], 0);
+  detail::ring_block own = detail::block_of_rows(x, layout, 0);
   // The unit rows travel (norm in double, as one process; rounded to float).
   for (std::int64_t i = 0; i < x.rows; ++i) {
     float* z = own.x.data() + i * d;
-    double s = 0.0;
-    for (std::int64_t j = 0; j < d; ++j) s += static_cast<double>(z[j]) * z[j];
+    const double s = detail::sq_norm(z, d);
     EM_EXPECTS(s > 0.0, "uniformity: row ", own.first + i, " of x is all zeros and has no direction; drop it");
     const double inv = 1.0 / std::sqrt(s);
     for (std::int64_t j = 0; j < d; ++j) z[j] = static_cast<float>(z[j] * inv);
@@ -91,15 +86,14 @@ uniformity_result uniformity(const resources& res, matrix_view x, const uniformi
 #pragma omp for schedule(dynamic, 16) nowait
       for (std::int64_t i = 0; i < a.rows; ++i)
         for (std::int64_t j = same ? i + 1 : 0; j < b.rows; ++j)
-          mine.add(0, std::exp(-params.t * detail::ring_sq_distance(a.x.data() + i * d, b.x.data() + j * d, d)));
+          mine.add(0, std::exp(-params.t *
+                               detail::sq_distance(a.x.data() + i * d, b.x.data() + j * d, d)));
 #pragma omp critical
       total.merge(mine);
     }
   };
   detail::run_ring(
-      *comm, own, d, 0, layout.count, layout.offset, [](detail::ring_block&) {},
-      [&](detail::ring_block& a) { measure(a, a, true); },
-      [&](detail::ring_block& a, detail::ring_block& b) { measure(a, b, false); },
+      *comm, layout, own, d, 0, [](detail::ring_block&) {}, measure,
       [](std::int64_t*, const std::int64_t*) {});
   total.all_reduce(*comm);
   uniformity_result r;
@@ -125,44 +119,23 @@ double knn_accuracy(const resources& res, matrix_view x, label_view labels, std:
              layout.total, " rows over all ranks");
   const std::int64_t d = x.cols;
   const std::int64_t width = 3 * k;
-  detail::ring_block own = detail::block_of_rows(x, layout.offset[static_cast<std::size_t>(layout.rank)], width);
+  detail::ring_block own = detail::block_of_rows(x, layout, width);
   for (std::int64_t i = 0; i < x.rows; ++i) own.tag[static_cast<std::size_t>(i)] = labels.data[i];
   reset_lists(own, k);
   const int threads = res.threads();
   auto measure = [&](detail::ring_block& a, detail::ring_block& b, bool same) {
-    if (same) {
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 16)
-      for (std::int64_t i = 0; i < a.rows; ++i)
-        for (std::int64_t j = 0; j < a.rows; ++j)
-          if (j != i)
-            keep_nearest(a.state.data() + i * width, k, std::sqrt(detail::ring_sq_distance(a.x.data() + i * d, a.x.data() + j * d, d)),
-                         a.first + j, a.tag[static_cast<std::size_t>(j)]);
-      return;
-    }
-    std::vector<double> dist(static_cast<std::size_t>(a.rows * b.rows));
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 16)
-    for (std::int64_t i = 0; i < a.rows; ++i)
-      for (std::int64_t j = 0; j < b.rows; ++j) {
-        const double v = std::sqrt(detail::ring_sq_distance(a.x.data() + i * d, b.x.data() + j * d, d));
-        dist[static_cast<std::size_t>(i * b.rows + j)] = v;
-        keep_nearest(a.state.data() + i * width, k, v, b.first + j, b.tag[static_cast<std::size_t>(j)]);
-      }
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 16)
-    for (std::int64_t j = 0; j < b.rows; ++j)
-      for (std::int64_t i = 0; i < a.rows; ++i)
-        keep_nearest(b.state.data() + j * width, k, dist[static_cast<std::size_t>(i * b.rows + j)], a.first + i,
-                     a.tag[static_cast<std::size_t>(i)]);
+    detail::offer_distances(a, b, same, d, threads,
+                            [&](detail::ring_block& list, std::int64_t i,
+                                const detail::ring_block& other, std::int64_t j, double v) {
+                              keep_nearest(list.state.data() + i * width, k, v, other.first + j,
+                                           other.tag[static_cast<std::size_t>(j)]);
+                            });
   };
   detail::run_ring(
-      *comm, own, d, width, layout.count, layout.offset, [k](detail::ring_block& b) { reset_lists(b, k); },
-      [&](detail::ring_block& a) { measure(a, a, true); },
-      [&](detail::ring_block& a, detail::ring_block& b) { measure(a, b, false); },
+      *comm, layout, own, d, width, [k](detail::ring_block& b) { reset_lists(b, k); }, measure,
       [k](std::int64_t* mine, const std::int64_t* back) {
-        for (std::int64_t e = 0; e < k; ++e) {
-          double v;
-          std::memcpy(&v, back + 3 * e, sizeof v);
-          keep_nearest(mine, k, v, back[3 * e + 1], back[3 * e + 2]);
-        }
+        for (std::int64_t e = 0; e < k; ++e)
+          keep_nearest(mine, k, distance_at(back, e), back[3 * e + 1], back[3 * e + 2]);
       });
   // The vote of one process (knn_accuracy in src/metrics/knn.cpp): scanning
   // from the nearest, the first strict maximum wins.

@@ -1,8 +1,10 @@
 #include "dist/row_layout.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "core/check.hpp"
+#include "core/validate.hpp"
 #include "dist/host_staging.hpp"
 
 namespace embed_metrics::detail {
@@ -44,10 +46,10 @@ std::vector<std::int64_t> all_gather_v(communicator& comm, const std::vector<std
   std::vector<std::int64_t> all(static_cast<std::size_t>(most) * p);
   comm.all_gather(padded.data(), sizeof(std::int64_t) * padded.size(), all.data());
   std::vector<std::int64_t> out;
-  for (std::size_t r = 0; r < p; ++r)
-    out.insert(out.end(), all.begin() + static_cast<std::ptrdiff_t>(r * static_cast<std::size_t>(most)),
-               all.begin() + static_cast<std::ptrdiff_t>(r * static_cast<std::size_t>(most) +
-                                                         static_cast<std::size_t>(sizes[r])));
+  for (std::size_t r = 0; r < p; ++r) {
+    const auto from = all.begin() + static_cast<std::ptrdiff_t>(r) * most;
+    out.insert(out.end(), from, from + sizes[r]);
+  }
   return out;
 }
 
@@ -61,6 +63,18 @@ std::vector<std::int64_t> global_values(communicator& comm, const std::int64_t* 
   return all;
 }
 
+std::vector<double> global_row(communicator& comm, const row_layout& layout, matrix_view x,
+                               std::int64_t g) {
+  std::vector<double> row(static_cast<std::size_t>(x.cols), 0.0);
+  const int owner = layout.owner(g);
+  if (comm.rank() == owner) {
+    const float* src = x.row(g - layout.offset[static_cast<std::size_t>(owner)]);
+    for (std::int64_t j = 0; j < x.cols; ++j) row[static_cast<std::size_t>(j)] = src[j];
+  }
+  comm.all_reduce_sum(row.data(), row.size());  // the others add zeros: exact
+  return row;
+}
+
 double global_max(communicator& comm, double v) {
   comm.all_reduce_max(&v, 1);
   return v;
@@ -69,6 +83,20 @@ double global_max(communicator& comm, double v) {
 std::int64_t global_sum(communicator& comm, std::int64_t v) {
   comm.all_reduce_sum(&v, 1);
   return v;
+}
+
+double global_max_abs(communicator& comm, matrix_view x) {
+  double most = 0.0;
+  for (std::int64_t i = 0; i < x.rows; ++i)
+    for (std::int64_t j = 0; j < x.cols; ++j)
+      most = std::max(most, std::fabs(static_cast<double>(x.row(i)[j])));
+  return global_max(comm, most);
+}
+
+void check_host_rows(matrix_view x, const char* name) {
+  check_matrix(x, name);
+  check_host(x, name, resources("cpu"));
+  check_finite(x, name);
 }
 
 }  // namespace embed_metrics::detail

@@ -2,13 +2,15 @@
 // Which rows each rank holds: rank r holds the global rows [offset(r),
 // offset(r) + count(r)), in rank order; the blocks may differ in size.
 // Plus the helpers every distributed metric needs: the communicator of a
-// resources handle, a value the owner broadcasts, the union of label values.
+// resources handle, a value the owner broadcasts, the union of label values,
+// the input checks and the row arithmetic in double.
 
 #include <cstdint>
 #include <memory>
 #include <vector>
 
 #include "embed_metrics/communicator.hpp"
+#include "embed_metrics/matrix.hpp"
 #include "embed_metrics/resources.hpp"
 
 namespace embed_metrics::detail {
@@ -34,10 +36,41 @@ std::vector<std::int64_t> global_values(communicator& comm, const std::int64_t* 
 /// Variable-size all-gather: every rank's @p local, concatenated in rank order.
 std::vector<std::int64_t> all_gather_v(communicator& comm, const std::vector<std::int64_t>& local);
 
+/// Global row @p g of the rows split as @p layout says, sent by its owner to
+/// every rank.
+std::vector<double> global_row(communicator& comm, const row_layout& layout, matrix_view x,
+                               std::int64_t g);
+
 /// The maximum over ranks of one value.
 double global_max(communicator& comm, double v);
 
 /// The sum over ranks of one integer.
 std::int64_t global_sum(communicator& comm, std::int64_t v);
+
+/// The largest |x_ij| over the rows of all ranks.
+double global_max_abs(communicator& comm, matrix_view x);
+
+/// The input checks of a distributed metric's rows named @p name: a valid
+/// view in host memory, every value finite.
+void check_host_rows(matrix_view x, const char* name);
+
+/// The squared distance of two rows in double (float rows, or a float row
+/// and a double centre).
+template <class A, class B>
+double sq_distance(const A* a, const B* b, std::int64_t d) {
+  double s = 0.0;
+  for (std::int64_t j = 0; j < d; ++j) {
+    const double t = static_cast<double>(a[j]) - static_cast<double>(b[j]);
+    s += t * t;
+  }
+  return s;
+}
+
+/// The squared norm of a row in double.
+inline double sq_norm(const float* a, std::int64_t d) {
+  double s = 0.0;
+  for (std::int64_t j = 0; j < d; ++j) s += static_cast<double>(a[j]) * a[j];
+  return s;
+}
 
 }  // namespace embed_metrics::detail
