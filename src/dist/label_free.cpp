@@ -138,10 +138,7 @@ alignment_result alignment(const resources& res, matrix_view a, matrix_view b, c
 
 lidar_result lidar(const resources& res, matrix_view x, label_view groups, const lidar_params& params) {
   detail::check_host_rows(x, "x");
-  detail::check_labels(groups, "groups");
-  detail::check_same_rows(x, groups, "x", "groups");
-  EM_EXPECTS(x.cols >= 1, "lidar: x has no columns");
-  detail::check_lidar_params(params);
+  detail::check_lidar_input(x, groups, params);
   const auto comm = detail::comm_of(res);
   const auto layout = detail::row_layout::of(*comm, x.rows);
   // Group ids are global: each rank maps its rows' ids into the sorted union.

@@ -18,8 +18,10 @@ namespace embed_metrics::detail {
 [[nodiscard]] spectrum_metrics_result spectrum_metrics_from_eigenvalues(
     std::vector<double> lambda, std::int64_t n, std::int64_t d, const spectrum_metrics_params& params);
 
-/// LiDAR's parameter checks (delta > 0, eps >= 0), for one process and the ranks.
-void check_lidar_params(const lidar_params& params);
+/// LiDAR's input checks after the rows' own (host, or a rank's block): the
+/// group ids, one per row, at least one column, delta > 0, eps >= 0; for one
+/// process and the ranks.
+void check_lidar_input(matrix_view x, label_view groups, const lidar_params& params);
 
 /// Throws metric_undefined where @p g groups of @p n rows leave LiDAR
 /// undefined (fewer than 2 groups, or every group a single row).

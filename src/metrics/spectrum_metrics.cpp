@@ -139,7 +139,10 @@ double nesum(const resources& res, matrix_view x) {
 
 namespace detail {
 
-void check_lidar_params(const lidar_params& params) {
+void check_lidar_input(matrix_view x, label_view groups, const lidar_params& params) {
+  check_labels(groups, "groups");
+  check_same_rows(x, groups, "x", "groups");
+  EM_EXPECTS(x.cols >= 1, "lidar: x has no columns");
   EM_EXPECTS(std::isfinite(params.delta) && params.delta > 0.0, "lidar: delta = ", params.delta,
              "; the ridge on the within-group scatter must be positive");
   EM_EXPECTS(std::isfinite(params.eps) && params.eps >= 0.0, "lidar: eps = ", params.eps,
@@ -213,10 +216,7 @@ lidar_result lidar_from_scatter(const resources& res, std::vector<double> within
 
 lidar_result lidar(const resources& res, matrix_view x, label_view groups, const lidar_params& params) {
   detail::check_matrix(x, "x");
-  detail::check_labels(groups, "groups");
-  detail::check_same_rows(x, groups, "x", "groups");
-  EM_EXPECTS(x.cols >= 1, "lidar: x has no columns");
-  detail::check_lidar_params(params);
+  detail::check_lidar_input(x, groups, params);
   const detail::dense_ids ids = detail::make_dense_ids(groups, "groups");
   const std::int64_t g = ids.count;
   const std::int64_t n = x.rows;
