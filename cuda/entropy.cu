@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "backend/cuda_backend.hpp"
+#include "backend/device_checks.hpp"
 #include "core/validate.hpp"
 #include "cuda/core/buffer.cuh"
 #include "cuda/core/check.cuh"
@@ -51,9 +52,7 @@ __global__ void ones_kernel(double* v, std::int64_t count) {
     v[t] = 1.0;
 }
 
-unsigned grid_for(std::int64_t count) {
-  return static_cast<unsigned>(std::clamp<std::int64_t>((count + 255) / 256, 1, 4096));
-}
+unsigned grid_for(std::int64_t count) { return static_cast<unsigned>(capped_blocks(count, 256, 4096)); }
 
 void device_gram(const resources& res, matrix_view x, bool shift_by_first_row,
                  std::vector<double>& g, std::vector<double>& colsum) {

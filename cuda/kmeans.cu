@@ -269,9 +269,9 @@ detail::kmeans_buffer keep(device_buffer<T>&& buffer, std::size_t bytes) {
 void cluster_sums(const float* x, std::int64_t ldx, std::int64_t d, const std::int32_t* order,
                   const int* start, std::int64_t k, double* sums, cudaStream_t stream) {
   constexpr int kCols = 128;
-  // gridDim.y is limited to 65535 clusters per launch.
-  for (std::int64_t c0 = 0; c0 < k; c0 += 65535) {
-    const std::int64_t kc = std::min<std::int64_t>(65535, k - c0);
+  // gridDim.y is limited to kMaxGridYZ clusters per launch.
+  for (std::int64_t c0 = 0; c0 < k; c0 += kMaxGridYZ) {
+    const std::int64_t kc = std::min<std::int64_t>(kMaxGridYZ, k - c0);
     const dim3 grid(static_cast<unsigned>((d + kCols - 1) / kCols), static_cast<unsigned>(kc));
     EM_CUDA_LAUNCH(km::cluster_sums_kernel<<<grid, kCols, 0, stream>>>(x, ldx, d, order, start + c0,
                                                                        sums + c0 * d));
@@ -282,8 +282,8 @@ void cluster_sums(const float* x, std::int64_t ldx, std::int64_t d, const std::i
 void column_block_sums(const float* x, std::int64_t ldx, std::int64_t n, std::int64_t d,
                        const double* mean, double* part, cudaStream_t stream) {
   const std::int64_t blocks = (n + km::kColumnBlockRows - 1) / km::kColumnBlockRows;
-  for (std::int64_t b0 = 0; b0 < blocks; b0 += 65535) {
-    const std::int64_t nb = std::min<std::int64_t>(65535, blocks - b0);
+  for (std::int64_t b0 = 0; b0 < blocks; b0 += kMaxGridYZ) {
+    const std::int64_t nb = std::min<std::int64_t>(kMaxGridYZ, blocks - b0);
     const dim3 grid(static_cast<unsigned>((d + kThreads - 1) / kThreads), static_cast<unsigned>(nb));
     EM_CUDA_LAUNCH(km::column_block_sums_kernel<<<grid, kThreads, 0, stream>>>(
         x + b0 * km::kColumnBlockRows * ldx, ldx, n - b0 * km::kColumnBlockRows, d, mean,
@@ -502,7 +502,7 @@ bool kmeans_device_ops::labels_differ(const resources& res, const std::int32_t* 
 double kmeans_device_ops::inertia(const resources& res, rows x, const std::int32_t* labels,
                                   const float* centers) const {
   cudaStream_t s = stream_of(res);
-  const std::int64_t blocks = (x.n + km::kBlockRows - 1) / km::kBlockRows;
+  const std::int64_t blocks = km::row_blocks(x.n);
   device_buffer<double> part(static_cast<std::size_t>(blocks), s);
   EM_CUDA_LAUNCH(km::inertia_blocks_kernel<<<static_cast<unsigned>(blocks), kThreads, 0, s>>>(
       x.data, x.ld, x.d, labels, centers, x.n, part.data()));

@@ -41,7 +41,7 @@ __global__ void candidate_min_kernel(float* __restrict__ g, std::int64_t n, std:
 /// part[b * m + c] = sum over rows i of block b of v[i * m + c], in row order, in double.
 __global__ void block_sums_kernel(const float* __restrict__ v, std::int64_t n, std::int64_t m,
                                   double* __restrict__ part) {
-  const std::int64_t blocks = (n + kBlockRows - 1) / kBlockRows;
+  const std::int64_t blocks = row_blocks(n);
   EM_GRID_LOOP(e, blocks * m) {
     const std::int64_t b = e / m;
     const std::int64_t c = e % m;
@@ -211,7 +211,7 @@ void kmeans_device_ops::pp_candidates(const resources& res, rows x, const float*
   if (x.n * m == 0) return;
   EM_CUDA_LAUNCH(km::candidate_min_kernel<<<grid_for(x.n * m), kThreads, 0, s>>>(
       dist, x.n, m, xn, cand_norms.data(), cand, closest, trials));
-  const std::int64_t blocks = (x.n + km::kBlockRows - 1) / km::kBlockRows;
+  const std::int64_t blocks = km::row_blocks(x.n);
   EM_CUDA_LAUNCH(
       km::block_sums_kernel<<<grid_for(blocks * m), kThreads, 0, s>>>(dist, x.n, m, part));
 }
@@ -220,7 +220,7 @@ void kmeans_device_ops::pp_sample(const resources& res, const float* closest,
                                   const double* run_part, std::int64_t n,
                                   const std::uint64_t* seeds, int runs, int trials,
                                   std::uint32_t step, std::int64_t* cand) const {
-  const std::int64_t blocks = (n + km::kBlockRows - 1) / km::kBlockRows;
+  const std::int64_t blocks = km::row_blocks(n);
   static_assert(km::kBlockRows == 4 * km::kWarp,
                 "sample_kernel scans a block of rows with one warp");
   EM_CUDA_LAUNCH(km::sample_kernel<<<static_cast<unsigned>(runs * trials), kThreads, 0,
@@ -233,7 +233,7 @@ void kmeans_device_ops::pp_choose(const resources& res, rows x, const float* dis
                                   const std::int64_t* cand, std::int64_t k, std::int64_t step,
                                   float* centers, double* run_part, float* closest) const {
   cudaStream_t s = context(res).stream;
-  const std::int64_t blocks = (x.n + km::kBlockRows - 1) / km::kBlockRows;
+  const std::int64_t blocks = km::row_blocks(x.n);
   device_buffer<int> best(static_cast<std::size_t>(runs), s);
   EM_CUDA_LAUNCH(km::choose_kernel<<<static_cast<unsigned>(runs), kThreads, 0, s>>>(
       x.data, x.ld, x.d, part, blocks, trials, cand, k, step, centers, best.data()));

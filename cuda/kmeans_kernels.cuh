@@ -10,6 +10,8 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "backend/device_checks.hpp"
+
 namespace embed_metrics::gpu::km {
 
 /// Rows of each block whose sums are formed in row order (as the CPU backend).
@@ -18,9 +20,11 @@ constexpr int kThreads = 256;
 constexpr int kWarp = 32;
 
 inline unsigned grid_for(std::int64_t work, int threads = kThreads) {
-  const std::int64_t blocks = (work + threads - 1) / threads;
-  return static_cast<unsigned>(std::min<std::int64_t>(std::max<std::int64_t>(blocks, 1), 1 << 20));
+  return static_cast<unsigned>(capped_blocks(work, threads, 1 << 20));
 }
+
+/// Row blocks of kBlockRows covering @p n rows.
+constexpr std::int64_t row_blocks(std::int64_t n) { return (n + kBlockRows - 1) / kBlockRows; }
 
 /// Grid-stride loop over [0, count).
 #define EM_GRID_LOOP(i, count)                                                              \

@@ -13,6 +13,7 @@
 #include <numeric>
 #include <vector>
 
+#include "backend/device_checks.hpp"
 #include "backend/label_free_dispatch.hpp"
 #include "core/check.hpp"
 #include "core/validate.hpp"
@@ -136,7 +137,7 @@ __global__ void column_chunk_kernel(const float* __restrict__ x, std::int64_t ld
 }
 
 int grid_for(std::int64_t items, int per_block) {
-  return static_cast<int>(std::max<std::int64_t>(1, std::min<std::int64_t>((items + per_block - 1) / per_block, 8192)));
+  return static_cast<int>(capped_blocks(items, per_block, 8192));
 }
 
 device_buffer<double> inverse_norms(const device_matrix& x, cudaStream_t stream, const char* what) {

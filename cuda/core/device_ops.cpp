@@ -54,9 +54,14 @@ class cuda_device_ops final : public detail::device_ops {
   void staging_free(void* p) const noexcept override { cudaFree(p); }
   void staging_copy(void* dst, const void* src, std::size_t bytes, bool to_device) const override {
     if (bytes == 0) return;
-    staging_check(cudaMemcpy(dst, src, bytes,
-                             to_device ? cudaMemcpyHostToDevice : cudaMemcpyDeviceToHost),
-                  "cudaMemcpy of the staging buffer");
+    // A plain cudaMemcpy from pageable memory may return before its DMA has
+    // landed, and the collective that reads the buffer next runs on the
+    // caller's stream, which need not wait for the default one: so the copy
+    // is complete when this returns.
+    staging_check(cudaMemcpyAsync(dst, src, bytes,
+                                  to_device ? cudaMemcpyHostToDevice : cudaMemcpyDeviceToHost, 0),
+                  "cudaMemcpyAsync of the staging buffer");
+    staging_check(cudaStreamSynchronize(0), "cudaStreamSynchronize after the staging copy");
   }
 
  private:

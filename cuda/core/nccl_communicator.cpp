@@ -71,9 +71,7 @@ class nccl_communicator final : public communicator {
   }
   void send_recv(const void* send, std::size_t send_bytes, int to, void* recv,
                  std::size_t recv_bytes, int from) override {
-    queue_send_recv(send, send_bytes, to, recv, recv_bytes, from);
-    check_cuda(cudaStreamSynchronize(stream_), "stream synchronize");
-    count_bytes(send_bytes);
+    start_send_recv(send, send_bytes, to, recv, recv_bytes, from)->wait();
   }
   std::unique_ptr<pending_exchange> start_send_recv(const void* send, std::size_t send_bytes, int to, void* recv,
                                                     std::size_t recv_bytes, int from) override {
