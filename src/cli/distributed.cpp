@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <exception>
 #include <iostream>
 
 #include "core/check.hpp"
@@ -29,8 +30,10 @@ std::string with_rank(std::string path, int rank) {
   return path.replace(at, 6, std::to_string(rank));
 }
 
-// Rows [first, first + count) of the .npy file @p path, read through the map.
-host_matrix npy_rows(const std::string& path, int rank, int size, std::int64_t& first) {
+// Rows [first, first + count) of the .npy file @p path, read through the map;
+// @p total receives the file's row count.
+host_matrix npy_rows(const std::string& path, int rank, int size, std::int64_t& first,
+                     std::int64_t& total) {
   const io::mapped_file file(path);
   EM_EXPECTS(io::is_npy(file.bytes()), path, ": a distributed eval reads its row range from a .npy "
              "file; convert the file (e.g. numpy.save), or give each rank its own file with --shard");
@@ -40,6 +43,7 @@ host_matrix npy_rows(const std::string& path, int rank, int size, std::int64_t& 
              " order; a distributed eval reads a 2-D C-order float array");
   const std::int64_t n = h.shape[0];
   const std::int64_t d = h.shape[1];
+  total = n;
   first = n * rank / size;
   const std::int64_t count = n * (rank + 1) / size - first;
   host_matrix out(count, d);
@@ -52,6 +56,72 @@ host_matrix npy_rows(const std::string& path, int rank, int size, std::int64_t& 
     EM_EXPECTS(std::isfinite(out.data()[e]), path, ": row ", first + e / d,
                " holds NaN or Inf; a distributed eval does not drop rows (remove them first)");
   return out;
+}
+
+// One rank's rows, labels, second views and group ids, checked.
+struct rank_inputs {
+  host_matrix rows;
+  std::vector<std::int64_t> labels;
+  host_matrix views;
+  std::vector<std::int64_t> groups;
+};
+
+rank_inputs load_rank_inputs(const distributed_options& dist, const report_options& opts,
+                             const std::string& path, const std::string* views_path, int rank,
+                             int size) {
+  rank_inputs in;
+  // Labels and group ids are 8 bytes a row: each rank reads them and keeps its range.
+  auto keep_range = [](std::vector<std::int64_t> all, std::int64_t first, std::int64_t count,
+                       std::int64_t total, const std::string& ids_path,
+                       const std::string& rows_path) {
+    EM_EXPECTS(static_cast<std::int64_t>(all.size()) == total, ids_path, " holds ", all.size(),
+               " entries but ", rows_path, " has ", total, " rows; give one per row");
+    return std::vector<std::int64_t>(all.begin() + first, all.begin() + first + count);
+  };
+  if (dist.shard) {
+    const std::string mine = with_rank(path, rank);
+    auto emb = opts.input.load(mine);
+    EM_EXPECTS(emb.dropped_rows == 0, mine,
+               ": --drop-nonfinite is not distributed; remove those rows first");
+    in.rows = std::move(emb.matrix);
+    if (!opts.labels_path.empty())
+      in.labels = load_labels_file(with_rank(opts.labels_path, rank), opts.labels_array);
+    if (views_path != nullptr) {
+      auto v = opts.input.load(with_rank(*views_path, rank));
+      EM_EXPECTS(v.dropped_rows == 0, *views_path,
+                 ": --drop-nonfinite is not distributed; remove those rows first");
+      in.views = std::move(v.matrix);
+    }
+    if (!opts.groups_path.empty())
+      in.groups = load_labels_file(with_rank(opts.groups_path, rank), "");
+  } else {
+    std::int64_t first = 0;
+    std::int64_t total = 0;
+    in.rows = npy_rows(path, rank, size, first, total);
+    if (!opts.labels_path.empty())
+      in.labels = keep_range(load_labels_file(opts.labels_path, opts.labels_array), first,
+                             in.rows.rows(), total, opts.labels_path, path);
+    if (views_path != nullptr) {
+      std::int64_t views_first = 0;
+      std::int64_t views_total = 0;
+      in.views = npy_rows(*views_path, rank, size, views_first, views_total);
+      EM_EXPECTS(views_total == total, "--views ", *views_path, " has ", views_total, " rows but ",
+                 path, " has ", total, "; row i of both must be one image");
+    }
+    if (!opts.groups_path.empty())
+      in.groups = keep_range(load_labels_file(opts.groups_path, ""), first, in.rows.rows(), total,
+                             opts.groups_path, path);
+  }
+  if (views_path != nullptr)
+    EM_EXPECTS(in.views.rows() == in.rows.rows() && in.views.cols() == in.rows.cols(), "--views ",
+               *views_path, ": ", in.views.rows(), "x", in.views.cols(), " rows on rank ", rank,
+               " for ", in.rows.rows(), "x", in.rows.cols(), " of ", path,
+               "; row i of both must be one image, so the shapes must match");
+  if (!opts.groups_path.empty())
+    EM_EXPECTS(static_cast<std::int64_t>(in.groups.size()) == in.rows.rows(), "--groups ",
+               opts.groups_path, ": ", in.groups.size(), " ids on rank ", rank, " for its ",
+               in.rows.rows(), " rows; give one id per row");
+  return in;
 }
 
 }  // namespace
@@ -74,62 +144,31 @@ std::optional<distributed_report> evaluate_distributed(const distributed_options
   EM_EXPECTS(!res.is_cuda(), "a distributed eval runs on the CPU; give --device cpu");
   res.set_communicator(comm);
   const int rank = comm->rank();
-  host_matrix rows;
-  std::vector<std::int64_t> labels;
-  host_matrix views;
-  std::vector<std::int64_t> groups;
   const std::string* views_path = nullptr;
   if (!opts.views_paths.empty()) {
     EM_EXPECTS(checkpoint < opts.views_paths.size(), "--views gives ", opts.views_paths.size(),
                " files, but checkpoint ", checkpoint + 1, " needs one too: give one --views file per checkpoint");
     views_path = &opts.views_paths[checkpoint];
   }
-  // Labels and group ids are 8 bytes a row: each rank reads them and keeps its range.
-  auto keep_range = [](std::vector<std::int64_t> all, std::int64_t first, std::int64_t count,
-                       const std::string& ids_path, const std::string& rows_path) {
-    EM_EXPECTS(static_cast<std::int64_t>(all.size()) >= first + count, ids_path,
-               ": fewer entries than rows of ", rows_path);
-    return std::vector<std::int64_t>(all.begin() + first, all.begin() + first + count);
-  };
-  if (dist.shard) {
-    const std::string mine = with_rank(path, rank);
-    auto emb = opts.input.load(mine);
-    EM_EXPECTS(emb.dropped_rows == 0, mine, ": --drop-nonfinite is not distributed; remove those rows first");
-    rows = std::move(emb.matrix);
-    if (!opts.labels_path.empty()) labels = load_labels_file(with_rank(opts.labels_path, rank), opts.labels_array);
-    if (views_path != nullptr) {
-      auto v = opts.input.load(with_rank(*views_path, rank));
-      EM_EXPECTS(v.dropped_rows == 0, *views_path, ": --drop-nonfinite is not distributed; remove those rows first");
-      views = std::move(v.matrix);
-    }
-    if (!opts.groups_path.empty()) groups = load_labels_file(with_rank(opts.groups_path, rank), "");
-  } else {
-    std::int64_t first = 0;
-    rows = npy_rows(path, rank, comm->size(), first);
-    if (!opts.labels_path.empty())
-      labels = keep_range(load_labels_file(opts.labels_path, opts.labels_array), first, rows.rows(),
-                          opts.labels_path, path);
-    if (views_path != nullptr) {
-      std::int64_t views_first = 0;
-      views = npy_rows(*views_path, rank, comm->size(), views_first);
-      EM_EXPECTS(views_first == first, "--views ", *views_path, " has another row count than ", path,
-                 "; row i of both must be one image");
-    }
-    if (!opts.groups_path.empty())
-      groups = keep_range(load_labels_file(opts.groups_path, ""), first, rows.rows(), opts.groups_path, path);
+  // An input error seen by one rank must stop them all: the others would wait
+  // in the report's first collective for ever. So every rank loads and checks
+  // its part, then they agree on whether any failed.
+  rank_inputs in;
+  std::exception_ptr failed;
+  try {
+    in = load_rank_inputs(dist, opts, path, views_path, rank, comm->size());
+  } catch (...) {
+    failed = std::current_exception();
   }
-  if (views_path != nullptr)
-    EM_EXPECTS(views.rows() == rows.rows() && views.cols() == rows.cols(), "--views ", *views_path, ": ",
-               views.rows(), "x", views.cols(), " rows on rank ", rank, " for ", rows.rows(), "x", rows.cols(),
-               " of ", path, "; row i of both must be one image, so the shapes must match");
-  if (!opts.groups_path.empty())
-    EM_EXPECTS(static_cast<std::int64_t>(groups.size()) == rows.rows(), "--groups ", opts.groups_path, ": ",
-               groups.size(), " ids on rank ", rank, " for its ", rows.rows(), " rows; give one id per row");
+  double any_failed = failed ? 1.0 : 0.0;
+  comm->all_reduce_max(&any_failed, 1);
+  if (failed) std::rethrow_exception(failed);
+  EM_EXPECTS(any_failed == 0.0, "rank ", rank, ": another rank's input failed its checks (that rank says why)");
   report_params params = opts.params(common);
-  params.views = views.view();
-  params.groups = label_view(groups);
+  params.views = in.views.view();
+  params.groups = label_view(in.groups);
   distributed_report out;
-  out.result = distributed::evaluate(res, rows.view(), label_view(labels), params);
+  out.result = distributed::evaluate(res, in.rows.view(), label_view(in.labels), params);
   out.result.device = res.device_string();
   out.with_labels = !opts.labels_path.empty();
   out.prints = rank == 0;

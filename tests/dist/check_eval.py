@@ -189,5 +189,42 @@ for name, traj, extra in tracks:
                 failures.append(f"track {name}: {kind} of {metric} is {w} over 3 ranks, {v} in one process")
     print(f"track {name} over {len(traj)} checkpoints: one process and 3 ranks agree "
           f"({len(t1['correlations'])} correlations)")
+
+# A bad input that only one rank sees (here a NaN in the last row, read by
+# the last rank alone; then a --views file one row longer, which leaves rank
+# 0's range as it is) must stop every rank with an error, not leave the
+# others waiting in the first collective.
+def fails_on_every_rank(what, cmd, expected):
+    try:
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        failures.append(f"{what}: the ranks did not stop within 60 s")
+        return
+    if p.returncode == 0 or expected not in p.stderr:
+        failures.append(f"{what}: exit {p.returncode}, stderr without '{expected}':\n{p.stderr}")
+    else:
+        print(f"{what}: every rank stops ({expected})")
+
+
+def npy_copy(name, rows, edit=None):
+    body = bytearray(raw[start:start + rows * d * item])
+    if edit:
+        edit(body)
+    h = "{'descr': '%s', 'fortran_order': False, 'shape': (%d, %d), }" % (header["descr"], rows, d)
+    h = h + " " * ((64 - (10 + len(h) + 1) % 64) % 64) + "\n"
+    out = os.path.join(a.work_dir, name)
+    with open(out, "wb") as f:
+        f.write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(h)) + h.encode("latin1") + bytes(body))
+    return out
+
+
+nan_bytes = struct.pack("<" + {2: "e", 4: "f", 8: "d"}[item], float("nan"))
+nan_last = npy_copy("nan_last.npy", n,
+                    lambda b: b.__setitem__(slice((n * d - 1) * item, n * d * item), nan_bytes))
+fails_on_every_rank("a NaN only the last rank reads", mpirun + ["-np", "3"] + eval_cmd(nan_last, "json"),
+                    "holds NaN or Inf")
+short = npy_copy("fewer_rows.npy", n - 1)
+fails_on_every_rank("--views with one row more", mpirun + ["-np", "3"] + eval_cmd(short, "json", ["--views", src]),
+                    "row i of both must be one image")
 if failures:
     sys.exit("\n".join(failures))
