@@ -66,6 +66,8 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
   add_format_option(sub, common);
   auto dist = add_distributed_options(sub);
   return [args, dist, &common] {
+    EM_EXPECTS(args->opts.views_paths.size() <= 1, "eval takes one --views file, not ",
+               args->opts.views_paths.size());
     if (auto d = evaluate_distributed(*dist, common, args->opts, args->path)) {  // under mpirun
       EM_EXPECTS(args->html_path.empty() && args->append_path.empty(), "--html and --append are not distributed");
       if (d->prints) print_record(std::cout, report_json(d->result, d->with_labels), common.format);
@@ -85,8 +87,6 @@ std::function<int()> setup(CLI::App& sub, common_options& common) {
       labels = labels_of_kept_rows(std::move(labels), emb, args->path, args->opts.labels_path);
     auto params = args->opts.params(common);
     params.covariance_spectrum = !args->html_path.empty();
-    EM_EXPECTS(args->opts.views_paths.size() <= 1, "eval takes one --views file, not ",
-               args->opts.views_paths.size());
     const host_matrix views = args->opts.load_views_if_any(0, emb, args->path);
     params.views = views.view();
     auto groups = args->opts.load_groups_if_any();
