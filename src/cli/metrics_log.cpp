@@ -111,8 +111,10 @@ void append_log_row(const std::string& path, const json& row) {
                                         "' but this row has '", header,
                                         "': append to a new file for a different set of columns")));
   }
-  std::string text = row.dump() + "\n";
-  if (!jsonl) {
+  std::string text;
+  if (jsonl) {
+    text = row.dump() + "\n";
+  } else {
     std::vector<std::string> cells;
     for (const auto& v : row) cells.push_back(cell(v, true));
     text = (fresh ? header + "\n" : "") + csv_line(cells) + "\n";

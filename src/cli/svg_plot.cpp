@@ -189,13 +189,14 @@ class panel_writer {
         continue;
       }
       points += px(x_of(i)) + "," + px(y_of(v, t)) + " ";
+      if (n_ > kMaxMarkers) continue;  // too many points to mark one by one
       markers += R"(<circle cx=")" + px(x_of(i)) + R"(" cy=")" + px(y_of(v, t)) + R"(" r=")" +
                  (reference ? "1.8" : "2.4") + R"(" fill=")" + colour + R"("><title>)" +
                  escape(ser.name) + " at " + escape(fig_.x_labels[i]) + " = " + printed("%.4g", v) +
                  "</title></circle>";
     }
     flush();
-    if (n_ <= kMaxMarkers) os_ << markers;
+    os_ << markers;
     os_ << "</g>\n";
   }
 

@@ -109,7 +109,7 @@ bool parse_float(std::string_view s, float* out, bool* integer) {
   } else if (r.ec != std::errc() || r.ptr != end) {
     return false;
   }
-  if (s.find_first_not_of("0123456789-") != std::string_view::npos) *integer = false;
+  if (*integer && s.find_first_not_of("0123456789-") != std::string_view::npos) *integer = false;
   return true;
 }
 
