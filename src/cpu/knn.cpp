@@ -76,7 +76,7 @@ struct row_lists {
 // (base[r0 + i] + base[c0 + j]) + t. Every pair is offered to the row list of
 // r0 + i and to that of c0 + j. A diagonal tile (r0 == c0) holds each pair
 // twice, so there only its entries above the diagonal are read (tile_gemm
-// writes no others).
+// skips the panels wholly below it).
 //
 // Almost every pair enters no list, so the tile is first screened with a
 // cheap test, value <= the list's current worst, on its row's and its
@@ -253,8 +253,9 @@ void knn_select(matrix_view x, std::int64_t cap, knn_metric metric, int threads,
   // a block only for a moment. A tile updates the lists of its two blocks
   // under their locks; the (value, index) order makes the lists independent
   // of which thread got there first. The clamp and exact self zero of
-  // cpu::sqdist_tile are not needed: the self pair is skipped by index and
-  // the kept candidates are re-measured in knn_refine.
+  // cpu::sqdist_tile are not needed: a diagonal tile reads only j > i, so the
+  // self pair is never offered, and the kept candidates are re-measured in
+  // knn_refine.
   const std::int64_t blocks = (n + kBlock - 1) / kBlock;
   std::vector<std::mutex> locks(static_cast<std::size_t>(blocks));
   const bool packed = allow_tile_kernel && tile_gemm_available();
