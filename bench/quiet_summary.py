@@ -141,13 +141,15 @@ def main(argv):
         if not doc:
             continue
         c = doc.get("context", {})
-        for arg, rs in ((a_, gbench_runs(doc).get(f"BM_silhouette_sgemm_rate_cpu/{a_}/real_time", [])) for a_ in ("1", "0")):
+        runs = gbench_runs(doc)
+        for threads_arg in ("1", "0"):
+            rs = runs.get(f"BM_silhouette_sgemm_rate_cpu/{threads_arg}/real_time", [])
             if rs:
                 lib[(mode, int(rs[0].get("threads", 1)))] = (med(b.get("flop/s") for b in rs),
                                                              library(c.get("blas_library")), c.get("openblas_corename", "?"))
     for (mode, t), (rate, name, kernel) in sorted(lib.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         ref = lib.get(("newer", t))
-        if mode == "newer" or ref is None:
+        if mode == "newer" or ref is None or not rate or not ref[0]:
             continue
         ratio = rate / ref[0]
         if mode == "system":
