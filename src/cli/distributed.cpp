@@ -2,10 +2,10 @@
 
 #include <cmath>
 #include <cstdlib>
-#include <exception>
 #include <iostream>
 
 #include "core/check.hpp"
+#include "dist/row_layout.hpp"
 #include "embed_metrics/communicator.hpp"
 #include "embed_metrics/distributed.hpp"
 #include "embed_metrics/error.hpp"
@@ -150,20 +150,8 @@ std::optional<distributed_report> evaluate_distributed(const distributed_options
                " files, but checkpoint ", checkpoint + 1, " needs one too: give one --views file per checkpoint");
     views_path = &opts.views_paths[checkpoint];
   }
-  // An input error seen by one rank must stop them all: the others would wait
-  // in the report's first collective for ever. So every rank loads and checks
-  // its part, then they agree on whether any failed.
   rank_inputs in;
-  std::exception_ptr failed;
-  try {
-    in = load_rank_inputs(dist, opts, path, views_path, rank, comm->size());
-  } catch (...) {
-    failed = std::current_exception();
-  }
-  double any_failed = failed ? 1.0 : 0.0;
-  comm->all_reduce_max(&any_failed, 1);
-  if (failed) std::rethrow_exception(failed);
-  EM_EXPECTS(any_failed == 0.0, "rank ", rank, ": another rank's input failed its checks (that rank says why)");
+  detail::on_every_rank(*comm, [&] { in = load_rank_inputs(dist, opts, path, views_path, rank, comm->size()); });
   report_params params = opts.params(common);
   params.views = in.views.view();
   params.groups = label_view(in.groups);

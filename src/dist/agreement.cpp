@@ -19,11 +19,13 @@ std::int64_t index_of(const std::vector<std::int64_t>& values, std::int64_t v) {
 }  // namespace
 
 contingency_table contingency(const resources& res, label_view a, label_view b) {
-  EM_EXPECTS(a.size == b.size, "distributed contingency: a has ", a.size, " labels on this rank, b ",
-             b.size, "; give both labels of the same rows");
-  EM_EXPECTS(a.space == memory_space::host && b.space == memory_space::host,
-             "distributed contingency: the labels must be in host memory");
   const auto comm = detail::comm_of(res);
+  detail::on_every_rank(*comm, [&] {
+    EM_EXPECTS(a.size == b.size, "distributed contingency: a has ", a.size, " labels on this rank, b ",
+               b.size, "; give both labels of the same rows");
+    EM_EXPECTS(a.space == memory_space::host && b.space == memory_space::host,
+               "distributed contingency: the labels must be in host memory");
+  });
   contingency_table t;
   t.values_a = detail::global_values(*comm, a.data, a.size);
   t.values_b = detail::global_values(*comm, b.data, b.size);

@@ -22,11 +22,13 @@ struct moments : detail::cluster_moments {
 };
 
 moments moments_of(const resources& res, matrix_view x, label_view labels, const char* metric) {
-  detail::check_host_rows(x, "x");
-  detail::check_labels(labels, "labels");
-  detail::check_same_rows(x, labels, "x", "labels");
-  EM_EXPECTS(x.cols > 0, metric, ": x has no columns");
   const auto comm = detail::comm_of(res);
+  detail::on_every_rank(*comm, [&] {
+    detail::check_host_rows(x, "x");
+    detail::check_labels(labels, "labels");
+    detail::check_same_rows(x, labels, "x", "labels");
+    EM_EXPECTS(x.cols > 0, metric, ": x has no columns");
+  });
   const auto layout = detail::row_layout::of(*comm, x.rows);
   const std::vector<std::int64_t> values = detail::global_values(*comm, labels.data, labels.size);
   moments m;

@@ -93,10 +93,12 @@ void check_rows(matrix_view x, std::int64_t n, const char* what) {
 
 gaussian_entropy_result gaussian_entropy(const resources& res, matrix_view x,
                                          const gaussian_entropy_params& params) {
-  detail::check_host_rows(x, "x");
-  EM_EXPECTS(params.rel_tol > 0.0 && params.rel_tol < 1.0, "gaussian_entropy: rel_tol = ",
-             params.rel_tol, "; it must lie in (0, 1)");
   const auto comm = detail::comm_of(res);
+  detail::on_every_rank(*comm, [&] {
+    detail::check_host_rows(x, "x");
+    EM_EXPECTS(params.rel_tol > 0.0 && params.rel_tol < 1.0, "gaussian_entropy: rel_tol = ",
+               params.rel_tol, "; it must lie in (0, 1)");
+  });
   const std::int64_t d = x.cols;
   const detail::moments m = detail::global_moments(res, *comm, x, /*shift_by_first=*/true);
   EM_EXPECTS(m.n >= 2, "gaussian_entropy: the sample covariance needs at least 2 rows; there are ",
@@ -108,10 +110,12 @@ gaussian_entropy_result gaussian_entropy(const resources& res, matrix_view x,
 
 effective_rank_result effective_rank(const resources& res, matrix_view x,
                                      const effective_rank_params& params) {
-  detail::check_host_rows(x, "x");
-  EM_EXPECTS(params.rel_tol >= 0.0 && params.rel_tol < 1.0, "effective_rank: rel_tol = ",
-             params.rel_tol, "; it must lie in [0, 1)");
   const auto comm = detail::comm_of(res);
+  detail::on_every_rank(*comm, [&] {
+    detail::check_host_rows(x, "x");
+    EM_EXPECTS(params.rel_tol >= 0.0 && params.rel_tol < 1.0, "effective_rank: rel_tol = ",
+               params.rel_tol, "; it must lie in [0, 1)");
+  });
   const std::int64_t d = x.cols;
   detail::moments m = detail::global_moments(res, *comm, x, /*shift_by_first=*/false);
   EM_EXPECTS(m.n > 0 && d > 0, "effective_rank: x is empty on every rank");

@@ -206,12 +206,14 @@ run_state lloyd(communicator& comm, matrix_view x, const kmeans_params& p,
 }  // namespace
 
 kmeans_result kmeans(const resources& res, matrix_view x, const kmeans_params& p) {
-  detail::check_host_rows(x, "x");
-  EM_EXPECTS(p.metric == kmeans_metric::euclidean, "distributed kmeans: only the euclidean metric; "
-             "for cosine, L2-normalise the rows first (the report's --normalize)");
-  EM_EXPECTS(p.n_init >= 1 && p.max_iter >= 1 && p.tol >= 0.0, "distributed kmeans: n_init = ", p.n_init,
-             ", max_iter = ", p.max_iter, ", tol = ", p.tol, "; give n_init >= 1, max_iter >= 1, tol >= 0");
   const auto comm = detail::comm_of(res);
+  detail::on_every_rank(*comm, [&] {
+    detail::check_host_rows(x, "x");
+    EM_EXPECTS(p.metric == kmeans_metric::euclidean, "distributed kmeans: only the euclidean metric; "
+               "for cosine, L2-normalise the rows first (the report's --normalize)");
+    EM_EXPECTS(p.n_init >= 1 && p.max_iter >= 1 && p.tol >= 0.0, "distributed kmeans: n_init = ", p.n_init,
+               ", max_iter = ", p.max_iter, ", tol = ", p.tol, "; give n_init >= 1, max_iter >= 1, tol >= 0");
+  });
   const auto l = detail::row_layout::of(*comm, x.rows);
   EM_EXPECTS(p.k >= 1 && p.k <= l.total, "distributed kmeans: k is ", p.k, " for ", l.total,
              " rows over all ranks; k must lie in [1, n]");

@@ -40,14 +40,18 @@ std::int64_t lidar_chunk_values() {
   return std::int64_t{1} << 20;
 }
 
-// 1 / ||row|| in double for every row of x; a zero row is an error naming @p what.
-std::vector<double> inverse_norms(matrix_view x, std::int64_t first, const char* what) {
+// 1 / ||row|| in double for every row of x; a zero row on any rank is an
+// error on every rank, naming @p what.
+std::vector<double> inverse_norms(communicator& comm, matrix_view x, std::int64_t first,
+                                  const char* what) {
   std::vector<double> inv(static_cast<std::size_t>(x.rows));
-  for (std::int64_t i = 0; i < x.rows; ++i) {
-    const double s = detail::sq_norm(x.row(i), x.cols);
-    EM_EXPECTS(s > 0.0, what, ": row ", first + i, " is all zeros and has no direction; drop it");
-    inv[static_cast<std::size_t>(i)] = 1.0 / std::sqrt(s);
-  }
+  detail::on_every_rank(comm, [&] {
+    for (std::int64_t i = 0; i < x.rows; ++i) {
+      const double s = detail::sq_norm(x.row(i), x.cols);
+      EM_EXPECTS(s > 0.0, what, ": row ", first + i, " is all zeros and has no direction; drop it");
+      inv[static_cast<std::size_t>(i)] = 1.0 / std::sqrt(s);
+    }
+  });
   return inv;
 }
 
@@ -55,8 +59,8 @@ std::vector<double> inverse_norms(matrix_view x, std::int64_t first, const char*
 
 spectrum_metrics_result spectrum_metrics(const resources& res, matrix_view x,
                                          const spectrum_metrics_params& params) {
-  detail::check_host_rows(x, "x");
   const auto comm = detail::comm_of(res);
+  detail::on_every_rank(*comm, [&] { detail::check_host_rows(x, "x"); });
   const std::int64_t d = x.cols;
   const detail::moments m = detail::global_moments(res, *comm, x, /*shift_by_first=*/true);
   const std::int64_t n = m.n;
@@ -70,15 +74,15 @@ spectrum_metrics_result spectrum_metrics(const resources& res, matrix_view x,
 }
 
 collapse_std_result collapse_std(const resources& res, matrix_view x, const collapse_std_params&) {
-  detail::check_host_rows(x, "x");
   const auto comm = detail::comm_of(res);
+  detail::on_every_rank(*comm, [&] { detail::check_host_rows(x, "x"); });
   const auto layout = detail::row_layout::of(*comm, x.rows);
   const std::int64_t n = layout.total;
   const std::int64_t d = x.cols;
   EM_EXPECTS(n >= 2 && d >= 1, "collapse std: x is ", n, "x", d,
              " over all ranks; a standard deviation needs at least 2 rows");
   const std::vector<double> inv =
-      inverse_norms(x, layout.offset[static_cast<std::size_t>(layout.rank)], "collapse std");
+      inverse_norms(*comm, x, layout.offset[static_cast<std::size_t>(layout.rank)], "collapse std");
   // Two passes, as one process: the column means, then the squared
   // deviations from them (the components of unit rows lie in [-1, 1]).
   detail::exact_sums sum(static_cast<std::size_t>(d), detail::exact_exponent(1.0));
@@ -106,18 +110,21 @@ collapse_std_result collapse_std(const resources& res, matrix_view x, const coll
 }
 
 alignment_result alignment(const resources& res, matrix_view a, matrix_view b, const alignment_params& params) {
-  detail::check_host_rows(a, "a");
-  detail::check_host_rows(b, "b");
-  EM_EXPECTS(a.rows == b.rows && a.cols == b.cols, "alignment: the views are ", a.rows, "x", a.cols, " and ",
-             b.rows, "x", b.cols, " on this rank; row i of both must be one image, so the shapes must match");
-  EM_EXPECTS(std::isfinite(params.alpha) && params.alpha > 0.0, "alignment: alpha = ", params.alpha,
-             "; it must be positive (the paper uses 2)");
   const auto comm = detail::comm_of(res);
+  detail::on_every_rank(*comm, [&] {
+    detail::check_host_rows(a, "a");
+    detail::check_host_rows(b, "b");
+    EM_EXPECTS(a.rows == b.rows && a.cols == b.cols, "alignment: the views are ", a.rows, "x", a.cols,
+               " and ", b.rows, "x", b.cols,
+               " on this rank; row i of both must be one image, so the shapes must match");
+    EM_EXPECTS(std::isfinite(params.alpha) && params.alpha > 0.0, "alignment: alpha = ", params.alpha,
+               "; it must be positive (the paper uses 2)");
+  });
   const auto layout = detail::row_layout::of(*comm, a.rows);
   EM_EXPECTS(layout.total >= 1 && a.cols >= 1, "alignment: the views are empty on every rank");
   const std::int64_t first = layout.offset[static_cast<std::size_t>(layout.rank)];
-  const std::vector<double> ia = inverse_norms(a, first, "alignment (a)");
-  const std::vector<double> ib = inverse_norms(b, first, "alignment (b)");
+  const std::vector<double> ia = inverse_norms(*comm, a, first, "alignment (a)");
+  const std::vector<double> ib = inverse_norms(*comm, b, first, "alignment (b)");
   // Unit rows are at most 2 apart: every term is at most 2^alpha.
   detail::exact_sums sum(1, detail::exact_exponent(std::pow(2.0, params.alpha) * 1.01));
   for (std::int64_t i = 0; i < a.rows; ++i) {
@@ -137,9 +144,11 @@ alignment_result alignment(const resources& res, matrix_view a, matrix_view b, c
 }
 
 lidar_result lidar(const resources& res, matrix_view x, label_view groups, const lidar_params& params) {
-  detail::check_host_rows(x, "x");
-  detail::check_lidar_input(x, groups, params);
   const auto comm = detail::comm_of(res);
+  detail::on_every_rank(*comm, [&] {
+    detail::check_host_rows(x, "x");
+    detail::check_lidar_input(x, groups, params);
+  });
   const auto layout = detail::row_layout::of(*comm, x.rows);
   // Group ids are global: each rank maps its rows' ids into the sorted union.
   const std::vector<std::int64_t> values = detail::global_values(*comm, groups.data, groups.size);

@@ -65,10 +65,12 @@ void keep_smallest(std::int64_t* list, std::int64_t k, double v) {
 
 silhouette_result silhouette(const resources& res, matrix_view x, label_view labels,
                              const silhouette_params& params) {
-  detail::check_ring_input(x, "distributed silhouette");
-  EM_EXPECTS(labels.size == x.rows, "distributed silhouette: ", x.rows, " rows but ", labels.size,
-             " labels on this rank; give the labels of this rank's rows");
   const auto comm = detail::comm_of(res);
+  detail::on_every_rank(*comm, [&] {
+    detail::check_ring_input(x, "distributed silhouette");
+    EM_EXPECTS(labels.size == x.rows, "distributed silhouette: ", x.rows, " rows but ", labels.size,
+               " labels on this rank; give the labels of this rank's rows");
+  });
   const auto layout = detail::row_layout::of(*comm, x.rows);
   const std::vector<std::int64_t> values = detail::global_values(*comm, labels.data, labels.size);
   const auto k = static_cast<std::int64_t>(values.size());
@@ -153,8 +155,8 @@ silhouette_result silhouette(const resources& res, matrix_view x, label_view lab
 }
 
 knn_entropy_result knn_entropy(const resources& res, matrix_view x, const knn_entropy_params& params) {
-  detail::check_ring_input(x, "distributed knn_entropy");
   const auto comm = detail::comm_of(res);
+  detail::on_every_rank(*comm, [&] { detail::check_ring_input(x, "distributed knn_entropy"); });
   const auto layout = detail::row_layout::of(*comm, x.rows);
   const std::int64_t k = params.k;
   EM_EXPECTS(k >= 1 && k <= layout.total - 1, "knn_entropy: k = ", k,

@@ -42,9 +42,11 @@ report_result evaluate(const resources& res, matrix_view embeddings, label_view 
   EM_EXPECTS(params.seeds == 1, "distributed report: --seeds ", params.seeds,
              " is not distributed; run it in one process, or with one seed pair");
   const bool with_labels = detail::global_sum(*comm, labels.size) > 0;
-  if (with_labels)
-    EM_EXPECTS(labels.size == embeddings.rows, "distributed report: ", embeddings.rows, " rows but ",
-               labels.size, " labels on rank ", comm->rank());
+  detail::on_every_rank(*comm, [&] {
+    if (with_labels)
+      EM_EXPECTS(labels.size == embeddings.rows, "distributed report: ", embeddings.rows,
+                 " rows but ", labels.size, " labels on rank ", comm->rank());
+  });
   report_result r;
   r.n = detail::global_sum(*comm, embeddings.rows);
   r.d = embeddings.cols;
@@ -53,7 +55,7 @@ report_result evaluate(const resources& res, matrix_view embeddings, label_view 
   host_matrix normal;
   matrix_view x = embeddings;
   if (params.normalize) {
-    normal = normalized(embeddings);
+    detail::on_every_rank(*comm, [&] { normal = normalized(embeddings); });
     x = normal.view();
   }
   r.k = params.k;

@@ -58,23 +58,28 @@ void reset_lists(detail::ring_block& b, std::int64_t k) {
 }  // namespace
 
 uniformity_result uniformity(const resources& res, matrix_view x, const uniformity_params& params) {
-  detail::check_ring_input(x, "distributed uniformity");
-  EM_EXPECTS(std::isfinite(params.t) && params.t > 0.0, "uniformity: t = ", params.t,
-             "; the temperature must be positive (the paper uses 2)");
   const auto comm = detail::comm_of(res);
+  detail::on_every_rank(*comm, [&] {
+    detail::check_ring_input(x, "distributed uniformity");
+    EM_EXPECTS(std::isfinite(params.t) && params.t > 0.0, "uniformity: t = ", params.t,
+               "; the temperature must be positive (the paper uses 2)");
+  });
   const auto layout = detail::row_layout::of(*comm, x.rows);
   const std::int64_t n = layout.total;
   const std::int64_t d = x.cols;
   EM_EXPECTS(n >= 2, "uniformity: x has ", n, " rows over all ranks; it needs at least 2 (a pair)");
   detail::ring_block own = detail::block_of_rows(x, layout, 0);
   // The unit rows travel (norm in double, as one process; rounded to float).
-  for (std::int64_t i = 0; i < x.rows; ++i) {
-    float* z = own.x.data() + i * d;
-    const double s = detail::sq_norm(z, d);
-    EM_EXPECTS(s > 0.0, "uniformity: row ", own.first + i, " of x is all zeros and has no direction; drop it");
-    const double inv = 1.0 / std::sqrt(s);
-    for (std::int64_t j = 0; j < d; ++j) z[j] = static_cast<float>(z[j] * inv);
-  }
+  detail::on_every_rank(*comm, [&] {
+    for (std::int64_t i = 0; i < x.rows; ++i) {
+      float* z = own.x.data() + i * d;
+      const double s = detail::sq_norm(z, d);
+      EM_EXPECTS(s > 0.0, "uniformity: row ", own.first + i,
+                 " of x is all zeros and has no direction; drop it");
+      const double inv = 1.0 / std::sqrt(s);
+      for (std::int64_t j = 0; j < d; ++j) z[j] = static_cast<float>(z[j] * inv);
+    }
+  });
   // Every term exp(-t d^2) lies in (0, 1].
   const int q = detail::exact_exponent(1.0);
   detail::exact_sums total(1, q);
@@ -109,11 +114,13 @@ uniformity_result uniformity(const resources& res, matrix_view x, const uniformi
 }
 
 double knn_accuracy(const resources& res, matrix_view x, label_view labels, std::int64_t k) {
-  detail::check_ring_input(x, "distributed knn_accuracy");
-  detail::check_labels(labels, "labels");
-  EM_EXPECTS(labels.size == x.rows, "distributed knn_accuracy: ", x.rows, " rows but ", labels.size,
-             " labels on this rank; give the labels of this rank's rows");
   const auto comm = detail::comm_of(res);
+  detail::on_every_rank(*comm, [&] {
+    detail::check_ring_input(x, "distributed knn_accuracy");
+    detail::check_labels(labels, "labels");
+    EM_EXPECTS(labels.size == x.rows, "distributed knn_accuracy: ", x.rows, " rows but ", labels.size,
+               " labels on this rank; give the labels of this rank's rows");
+  });
   const auto layout = detail::row_layout::of(*comm, x.rows);
   EM_EXPECTS(k >= 1 && k <= layout.total - 1, "knn_accuracy: k = ", k, " needs 1 <= k <= n - 1 with n = ",
              layout.total, " rows over all ranks");

@@ -99,4 +99,16 @@ void check_host_rows(matrix_view x, const char* name) {
   check_finite(x, name);
 }
 
+void on_every_rank(communicator& comm, const std::function<void()>& checks) {
+  std::exception_ptr failed;
+  try {
+    checks();
+  } catch (...) {
+    failed = std::current_exception();
+  }
+  if (global_max(comm, failed ? 1.0 : 0.0) == 0.0) return;
+  if (failed) std::rethrow_exception(failed);
+  throw invalid_argument(cat("rank ", comm.rank(), ": another rank's input failed its checks (that rank says why)"));
+}
+
 }  // namespace embed_metrics::detail

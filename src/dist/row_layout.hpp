@@ -6,9 +6,11 @@
 // the input checks and the row arithmetic in double.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <vector>
 
+#include "core/internal_api.hpp"
 #include "embed_metrics/communicator.hpp"
 #include "embed_metrics/matrix.hpp"
 #include "embed_metrics/resources.hpp"
@@ -53,6 +55,13 @@ double global_max_abs(communicator& comm, matrix_view x);
 /// The input checks of a distributed metric's rows named @p name: a valid
 /// view in host memory, every value finite.
 void check_host_rows(matrix_view x, const char* name);
+
+/// Runs @p checks, the checks of this rank's part of the input, and makes a
+/// failure on one rank a failure on every rank: that rank throws its own
+/// error, the others an invalid_argument saying another rank's input failed.
+/// Otherwise the others would wait for ever in the next collective.
+EMBED_METRICS_INTERNAL_API void on_every_rank(communicator& comm,
+                                              const std::function<void()>& checks);
 
 /// The squared distance of two rows in double (float rows, or a float row
 /// and a double centre).

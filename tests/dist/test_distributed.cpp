@@ -433,6 +433,36 @@ TEST(Distributed, EmptyBlockOnOneRank) {
                         em::distributed::lidar(one_rank_res(), ds.x.view(), ds.truth).lidar));
 }
 
+TEST(Distributed, ABadRowOnOneRankStopsEveryRank) {
+  // Only the last rank holds the bad row (a zero row, then a NaN): every
+  // rank must throw, that one with its own message, instead of the others
+  // waiting in the next collective (the test would hang).
+  const bool last = g_comm->rank() == g_comm->size() - 1;
+  const std::string own = g_comm->size() == 1 || last ? "" : "another rank's input failed";
+  auto expect_failure = [&](const auto& call, const std::string& mine) {
+    try {
+      call();
+      ADD_FAILURE() << "no error on rank " << g_comm->rank();
+    } catch (const em::invalid_argument& e) {
+      const std::string want = own.empty() ? mine : own;
+      EXPECT_NE(std::string(e.what()).find(want), std::string::npos) << e.what();
+    }
+  };
+  dataset ds = blobs(90, 4, 3, 8);
+  split s = local_part(ds);
+  em::host_matrix bad(s.x.rows, s.x.cols);
+  std::copy(s.x.data, s.x.data + s.x.rows * s.x.cols, bad.data());
+  if (last) std::fill(bad.data(), bad.data() + s.x.cols, 0.0f);  // its first row: zeros
+  expect_failure([&] { (void)em::distributed::uniformity(dist_res(), bad.view()); }, "all zeros");
+  expect_failure([&] { (void)em::distributed::collapse_std(dist_res(), bad.view()); }, "all zeros");
+  expect_failure([&] { (void)em::distributed::alignment(dist_res(), bad.view(), s.x); }, "all zeros");
+  if (last) bad.data()[0] = std::nanf("");
+  expect_failure([&] { (void)em::distributed::silhouette(dist_res(), bad.view(), s.truth); }, "non-finite");
+  expect_failure([&] { (void)em::distributed::gaussian_entropy(dist_res(), bad.view()); }, "non-finite");
+  // Still in step: a collective after the failures completes on every rank.
+  EXPECT_EQ(em::distributed::uniformity(dist_res(), s.x).pairs, 90 * 89 / 2);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
