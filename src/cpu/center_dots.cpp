@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "cpu/simd.hpp"
+
 // GCC 12 takes the _mm512_undefined_* operands inside its own AVX-512
 // intrinsics (the reduction, the conversion) for uninitialised reads.
 #pragma GCC diagnostic ignored "-Wuninitialized"
@@ -14,16 +16,9 @@ namespace {
 
 enum class simd { none, avx2, avx512 };
 
-simd detect_simd() {
-  __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx512f")) return simd::avx512;
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return simd::avx2;
-  return simd::none;
-}
-
 simd cpu_simd() {
-  static const simd s = detect_simd();
-  return s;
+  if (has_avx512f()) return simd::avx512;
+  return has_avx2_fma() ? simd::avx2 : simd::none;
 }
 
 // Rows and centres of one register block: 4 x C accumulators (at most 16 of

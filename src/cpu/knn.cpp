@@ -18,6 +18,7 @@
 #include "cpu/cpu_ops.hpp"
 #include "cpu/distance_tile.hpp"  // row_sqnorms
 #include "cpu/knn_tile_gemm.hpp"
+#include "cpu/simd.hpp"
 #include "embed_metrics/resources.hpp"
 
 namespace embed_metrics::cpu {
@@ -161,7 +162,7 @@ using select_fn = void (*)(const float*, std::int64_t, std::int64_t, std::int64_
 // Chosen once from the CPU's features.
 select_fn select_tile_for_cpu() {
 #if defined(__x86_64__) && defined(__GNUC__)
-  if (__builtin_cpu_supports("avx512f")) return select_tile_avx512;
+  if (has_avx512f()) return select_tile_avx512;
 #endif
   return select_tile_portable;
 }
@@ -215,8 +216,7 @@ __attribute__((target("avx2"))) double sum4_avx2(const float* a, const float* b,
 template <bool kSquaredDifference>
 double refine_sum(const float* a, const float* b, std::int64_t d) {
 #if defined(__x86_64__) && defined(__GNUC__)
-  static const bool has_avx2 = __builtin_cpu_supports("avx2");
-  if (has_avx2) return sum4_avx2<kSquaredDifference>(a, b, d);
+  if (has_avx2()) return sum4_avx2<kSquaredDifference>(a, b, d);
 #endif
   return sum4<kSquaredDifference>(a, b, d);
 }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstddef>
 
+#include "cpu/simd.hpp"
+
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
 #define EMBED_METRICS_TILE_GEMM_AVX512 1
@@ -12,7 +14,7 @@ namespace embed_metrics::cpu {
 
 bool tile_gemm_available() noexcept {
 #ifdef EMBED_METRICS_TILE_GEMM_AVX512
-  return __builtin_cpu_supports("avx512f");
+  return has_avx512f();
 #else
   return false;
 #endif
