@@ -25,9 +25,7 @@ moments moments_of(const resources& res, matrix_view x, label_view labels, const
   const auto comm = detail::comm_of(res);
   detail::on_every_rank(*comm, [&] {
     detail::check_host_rows(x, "x");
-    detail::check_labels(labels, "labels");
-    detail::check_same_rows(x, labels, "x", "labels");
-    EM_EXPECTS(x.cols > 0, metric, ": x has no columns");
+    detail::check_cluster_score_input(x, labels, metric);
   });
   const auto layout = detail::row_layout::of(*comm, x.rows);
   const std::vector<std::int64_t> values = detail::global_values(*comm, labels.data, labels.size);
@@ -36,10 +34,7 @@ moments moments_of(const resources& res, matrix_view x, label_view labels, const
   m.k = static_cast<std::int64_t>(values.size());
   const std::int64_t k = m.k;
   const std::int64_t d = x.cols;
-  if (k < 2 || k > m.n - 1)
-    throw metric_undefined(detail::cat(metric, ": the labels have ", k, " distinct value", k == 1 ? "" : "s",
-                                       " for ", m.n, " rows; the score is defined for 2 to n - 1 = ",
-                                       m.n - 1, " clusters"));
+  detail::check_cluster_count(metric, k, m.n);
   std::vector<std::int64_t> id(static_cast<std::size_t>(x.rows));
   m.counts.assign(static_cast<std::size_t>(k), 0);
   for (std::int64_t i = 0; i < x.rows; ++i) {

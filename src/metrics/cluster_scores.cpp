@@ -19,21 +19,29 @@ namespace {
 detail::cluster_moments moments_of(const resources& res, matrix_view x, label_view labels,
                                    const char* metric) {
   detail::check_matrix(x, "x");
-  detail::check_labels(labels, "labels");
-  detail::check_same_rows(x, labels, "x", "labels");
-  EM_EXPECTS(x.cols > 0, metric, ": x has no columns");
+  detail::check_cluster_score_input(x, labels, metric);
   const detail::dense_ids ids = detail::make_dense_ids(labels, "labels");
   const std::int64_t k = ids.count;
-  if (k < 2 || k > x.rows - 1)
-    throw metric_undefined(detail::cat(metric, ": the labels have ", k, " distinct value", k == 1 ? "" : "s",
-                                       " for ", x.rows, " rows; the score is defined for 2 to n - 1 = ",
-                                       x.rows - 1, " clusters"));
+  detail::check_cluster_count(metric, k, x.rows);
   return detail::backend_for(res).cluster_scores->moments(res, x, ids.ids, k);
 }
 
 }  // namespace
 
 namespace detail {
+
+void check_cluster_score_input(matrix_view x, label_view labels, const char* metric) {
+  check_labels(labels, "labels");
+  check_same_rows(x, labels, "x", "labels");
+  EM_EXPECTS(x.cols > 0, metric, ": x has no columns");
+}
+
+void check_cluster_count(const char* metric, std::int64_t k, std::int64_t n) {
+  if (k < 2 || k > n - 1)
+    throw metric_undefined(cat(metric, ": the labels have ", k, " distinct value", k == 1 ? "" : "s", " for ",
+                               n, " rows; the score is defined for 2 to n - 1 = ", n - 1, " clusters"));
+}
+
 
 cluster_score_result davies_bouldin_from(const cluster_moments& m, std::int64_t n, std::int64_t d,
                                          const char* order) {

@@ -11,6 +11,13 @@
 
 namespace embed_metrics::detail {
 
+/// The checks after the rows' own (host, or a rank's block): the labels, one
+/// per row, and at least one column; @p metric names the score in errors.
+void check_cluster_score_input(matrix_view x, label_view labels, const char* metric);
+
+/// Throws metric_undefined unless 2 <= @p k <= @p n - 1 clusters.
+void check_cluster_count(const char* metric, std::int64_t k, std::int64_t n);
+
 /// Davies-Bouldin of n rows of d columns in the clusters of @p m; @p order
 /// names how the clusters are numbered, for the error of two equal centroids.
 [[nodiscard]] cluster_score_result davies_bouldin_from(const cluster_moments& m, std::int64_t n,
